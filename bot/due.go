@@ -1,0 +1,61 @@
+package bot
+
+import "time"
+
+// DueDay is the Copenhagen day on which contact with c falls due: its last
+// contact, or with none the day it got its dedicated consultant, plus its
+// cadence in calendar days. It is the zero time when c has no cadence.
+func (c Company) DueDay() time.Time {
+	if c.CadenceDays <= 0 {
+		return time.Time{}
+	}
+	base := c.LastContact
+	if base.IsZero() {
+		base = c.OwnerSince
+	}
+	if base.IsZero() {
+		base = c.Created
+	}
+	return AddDays(base, c.CadenceDays)
+}
+
+// OverdueDays is how many whole days past its due day c is on day now:
+// 0 on the due day itself, negative before it.
+func (c Company) OverdueDays(now time.Time) int {
+	due := c.DueDay()
+	if due.IsZero() {
+		return 0
+	}
+	return DaysBetween(due, now)
+}
+
+// NudgeDay is the first Copenhagen day on which c's dedicated consultant
+// should be nudged about it: the due day, held back by a planned next
+// contact (the nudge comes the day after the planned day, if no contact
+// came) or a snooze (the nudge comes on the day the snooze ends). ok is
+// false for companies that are never nudged: paused, ended, without an
+// owner or without a cadence.
+func (c Company) NudgeDay() (day time.Time, ok bool) {
+	if c.Status != StatusActive || c.OwnerID == 0 || c.CadenceDays <= 0 {
+		return time.Time{}, false
+	}
+	day = c.DueDay()
+	if !c.PlannedNext.IsZero() && c.PlannedNext.After(c.LastContact) {
+		if after := AddDays(c.PlannedNext, 1); after.After(day) {
+			day = after
+		}
+	}
+	if !c.SnoozedUntil.IsZero() {
+		if s := Day(c.SnoozedUntil); s.After(day) {
+			day = s
+		}
+	}
+	return day, true
+}
+
+// Overdue reports whether c should be counted as overdue on day now: its
+// nudge day has come.
+func (c Company) Overdue(now time.Time) bool {
+	day, ok := c.NudgeDay()
+	return ok && !Day(now).Before(day)
+}

@@ -1,0 +1,51 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// Clock tells the time. Everything outside cmd/ gets one injected, so tests
+// can set the day.
+type Clock interface {
+	Now() time.Time
+}
+
+// ClockFunc adapts a function to a Clock.
+type ClockFunc func() time.Time
+
+// Now calls f.
+func (f ClockFunc) Now() time.Time { return f() }
+
+// Request is one command as it arrives from a platform: who typed it, the
+// text of the command (without a leading slash), and where.
+type Request struct {
+	From Identity
+	// Name is the display name the platform gives the person; it names a
+	// consultant the first time they use the bot.
+	Name    string
+	Text    string
+	Channel Channel
+}
+
+// Channel is a place a message can be posted: a platform and its channel id.
+type Channel struct {
+	Platform string `json:"platform"`
+	Team     string `json:"team,omitempty"`
+	ID       string `json:"id"`
+}
+
+// Receipt is the platform's confirmation of a delivered message: enough to
+// update it in place later.
+type Receipt struct {
+	Channel   Channel `json:"channel"`
+	MessageID string  `json:"message_id"`
+}
+
+// Notifier sends messages that no one asked for: nudges to a person,
+// announcements to a channel. Each adapter implements it; a nil error means
+// the platform confirmed delivery.
+type Notifier interface {
+	SendToPerson(ctx context.Context, to Consultant, msg Message) (Receipt, error)
+	PostToChannel(ctx context.Context, ch Channel, msg Message) (Receipt, error)
+}

@@ -1,0 +1,107 @@
+package bot
+
+import "strings"
+
+// Message is a reply or announcement in the neutral model that every
+// adapter renders natively: Block Kit in Slack, an Adaptive Card in Teams,
+// plain text in the console. Commands and reminders only ever build these.
+type Message struct {
+	Blocks []Block
+	// Public asks for the reply to be shown to the whole channel; by default
+	// a reply is shown only to the person who asked (Slack's ephemeral).
+	Public bool
+	// Error marks a reply that reports a refusal or failure.
+	Error bool
+}
+
+// Block is one part of a Message: Heading, Text, Fields, List, Buttons or Divider.
+type Block interface{ block() }
+
+// Heading is a short title line.
+type Heading struct{ Text string }
+
+// Text is a paragraph. It may hold *bold* and _italic_ marks, which
+// adapters translate or strip.
+type Text struct{ Text string }
+
+// Field is one label and value, as on a card.
+type Field struct{ Label, Value string }
+
+// Fields is a set of label/value pairs.
+type Fields struct{ Fields []Field }
+
+// List is a bulleted list of lines. Title, if set, is shown above it.
+type List struct {
+	Title string
+	Items []string
+}
+
+// Button is an action a person can take from a message. Action names the
+// command it runs (a line in the command language, such as "snooze 12 7d")
+// so that every platform handles it by the same handler.
+type Button struct {
+	Label   string
+	Command string
+	Primary bool
+}
+
+// Buttons is a row of buttons.
+type Buttons struct{ Buttons []Button }
+
+// Divider is a thin separator line.
+type Divider struct{}
+
+func (Heading) block() {}
+func (Text) block()    {}
+func (Fields) block()  {}
+func (List) block()    {}
+func (Buttons) block() {}
+func (Divider) block() {}
+
+// Reply returns a private message with one paragraph of text.
+func Reply(text string) Message { return Message{Blocks: []Block{Text{Text: text}}} }
+
+// PlainText renders m as plain text, one block after another, for the
+// console, logs, tests and platforms' notification fallbacks. Buttons are
+// shown with the command they would run.
+func (m Message) PlainText() string {
+	var b strings.Builder
+	for i, blk := range m.Blocks {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		switch v := blk.(type) {
+		case Heading:
+			b.WriteString(strings.ToUpper(v.Text))
+		case Text:
+			b.WriteString(v.Text)
+		case Fields:
+			for j, f := range v.Fields {
+				if j > 0 {
+					b.WriteByte('\n')
+				}
+				b.WriteString(f.Label + ": " + f.Value)
+			}
+		case List:
+			if v.Title != "" {
+				b.WriteString(v.Title + "\n")
+			}
+			for j, it := range v.Items {
+				if j > 0 {
+					b.WriteByte('\n')
+				}
+				b.WriteString("  • " + it)
+			}
+		case Buttons:
+			for j, bt := range v.Buttons {
+				if j > 0 {
+					b.WriteString("   ")
+				}
+				b.WriteString("[" + bt.Label + ": " + bt.Command + "]")
+			}
+		case Divider:
+			b.WriteString("────────")
+		}
+	}
+	return b.String()
+}
