@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"kontaktbot/bot"
+	"kontaktbot/bot/console"
+	"kontaktbot/commands"
+	"kontaktbot/storage"
+)
+
+// Compile-time proof that storage meets what commands needs.
+var _ commands.Store = (*storage.DB)(nil)
+
+const usageText = `kontaktbot — kontakt med virksomheder, fra chatten.
+
+Brug:
+  kontaktbot [console] [--db FIL] [--as NAVN]     chat i terminalen (standard uden Slack/Teams)
+  kontaktbot backup --db FIL --to FIL             konsistent kopi af databasen, også mens botten kører
+  kontaktbot import companies FIL.csv [--dry-run] [--create-people] [--db FIL]
+  kontaktbot export companies [--out FIL] [--db FIL]
+  kontaktbot help
+
+Miljø: KONTAKTBOT_DB (databasefil, standard ./kontaktbot.db), KONTAKTBOT_JOBCENTER (jobcentret
+nye personer kommer i), KONTAKTBOT_AS (hvem du er i konsollen), KONTAKTBOT_LOG_LEVEL (debug|info|warn|error).
+`
+
+// env is the process environment as run sees it.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	log    *slog.Logger
+	clock  bot.Clock
+}
+
+// run is the whole program: main only calls it, and tests call it too.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	e := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, clock: bot.ClockFunc(time.Now)}
+	e.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel(getenv("KONTAKTBOT_LOG_LEVEL"), args)}))
+	cmd, rest := "console", args
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, rest = args[0], args[1:]
+	}
+	switch cmd {
+	case "console":
+		return e.console(ctx, rest)
+	case "backup":
+		return e.backup(ctx, rest)
+	case "import":
+		return e.importCompanies(ctx, rest)
+	case "export":
+		return e.exportCompanies(ctx, rest)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usageText)
+		return nil
+	}
+	fmt.Fprint(stderr, usageText)
+	return fmt.Errorf("unknown subcommand %q", cmd)
+}
+
+// logLevel is warn in the console, where logs would drown the chat, and
+// info elsewhere, unless KONTAKTBOT_LOG_LEVEL says otherwise.
+func logLevel(s string, args []string) slog.Level {
+	var l slog.Level
+	if s != "" && l.UnmarshalText([]byte(s)) == nil {
+		return l
+	}
+	if len(args) == 0 || args[0] == "console" || strings.HasPrefix(args[0], "-") {
+		return slog.LevelWarn
+	}
+	return slog.LevelInfo
+}
+
+// parseFlags parses flags that may come before, between or after the
+// positional arguments ("import companies f.csv --dry-run") and returns
+// the positional ones.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func (e *env) flagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("kontaktbot "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+func (e *env) dbFlag(fs *flag.FlagSet) *string {
+	def := e.getenv("KONTAKTBOT_DB")
+	if def == "" {
+		def = "kontaktbot.db"
+	}
+	return fs.String("db", def, "database file (KONTAKTBOT_DB)")
+}
+
+func (e *env) open(path string) (*storage.DB, error) {
+	return storage.Open(path, storage.Options{Timeout: 2 * time.Second, Clock: e.clock})
+}
+
+func (e *env) service(db *storage.DB) *commands.Service {
+	return commands.New(db, commands.Config{Clock: e.clock, Log: e.log, Jobcenter: e.getenv("KONTAKTBOT_JOBCENTER")})
+}
+
+func (e *env) console(ctx context.Context, args []string) (err error) {
+	fs := e.flagSet("console")
+	dbPath := e.dbFlag(fs)
+	as := fs.String("as", e.defaultPerson(), "the consultant you act as (KONTAKTBOT_AS)")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if bot.NormalizeName(*as) == "" {
+		return errors.New("--as needs a name with letters or digits")
+	}
+	db, err := e.open(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, db.Close()) }()
+	if stop, err := db.ServeBackups(ctx); err != nil {
+		e.log.Warn("online backup unavailable while the console runs", "err", err)
+	} else {
+		defer stop()
+	}
+	c := console.New(e.stdout, *as, isTerminal(e.stdin))
+	return c.Run(ctx, e.stdin, e.service(db))
+}
+
+func (e *env) defaultPerson() string {
+	for _, k := range []string{"KONTAKTBOT_AS", "USER", "USERNAME"} {
+		if v := e.getenv(k); bot.NormalizeName(v) != "" {
+			return v
+		}
+	}
+	return "Konsulent"
+}
+
+// isTerminal reports whether r is an interactive terminal.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func (e *env) backup(ctx context.Context, args []string) (err error) {
+	fs := e.flagSet("backup")
+	dbPath := e.dbFlag(fs)
+	to := fs.String("to", "", "the backup file to write")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *to == "" {
+		return errors.New("backup needs --to FILE")
+	}
+	if err := storage.BackupPath(ctx, *dbPath, *to, 2*time.Second); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Backup skrevet til %s\n", *to)
+	return nil
+}

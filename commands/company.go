@@ -1,0 +1,177 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"kontaktbot/bot"
+)
+
+// Default cadences in days when a company is added without one.
+const (
+	DefaultCadence            = 30
+	DefaultIntensifiedCadence = 14
+	MaxCadence                = 366
+)
+
+// option keywords of "company add", folded.
+var (
+	cvrWords     = []string{"cvr"}
+	cadenceWords = []string{"kadence", "cadence"}
+	ownerWords   = []string{"ejer", "owner", "konsulent", "consultant"}
+	tierWords    = []string{"niveau", "tier"}
+	areaWords    = []string{"omraade", "area", "adresse", "address"}
+)
+
+type companyAddArgs struct {
+	name, cvr, area, owner string
+	cadence                int
+	tier                   bot.Tier
+}
+
+// parseCompanyAdd reads "<name> [cvr N] [kadence N] [ejer <person>] [niveau x] [område <text>]".
+// The name is every word before the first option keyword.
+func parseCompanyAdd(c *call, args []string) (companyAddArgs, error) {
+	a := companyAddArgs{tier: bot.TierNormal}
+	i := 0
+	for i < len(args) && optionKind(args[i]) == "" {
+		i++
+	}
+	a.name = strings.Join(args[:i], " ")
+	if bot.NormalizeName(a.name) == "" {
+		return a, bot.Errorf(bot.Invalid, "%s", c.tr(
+			"Skriv virksomhedens navn, fx »company add Ærø Maskinfabrik cvr 12345674«.",
+			"Give the company's name, e.g. »company add Ærø Maskinfabrik cvr 12345674«."))
+	}
+	for i < len(args) {
+		kind := optionKind(args[i])
+		j := i + 1
+		for j < len(args) && optionKind(args[j]) == "" {
+			j++
+		}
+		val := strings.Join(args[i+1:j], " ")
+		if err := a.set(c, kind, args[i], val); err != nil {
+			return a, err
+		}
+		i = j
+	}
+	if a.cadence == 0 {
+		a.cadence = DefaultCadence
+		if a.tier == bot.TierIntensified {
+			a.cadence = DefaultIntensifiedCadence
+		}
+	}
+	return a, nil
+}
+
+func optionKind(w string) string {
+	f := fold(w)
+	for kind, list := range map[string][]string{"cvr": cvrWords, "cadence": cadenceWords, "owner": ownerWords, "tier": tierWords, "area": areaWords} {
+		for _, x := range list {
+			if f == x {
+				return kind
+			}
+		}
+	}
+	return ""
+}
+
+func (a *companyAddArgs) set(c *call, kind, word, val string) error {
+	if val == "" {
+		return bot.Errorf(bot.Invalid, "%s", c.tr("»"+word+"« mangler en værdi bagefter.", "»"+word+"« needs a value after it."))
+	}
+	var err error
+	switch kind {
+	case "cvr":
+		a.cvr, err = parseCVR(c, val)
+	case "cadence":
+		a.cadence, err = parseCadence(c, val)
+	case "owner":
+		a.owner = val
+	case "area":
+		a.area = val
+	case "tier":
+		a.tier, err = parseTier(c, val)
+	}
+	return err
+}
+
+func parseCVR(c *call, s string) (string, error) {
+	cvr := bot.CleanCVR(s)
+	if !bot.ValidCVR(cvr) {
+		return "", bot.Errorf(bot.Invalid, "%s", c.tr(
+			"»"+clip(s)+"« er ikke et gyldigt CVR-nummer: det skal være 8 cifre, der består CVR-registrets kontrol. Tjek nummeret på virk.dk.",
+			"»"+clip(s)+"« is not a valid CVR number: it must be 8 digits that pass the register's check. Check the number on virk.dk."))
+	}
+	return cvr, nil
+}
+
+func parseCadence(c *call, s string) (int, error) {
+	s = strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSpace(s), " dage"), " days"), "d")
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 1 || n > MaxCadence {
+		return 0, bot.Errorf(bot.Invalid, "%s", c.tr(
+			"Kadencen skal være et helt antal dage fra 1 til "+itoa(MaxCadence)+", fx »kadence 30«.",
+			"The cadence must be a whole number of days from 1 to "+itoa(MaxCadence)+", e.g. »cadence 30«."))
+	}
+	return n, nil
+}
+
+func parseTier(c *call, s string) (bot.Tier, error) {
+	switch fold(s) {
+	case "intensiveret", "intensified", "taet", "tæt", "close":
+		return bot.TierIntensified, nil
+	case "normal", "almindelig":
+		return bot.TierNormal, nil
+	}
+	return "", bot.Errorf(bot.Invalid, "%s", c.tr("Niveau skal være »normal« eller »intensiveret«.", "Tier must be »normal« or »intensified«."))
+}
+
+func runCompanyAdd(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
+	a, err := parseCompanyAdd(c, args)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	owner := c.actor
+	if a.owner != "" {
+		if owner, err = s.person(ctx, c, fields(a.owner)); err != nil {
+			return bot.Message{}, err
+		}
+	}
+	co, err := s.store.CreateCompany(ctx, bot.Company{
+		Name: strings.Join(fields(a.name), " "), CVR: a.cvr, Area: a.area, OwnerID: owner.ID, OwnerSince: c.now,
+		CadenceDays: a.cadence, Tier: a.tier, Status: bot.StatusActive, Created: c.now,
+	})
+	if err != nil {
+		return bot.Message{}, s.conflictError(ctx, c, err)
+	}
+	return bot.Reply(c.tr("✅ Oprettet: ", "✅ Registered: ") + co.Name + c.tr(" med ", " with ") + owner.Name +
+		c.tr(" som fast konsulent, kadence "+itoa(co.CadenceDays)+" dage. Første kontakt senest ",
+			" as dedicated consultant, cadence "+itoa(co.CadenceDays)+" days. First contact due ") +
+		bot.FormatDate(co.DueDay(), c.lang) + "."), nil
+}
+
+// conflictError explains a clash with a stored company in the user's words.
+func (s *Service) conflictError(ctx context.Context, c *call, err error) error {
+	var ce *bot.ConflictError
+	if !errors.As(err, &ce) {
+		return fmt.Errorf("store company: %w", err)
+	}
+	holder := "#" + itoa(int(ce.ID))
+	if co, gerr := s.store.Company(ctx, ce.ID); gerr == nil {
+		holder = co.Name
+	}
+	if ce.What == "cvr" {
+		return bot.Errorf(bot.Conflict, "%s", c.tr(
+			"CVR "+ce.Key+" hører allerede til "+holder+". Se den med »company "+holder+"«.",
+			"CVR "+ce.Key+" already belongs to "+holder+". See it with »company "+holder+"«."))
+	}
+	return bot.Errorf(bot.Conflict, "%s", c.tr(
+		"Navnet »"+clip(ce.Key)+"« bruges allerede af "+holder+". Vælg et navn, der skiller sig ud, fx med byen: »"+clip(ce.Key)+" Odense«.",
+		"The name »"+clip(ce.Key)+"« is already used by "+holder+". Choose a distinct name, e.g. with the town: »"+clip(ce.Key)+" Odense«."))
+}
+
+func isNotFound(err error) bool { return errors.Is(err, bot.ErrNotFound) }

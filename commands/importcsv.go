@@ -1,0 +1,394 @@
+package commands
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"kontaktbot/bot"
+)
+
+// ImportOptions steers ImportCompanies.
+type ImportOptions struct {
+	// DryRun checks every row and reports, but stores nothing.
+	DryRun bool
+	// CreatePeople registers owners the bot does not know yet, by name, in
+	// the default jobcenter (they are matched up when they first write).
+	// Without it an unknown owner is an error in its row.
+	CreatePeople bool
+	// Lang is the language of the report and the row errors.
+	Lang bot.Lang
+}
+
+// ImportResult says what an import stored (or, dry, would store).
+type ImportResult struct {
+	Companies, Contacts, WithoutOwner int
+	NewPeople                         []string
+	IgnoredColumns                    []string
+}
+
+// RowError is one bad row: its line number in the file and why.
+type RowError struct {
+	Line   int
+	Reason string
+}
+
+// ImportError lists every bad row of a refused import. Nothing is stored.
+type ImportError struct{ Rows []RowError }
+
+func (e *ImportError) Error() string {
+	var b strings.Builder
+	for i, r := range e.Rows {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, "linje %d: %s", r.Line, r.Reason)
+	}
+	return b.String()
+}
+
+// columns of the import and export format, with the other names Danish
+// spreadsheets use for them.
+var columns = map[string][]string{
+	"name":         {"name", "navn", "virksomhed", "company"},
+	"cvr":          {"cvr", "cvrnr", "cvrnummer"},
+	"owner":        {"owner", "ejer", "konsulent", "consultant", "fast konsulent"},
+	"cadence":      {"cadence", "kadence"},
+	"tier":         {"tier", "niveau"},
+	"area":         {"area", "omraade", "adresse", "address"},
+	"last_contact": {"lastcontact", "last contact", "senestekontakt", "seneste kontakt"},
+}
+
+// exportColumns is the column order of the format.
+var exportColumns = []string{"name", "cvr", "owner", "cadence", "tier", "area", "last_contact"}
+
+type importRow struct {
+	line    int
+	company bot.Company
+	owner   string
+}
+
+// ImportCompanies reads a portfolio exported from a spreadsheet (";" or ","
+// separated, UTF-8 with or without BOM, a header row) and stores every row
+// in one transaction: all rows or none. Bad rows are reported together in an
+// *ImportError by line number and reason.
+func (s *Service) ImportCompanies(ctx context.Context, r io.Reader, opt ImportOptions) (ImportResult, error) {
+	var res ImportResult
+	c := &call{now: s.clock.Now().In(bot.Copenhagen), lang: opt.Lang}
+	rows, ignored, bad, err := readImport(c, r)
+	if err != nil {
+		return res, err
+	}
+	res.IgnoredColumns = ignored
+	bad = append(bad, s.checkImport(ctx, c, rows, opt, &res)...)
+	if len(bad) > 0 {
+		return res, &ImportError{Rows: bad}
+	}
+	if opt.DryRun {
+		return res, nil
+	}
+	if err := s.createPeople(ctx, c, rows, res.NewPeople); err != nil {
+		return res, err
+	}
+	cs := make([]bot.Company, len(rows))
+	for i, row := range rows {
+		cs[i] = row.company
+	}
+	if err := s.store.ImportCompanies(ctx, cs); err != nil {
+		return res, fmt.Errorf("import companies: %w", err)
+	}
+	return res, nil
+}
+
+// readImport parses the CSV into rows, checking each field on its own.
+func readImport(c *call, r io.Reader) ([]importRow, []string, []RowError, error) {
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
+		br.Discard(3)
+	}
+	head, _ := br.Peek(4096)
+	cr := csv.NewReader(br)
+	cr.Comma = sniffComma(head)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		return nil, nil, nil, bot.Errorf(bot.Invalid, "%s", c.tr("Filen har ingen overskriftslinje (name;cvr;owner;cadence;tier;area;last_contact).", "The file has no header row (name;cvr;owner;cadence;tier;area;last_contact)."))
+	}
+	idx, ignored, err := mapHeader(c, header)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var rows []importRow
+	var bad []RowError
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				bad = append(bad, RowError{Line: pe.Line, Reason: c.tr("kan ikke læses som CSV: ", "cannot be read as CSV: ") + pe.Err.Error()})
+				continue
+			}
+			return nil, nil, nil, fmt.Errorf("read csv: %w", err)
+		}
+		if blankRecord(rec) {
+			continue
+		}
+		row, reason := parseImportRow(c, rec, idx)
+		if reason != "" {
+			bad = append(bad, RowError{Line: line, Reason: reason})
+			continue
+		}
+		row.line = line
+		rows = append(rows, row)
+	}
+	return rows, ignored, bad, nil
+}
+
+func sniffComma(head []byte) rune {
+	first, _, _ := bytes.Cut(head, []byte("\n"))
+	if bytes.Count(first, []byte(";")) >= bytes.Count(first, []byte(",")) && bytes.Contains(first, []byte(";")) {
+		return ';'
+	}
+	return ','
+}
+
+func mapHeader(c *call, header []string) (map[string]int, []string, error) {
+	idx := map[string]int{}
+	var ignored []string
+	for i, h := range header {
+		key := bot.NormalizeName(strings.ReplaceAll(h, "_", " "))
+		found := ""
+		for col, names := range columns {
+			for _, n := range names {
+				if key == n {
+					found = col
+				}
+			}
+		}
+		if found == "" {
+			ignored = append(ignored, strings.TrimSpace(h))
+			continue
+		}
+		idx[found] = i
+	}
+	if _, ok := idx["name"]; !ok {
+		return nil, nil, bot.Errorf(bot.Invalid, "%s", c.tr(
+			"Overskriftslinjen mangler kolonnen »name« (eller »navn«). Forventet: name;cvr;owner;cadence;tier;area;last_contact.",
+			"The header row lacks the column »name«. Expected: name;cvr;owner;cadence;tier;area;last_contact."))
+	}
+	return idx, ignored, nil
+}
+
+func blankRecord(rec []string) bool {
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// parseImportRow checks one record; a non-empty reason means it is bad.
+func parseImportRow(c *call, rec []string, idx map[string]int) (importRow, string) {
+	get := func(col string) string {
+		if i, ok := idx[col]; ok && i < len(rec) {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+	for _, f := range rec {
+		if bot.ContainsCPR(f) {
+			return importRow{}, c.tr("indeholder noget, der ligner et CPR-nummer; fjern det", "contains something that looks like a CPR number; remove it")
+		}
+		if !utf8.ValidString(f) || strings.ContainsFunc(f, func(r rune) bool { return r < 0x20 && r != '\t' }) {
+			return importRow{}, c.tr("indeholder ugyldige tegn; gem filen som UTF-8", "contains invalid characters; save the file as UTF-8")
+		}
+	}
+	co := bot.Company{Name: strings.Join(strings.Fields(get("name")), " "), Area: get("area"),
+		Status: bot.StatusActive, Tier: bot.TierNormal, Created: c.now, OwnerSince: c.now}
+	if bot.NormalizeName(co.Name) == "" {
+		return importRow{}, c.tr("navn mangler", "name is missing")
+	}
+	if len([]rune(co.Name)) > 200 {
+		return importRow{}, c.tr("navnet er længere end 200 tegn", "the name is longer than 200 characters")
+	}
+	if v := get("cvr"); v != "" {
+		cvr, err := parseCVR(c, v)
+		if err != nil {
+			return importRow{}, err.Error()
+		}
+		co.CVR = cvr
+	}
+	if v := get("tier"); v != "" {
+		t, err := parseTier(c, v)
+		if err != nil {
+			return importRow{}, err.Error()
+		}
+		co.Tier = t
+	}
+	co.CadenceDays = DefaultCadence
+	if co.Tier == bot.TierIntensified {
+		co.CadenceDays = DefaultIntensifiedCadence
+	}
+	if v := get("cadence"); v != "" {
+		n, err := parseCadence(c, v)
+		if err != nil {
+			return importRow{}, err.Error()
+		}
+		co.CadenceDays = n
+	}
+	if v := get("last_contact"); v != "" {
+		day, ok := parseImportDate(v)
+		if !ok {
+			return importRow{}, c.tr("»"+clip(v)+"« er ikke en dato; skriv fx 2026-11-20 eller 20-11-2026", "»"+clip(v)+"« is not a date; write e.g. 2026-11-20 or 20-11-2026")
+		}
+		if day.After(bot.Day(c.now)) {
+			return importRow{}, c.tr("seneste kontakt "+bot.FormatDate(day, c.lang)+" ligger i fremtiden", "last contact "+bot.FormatDate(day, c.lang)+" is in the future")
+		}
+		co.LastContact = day.Add(12 * time.Hour)
+	}
+	return importRow{company: co, owner: get("owner")}, ""
+}
+
+// parseImportDate reads the full dates spreadsheets write: 2026-11-20,
+// 20-11-2026, 20.11.2026, 20/11/2026.
+func parseImportDate(s string) (time.Time, bool) {
+	for _, layout := range []string{"2006-01-02", "02-01-2006", "2-1-2006", "02.01.2006", "2.1.2006", "02/01/2006", "2/1/2006"} {
+		if t, err := time.ParseInLocation(layout, s, bot.Copenhagen); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// checkImport checks the rows against each other and the store: unique
+// names and CVR numbers, known owners. It fills in owner ids and counts.
+func (s *Service) checkImport(ctx context.Context, c *call, rows []importRow, opt ImportOptions, res *ImportResult) []RowError {
+	var bad []RowError
+	names, cvrs, newPeople := map[string]int{}, map[string]int{}, map[string]bool{}
+	for i := range rows {
+		row := &rows[i]
+		key := bot.NormalizeName(row.company.Name)
+		if first, ok := names[key]; ok {
+			bad = append(bad, RowError{row.line, c.tr("samme navn som linje "+itoa(first), "same name as line "+itoa(first))})
+		} else if exact, _, err := s.store.FindCompanies(ctx, key, 0); err == nil && exact != nil {
+			bad = append(bad, RowError{row.line, c.tr("»"+row.company.Name+"« findes allerede", "»"+row.company.Name+"« already exists")})
+		}
+		names[key] = row.line
+		if cvr := row.company.CVR; cvr != "" {
+			if first, ok := cvrs[cvr]; ok {
+				bad = append(bad, RowError{row.line, c.tr("samme CVR som linje "+itoa(first), "same CVR as line "+itoa(first))})
+			} else if other, err := s.store.CompanyByCVR(ctx, cvr); err == nil {
+				bad = append(bad, RowError{row.line, c.tr("CVR "+cvr+" hører allerede til "+other.Name, "CVR "+cvr+" already belongs to "+other.Name)})
+			}
+			cvrs[cvr] = row.line
+		}
+		if reason := s.resolveOwner(ctx, c, row, opt, newPeople, res); reason != "" {
+			bad = append(bad, RowError{row.line, reason})
+		}
+	}
+	res.Companies = len(rows)
+	return bad
+}
+
+func (s *Service) resolveOwner(ctx context.Context, c *call, row *importRow, opt ImportOptions, newPeople map[string]bool, res *ImportResult) string {
+	if !row.company.LastContact.IsZero() {
+		res.Contacts++
+	}
+	if row.owner == "" {
+		res.WithoutOwner++
+		return ""
+	}
+	p, err := s.store.ConsultantByName(ctx, row.owner)
+	if err == nil {
+		row.company.OwnerID = p.ID
+		return ""
+	}
+	if !opt.CreatePeople {
+		return c.tr("ukendt konsulent »"+clip(row.owner)+"«; personen skal have skrevet til kontaktbot, eller brug --create-people",
+			"unknown consultant »"+clip(row.owner)+"«; they must have written to kontaktbot, or use --create-people")
+	}
+	if key := bot.NormalizeName(row.owner); !newPeople[key] {
+		newPeople[key] = true
+		res.NewPeople = append(res.NewPeople, row.owner)
+	}
+	return ""
+}
+
+// createPeople registers the owners named in the file that the bot does not
+// know yet and fills in their ids.
+func (s *Service) createPeople(ctx context.Context, c *call, rows []importRow, names []string) error {
+	if len(names) == 0 {
+		return nil
+	}
+	jc, err := s.store.JobcenterByName(ctx, s.newcomers)
+	if err != nil && !isNotFound(err) {
+		return fmt.Errorf("import: jobcenter: %w", err)
+	}
+	if isNotFound(err) {
+		if jc, err = s.store.CreateJobcenter(ctx, bot.Jobcenter{Name: s.newcomers, Created: c.now}); err != nil {
+			return fmt.Errorf("import: create jobcenter: %w", err)
+		}
+	}
+	ids := map[string]uint64{}
+	for _, n := range names {
+		p, err := s.store.CreateConsultant(ctx, bot.Consultant{Name: n, JobcenterID: jc.ID, Role: bot.RoleConsultant, Lang: bot.Danish, Created: c.now})
+		if err != nil {
+			return fmt.Errorf("import: create %q: %w", n, err)
+		}
+		ids[bot.NormalizeName(n)] = p.ID
+	}
+	for i := range rows {
+		if id, ok := ids[bot.NormalizeName(rows[i].owner)]; ok && rows[i].company.OwnerID == 0 {
+			rows[i].company.OwnerID = id
+		}
+	}
+	return nil
+}
+
+// ExportCompanies writes every company in the import format: ";"
+// separated, UTF-8 with a BOM so that Excel shows æ, ø and å.
+func (s *Service) ExportCompanies(ctx context.Context, w io.Writer) error {
+	people, err := s.store.Consultants(ctx)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	names := make(map[uint64]string, len(people))
+	for _, p := range people {
+		names[p.ID] = p.Name
+	}
+	if _, err := w.Write([]byte{0xEF, 0xBB, 0xBF}); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	cw := csv.NewWriter(w)
+	cw.Comma = ';'
+	if err := cw.Write(exportColumns); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	err = s.store.ForEachCompany(ctx, func(co bot.Company) error {
+		last := ""
+		if !co.LastContact.IsZero() {
+			last = co.LastContact.In(bot.Copenhagen).Format("2006-01-02")
+		}
+		return cw.Write([]string{co.Name, co.CVR, names[co.OwnerID], itoa(co.CadenceDays), string(co.Tier), co.Area, last})
+	})
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,213 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"kontaktbot/bot"
+)
+
+var roleWords = map[string]bot.Role{
+	"konsulent": bot.RoleConsultant, "consultant": bot.RoleConsultant, "virksomhedskonsulent": bot.RoleConsultant,
+	"leder": bot.RoleLead, "lead": bot.RoleLead, "teamleder": bot.RoleLead,
+	"tovholder": bot.RoleCoordinator, "koordinator": bot.RoleCoordinator, "coordinator": bot.RoleCoordinator,
+	"admin": bot.RoleAdmin, "administrator": bot.RoleAdmin,
+}
+
+func roleName(lang bot.Lang, r bot.Role) string {
+	switch r {
+	case bot.RoleConsultant:
+		return tr(lang, "konsulent", "consultant")
+	case bot.RoleLead:
+		return tr(lang, "leder", "lead")
+	case bot.RoleCoordinator:
+		return tr(lang, "tovholder", "coordinator")
+	case bot.RoleAdmin:
+		return "admin"
+	}
+	return string(r)
+}
+
+func runLanguage(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
+	var lang bot.Lang
+	switch strings.ToLower(strings.Join(args, " ")) {
+	case "da", "dansk", "danish":
+		lang = bot.Danish
+	case "en", "engelsk", "english":
+		lang = bot.English
+	default:
+		return bot.Message{}, bot.Errorf(bot.Invalid, "%s", c.tr("Skriv »sprog da« for dansk eller »sprog en« for engelsk.", "Type »language da« for Danish or »language en« for English."))
+	}
+	if _, err := s.store.UpdateConsultant(ctx, c.actor.ID, func(p *bot.Consultant) error { p.Lang = lang; return nil }); err != nil {
+		return bot.Message{}, fmt.Errorf("set language: %w", err)
+	}
+	return bot.Reply(tr(lang, "✅ Jeg svarer dig nu på dansk.", "✅ I will answer you in English from now on.")), nil
+}
+
+func runRole(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
+	if len(args) < 2 {
+		return bot.Message{}, usageError(s, c, "role")
+	}
+	role, ok := roleWords[fold(args[len(args)-1])]
+	if !ok {
+		return bot.Message{}, bot.Errorf(bot.Invalid, "%s", c.tr(
+			"Rollen skal være konsulent, leder, tovholder eller admin, fx »rolle Hanne Jensen leder«.",
+			"The role must be consultant, lead, coordinator or admin, e.g. »role Hanne Jensen lead«."))
+	}
+	p, err := s.person(ctx, c, args[:len(args)-1])
+	if err != nil {
+		return bot.Message{}, err
+	}
+	if p.Role == bot.RoleAdmin && role != bot.RoleAdmin {
+		if err := s.keepAnAdmin(ctx, c, p); err != nil {
+			return bot.Message{}, err
+		}
+	}
+	if _, err := s.store.UpdateConsultant(ctx, p.ID, func(x *bot.Consultant) error { x.Role = role; return nil }); err != nil {
+		return bot.Message{}, fmt.Errorf("set role: %w", err)
+	}
+	return bot.Reply(c.tr("✅ ", "✅ ") + p.Name + c.tr(" er nu ", " is now ") + roleName(c.lang, role) + "."), nil
+}
+
+// keepAnAdmin refuses to take the admin role from the last admin, which
+// would leave no one able to give roles.
+func (s *Service) keepAnAdmin(ctx context.Context, c *call, p bot.Consultant) error {
+	all, err := s.store.Consultants(ctx)
+	if err != nil {
+		return fmt.Errorf("list consultants: %w", err)
+	}
+	for _, x := range all {
+		if x.ID != p.ID && x.Role == bot.RoleAdmin {
+			return nil
+		}
+	}
+	return bot.Errorf(bot.Conflict, "%s", c.tr(
+		p.Name+" er den eneste admin. Gør en anden til admin først, så nogen stadig kan give roller.",
+		p.Name+" is the only admin. Make someone else admin first, so that someone can still give roles."))
+}
+
+func runJobcenterAdd(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
+	name := strings.Join(args, " ")
+	if bot.NormalizeName(name) == "" {
+		return bot.Message{}, usageError(s, c, "jobcenter add")
+	}
+	j, err := s.store.CreateJobcenter(ctx, bot.Jobcenter{Name: name, Created: c.now})
+	if err != nil {
+		if errors.Is(err, bot.ErrConflict) {
+			return bot.Message{}, bot.Errorf(bot.Conflict, "%s", c.tr("Jobcentret »"+clip(name)+"« findes allerede.", "The jobcenter »"+clip(name)+"« already exists."))
+		}
+		return bot.Message{}, fmt.Errorf("add jobcenter: %w", err)
+	}
+	return bot.Reply(c.tr("✅ Oprettet: ", "✅ Registered: ") + j.Name + "."), nil
+}
+
+// twoJobcenters reads "<a> og <b>", or without a separator the one split
+// of the words where both sides name known jobcenters.
+func (s *Service) twoJobcenters(ctx context.Context, c *call, args []string) (bot.Jobcenter, bot.Jobcenter, error) {
+	if l, r, ok := splitAt(args, "og", "and", "+", "&", "=", ","); ok {
+		a, err := s.jobcenter(ctx, c, l)
+		if err != nil {
+			return a, a, err
+		}
+		b, err := s.jobcenter(ctx, c, r)
+		return a, b, err
+	}
+	for i := 1; i < len(args); i++ {
+		a, errA := s.jobcenter(ctx, c, args[:i])
+		b, errB := s.jobcenter(ctx, c, args[i:])
+		if errA == nil && errB == nil {
+			return a, b, nil
+		}
+	}
+	return bot.Jobcenter{}, bot.Jobcenter{}, usageError(s, c, "jobcenter partner")
+}
+
+func runJobcenterPartner(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
+	a, b, err := s.twoJobcenters(ctx, c, args)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	if a.ID == b.ID {
+		return bot.Message{}, bot.Errorf(bot.Invalid, "%s", c.tr("Et jobcenter kan ikke være partner med sig selv.", "A jobcenter cannot partner with itself."))
+	}
+	link := func(x, y bot.Jobcenter) error {
+		_, err := s.store.UpdateJobcenter(ctx, x.ID, func(j *bot.Jobcenter) error {
+			if !slices.Contains(j.Partners, y.ID) {
+				j.Partners = append(j.Partners, y.ID)
+			}
+			return nil
+		})
+		return err
+	}
+	// Two transactions; each is idempotent, so running the command again
+	// mends a half-done link.
+	if err := link(a, b); err != nil {
+		return bot.Message{}, fmt.Errorf("partner jobcenters: %w", err)
+	}
+	if err := link(b, a); err != nil {
+		return bot.Message{}, fmt.Errorf("partner jobcenters: %w", err)
+	}
+	return bot.Reply(c.tr("✅ "+a.Name+" og "+b.Name+" deler nu stillinger og intromøder.", "✅ "+a.Name+" and "+b.Name+" now share positions and intro days.")), nil
+}
+
+func runJobcenterJoin(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
+	var p bot.Consultant
+	var j bot.Jobcenter
+	var err error
+	if l, r, ok := splitAt(args, "=", "til", "to", "i", "in"); ok {
+		if p, err = s.person(ctx, c, l); err != nil {
+			return bot.Message{}, err
+		}
+		if j, err = s.jobcenter(ctx, c, r); err != nil {
+			return bot.Message{}, err
+		}
+	} else if p, j, err = s.personAndJobcenter(ctx, c, args); err != nil {
+		return bot.Message{}, err
+	}
+	if _, err := s.store.UpdateConsultant(ctx, p.ID, func(x *bot.Consultant) error { x.JobcenterID = j.ID; return nil }); err != nil {
+		return bot.Message{}, fmt.Errorf("join jobcenter: %w", err)
+	}
+	return bot.Reply(c.tr("✅ "+p.Name+" hører nu til "+j.Name+".", "✅ "+p.Name+" now belongs to "+j.Name+".")), nil
+}
+
+func (s *Service) personAndJobcenter(ctx context.Context, c *call, args []string) (bot.Consultant, bot.Jobcenter, error) {
+	for i := len(args) - 1; i >= 1; i-- {
+		j, err := s.jobcenter(ctx, c, args[i:])
+		if err != nil {
+			continue
+		}
+		p, err := s.person(ctx, c, args[:i])
+		return p, j, err
+	}
+	return bot.Consultant{}, bot.Jobcenter{}, usageError(s, c, "jobcenter join")
+}
+
+func runJobcenterList(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
+	all, err := s.store.Jobcenters(ctx)
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("list jobcenters: %w", err)
+	}
+	names := map[uint64]string{}
+	for _, j := range all {
+		names[j.ID] = j.Name
+	}
+	items := make([]string, 0, len(all))
+	for _, j := range all {
+		line := j.Name
+		if len(j.Partners) > 0 {
+			ps := make([]string, 0, len(j.Partners))
+			for _, id := range j.Partners {
+				ps = append(ps, names[id])
+			}
+			line += c.tr(" — samarbejder med ", " — partners: ") + strings.Join(ps, ", ")
+		}
+		if j.ID == c.actor.JobcenterID {
+			line += c.tr(" (dit)", " (yours)")
+		}
+		items = append(items, line)
+	}
+	return bot.Message{Blocks: []bot.Block{bot.Heading{Text: c.tr("Jobcentre", "Jobcenters")}, bot.List{Items: items}}}, nil
+}

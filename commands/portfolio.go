@@ -1,0 +1,286 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"kontaktbot/bot"
+)
+
+// maxListed is the most companies one reply lists; the rest are counted.
+const maxListed = 40
+
+func runCompanyShow(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
+	if len(args) == 0 {
+		return runHelp(ctx, s, c, []string{"company"})
+	}
+	co, err := s.company(ctx, c, args)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	contacts, err := s.store.Contacts(ctx, co.ID, 5)
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("company card: %w", err)
+	}
+	return s.card(ctx, c, co, contacts), nil
+}
+
+func (s *Service) card(ctx context.Context, c *call, co bot.Company, contacts []bot.Contact) bot.Message {
+	names := s.nameCache(ctx)
+	f := []bot.Field{
+		{Label: "CVR", Value: orDash(co.CVR)},
+		{Label: c.tr("Fast konsulent", "Dedicated consultant"), Value: orDash(names(co.OwnerID))},
+		{Label: c.tr("Kadence", "Cadence"), Value: itoa(co.CadenceDays) + c.tr(" dage", " days") + tierNote(c, co.Tier)},
+		{Label: c.tr("Seneste kontakt", "Last contact"), Value: dateOrNone(c, co.LastContact)},
+		{Label: c.tr("Næste kontakt senest", "Next contact due"), Value: dueText(c, co)},
+	}
+	if co.Area != "" {
+		f = append(f, bot.Field{Label: c.tr("Område", "Area"), Value: co.Area})
+	}
+	if len(co.Aliases) > 0 {
+		f = append(f, bot.Field{Label: c.tr("Også kaldt", "Also known as"), Value: strings.Join(co.Aliases, ", ")})
+	}
+	if co.Status != bot.StatusActive {
+		f = append(f, bot.Field{Label: "Status", Value: statusName(c, co.Status)})
+	}
+	blocks := []bot.Block{bot.Heading{Text: co.Name}, bot.Fields{Fields: f}}
+	items := make([]string, 0, len(contacts))
+	for _, ct := range contacts {
+		items = append(items, bot.FormatDate(ct.At, c.lang)+" "+kindName(c.lang, ct.Kind)+" ("+names(ct.ConsultantID)+"): "+ct.Note)
+	}
+	if len(items) == 0 {
+		items = append(items, c.tr("Ingen kontakter endnu.", "No contacts yet."))
+	}
+	blocks = append(blocks, bot.List{Title: c.tr("Seneste kontakter", "Latest contacts"), Items: items},
+		bot.Buttons{Buttons: []bot.Button{{Label: c.tr("Noter kontakt", "Log contact"), Command: "visit " + co.Name, Primary: true}}})
+	return bot.Message{Blocks: blocks}
+}
+
+// nameCache returns a lookup from consultant id to name that loads each
+// person once per reply.
+func (s *Service) nameCache(ctx context.Context) func(uint64) string {
+	seen := map[uint64]string{}
+	return func(id uint64) string {
+		if id == 0 {
+			return ""
+		}
+		if n, ok := seen[id]; ok {
+			return n
+		}
+		n := "#" + itoa(int(id))
+		if p, err := s.store.Consultant(ctx, id); err == nil {
+			n = p.Name
+		}
+		seen[id] = n
+		return n
+	}
+}
+
+func tierNote(c *call, t bot.Tier) string {
+	if t == bot.TierIntensified {
+		return c.tr(" (intensiveret)", " (intensified)")
+	}
+	return ""
+}
+
+func statusName(c *call, st bot.Status) string {
+	switch st {
+	case bot.StatusPaused:
+		return c.tr("på pause", "paused")
+	case bot.StatusEnded:
+		return c.tr("afsluttet", "ended")
+	}
+	return c.tr("aktiv", "active")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "–"
+	}
+	return s
+}
+
+func dateOrNone(c *call, t time.Time) string {
+	if t.IsZero() {
+		return c.tr("ingen endnu", "none yet")
+	}
+	return bot.FormatDate(t, c.lang)
+}
+
+// dueText says when contact is due, and how late it is, in words.
+func dueText(c *call, co bot.Company) string {
+	if co.Status != bot.StatusActive {
+		return statusName(c, co.Status)
+	}
+	due := co.DueDay()
+	if due.IsZero() {
+		return "–"
+	}
+	s := bot.FormatDate(due, c.lang)
+	switch d := co.OverdueDays(c.now); {
+	case d > 0:
+		s += c.tr(" ("+itoa(d)+" dage over)", " ("+itoa(d)+" days overdue)")
+	case d == 0:
+		s += c.tr(" (i dag)", " (today)")
+	}
+	if !co.SnoozedUntil.IsZero() && co.SnoozedUntil.After(c.now) {
+		s += c.tr(", udsat til ", ", snoozed until ") + bot.FormatDate(co.SnoozedUntil, c.lang)
+	}
+	if !co.PlannedNext.IsZero() && !co.PlannedNext.Before(bot.Day(c.now)) {
+		s += c.tr(", planlagt ", ", planned ") + bot.FormatDate(co.PlannedNext, c.lang)
+	}
+	return s
+}
+
+// portfolioLine is one company in a list: name, due state, last contact.
+func portfolioLine(c *call, co bot.Company) string {
+	line := co.Name + " — "
+	switch d := co.OverdueDays(c.now); {
+	case co.Status != bot.StatusActive:
+		line += statusName(c, co.Status)
+	case d > 0:
+		line += c.tr(itoa(d)+" dage over", itoa(d)+" days overdue")
+	case d == 0:
+		line += c.tr("forfalder i dag", "due today")
+	default:
+		line += c.tr("om "+itoa(-d)+" dage", "due in "+itoa(-d)+" days")
+	}
+	if co.LastContact.IsZero() {
+		line += c.tr(" (ingen kontakt endnu)", " (no contact yet)")
+	} else {
+		line += c.tr(" (sidst ", " (last ") + bot.FormatDate(co.LastContact, c.lang) + ")"
+	}
+	return line
+}
+
+// byUrgency orders companies most overdue first; paused ones last.
+func byUrgency(c *call, cs []bot.Company) {
+	sort.SliceStable(cs, func(i, j int) bool {
+		ai, aj := cs[i].Status == bot.StatusActive, cs[j].Status == bot.StatusActive
+		if ai != aj {
+			return ai
+		}
+		di, dj := cs[i].OverdueDays(c.now), cs[j].OverdueDays(c.now)
+		if di != dj {
+			return di > dj
+		}
+		return cs[i].Name < cs[j].Name
+	})
+}
+
+func listMessage(c *call, title string, cs []bot.Company, empty string) bot.Message {
+	if len(cs) == 0 {
+		return bot.Reply(empty)
+	}
+	items := make([]string, 0, min(len(cs), maxListed)+1)
+	for i, co := range cs {
+		if i == maxListed {
+			items = append(items, c.tr("… og "+itoa(len(cs)-maxListed)+" mere", "… and "+itoa(len(cs)-maxListed)+" more"))
+			break
+		}
+		items = append(items, portfolioLine(c, co))
+	}
+	return bot.Message{Blocks: []bot.Block{bot.Heading{Text: title}, bot.List{Items: items}}}
+}
+
+func runMine(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
+	cs, err := s.store.CompaniesOwnedBy(ctx, c.actor.ID)
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("mine: %w", err)
+	}
+	byUrgency(c, cs)
+	overdue := 0
+	for _, co := range cs {
+		if co.Status == bot.StatusActive && co.OverdueDays(c.now) > 0 {
+			overdue++
+		}
+	}
+	title := c.tr("Dine virksomheder: "+itoa(len(cs))+", heraf "+itoa(overdue)+" over kadencen",
+		"Your companies: "+itoa(len(cs))+", "+itoa(overdue)+" past their cadence")
+	return listMessage(c, title, cs, c.tr(
+		"Du er ikke fast konsulent for nogen virksomhed endnu. Opret en med »company add <navn>«.",
+		"You are not the dedicated consultant of any company yet. Register one with »company add <name>«.")), nil
+}
+
+func runCompanyList(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
+	filter := "mine"
+	if len(args) > 0 {
+		filter = fold(strings.Join(args, " "))
+	}
+	switch filter {
+	case "mine", "my":
+		return runMine(ctx, s, c, nil)
+	case "forfaldne", "overdue", "over", "due":
+		return s.listOverdue(ctx, c)
+	case "alle", "all":
+		return s.listAll(ctx, c)
+	}
+	// "company list tech" may name a company called "List Tech".
+	if _, err := s.company(ctx, c, append([]string{"list"}, args...)); err == nil {
+		return runCompanyShow(ctx, s, c, append([]string{"list"}, args...))
+	}
+	return bot.Message{}, bot.Errorf(bot.Invalid, "%s", c.tr(
+		"Skriv »company list mine«, »company list forfaldne« eller »company list alle«.",
+		"Type »company list mine«, »company list overdue« or »company list all«."))
+}
+
+func (s *Service) listOverdue(ctx context.Context, c *call) (bot.Message, error) {
+	owners, err := s.jobcenterMembers(ctx, c.actor.JobcenterID)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	var cs []bot.Company
+	err = s.store.NudgeDue(ctx, c.now, func(co bot.Company) error {
+		if owners[co.OwnerID] {
+			cs = append(cs, co)
+		}
+		return nil
+	})
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("list overdue: %w", err)
+	}
+	byUrgency(c, cs)
+	return listMessage(c, c.tr("Forfaldne virksomheder i dit jobcenter: "+itoa(len(cs)), "Overdue companies in your jobcenter: "+itoa(len(cs))),
+		cs, c.tr("Ingen virksomheder i dit jobcenter er over kadencen. Flot!", "No company in your jobcenter is past its cadence. Well done!")), nil
+}
+
+func (s *Service) jobcenterMembers(ctx context.Context, jobcenterID uint64) (map[uint64]bool, error) {
+	all, err := s.store.Consultants(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list consultants: %w", err)
+	}
+	m := make(map[uint64]bool, len(all))
+	for _, p := range all {
+		if p.JobcenterID == jobcenterID {
+			m[p.ID] = true
+		}
+	}
+	return m, nil
+}
+
+func (s *Service) listAll(ctx context.Context, c *call) (bot.Message, error) {
+	var cs []bot.Company
+	n := 0
+	err := s.store.ForEachCompany(ctx, func(co bot.Company) error {
+		n++
+		if len(cs) < maxListed {
+			cs = append(cs, co)
+		}
+		return nil
+	})
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("list all: %w", err)
+	}
+	sort.Slice(cs, func(i, j int) bool { return bot.NormalizeName(cs[i].Name) < bot.NormalizeName(cs[j].Name) })
+	msg := listMessage(c, c.tr("Alle virksomheder: "+itoa(n), "All companies: "+itoa(n)), cs,
+		c.tr("Der er ingen virksomheder endnu. Opret en med »company add <navn>«.", "There are no companies yet. Register one with »company add <name>«."))
+	if n > maxListed {
+		msg.Blocks = append(msg.Blocks, bot.Text{Text: c.tr(
+			"Viser de "+itoa(maxListed)+" først oprettede. Hele listen: »kontaktbot export companies«.",
+			"Showing the first "+itoa(maxListed)+" registered. The whole list: »kontaktbot export companies«.")})
+	}
+	return msg, nil
+}

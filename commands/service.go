@@ -1,0 +1,141 @@
+// Package commands is kontaktbot's command language: it parses a line such
+// as "visit L-tek mødte Lars om to svejsere" into a command, checks that the
+// person may run it, runs it against the store and returns a reply in the
+// neutral message model. It knows nothing of Slack, Teams or bbolt.
+package commands
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	"kontaktbot/bot"
+)
+
+// Service runs commands. It is safe for concurrent use.
+type Service struct {
+	store     Store
+	clock     bot.Clock
+	log       *slog.Logger
+	newcomers string // the jobcenter new people join
+	table     []*Command
+}
+
+// Config holds what a Service needs besides its store.
+type Config struct {
+	Clock bot.Clock
+	Log   *slog.Logger
+	// Jobcenter is the name of the jobcenter new people join on first use
+	// (per workspace or tenant later; one for the console).
+	Jobcenter string
+}
+
+// DefaultJobcenter is the jobcenter new people join when none is configured.
+const DefaultJobcenter = "Jobcenter"
+
+// New returns a Service over store.
+func New(store Store, cfg Config) *Service {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Jobcenter == "" {
+		cfg.Jobcenter = DefaultJobcenter
+	}
+	s := &Service{store: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter}
+	s.table = commandTable()
+	return s
+}
+
+// call is one command being run: who, when, and in which language.
+type call struct {
+	actor bot.Consultant
+	now   time.Time
+	lang  bot.Lang
+	req   bot.Request
+}
+
+func (c *call) tr(da, en string) string { return tr(c.lang, da, en) }
+
+// Handle runs one command line for the person in req and returns the reply.
+// It never panics on user input and never returns an internal error's text:
+// such errors are logged and the user is told "intern fejl".
+func (s *Service) Handle(ctx context.Context, req bot.Request) bot.Message {
+	start := s.clock.Now()
+	name, outcome := "?", "ok"
+	msg := s.handle(ctx, req, &name)
+	if msg.Error {
+		outcome = "refused"
+	}
+	// Never log the text itself: it may hold personal data.
+	s.log.Info("command", "command", name, "outcome", outcome,
+		"platform", req.From.Platform, "ms", s.clock.Now().Sub(start).Milliseconds())
+	return msg
+}
+
+func (s *Service) handle(ctx context.Context, req bot.Request, name *string) bot.Message {
+	actor, _, err := s.store.EnsureConsultant(ctx, req.From, displayName(req), s.newcomers)
+	if err != nil {
+		return s.errorReply(ctx, bot.Danish, err, *name)
+	}
+	c := &call{actor: actor, now: s.clock.Now().In(bot.Copenhagen), lang: langOf(actor), req: req}
+	text, err := cleanLine(c.lang, req.Text)
+	if err != nil {
+		return s.errorReply(ctx, c.lang, err, *name)
+	}
+	cmd, args := s.lookup(text)
+	if cmd == nil {
+		return s.errorReply(ctx, c.lang, s.unknownCommand(c, text), *name)
+	}
+	*name = cmd.Name
+	if !cmd.allowed(actor.Role) {
+		return s.errorReply(ctx, c.lang, bot.Errorf(bot.Forbidden, "%s", c.tr(
+			"Det må du ikke med din rolle ("+roleName(bot.Danish, actor.Role)+"). Spørg en leder eller administrator.",
+			"Your role ("+roleName(bot.English, actor.Role)+") may not do that. Ask a lead or an admin.")), *name)
+	}
+	msg, err := cmd.Run(ctx, s, c, args)
+	if err != nil {
+		return s.errorReply(ctx, c.lang, err, *name)
+	}
+	return msg
+}
+
+// errorReply turns err into a reply: a *bot.Error's own message, or for
+// anything else a polite "intern fejl" while the detail goes to the log.
+func (s *Service) errorReply(ctx context.Context, lang bot.Lang, err error, command string) bot.Message {
+	var be *bot.Error
+	if errors.As(err, &be) && be.Code != bot.Internal {
+		return bot.Message{Blocks: []bot.Block{bot.Text{Text: "⚠️ " + be.Message}}, Error: true}
+	}
+	if ctx.Err() != nil {
+		s.log.Warn("command cancelled", "command", command, "err", err)
+	} else {
+		s.log.Error("command failed", "command", command, "err", err)
+	}
+	return bot.Message{Blocks: []bot.Block{bot.Text{Text: "⚠️ " + tr(lang,
+		"Der skete en intern fejl, og intet blev gemt. Prøv igen om lidt; sker det igen, så sig det til din administrator.",
+		"Something went wrong on our side and nothing was saved. Please try again shortly; if it happens again, tell your admin.")}},
+		Error: true}
+}
+
+func displayName(req bot.Request) string {
+	if n := strings.TrimSpace(req.Name); n != "" {
+		return n
+	}
+	return req.From.User
+}
+
+func langOf(c bot.Consultant) bot.Lang {
+	if c.Lang == bot.English {
+		return bot.English
+	}
+	return bot.Danish
+}
+
+func tr(lang bot.Lang, da, en string) string {
+	if lang == bot.English {
+		return en
+	}
+	return da
+}

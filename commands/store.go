@@ -1,0 +1,116 @@
+package commands
+
+import (
+	"context"
+	"time"
+
+	"kontaktbot/bot"
+)
+
+// People is what commands need to know about consultants and jobcenters.
+// storage.DB implements it.
+type People interface {
+	// EnsureConsultant returns the consultant known by id, creating one named
+	// name in the jobcenter named jobcenter (created too if missing) on first
+	// use. The first consultant ever created is an admin; later ones are
+	// consultants. created reports whether this call created it.
+	EnsureConsultant(ctx context.Context, id bot.Identity, name, jobcenter string) (c bot.Consultant, created bool, err error)
+	// Consultant returns the consultant with the id, or bot.ErrNotFound.
+	Consultant(ctx context.Context, id uint64) (bot.Consultant, error)
+	// ConsultantByName returns the consultant whose bot.NormalizeName(Name)
+	// equals that of name, or bot.ErrNotFound.
+	ConsultantByName(ctx context.Context, name string) (bot.Consultant, error)
+	// Consultants returns every consultant, ordered by id.
+	Consultants(ctx context.Context) ([]bot.Consultant, error)
+	// UpdateConsultant loads the consultant, calls fn on it and stores the
+	// result in one transaction; fn's error aborts without writing.
+	UpdateConsultant(ctx context.Context, id uint64, fn func(*bot.Consultant) error) (bot.Consultant, error)
+	// CreateConsultant stores a new consultant known only by name (a person
+	// named in a command before they have used the bot). A clashing
+	// normalized name gives a *bot.ConflictError.
+	CreateConsultant(ctx context.Context, c bot.Consultant) (bot.Consultant, error)
+
+	// CreateJobcenter stores a new jobcenter; a clashing normalized name
+	// gives a *bot.ConflictError.
+	CreateJobcenter(ctx context.Context, j bot.Jobcenter) (bot.Jobcenter, error)
+	// Jobcenter returns the jobcenter with the id, or bot.ErrNotFound.
+	Jobcenter(ctx context.Context, id uint64) (bot.Jobcenter, error)
+	// JobcenterByName returns the jobcenter whose normalized name equals
+	// that of name, or bot.ErrNotFound.
+	JobcenterByName(ctx context.Context, name string) (bot.Jobcenter, error)
+	// Jobcenters returns every jobcenter ordered by id.
+	Jobcenters(ctx context.Context) ([]bot.Jobcenter, error)
+	// UpdateJobcenter is UpdateConsultant for jobcenters.
+	UpdateJobcenter(ctx context.Context, id uint64, fn func(*bot.Jobcenter) error) (bot.Jobcenter, error)
+}
+
+// Companies is what commands need of the company portfolio. storage.DB
+// implements it.
+type Companies interface {
+	// CreateCompany stores a new company and its name, alias, CVR and owner
+	// index entries in one transaction. A name or alias whose normalized form
+	// is taken, or a CVR that is taken, gives a *bot.ConflictError.
+	CreateCompany(ctx context.Context, c bot.Company) (bot.Company, error)
+	// Company returns the company with the id, or bot.ErrNotFound.
+	Company(ctx context.Context, id uint64) (bot.Company, error)
+	// UpdateCompany loads the company, calls fn on it and stores the result
+	// with its indexes in one transaction; fn's error aborts without writing.
+	// Renames, new aliases and new CVRs are checked as in CreateCompany.
+	UpdateCompany(ctx context.Context, id uint64, fn func(*bot.Company) error) (bot.Company, error)
+	// FindCompanies looks key (a bot.NormalizeName result) up among names
+	// and aliases: exact is the company whose name or alias is key (nil if
+	// none); prefixed are up to limit other companies whose name or alias
+	// starts with key followed by a space.
+	FindCompanies(ctx context.Context, key string, limit int) (exact *bot.Company, prefixed []bot.Company, err error)
+	// CompanyByCVR returns the company with the CVR number, or bot.ErrNotFound.
+	CompanyByCVR(ctx context.Context, cvr string) (bot.Company, error)
+	// SuggestCompanies returns up to limit companies whose names or aliases
+	// are most like text (typos, missing words), best first. It answers
+	// from memory and stays fast at 250,000 companies.
+	SuggestCompanies(ctx context.Context, text string, limit int) ([]bot.Company, error)
+	// CompaniesOwnedBy returns the companies whose dedicated consultant is
+	// the consultant, ordered by id.
+	CompaniesOwnedBy(ctx context.Context, consultantID uint64) ([]bot.Company, error)
+	// ForEachCompany calls fn for every company in id order until fn returns
+	// an error, which it returns. fn must not call the store.
+	ForEachCompany(ctx context.Context, fn func(bot.Company) error) error
+	// NudgeDue calls fn, in nudge-day order, for every company whose
+	// NudgeDay is on or before day, until fn returns an error. It reads an
+	// index kept by every write, so its cost grows with the number of
+	// companies due, not with the portfolio. fn must not call the store.
+	NudgeDue(ctx context.Context, day time.Time, fn func(bot.Company) error) error
+}
+
+// Contacts is what commands need of the contact log. storage.DB implements it.
+type Contacts interface {
+	// AddContact stores the contact and, in the same transaction, moves its
+	// company's LastContact forward if the contact is newer, clears the
+	// company's snooze count, and updates the indexes. The company must exist
+	// (else bot.ErrNotFound).
+	AddContact(ctx context.Context, c bot.Contact) (bot.Contact, error)
+	// Contacts returns up to limit contacts with the company, newest (by At)
+	// first.
+	Contacts(ctx context.Context, companyID uint64, limit int) ([]bot.Contact, error)
+	// UndoContact deletes the contact the consultant logged last, if it was
+	// logged at or after since, and sets its company's LastContact back to
+	// the newest remaining contact, in one transaction. It returns the
+	// deleted contact, or bot.ErrNotFound when there is none to undo.
+	UndoContact(ctx context.Context, consultantID uint64, since time.Time) (bot.Contact, error)
+}
+
+// Importer stores a whole portfolio at once. storage.DB implements it.
+type Importer interface {
+	// ImportCompanies creates every company, and for each with a non-zero
+	// LastContact a contact of kind bot.KindImported by its owner, in one
+	// transaction: all or none. Conflicts give a *bot.ConflictError naming
+	// the first clash.
+	ImportCompanies(ctx context.Context, cs []bot.Company) error
+}
+
+// Store is everything commands needs, met by storage.DB.
+type Store interface {
+	People
+	Companies
+	Contacts
+	Importer
+}

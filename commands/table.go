@@ -1,0 +1,233 @@
+package commands
+
+import (
+	"context"
+	"strings"
+
+	"kontaktbot/bot"
+)
+
+// Command is one row of the command table: everything the bot can do is
+// declared here, and help, the Slack manifest and the Teams command list
+// are generated from it.
+type Command struct {
+	// Name is the English command, one or two words ("visit", "company add").
+	Name string
+	// Aliases are other spellings, Danish first ("besøg", "virksomhed opret").
+	Aliases []string
+	// Usage is the syntax in each language, starting with the command word.
+	Usage map[bot.Lang]string
+	// Summary says in one sentence what it does, in each language.
+	Summary map[bot.Lang]string
+	// Example is a typical line, in Danish.
+	Example string
+	// MinRole is the lowest role that may run it.
+	MinRole bot.Role
+	// Run carries it out. args are the words after the command's name.
+	Run func(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error)
+}
+
+func (cmd *Command) allowed(r bot.Role) bool {
+	return r.Rank() >= cmd.MinRole.Rank()
+}
+
+// Spec is the public, read-only description of a command, for generated
+// help, app manifests and command lists.
+type Spec struct {
+	Name    string
+	Aliases []string
+	Usage   map[bot.Lang]string
+	Summary map[bot.Lang]string
+	Example string
+	MinRole bot.Role
+}
+
+// Specs returns the command table's descriptions in table order.
+func (s *Service) Specs() []Spec {
+	out := make([]Spec, 0, len(s.table))
+	for _, c := range s.table {
+		out = append(out, Spec{Name: c.Name, Aliases: c.Aliases, Usage: c.Usage, Summary: c.Summary, Example: c.Example, MinRole: c.MinRole})
+	}
+	return out
+}
+
+// lookup finds the command a line starts with: two-word names before
+// one-word names, so that "company add" wins over "company". It returns
+// the command and the remaining words, or nil.
+func (s *Service) lookup(text string) (*Command, []string) {
+	words := fields(text)
+	if len(words) == 0 {
+		return s.find("help"), nil
+	}
+	for n := 2; n >= 1; n-- {
+		if len(words) < n {
+			continue
+		}
+		key := fold(strings.Join(words[:n], " "))
+		for _, cmd := range s.table {
+			if cmd.matches(key) {
+				return cmd, words[n:]
+			}
+		}
+	}
+	return nil, nil
+}
+
+func (cmd *Command) matches(key string) bool {
+	if fold(cmd.Name) == key {
+		return true
+	}
+	for _, a := range cmd.Aliases {
+		if fold(a) == key {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Service) find(name string) *Command {
+	for _, c := range s.table {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// unknownCommand explains that the first word is not a command and
+// suggests the closest one the person may use.
+func (s *Service) unknownCommand(c *call, text string) error {
+	word := fold(fields(text)[0])
+	best, bestD := "", 3
+	for _, cmd := range s.table {
+		if !cmd.allowed(c.actor.Role) {
+			continue
+		}
+		for _, name := range append([]string{cmd.Name}, cmd.Aliases...) {
+			first := fold(strings.Fields(name)[0])
+			if d := editDistance(word, first); d < bestD {
+				best, bestD = strings.Fields(name)[0], d
+			}
+		}
+	}
+	w := fields(text)[0]
+	if len([]rune(w)) > 40 {
+		w = string([]rune(w)[:40]) + "…"
+	}
+	if best != "" {
+		return bot.Errorf(bot.NotFound, "%s", c.tr(
+			"Kommandoen »"+w+"« kender jeg ikke. Mente du »"+best+"«? Skriv »hjælp« for at se alle kommandoer.",
+			"I don't know the command »"+w+"«. Did you mean »"+best+"«? Type »help« to see all commands."))
+	}
+	return bot.Errorf(bot.NotFound, "%s", c.tr(
+		"Kommandoen »"+w+"« kender jeg ikke. Skriv »hjælp« for at se alle kommandoer.",
+		"I don't know the command »"+w+"«. Type »help« to see all commands."))
+}
+
+// editDistance is the Levenshtein distance between two short strings.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+func usage(da, en string) map[bot.Lang]string {
+	return map[bot.Lang]string{bot.Danish: da, bot.English: en}
+}
+
+// commandTable declares every command. Order is the order of help.
+func commandTable() []*Command {
+	return []*Command{
+		{Name: "visit", Aliases: []string{"besøg", "kontakt", "log"},
+			Usage:   usage("visit <virksomhed> [dato] [besøg|telefon|mail|møde] <note> [opfølgning <dato>]", "visit <company> [date] [visit|phone|mail|meeting] <note> [follow-up <date>]"),
+			Summary: usage("Noter en kontakt med en virksomhed; nulstiller kadencen.", "Log a contact with a company; resets its cadence clock."),
+			Example: "visit L-tek i går mødte Lars om to svejsere", MinRole: bot.RoleConsultant, Run: runVisit},
+		{Name: "mine", Aliases: []string{"mine virksomheder", "my"},
+			Usage:   usage("mine", "mine"),
+			Summary: usage("Dine virksomheder, de mest forfaldne først.", "Your companies, most overdue first."),
+			Example: "mine", MinRole: bot.RoleConsultant, Run: runMine},
+		{Name: "company add", Aliases: []string{"virksomhed opret", "virksomhed tilføj", "company new"},
+			Usage:   usage("company add <navn> [cvr <nr>] [kadence <dage>] [ejer <person>] [niveau intensiveret] [område <tekst>]", "company add <name> [cvr <no>] [cadence <days>] [owner <person>] [tier intensified] [area <text>]"),
+			Summary: usage("Opret en virksomhed; du er dens faste konsulent, hvis ikke andet er sagt.", "Register a company; you are its dedicated consultant unless you name another."),
+			Example: "company add Ærø Maskinfabrik cvr 12345674 kadence 30", MinRole: bot.RoleConsultant, Run: runCompanyAdd},
+		{Name: "company list", Aliases: []string{"virksomhed liste", "virksomheder", "companies"},
+			Usage:   usage("company list [mine|forfaldne|alle]", "company list [mine|overdue|all]"),
+			Summary: usage("Vis virksomheder: dine, de forfaldne i dit jobcenter eller alle.", "List companies: yours, the overdue ones in your jobcenter, or all."),
+			Example: "company list forfaldne", MinRole: bot.RoleConsultant, Run: runCompanyList},
+		{Name: "company assign", Aliases: []string{"virksomhed tildel"},
+			Usage:   usage("company assign <virksomhed> <person>", "company assign <company> <person>"),
+			Summary: usage("Giv en virksomhed en ny fast konsulent.", "Give a company a new dedicated consultant."),
+			Example: "company assign L-tek Hanne Jensen", MinRole: bot.RoleLead, Run: runCompanyAssign},
+		{Name: "company cadence", Aliases: []string{"virksomhed kadence"},
+			Usage:   usage("company cadence <virksomhed> <dage>", "company cadence <company> <days>"),
+			Summary: usage("Sæt den aftalte kontaktkadence i dage.", "Set the agreed contact cadence in days."),
+			Example: "company cadence L-tek 14", MinRole: bot.RoleConsultant, Run: runCompanyCadence},
+		{Name: "company pause", Aliases: []string{"virksomhed pause"},
+			Usage:   usage("company pause <virksomhed>", "company pause <company>"),
+			Summary: usage("Sæt kontakten på pause: ingen påmindelser, til den genoptages.", "Pause contact: no reminders until resumed."),
+			Example: "company pause L-tek", MinRole: bot.RoleConsultant, Run: runCompanyPause},
+		{Name: "company resume", Aliases: []string{"virksomhed genoptag"},
+			Usage:   usage("company resume <virksomhed>", "company resume <company>"),
+			Summary: usage("Genoptag kontakten med en virksomhed på pause.", "Resume contact with a paused company."),
+			Example: "company resume L-tek", MinRole: bot.RoleConsultant, Run: runCompanyResume},
+		{Name: "company alias", Aliases: []string{"virksomhed alias"},
+			Usage:   usage("company alias <virksomhed> = <alias>", "company alias <company> = <alias>"),
+			Summary: usage("Giv en virksomhed et ekstra navn, den kan findes under.", "Give a company another name it can be found by."),
+			Example: "company alias Ærø Maskinfabrik = ÆM", MinRole: bot.RoleConsultant, Run: runCompanyAlias},
+		{Name: "company rename", Aliases: []string{"virksomhed omdøb"},
+			Usage:   usage("company rename <virksomhed> = <nyt navn>", "company rename <company> = <new name>"),
+			Summary: usage("Giv en virksomhed et nyt navn; det gamle bliver et alias.", "Rename a company; the old name stays as an alias."),
+			Example: "company rename L-tek = L-tek Svejs A/S", MinRole: bot.RoleConsultant, Run: runCompanyRename},
+		{Name: "company", Aliases: []string{"virksomhed"},
+			Usage:   usage("company <virksomhed>", "company <company>"),
+			Summary: usage("Vis en virksomheds kort: CVR, konsulent, kadence, seneste kontakter.", "Show a company's card: CVR, consultant, cadence, latest contacts."),
+			Example: "company L-tek", MinRole: bot.RoleConsultant, Run: runCompanyShow},
+		{Name: "undo", Aliases: []string{"fortryd"},
+			Usage:   usage("undo", "undo"),
+			Summary: usage("Slet den kontakt, du noterede sidst (inden for 10 minutter).", "Remove the contact you logged last (within 10 minutes)."),
+			Example: "fortryd", MinRole: bot.RoleConsultant, Run: runUndo},
+		{Name: "language", Aliases: []string{"sprog"},
+			Usage:   usage("language da|en", "language da|en"),
+			Summary: usage("Skift sprog: dansk (da) eller engelsk (en).", "Switch language: Danish (da) or English (en)."),
+			Example: "sprog en", MinRole: bot.RoleConsultant, Run: runLanguage},
+		{Name: "role", Aliases: []string{"rolle"},
+			Usage:   usage("role <person> konsulent|leder|tovholder|admin", "role <person> consultant|lead|coordinator|admin"),
+			Summary: usage("Giv en person en rolle.", "Give a person a role."),
+			Example: "rolle Hanne Jensen leder", MinRole: bot.RoleAdmin, Run: runRole},
+		{Name: "jobcenter add", Aliases: []string{"jobcenter opret"},
+			Usage:   usage("jobcenter add <navn>", "jobcenter add <name>"),
+			Summary: usage("Opret et jobcenter.", "Register a jobcenter."),
+			Example: "jobcenter add Jobcenter Sorø", MinRole: bot.RoleAdmin, Run: runJobcenterAdd},
+		{Name: "jobcenter partner", Aliases: []string{"jobcenter samarbejde"},
+			Usage:   usage("jobcenter partner <jobcenter> og <jobcenter>", "jobcenter partner <jobcenter> and <jobcenter>"),
+			Summary: usage("Lad to jobcentre dele stillinger og intromøder.", "Let two jobcenters share positions and intro days."),
+			Example: "jobcenter partner Jobcenter Sorø og Jobcenter Slagelse", MinRole: bot.RoleAdmin, Run: runJobcenterPartner},
+		{Name: "jobcenter join", Aliases: []string{"jobcenter flyt"},
+			Usage:   usage("jobcenter join <person> = <jobcenter>", "jobcenter join <person> = <jobcenter>"),
+			Summary: usage("Flyt en person til et jobcenter.", "Move a person to a jobcenter."),
+			Example: "jobcenter join Hanne Jensen = Jobcenter Sorø", MinRole: bot.RoleAdmin, Run: runJobcenterJoin},
+		{Name: "jobcenter", Aliases: []string{"jobcentre", "jobcenter list", "jobcenters"},
+			Usage:   usage("jobcenter", "jobcenter"),
+			Summary: usage("Vis jobcentrene og deres samarbejdspartnere.", "List the jobcenters and their partners."),
+			Example: "jobcenter", MinRole: bot.RoleConsultant, Run: runJobcenterList},
+		{Name: "help", Aliases: []string{"hjælp", "?"},
+			Usage:   usage("help [kommando]", "help [command]"),
+			Summary: usage("Vis kommandoerne, eller hjælp til én.", "List the commands, or help for one."),
+			Example: "hjælp visit", MinRole: bot.RoleConsultant, Run: runHelp},
+	}
+}

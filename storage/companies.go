@@ -1,0 +1,371 @@
+package storage
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"kontaktbot/bot"
+)
+
+// decode unmarshals a stored record, naming it in the error.
+func decode(data []byte, v any, bucket, key []byte) error {
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("decode %s #%d: %w", bucket, btoi(key), err)
+	}
+	return nil
+}
+
+// nameKeys are the normalized name and aliases a company is found by, the
+// name first, without duplicates or empties.
+func nameKeys(c *bot.Company) []string {
+	keys := make([]string, 0, 1+len(c.Aliases))
+	for i, n := range append([]string{c.Name}, c.Aliases...) {
+		k := bot.NormalizeName(n)
+		if k == "" || (i > 0 && slices.Contains(keys, k)) {
+			continue
+		}
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// dayKey is the Copenhagen day of t as yyyymmdd, sortable.
+func dayKey(t time.Time) []byte {
+	return []byte(bot.Day(t).Format("20060102"))
+}
+
+// nudgeKey is c's entry in the nudge index, or nil when it is never nudged.
+func nudgeKey(c *bot.Company) []byte {
+	day, ok := c.NudgeDay()
+	if !ok {
+		return nil
+	}
+	return join(dayKey(day), itob(c.ID))
+}
+
+// putCompany stores c and brings every index from old (nil for a new
+// company) to c, refusing names, aliases and CVR numbers that another
+// company holds. The in-memory suggestion index follows on commit.
+func (db *DB) putCompany(tx *bolt.Tx, old, c *bot.Company) error {
+	if bot.NormalizeName(c.Name) == "" {
+		return bot.Errorf(bot.Invalid, "a company needs a name")
+	}
+	var oldKeys []string
+	if old != nil {
+		oldKeys = nameKeys(old)
+	}
+	newKeys := nameKeys(c)
+	names := tx.Bucket(bCompNames)
+	for i, k := range newKeys {
+		if other := lookup(tx, bCompNames, k); other != 0 && other != c.ID {
+			what, text := "alias", k
+			if i == 0 {
+				what, text = "name", c.Name
+			} else {
+				for _, a := range c.Aliases {
+					if bot.NormalizeName(a) == k {
+						text = a
+					}
+				}
+			}
+			return &bot.ConflictError{What: what, Key: text, ID: other}
+		}
+	}
+	for _, k := range oldKeys {
+		if !slices.Contains(newKeys, k) {
+			if err := names.Delete([]byte(k)); err != nil {
+				return err
+			}
+		}
+	}
+	for _, k := range newKeys {
+		if !slices.Contains(oldKeys, k) {
+			if err := names.Put([]byte(k), itob(c.ID)); err != nil {
+				return err
+			}
+		}
+	}
+	if !slices.Equal(oldKeys, newKeys) {
+		id, keys := c.ID, newKeys
+		tx.OnCommit(func() { db.suggest.set(id, keys) })
+	}
+
+	var oldCVR string
+	var oldOwner uint64
+	var oldNudge []byte
+	if old != nil {
+		oldCVR, oldOwner, oldNudge = old.CVR, old.OwnerID, nudgeKey(old)
+	}
+	if c.CVR != oldCVR {
+		cvr := tx.Bucket(bCompCVR)
+		if other := lookup(tx, bCompCVR, c.CVR); other != 0 && other != c.ID {
+			return &bot.ConflictError{What: "cvr", Key: c.CVR, ID: other}
+		}
+		if oldCVR != "" {
+			if err := cvr.Delete([]byte(oldCVR)); err != nil {
+				return err
+			}
+		}
+		if c.CVR != "" {
+			if err := cvr.Put([]byte(c.CVR), itob(c.ID)); err != nil {
+				return err
+			}
+		}
+	}
+	if c.OwnerID != oldOwner {
+		owners := tx.Bucket(bCompOwner)
+		if oldOwner != 0 {
+			if err := owners.Delete(join(itob(oldOwner), itob(c.ID))); err != nil {
+				return err
+			}
+		}
+		if c.OwnerID != 0 {
+			if err := owners.Put(join(itob(c.OwnerID), itob(c.ID)), nil); err != nil {
+				return err
+			}
+		}
+	}
+	if newNudge := nudgeKey(c); !bytes.Equal(oldNudge, newNudge) {
+		nudges := tx.Bucket(bCompNudge)
+		if oldNudge != nil {
+			if err := nudges.Delete(oldNudge); err != nil {
+				return err
+			}
+		}
+		if newNudge != nil {
+			if err := nudges.Put(newNudge, nil); err != nil {
+				return err
+			}
+		}
+	}
+	return put(tx, bCompanies, c.ID, c)
+}
+
+// CreateCompany stores a new company with its indexes in one transaction.
+// A taken name, alias or CVR gives a *bot.ConflictError.
+func (db *DB) CreateCompany(ctx context.Context, c bot.Company) (out bot.Company, err error) {
+	now := db.clock.Now()
+	err = db.update(ctx, func(tx *bolt.Tx) error {
+		out = c
+		return db.createCompany(tx, &out, now)
+	})
+	if err != nil {
+		return bot.Company{}, err
+	}
+	return out, nil
+}
+
+func (db *DB) createCompany(tx *bolt.Tx, c *bot.Company, now time.Time) error {
+	if c.Created.IsZero() {
+		c.Created = now
+	}
+	if c.OwnerID != 0 && c.OwnerSince.IsZero() {
+		c.OwnerSince = c.Created
+	}
+	if c.Status == "" {
+		c.Status = bot.StatusActive
+	}
+	if c.Tier == "" {
+		c.Tier = bot.TierNormal
+	}
+	if c.OwnerID != 0 {
+		if tx.Bucket(bConsultants).Get(itob(c.OwnerID)) == nil {
+			return fmt.Errorf("owner #%d: %w", c.OwnerID, bot.ErrNotFound)
+		}
+	}
+	id, err := nextID(tx, bCompanies)
+	if err != nil {
+		return err
+	}
+	c.ID = id
+	return db.putCompany(tx, nil, c)
+}
+
+// Company returns the company with the id, or bot.ErrNotFound.
+func (db *DB) Company(ctx context.Context, id uint64) (c bot.Company, err error) {
+	err = db.view(ctx, func(tx *bolt.Tx) error { return get(tx, bCompanies, id, &c) })
+	return c, err
+}
+
+// UpdateCompany loads the company, lets fn change it, and stores it with
+// its indexes in one transaction; fn's error aborts without writing.
+func (db *DB) UpdateCompany(ctx context.Context, id uint64, fn func(*bot.Company) error) (c bot.Company, err error) {
+	err = db.update(ctx, func(tx *bolt.Tx) error {
+		var old bot.Company
+		if err := get(tx, bCompanies, id, &old); err != nil {
+			return err
+		}
+		c = old
+		c.Aliases = slices.Clone(old.Aliases)
+		if err := fn(&c); err != nil {
+			return err
+		}
+		c.ID = id
+		if c.OwnerID != old.OwnerID && c.OwnerID != 0 && tx.Bucket(bConsultants).Get(itob(c.OwnerID)) == nil {
+			return fmt.Errorf("owner #%d: %w", c.OwnerID, bot.ErrNotFound)
+		}
+		return db.putCompany(tx, &old, &c)
+	})
+	if err != nil {
+		return bot.Company{}, err
+	}
+	return c, nil
+}
+
+// FindCompanies looks key (a bot.NormalizeName result) up among names and
+// aliases. exact is the company named key; prefixed are up to limit other
+// companies with a name or alias that starts with key and a space, so
+// "grundfos" finds "Grundfos Odense" but "lego" does not find "Legoland".
+func (db *DB) FindCompanies(ctx context.Context, key string, limit int) (exact *bot.Company, prefixed []bot.Company, err error) {
+	if key == "" {
+		return nil, nil, nil
+	}
+	err = db.view(ctx, func(tx *bolt.Tx) error {
+		exactID := lookup(tx, bCompNames, key)
+		if exactID != 0 {
+			var c bot.Company
+			if err := get(tx, bCompanies, exactID, &c); err != nil {
+				return err
+			}
+			exact = &c
+		}
+		if limit <= 0 {
+			return nil
+		}
+		prefix := []byte(key + " ")
+		seen := map[uint64]bool{exactID: true}
+		cur := tx.Bucket(bCompNames).Cursor()
+		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(prefixed) < limit; k, v = cur.Next() {
+			id := btoi(v)
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			var c bot.Company
+			if err := get(tx, bCompanies, id, &c); err != nil {
+				return err
+			}
+			prefixed = append(prefixed, c)
+		}
+		return nil
+	})
+	return exact, prefixed, err
+}
+
+// CompanyByCVR returns the company with the CVR number, or bot.ErrNotFound.
+func (db *DB) CompanyByCVR(ctx context.Context, cvr string) (c bot.Company, err error) {
+	err = db.view(ctx, func(tx *bolt.Tx) error {
+		id := lookup(tx, bCompCVR, cvr)
+		if id == 0 {
+			return bot.ErrNotFound
+		}
+		return get(tx, bCompanies, id, &c)
+	})
+	return c, err
+}
+
+// SuggestCompanies returns up to limit companies whose names or aliases
+// are most like text, best first. The search runs on an in-memory trigram
+// index; only the winners are read from the file.
+func (db *DB) SuggestCompanies(ctx context.Context, text string, limit int) ([]bot.Company, error) {
+	ids := db.suggest.search(bot.NormalizeName(text), limit)
+	if len(ids) == 0 {
+		return nil, ctx.Err()
+	}
+	out := make([]bot.Company, 0, len(ids))
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		for _, id := range ids {
+			var c bot.Company
+			if err := get(tx, bCompanies, id, &c); err == bot.ErrNotFound {
+				continue // removed since the search
+			} else if err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// CompaniesOwnedBy returns the companies the consultant is dedicated to,
+// in id order, through the owner index.
+func (db *DB) CompaniesOwnedBy(ctx context.Context, consultantID uint64) ([]bot.Company, error) {
+	var out []bot.Company
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		prefix := itob(consultantID)
+		cur := tx.Bucket(bCompOwner).Cursor()
+		for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
+			var c bot.Company
+			if err := get(tx, bCompanies, btoi(k[8:]), &c); err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ForEachCompany calls fn for every company in id order until fn returns
+// an error, which it returns. fn runs inside a read transaction and must
+// not call the DB.
+func (db *DB) ForEachCompany(ctx context.Context, fn func(bot.Company) error) error {
+	return db.view(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bCompanies).ForEach(func(k, v []byte) error {
+			var c bot.Company
+			if err := decode(v, &c, bCompanies, k); err != nil {
+				return err
+			}
+			return fn(c)
+		})
+	})
+}
+
+// NudgeDue calls fn, in nudge-day order, for every company whose NudgeDay
+// is on or before day, reading only the due part of the nudge index.
+func (db *DB) NudgeDue(ctx context.Context, day time.Time, fn func(bot.Company) error) error {
+	last := dayKey(day)
+	return db.view(ctx, func(tx *bolt.Tx) error {
+		cur := tx.Bucket(bCompNudge).Cursor()
+		for k, _ := cur.First(); k != nil && len(k) == 16 && bytes.Compare(k[:8], last) <= 0; k, _ = cur.Next() {
+			var c bot.Company
+			if err := get(tx, bCompanies, btoi(k[8:]), &c); err != nil {
+				return err
+			}
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ImportCompanies creates every company and, for each with a LastContact,
+// a contact of kind bot.KindImported by its owner, in one transaction: all
+// or none. The first clash gives a *bot.ConflictError.
+func (db *DB) ImportCompanies(ctx context.Context, cs []bot.Company) error {
+	now := db.clock.Now()
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		for i := range cs {
+			c := cs[i]
+			if err := db.createCompany(tx, &c, now); err != nil {
+				return fmt.Errorf("company %q: %w", c.Name, err)
+			}
+			if c.LastContact.IsZero() {
+				continue
+			}
+			ct := bot.Contact{CompanyID: c.ID, ConsultantID: c.OwnerID, At: c.LastContact, Kind: bot.KindImported, Logged: now}
+			if _, err := putContact(tx, ct, nil, false); err != nil {
+				return fmt.Errorf("company %q: %w", c.Name, err)
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,298 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"kontaktbot/bot"
+)
+
+// EnsureConsultant returns the consultant known by id. On first use it
+// creates one named name in the jobcenter named jobcenter (creating that
+// too), or, when a consultant of that name was registered by others before
+// they wrote (named as an owner, imported), gives that record this
+// identity. The very first consultant of a fresh file is an admin.
+//
+// The common case, a known identity, is one read transaction: no write
+// and no fsync per command.
+func (db *DB) EnsureConsultant(ctx context.Context, id bot.Identity, name, jobcenter string) (c bot.Consultant, created bool, err error) {
+	key := id.Key()
+	err = db.view(ctx, func(tx *bolt.Tx) error {
+		cid := lookup(tx, bIdentities, key)
+		if cid == 0 {
+			return bot.ErrNotFound
+		}
+		return get(tx, bConsultants, cid, &c)
+	})
+	if err == nil {
+		return c, false, nil
+	}
+	if err != bot.ErrNotFound {
+		return c, false, fmt.Errorf("ensure consultant: %w", err)
+	}
+	err = db.update(ctx, func(tx *bolt.Tx) error {
+		c, created = bot.Consultant{}, false
+		if cid := lookup(tx, bIdentities, key); cid != 0 { // raced with ourselves
+			return get(tx, bConsultants, cid, &c)
+		}
+		now := db.clock.Now()
+		if cid := lookup(tx, bPeopleNames, bot.NormalizeName(name)); cid != 0 {
+			var known bot.Consultant
+			if err := get(tx, bConsultants, cid, &known); err != nil {
+				return err
+			}
+			if len(known.Identities) == 0 {
+				known.Identities = append(known.Identities, id)
+				c = known
+				if err := tx.Bucket(bIdentities).Put([]byte(key), itob(c.ID)); err != nil {
+					return err
+				}
+				return put(tx, bConsultants, c.ID, c)
+			}
+			name = freeName(tx, name)
+		}
+		jc, err := ensureJobcenter(tx, jobcenter, now)
+		if err != nil {
+			return err
+		}
+		role := bot.RoleConsultant
+		if first, _ := tx.Bucket(bConsultants).Cursor().First(); first == nil {
+			role = bot.RoleAdmin
+		}
+		c = bot.Consultant{Name: name, JobcenterID: jc, Role: role, Lang: bot.Danish, Identities: []bot.Identity{id}, Created: now}
+		if c, err = createConsultant(tx, c); err != nil {
+			return err
+		}
+		created = true
+		return tx.Bucket(bIdentities).Put([]byte(key), itob(c.ID))
+	})
+	if err != nil {
+		return bot.Consultant{}, false, fmt.Errorf("ensure consultant: %w", err)
+	}
+	return c, created, nil
+}
+
+// freeName is name, or name with the smallest number 2, 3, ... appended
+// that no consultant has yet: two people of the same name both get in.
+func freeName(tx *bolt.Tx, name string) string {
+	for i := 2; ; i++ {
+		n := name + " " + strconv.Itoa(i)
+		if lookup(tx, bPeopleNames, bot.NormalizeName(n)) == 0 {
+			return n
+		}
+	}
+}
+
+// ensureJobcenter returns the id of the jobcenter named name, creating it.
+func ensureJobcenter(tx *bolt.Tx, name string, now time.Time) (uint64, error) {
+	if id := lookup(tx, bJobNames, bot.NormalizeName(name)); id != 0 {
+		return id, nil
+	}
+	j, err := createJobcenter(tx, bot.Jobcenter{Name: name, Created: now})
+	return j.ID, err
+}
+
+// Consultant returns the consultant with the id, or bot.ErrNotFound.
+func (db *DB) Consultant(ctx context.Context, id uint64) (c bot.Consultant, err error) {
+	err = db.view(ctx, func(tx *bolt.Tx) error { return get(tx, bConsultants, id, &c) })
+	return c, err
+}
+
+// ConsultantByName returns the consultant whose normalized name is that of
+// name, or bot.ErrNotFound.
+func (db *DB) ConsultantByName(ctx context.Context, name string) (c bot.Consultant, err error) {
+	err = db.view(ctx, func(tx *bolt.Tx) error {
+		id := lookup(tx, bPeopleNames, bot.NormalizeName(name))
+		if id == 0 {
+			return bot.ErrNotFound
+		}
+		return get(tx, bConsultants, id, &c)
+	})
+	return c, err
+}
+
+// Consultants returns every consultant ordered by id.
+func (db *DB) Consultants(ctx context.Context) ([]bot.Consultant, error) {
+	var out []bot.Consultant
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bConsultants).ForEach(func(k, v []byte) error {
+			var c bot.Consultant
+			if err := decode(v, &c, bConsultants, k); err != nil {
+				return err
+			}
+			out = append(out, c)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// CreateConsultant stores a consultant known only by name so far. A name
+// whose normalized form is taken gives a *bot.ConflictError.
+func (db *DB) CreateConsultant(ctx context.Context, c bot.Consultant) (out bot.Consultant, err error) {
+	if c.Created.IsZero() {
+		c.Created = db.clock.Now()
+	}
+	err = db.update(ctx, func(tx *bolt.Tx) error {
+		out, err = createConsultant(tx, c)
+		return err
+	})
+	return out, err
+}
+
+func createConsultant(tx *bolt.Tx, c bot.Consultant) (bot.Consultant, error) {
+	key := bot.NormalizeName(c.Name)
+	if key == "" {
+		return c, bot.Errorf(bot.Invalid, "a consultant needs a name")
+	}
+	if id := lookup(tx, bPeopleNames, key); id != 0 {
+		return c, &bot.ConflictError{What: "name", Key: c.Name, ID: id}
+	}
+	id, err := nextID(tx, bConsultants)
+	if err != nil {
+		return c, err
+	}
+	c.ID = id
+	if err := tx.Bucket(bPeopleNames).Put([]byte(key), itob(id)); err != nil {
+		return c, err
+	}
+	for _, i := range c.Identities {
+		if err := tx.Bucket(bIdentities).Put([]byte(i.Key()), itob(id)); err != nil {
+			return c, err
+		}
+	}
+	return c, put(tx, bConsultants, id, c)
+}
+
+// UpdateConsultant loads the consultant, lets fn change it and stores it,
+// in one transaction. A rename is checked for clashes; the id and the
+// identities cannot be changed through it.
+func (db *DB) UpdateConsultant(ctx context.Context, id uint64, fn func(*bot.Consultant) error) (c bot.Consultant, err error) {
+	err = db.update(ctx, func(tx *bolt.Tx) error {
+		var old bot.Consultant
+		if err := get(tx, bConsultants, id, &old); err != nil {
+			return err
+		}
+		c = old
+		c.Identities = append([]bot.Identity(nil), old.Identities...)
+		if err := fn(&c); err != nil {
+			return err
+		}
+		c.ID, c.Identities = old.ID, old.Identities
+		if err := reindex(tx, bPeopleNames, bot.NormalizeName(old.Name), bot.NormalizeName(c.Name), c.Name, id); err != nil {
+			return err
+		}
+		return put(tx, bConsultants, id, c)
+	})
+	return c, err
+}
+
+// reindex moves a unique name index entry from oldKey to newKey.
+func reindex(tx *bolt.Tx, bucket []byte, oldKey, newKey, name string, id uint64) error {
+	if oldKey == newKey {
+		return nil
+	}
+	if newKey == "" {
+		return bot.Errorf(bot.Invalid, "the name cannot be empty")
+	}
+	if other := lookup(tx, bucket, newKey); other != 0 && other != id {
+		return &bot.ConflictError{What: "name", Key: name, ID: other}
+	}
+	b := tx.Bucket(bucket)
+	if err := b.Delete([]byte(oldKey)); err != nil {
+		return err
+	}
+	return b.Put([]byte(newKey), itob(id))
+}
+
+// CreateJobcenter stores a new jobcenter; a clashing name gives a
+// *bot.ConflictError.
+func (db *DB) CreateJobcenter(ctx context.Context, j bot.Jobcenter) (out bot.Jobcenter, err error) {
+	if j.Created.IsZero() {
+		j.Created = db.clock.Now()
+	}
+	err = db.update(ctx, func(tx *bolt.Tx) error {
+		out, err = createJobcenter(tx, j)
+		return err
+	})
+	return out, err
+}
+
+func createJobcenter(tx *bolt.Tx, j bot.Jobcenter) (bot.Jobcenter, error) {
+	key := bot.NormalizeName(j.Name)
+	if key == "" {
+		return j, bot.Errorf(bot.Invalid, "a jobcenter needs a name")
+	}
+	if id := lookup(tx, bJobNames, key); id != 0 {
+		return j, &bot.ConflictError{What: "name", Key: j.Name, ID: id}
+	}
+	id, err := nextID(tx, bJobcenters)
+	if err != nil {
+		return j, err
+	}
+	j.ID = id
+	if err := tx.Bucket(bJobNames).Put([]byte(key), itob(id)); err != nil {
+		return j, err
+	}
+	return j, put(tx, bJobcenters, id, j)
+}
+
+// Jobcenter returns the jobcenter with the id, or bot.ErrNotFound.
+func (db *DB) Jobcenter(ctx context.Context, id uint64) (j bot.Jobcenter, err error) {
+	err = db.view(ctx, func(tx *bolt.Tx) error { return get(tx, bJobcenters, id, &j) })
+	return j, err
+}
+
+// JobcenterByName returns the jobcenter whose normalized name is that of
+// name, or bot.ErrNotFound.
+func (db *DB) JobcenterByName(ctx context.Context, name string) (j bot.Jobcenter, err error) {
+	err = db.view(ctx, func(tx *bolt.Tx) error {
+		id := lookup(tx, bJobNames, bot.NormalizeName(name))
+		if id == 0 {
+			return bot.ErrNotFound
+		}
+		return get(tx, bJobcenters, id, &j)
+	})
+	return j, err
+}
+
+// Jobcenters returns every jobcenter ordered by id.
+func (db *DB) Jobcenters(ctx context.Context) ([]bot.Jobcenter, error) {
+	var out []bot.Jobcenter
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bJobcenters).ForEach(func(k, v []byte) error {
+			var j bot.Jobcenter
+			if err := decode(v, &j, bJobcenters, k); err != nil {
+				return err
+			}
+			out = append(out, j)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// UpdateJobcenter is UpdateConsultant for jobcenters.
+func (db *DB) UpdateJobcenter(ctx context.Context, id uint64, fn func(*bot.Jobcenter) error) (j bot.Jobcenter, err error) {
+	err = db.update(ctx, func(tx *bolt.Tx) error {
+		var old bot.Jobcenter
+		if err := get(tx, bJobcenters, id, &old); err != nil {
+			return err
+		}
+		j = old
+		j.Partners = append([]uint64(nil), old.Partners...)
+		if err := fn(&j); err != nil {
+			return err
+		}
+		j.ID = id
+		if err := reindex(tx, bJobNames, bot.NormalizeName(old.Name), bot.NormalizeName(j.Name), j.Name, id); err != nil {
+			return err
+		}
+		return put(tx, bJobcenters, id, j)
+	})
+	return j, err
+}

@@ -1,0 +1,285 @@
+// Package storage keeps kontaktbot's state in one embedded bbolt file.
+//
+// Every entity has its own bucket keyed by a big-endian uint64 id, so keys
+// sort in creation order; values are JSON. Every index lives in a bucket of
+// its own and is written in the same transaction as the record it points
+// to, so a crash can never leave an index and its record disagreeing. The
+// file carries a schema version in the meta bucket; Open migrates older
+// files step by step and refuses newer ones.
+//
+// Every exported write is one bbolt Update: when it returns nil, the change
+// is committed and fsync'd, and only then may a caller say "saved".
+package storage
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"kontaktbot/bot"
+)
+
+// SchemaVersion is the version of the file layout this code writes.
+const SchemaVersion = 1
+
+// Bucket names. Index buckets map a key to an id (8 bytes) or hold
+// composite keys with empty values.
+var (
+	bMeta        = []byte("meta")
+	bJobcenters  = []byte("jobcenters")
+	bJobNames    = []byte("jobcenter_names")     // normalized name -> jobcenter id
+	bConsultants = []byte("consultants")         // id -> consultant
+	bPeopleNames = []byte("consultant_names")    // normalized name -> consultant id
+	bIdentities  = []byte("identities")          // identity key -> consultant id
+	bCompanies   = []byte("companies")           // id -> company
+	bCompNames   = []byte("company_names")       // normalized name or alias -> company id
+	bCompCVR     = []byte("company_cvr")         // cvr -> company id
+	bCompOwner   = []byte("company_owner")       // owner id + company id -> nil
+	bCompNudge   = []byte("company_nudge")       // yyyymmdd + company id -> nil
+	bContacts    = []byte("contacts")            // id -> contact
+	bContactComp = []byte("contacts_by_company") // company id + inverted at + contact id -> nil
+	bContactLog  = []byte("contacts_by_logger")  // consultant id + logged + contact id -> nil
+
+	allBuckets = [][]byte{bMeta, bJobcenters, bJobNames, bConsultants, bPeopleNames, bIdentities,
+		bCompanies, bCompNames, bCompCVR, bCompOwner, bCompNudge, bContacts, bContactComp, bContactLog}
+
+	keySchema = []byte("schema")
+)
+
+// migrations[i] brings a file from schema version i+1 to i+2. A new layout
+// appends a step here and raises SchemaVersion; Open runs the missing steps
+// in one transaction.
+var migrations []func(tx *bolt.Tx) error
+
+// ErrLocked is returned by Open when another process holds the file.
+var ErrLocked = errors.New("the database is in use by another kontaktbot process")
+
+// Options steer Open.
+type Options struct {
+	// Timeout is how long Open waits for another process to let go of the
+	// file before it gives up with ErrLocked. Zero means 2 seconds.
+	Timeout time.Duration
+	// Clock stamps records; nil means the system clock.
+	Clock bot.Clock
+	// ReadOnly opens the file shared, for backups and exports: several
+	// readers may hold it at once, but not alongside a writer.
+	ReadOnly bool
+	// NoSync skips fsync on commit. Only for benchmarks that measure
+	// everything else; never in production.
+	NoSync bool
+}
+
+// DB is kontaktbot's store. It is safe for concurrent use.
+type DB struct {
+	bolt    *bolt.DB
+	clock   bot.Clock
+	path    string
+	suggest *suggestIndex
+}
+
+// Open opens (creating if needed) the database file at path, migrating it
+// to SchemaVersion. A file written by a newer kontaktbot is refused.
+func Open(path string, opt Options) (*DB, error) {
+	if opt.Timeout <= 0 {
+		opt.Timeout = 2 * time.Second
+	}
+	if opt.Clock == nil {
+		opt.Clock = bot.ClockFunc(time.Now)
+	}
+	if opt.ReadOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+	}
+	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.Timeout, ReadOnly: opt.ReadOnly, NoSync: opt.NoSync})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, fmt.Errorf("open %s: %w (waited %s; stop the other process or use another --db file)", path, ErrLocked, opt.Timeout)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db := &DB{bolt: bdb, clock: opt.Clock, path: path}
+	if opt.ReadOnly {
+		err = bdb.View(checkSchema)
+	} else {
+		err = bdb.Update(migrate)
+	}
+	if err == nil {
+		db.suggest, err = db.loadSuggest()
+	}
+	if err != nil {
+		bdb.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// schemaOf reads the file's schema version; 0 means a fresh file.
+func schemaOf(tx *bolt.Tx) (int, error) {
+	meta := tx.Bucket(bMeta)
+	if meta == nil {
+		return 0, nil
+	}
+	v := meta.Get(keySchema)
+	if v == nil {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(string(v))
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("schema version %q is not a number: not a kontaktbot database?", v)
+	}
+	return n, nil
+}
+
+func checkSchema(tx *bolt.Tx) error {
+	n, err := schemaOf(tx)
+	if err != nil {
+		return err
+	}
+	if n != SchemaVersion {
+		return fmt.Errorf("schema version %d, this kontaktbot reads %d: open it once with a writable kontaktbot of the right version", n, SchemaVersion)
+	}
+	return nil
+}
+
+// migrate creates the buckets of a fresh file, runs the migration steps an
+// older file needs, and refuses a file from a newer version.
+func migrate(tx *bolt.Tx) error {
+	n, err := schemaOf(tx)
+	if err != nil {
+		return err
+	}
+	if n > SchemaVersion {
+		return fmt.Errorf("the file has schema version %d, newer than this kontaktbot (%d): upgrade kontaktbot", n, SchemaVersion)
+	}
+	for _, name := range allBuckets {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	if n == 0 {
+		n = 1
+	}
+	for ; n < SchemaVersion; n++ {
+		if err := migrations[n-1](tx); err != nil {
+			return fmt.Errorf("migrate schema %d to %d: %w", n, n+1, err)
+		}
+	}
+	return tx.Bucket(bMeta).Put(keySchema, []byte(strconv.Itoa(SchemaVersion)))
+}
+
+// Close closes the file. Further calls fail.
+func (db *DB) Close() error { return db.bolt.Close() }
+
+// Path is the file the DB was opened from.
+func (db *DB) Path() string { return db.path }
+
+// Check walks every page of the file and reports any inconsistency, as
+// `bbolt check` does.
+func (db *DB) Check() error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		var errs []error
+		for err := range tx.Check() {
+			errs = append(errs, err)
+		}
+		return errors.Join(errs...)
+	})
+}
+
+// view and update run fn in a read or write transaction after checking ctx.
+func (db *DB) view(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.bolt.View(fn)
+}
+
+func (db *DB) update(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.bolt.Update(fn)
+}
+
+// itob is an id as a sortable 8-byte key.
+func itob(id uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, id)
+	return b
+}
+
+func btoi(b []byte) uint64 {
+	if len(b) < 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}
+
+// join concatenates key parts.
+func join(parts ...[]byte) []byte {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	k := make([]byte, 0, n)
+	for _, p := range parts {
+		k = append(k, p...)
+	}
+	return k
+}
+
+// timeKey is t as 8 bytes that sort like t, for times before and after 1970.
+func timeKey(t time.Time) []byte {
+	return itob(uint64(t.UnixNano()) ^ 1<<63)
+}
+
+// invTimeKey sorts newest first.
+func invTimeKey(t time.Time) []byte {
+	return itob(^(uint64(t.UnixNano()) ^ 1<<63))
+}
+
+// get decodes the JSON record stored under id in bucket into v.
+func get(tx *bolt.Tx, bucket []byte, id uint64, v any) error {
+	data := tx.Bucket(bucket).Get(itob(id))
+	if data == nil {
+		return bot.ErrNotFound
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("decode %s #%d: %w", bucket, id, err)
+	}
+	return nil
+}
+
+// put encodes v under id in bucket.
+func put(tx *bolt.Tx, bucket []byte, id uint64, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s #%d: %w", bucket, id, err)
+	}
+	return tx.Bucket(bucket).Put(itob(id), data)
+}
+
+// nextID takes the next id of bucket's sequence.
+func nextID(tx *bolt.Tx, bucket []byte) (uint64, error) {
+	id, err := tx.Bucket(bucket).NextSequence()
+	if err != nil {
+		return 0, fmt.Errorf("next id in %s: %w", bucket, err)
+	}
+	return id, nil
+}
+
+// lookup returns the id an index bucket maps key to, or 0.
+func lookup(tx *bolt.Tx, bucket []byte, key string) uint64 {
+	if key == "" {
+		return 0
+	}
+	return btoi(tx.Bucket(bucket).Get([]byte(key)))
+}
