@@ -72,7 +72,7 @@ func (m Message) PlainText() string {
 		}
 		switch v := blk.(type) {
 		case Heading:
-			b.WriteString(strings.ToUpper(v.Text))
+			b.WriteString(v.Text)
 		case Text:
 			b.WriteString(v.Text)
 		case Fields:

@@ -66,7 +66,7 @@ func TestCompanyCard(t *testing.T) {
 		b.ok("Hanne", "visit L-tek telefon samtale "+string(rune('A'+i)))
 	}
 	got := b.ok("Hanne", "company ltek")
-	contains(t, got, "L-TEK", "CVR: 12345674", "Fast konsulent: Hanne", "Kadence: 14 dage", "Seneste kontakt: 22.11.2026",
+	contains(t, got, "L-tek", "CVR: 12345674", "Fast konsulent: Hanne", "Kadence: 14 dage", "Seneste kontakt: 22.11.2026",
 		"Næste kontakt senest: 06.12.2026", "samtale G", "samtale C")
 	lacks(t, got, "samtale B", "samtale A") // only the latest five
 	contains(t, b.refused("Hanne", "company Ltekk"), "Mente du", "L-tek")

@@ -24,13 +24,18 @@ func FuzzParseLine(f *testing.F) {
 	b.ok("Hanne", "company add L-tek cvr 12345674")
 	b.ok("Hanne", "company add Ærø Maskinfabrik")
 	f.Fuzz(func(t *testing.T, line string) {
-		m := b.say("Hanne", line)
+		tb := *b
+		tb.t = t // f.Helper may not be called inside the fuzz target
+		m := tb.say("Hanne", line)
 		text := m.PlainText()
 		if strings.TrimSpace(text) == "" {
 			t.Fatalf("%q: empty reply", line)
 		}
 		if utf8.ValidString(line) && bot.ContainsCPR(line) && !m.Error {
 			t.Fatalf("%q: a CPR number was accepted", line)
+		}
+		if bot.ContainsCPR(line) && bot.ContainsCPR(text) {
+			t.Fatalf("%q: the reply echoes a CPR number: %s", line, text)
 		}
 	})
 }

@@ -174,13 +174,24 @@ func runJobcenterJoin(ctx context.Context, s *Service, c *call, args []string) (
 }
 
 func (s *Service) personAndJobcenter(ctx context.Context, c *call, args []string) (bot.Consultant, bot.Jobcenter, error) {
-	for i := len(args) - 1; i >= 1; i-- {
+	// Without "=" the split is unknown: try every one, the person's name
+	// shortest first, and take the first where both sides are known.
+	var firstErr error
+	for i := 1; i < len(args); i++ {
 		j, err := s.jobcenter(ctx, c, args[i:])
 		if err != nil {
 			continue
 		}
 		p, err := s.person(ctx, c, args[:i])
-		return p, j, err
+		if err == nil {
+			return p, j, nil
+		}
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	if firstErr != nil {
+		return bot.Consultant{}, bot.Jobcenter{}, firstErr
 	}
 	return bot.Consultant{}, bot.Jobcenter{}, usageError(s, c, "jobcenter join")
 }

@@ -1,0 +1,22 @@
+# syntax=docker/dockerfile:1
+# Build: a static binary (no cgo), reproducible paths.
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/kontaktbot ./cmd/kontaktbot \
+ && mkdir -p /out/data
+
+# Run: distroless static, as the unprivileged "nonroot" user (65532); the
+# database lives on a volume. Time zone data is linked into the binary.
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /out/kontaktbot /kontaktbot
+COPY --from=build --chown=65532:65532 /out/data /data
+ENV KONTAKTBOT_DB=/data/kontaktbot.db
+VOLUME ["/data"]
+USER 65532:65532
+ENTRYPOINT ["/kontaktbot"]
+# Until the Slack/Teams server lands, the image runs the console chat:
+#   docker run -it -v kontaktbot-data:/data kontaktbot
+CMD ["console"]
