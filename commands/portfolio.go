@@ -1,8 +1,10 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -156,19 +158,36 @@ func portfolioLine(c *call, co bot.Company) string {
 	return line
 }
 
-// byUrgency orders companies most overdue first; paused ones last.
+// byUrgency orders companies most overdue first; paused ones last. The
+// overdue days are worked out once per company, not once per comparison:
+// a consultant may own a thousand companies.
 func byUrgency(c *call, cs []bot.Company) {
-	sort.SliceStable(cs, func(i, j int) bool {
-		ai, aj := cs[i].Status == bot.StatusActive, cs[j].Status == bot.StatusActive
-		if ai != aj {
-			return ai
+	type keyed struct {
+		co      *bot.Company
+		active  bool
+		overdue int
+	}
+	ks := make([]keyed, len(cs))
+	for i := range cs {
+		ks[i] = keyed{&cs[i], cs[i].Status == bot.StatusActive, cs[i].OverdueDays(c.now)}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int {
+		if a.active != b.active {
+			if a.active {
+				return -1
+			}
+			return 1
 		}
-		di, dj := cs[i].OverdueDays(c.now), cs[j].OverdueDays(c.now)
-		if di != dj {
-			return di > dj
+		if a.overdue != b.overdue {
+			return cmp.Compare(b.overdue, a.overdue)
 		}
-		return cs[i].Name < cs[j].Name
+		return strings.Compare(a.co.Name, b.co.Name)
 	})
+	sorted := make([]bot.Company, len(cs))
+	for i := range ks {
+		sorted[i] = *ks[i].co
+	}
+	copy(cs, sorted)
 }
 
 func listMessage(c *call, title string, cs []bot.Company, empty string) bot.Message {

@@ -318,16 +318,24 @@ func (db *DB) CompaniesOwnedBy(ctx context.Context, consultantID uint64) ([]bot.
 // not call the DB.
 func (db *DB) ForEachCompany(ctx context.Context, fn func(bot.Company) error) error {
 	return db.view(ctx, func(tx *bolt.Tx) error {
-		return tx.Bucket(bCompanies).ForEach(func(k, v []byte) error {
+		cur := tx.Bucket(bCompanies).Cursor()
+		for k, v := cur.First(); k != nil; {
+			if len(k) != 8 { // a contact; companies come first
+				k, v = cur.Next()
+				continue
+			}
 			var c bot.Company
 			if err := decode(v, &c, bCompanies, k); err != nil {
 				return err
 			}
-			return fn(c)
-		})
+			if err := fn(c); err != nil {
+				return err
+			}
+			k, v = cur.Seek(itob(btoi(k) + 1)) // skip its contacts
+		}
+		return nil
 	})
 }
-
 // NudgeDue calls fn, in nudge-day order, for every company whose NudgeDay
 // is on or before day, reading only the due part of the nudge index.
 func (db *DB) NudgeDue(ctx context.Context, day time.Time, fn func(bot.Company) error) error {

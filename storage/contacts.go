@@ -24,22 +24,30 @@ type companyState struct {
 	PlannedNext  time.Time `json:"planned_next,omitzero"`
 }
 
-// putContact stores a new contact and its index entries. undoable adds it
-// to the consultant's undo index (typed contacts, not imported ones).
+// contactKey is where a contact lives in the companies bucket: after its
+// company, newest first.
+func contactKey(c bot.Contact) []byte {
+	return join(itob(c.CompanyID), invTimeKey(c.At), itob(c.ID))
+}
+
+// putContact numbers and stores a new contact. undoable adds it to the
+// consultant's undo log (typed contacts, not imported ones).
 func putContact(tx *bolt.Tx, c bot.Contact, prev *companyState, undoable bool) (bot.Contact, error) {
-	id, err := nextID(tx, bContacts)
+	id, err := nextID(tx, bUndo)
 	if err != nil {
 		return c, err
 	}
 	c.ID = id
-	if err := put(tx, bContacts, id, contactRecord{Contact: c, Prev: prev}); err != nil {
+	data, err := encode(contactRecord{Contact: c, Prev: prev})
+	if err != nil {
 		return c, err
 	}
-	if err := tx.Bucket(bContactComp).Put(join(itob(c.CompanyID), invTimeKey(c.At), itob(id)), nil); err != nil {
+	key := contactKey(c)
+	if err := tx.Bucket(bCompanies).Put(key, data); err != nil {
 		return c, err
 	}
 	if undoable {
-		if err := tx.Bucket(bContactLog).Put(join(itob(c.ConsultantID), timeKey(c.Logged), itob(id)), nil); err != nil {
+		if err := tx.Bucket(bUndo).Put(join(itob(c.ConsultantID), timeKey(c.Logged), itob(id)), key); err != nil {
 			return c, err
 		}
 	}
@@ -87,18 +95,36 @@ func (db *DB) AddContact(ctx context.Context, c bot.Contact) (out bot.Contact, e
 func (db *DB) Contacts(ctx context.Context, companyID uint64, limit int) ([]bot.Contact, error) {
 	var out []bot.Contact
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		prefix := itob(companyID)
-		cur := tx.Bucket(bContactComp).Cursor()
-		for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, _ = cur.Next() {
-			var r contactRecord
-			if err := get(tx, bContacts, btoi(k[16:]), &r); err != nil {
-				return err
-			}
+		_, err := eachContact(tx, companyID, func(r contactRecord) bool {
 			out = append(out, r.Contact)
-		}
-		return nil
+			return len(out) < limit
+		})
+		return err
 	})
 	return out, err
+}
+
+// eachContact calls fn with the company's contacts, newest first, while
+// fn returns true. It returns how many it read.
+func eachContact(tx *bolt.Tx, companyID uint64, fn func(contactRecord) bool) (int, error) {
+	prefix := itob(companyID)
+	cur := tx.Bucket(bCompanies).Cursor()
+	n := 0
+	k, v := cur.Seek(prefix)
+	if bytes.Equal(k, prefix) {
+		k, v = cur.Next()
+	}
+	for ; k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+		var r contactRecord
+		if err := decode(v, &r, bCompanies, k[16:]); err != nil {
+			return n, err
+		}
+		n++
+		if !fn(r) {
+			break
+		}
+	}
+	return n, nil
 }
 
 // UndoContact deletes the contact the consultant logged last, if it was
@@ -107,33 +133,29 @@ func (db *DB) Contacts(ctx context.Context, companyID uint64, limit int) ([]bot.
 // and plan the contact had reset. bot.ErrNotFound means nothing to undo.
 func (db *DB) UndoContact(ctx context.Context, consultantID uint64, since time.Time) (out bot.Contact, err error) {
 	err = db.update(ctx, func(tx *bolt.Tx) error {
+		undo := tx.Bucket(bUndo)
 		prefix := itob(consultantID)
-		cur := tx.Bucket(bContactLog).Cursor()
-		k, _ := cur.Seek(itob(consultantID + 1))
+		cur := undo.Cursor()
+		k, v := cur.Seek(itob(consultantID + 1))
 		if k == nil {
-			k, _ = cur.Last()
+			k, v = cur.Last()
 		} else {
-			k, _ = cur.Prev()
+			k, v = cur.Prev()
 		}
-		if k == nil || !bytes.HasPrefix(k, prefix) || len(k) != 24 {
+		if k == nil || !bytes.HasPrefix(k, prefix) || len(k) != 24 || bytes.Compare(k[8:16], timeKey(since)) < 0 {
 			return bot.ErrNotFound
 		}
-		if bytes.Compare(k[8:16], timeKey(since)) < 0 {
-			return bot.ErrNotFound
-		}
-		logKey := bytes.Clone(k)
+		logKey, key := bytes.Clone(k), bytes.Clone(v)
+		companies := tx.Bucket(bCompanies)
 		var r contactRecord
-		if err := get(tx, bContacts, btoi(logKey[16:]), &r); err != nil {
+		if err := decode(companies.Get(key), &r, bCompanies, key[16:]); err != nil {
 			return err
 		}
 		out = r.Contact
-		if err := tx.Bucket(bContactLog).Delete(logKey); err != nil {
+		if err := undo.Delete(logKey); err != nil {
 			return err
 		}
-		if err := tx.Bucket(bContactComp).Delete(join(itob(out.CompanyID), invTimeKey(out.At), itob(out.ID))); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bContacts).Delete(itob(out.ID)); err != nil {
+		if err := companies.Delete(key); err != nil {
 			return err
 		}
 		var old bot.Company
@@ -142,13 +164,11 @@ func (db *DB) UndoContact(ctx context.Context, consultantID uint64, since time.T
 		}
 		co := old
 		co.LastContact = time.Time{}
-		cprefix := itob(out.CompanyID)
-		if nk, _ := tx.Bucket(bContactComp).Cursor().Seek(cprefix); nk != nil && bytes.HasPrefix(nk, cprefix) {
-			var newest contactRecord
-			if err := get(tx, bContacts, btoi(nk[16:]), &newest); err != nil {
-				return err
-			}
+		if _, err := eachContact(tx, out.CompanyID, func(newest contactRecord) bool {
 			co.LastContact = newest.At
+			return false
+		}); err != nil {
+			return err
 		}
 		if p := r.Prev; p != nil {
 			if co.SnoozedUntil.IsZero() && co.SnoozeCount == 0 {

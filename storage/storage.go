@@ -32,24 +32,29 @@ const SchemaVersion = 1
 
 // Bucket names. Index buckets map a key to an id (8 bytes) or hold
 // composite keys with empty values.
+//
+// A company's contacts are stored in the companies bucket right after the
+// company itself, newest first: logging a visit then rewrites one leaf page
+// for the company and its contact instead of one page per bucket, and the
+// card's "last five contacts" is one short cursor walk. Each bucket a write
+// touches costs about 60 µs of page writes and fsync here (measured), so a
+// visit touches three: companies, the nudge index and the undo log.
 var (
 	bMeta        = []byte("meta")
 	bJobcenters  = []byte("jobcenters")
-	bJobNames    = []byte("jobcenter_names")     // normalized name -> jobcenter id
-	bConsultants = []byte("consultants")         // id -> consultant
-	bPeopleNames = []byte("consultant_names")    // normalized name -> consultant id
-	bIdentities  = []byte("identities")          // identity key -> consultant id
-	bCompanies   = []byte("companies")           // id -> company
-	bCompNames   = []byte("company_names")       // normalized name or alias -> company id
-	bCompCVR     = []byte("company_cvr")         // cvr -> company id
-	bCompOwner   = []byte("company_owner")       // owner id + company id -> nil
-	bCompNudge   = []byte("company_nudge")       // yyyymmdd + company id -> nil
-	bContacts    = []byte("contacts")            // id -> contact
-	bContactComp = []byte("contacts_by_company") // company id + inverted at + contact id -> nil
-	bContactLog  = []byte("contacts_by_logger")  // consultant id + logged + contact id -> nil
+	bJobNames    = []byte("jobcenter_names")  // normalized name -> jobcenter id
+	bConsultants = []byte("consultants")      // id -> consultant
+	bPeopleNames = []byte("consultant_names") // normalized name -> consultant id
+	bIdentities  = []byte("identities")       // identity key -> consultant id
+	bCompanies   = []byte("companies")        // id -> company; id + inverted at + contact id -> contact
+	bCompNames   = []byte("company_names")    // normalized name or alias -> company id
+	bCompCVR     = []byte("company_cvr")      // cvr -> company id
+	bCompOwner   = []byte("company_owner")    // owner id + company id -> nil
+	bCompNudge   = []byte("company_nudge")    // yyyymmdd + company id -> nil
+	bUndo        = []byte("undo")             // consultant id + logged + contact id -> contact key in bCompanies; its sequence numbers contacts
 
 	allBuckets = [][]byte{bMeta, bJobcenters, bJobNames, bConsultants, bPeopleNames, bIdentities,
-		bCompanies, bCompNames, bCompCVR, bCompOwner, bCompNudge, bContacts, bContactComp, bContactLog}
+		bCompanies, bCompNames, bCompCVR, bCompOwner, bCompNudge, bUndo}
 
 	keySchema = []byte("schema")
 )
@@ -260,11 +265,21 @@ func get(tx *bolt.Tx, bucket []byte, id uint64, v any) error {
 
 // put encodes v under id in bucket.
 func put(tx *bolt.Tx, bucket []byte, id uint64, v any) error {
-	data, err := json.Marshal(v)
+	data, err := encode(v)
 	if err != nil {
-		return fmt.Errorf("encode %s #%d: %w", bucket, id, err)
+		return fmt.Errorf("%s #%d: %w", bucket, id, err)
 	}
 	return tx.Bucket(bucket).Put(itob(id), data)
+}
+
+// encode is the one encoding of stored values: JSON, readable with any
+// bbolt tool and tolerant of added fields.
+func encode(v any) ([]byte, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode: %w", err)
+	}
+	return data, nil
 }
 
 // nextID takes the next id of bucket's sequence.

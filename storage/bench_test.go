@@ -1,0 +1,194 @@
+package storage_test
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"kontaktbot/bot"
+	"kontaktbot/storage"
+	"kontaktbot/storage/storagetest"
+)
+
+var benchNow = time.Date(2026, 11, 23, 9, 0, 0, 0, bot.Copenhagen)
+
+// fill stores n generated companies owned round-robin by owners new
+// consultants, in one import.
+func fill(tb testing.TB, db *storage.DB, n, owners int) []bot.Company {
+	tb.Helper()
+	ctx := context.Background()
+	var ids []uint64
+	for i := range owners {
+		c, err := db.CreateConsultant(ctx, bot.Consultant{Name: "Konsulent " + itoa(i), JobcenterID: 1, Role: bot.RoleConsultant})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+	}
+	cs := storagetest.Portfolio(n, 1, benchNow, ids)
+	if err := db.ImportCompanies(ctx, cs); err != nil {
+		tb.Fatal(err)
+	}
+	return cs
+}
+
+func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
+
+// typo drops one letter from the middle of the first word of name and
+// leaves out the company form, as people type.
+func typo(name string) string {
+	w := strings.Fields(name)
+	first := []rune(w[0])
+	if len(first) > 4 {
+		first = append(first[:len(first)/2:len(first)/2], first[len(first)/2+1:]...)
+	}
+	out := string(first) + " " + w[1]
+	if len(w) > 2 {
+		out += " " + w[2]
+	}
+	return out
+}
+
+// BenchmarkPortfolio250k measures lookups in a portfolio of 250,000
+// companies: fuzzy suggestions for a mistyped name (target under 5 ms),
+// and the exact and word-prefix lookup every command does first.
+func BenchmarkPortfolio250k(b *testing.B) {
+	if testing.Short() {
+		b.Skip("fills 250,000 companies; run without -short")
+	}
+	db := storagetest.MustOpen(b, bot.ClockFunc(func() time.Time { return benchNow }))
+	cs := fill(b, db, 250_000, 250)
+	ctx := context.Background()
+	b.Run("suggest", func(b *testing.B) {
+		i, misses := 0, 0
+		for b.Loop() {
+			c := cs[(i*7919)%len(cs)]
+			i++
+			got, err := db.SuggestCompanies(ctx, typo(c.Name), 5)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(got) == 0 {
+				misses++
+			}
+		}
+		b.ReportMetric(float64(misses)/float64(i), "misses/op")
+	})
+	b.Run("find", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			c := cs[(i*7919)%len(cs)]
+			i++
+			exact, _, err := db.FindCompanies(ctx, bot.NormalizeName(c.Name), 5)
+			if err != nil || exact == nil {
+				b.Fatalf("%q: %v %v", c.Name, exact, err)
+			}
+		}
+	})
+}
+
+// BenchmarkCompaniesOwnedBy1000 reads one consultant's 1,000 companies
+// out of 20,000 through the owner index.
+func BenchmarkCompaniesOwnedBy1000(b *testing.B) {
+	db := storagetest.MustOpen(b, bot.ClockFunc(func() time.Time { return benchNow }))
+	fill(b, db, 20_000, 20)
+	ctx := context.Background()
+	for b.Loop() {
+		cs, err := db.CompaniesOwnedBy(ctx, 1)
+		if err != nil || len(cs) != 1000 {
+			b.Fatalf("%d companies, %v", len(cs), err)
+		}
+	}
+}
+
+// BenchmarkNudgeDue compares the nudge index with a scan of every company
+// for the morning sweep over 20,000 companies.
+func BenchmarkNudgeDue(b *testing.B) {
+	db := storagetest.MustOpen(b, bot.ClockFunc(func() time.Time { return benchNow }))
+	fill(b, db, 20_000, 20)
+	ctx := context.Background()
+	for _, days := range []int{-60, -20, 0} {
+		day := bot.AddDays(benchNow, days)
+		n := 0
+		db.NudgeDue(ctx, day, func(bot.Company) error { n++; return nil })
+		share := itoa(n*100/20_000) + "pct"
+		b.Run("index/"+share, func(b *testing.B) {
+			for b.Loop() {
+				if err := db.NudgeDue(ctx, day, func(bot.Company) error { return nil }); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("scan/"+share, func(b *testing.B) {
+			for b.Loop() {
+				err := db.ForEachCompany(ctx, func(c bot.Company) error {
+					c.Overdue(day)
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkAddContact stores a contact through storage, side by side with
+// a bare fsync'd bbolt Update writing the same bytes (the contact and the
+// company record) into a file of the same size.
+func BenchmarkAddContact(b *testing.B) {
+	db := storagetest.MustOpen(b, bot.ClockFunc(func() time.Time { return benchNow }))
+	cs := fill(b, db, 1000, 10)
+	ctx := context.Background()
+	co, err := db.CompanyByCVR(ctx, cs[500].CVR)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ct := bot.Contact{CompanyID: co.ID, ConsultantID: co.OwnerID, At: benchNow, Kind: bot.KindVisit,
+		Note: "mødte Lars om to svejsere og en lærling", Logged: benchNow}
+	b.Run("storage", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := db.AddContact(ctx, ct); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("bare", func(b *testing.B) {
+		benchBareUpdate(b, ct, co)
+	})
+}
+
+// benchBareUpdate is the floor a write cannot beat: one fsync'd bbolt
+// Update putting the same JSON a contact writes.
+func benchBareUpdate(b *testing.B, ct bot.Contact, co bot.Company) {
+	bdb, err := bolt.Open(filepath.Join(b.TempDir(), "bare.db"), 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer bdb.Close()
+	contact, _ := json.Marshal(ct)
+	company, _ := json.Marshal(co)
+	i := uint64(0)
+	for b.Loop() {
+		i++
+		err := bdb.Update(func(tx *bolt.Tx) error {
+			bk, err := tx.CreateBucketIfNotExists([]byte("b"))
+			if err != nil {
+				return err
+			}
+			key := []byte(itoa(int(i)))
+			if err := bk.Put(key, contact); err != nil {
+				return err
+			}
+			return bk.Put([]byte("company"), company)
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
