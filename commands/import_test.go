@@ -118,3 +118,27 @@ func TestImportDryRunAndCreatePeople(t *testing.T) {
 		t.Errorf("missing name column: err %v", err)
 	}
 }
+
+// A name a spreadsheet would run as a formula is exported defused and
+// imports back as it was.
+func TestExportDefusesFormulas(t *testing.T) {
+	t.Parallel()
+	b := newBot(t)
+	csv := "name;area\n+45 Byg ApS;\"=HYPERLINK(\"\"http://x\"\")\"\n@Ærø Smedie;Ærø\n"
+	if _, err := b.svc.ImportCompanies(t0, strings.NewReader(csv), commands.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := b.svc.ExportCompanies(t0, &out); err != nil {
+		t.Fatal(err)
+	}
+	contains(t, out.String(), "'+45 Byg ApS;", "'@Ærø Smedie;", `"'=HYPERLINK(""http://x"")"`)
+	b2 := newBot(t)
+	if _, err := b2.svc.ImportCompanies(t0, bytes.NewReader(out.Bytes()), commands.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if co := b2.company("+45 Byg ApS"); co.Name != "+45 Byg ApS" || co.Area != `=HYPERLINK("http://x")` {
+		t.Errorf("round trip gave %q / %q", co.Name, co.Area)
+	}
+	b2.company("@Ærø Smedie")
+}

@@ -203,7 +203,7 @@ func blankRecord(rec []string) bool {
 func parseImportRow(c *call, rec []string, idx map[string]int) (importRow, string) {
 	get := func(col string) string {
 		if i, ok := idx[col]; ok && i < len(rec) {
-			return strings.TrimSpace(rec[i])
+			return uncell(strings.TrimSpace(rec[i]))
 		}
 		return ""
 	}
@@ -381,7 +381,7 @@ func (s *Service) ExportCompanies(ctx context.Context, w io.Writer) error {
 		if !co.LastContact.IsZero() {
 			last = co.LastContact.In(bot.Copenhagen).Format("2006-01-02")
 		}
-		return cw.Write([]string{co.Name, co.CVR, names[co.OwnerID], itoa(co.CadenceDays), string(co.Tier), co.Area, last})
+		return cw.Write([]string{cell(co.Name), co.CVR, cell(names[co.OwnerID]), itoa(co.CadenceDays), string(co.Tier), cell(co.Area), last})
 	})
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
@@ -391,4 +391,22 @@ func (s *Service) ExportCompanies(ctx context.Context, w io.Writer) error {
 		return fmt.Errorf("export: %w", err)
 	}
 	return nil
+}
+
+// cell defuses a text that a spreadsheet would run as a formula (a name
+// such as "=HYPERLINK(...)" or "+45 Byg") by a leading apostrophe, which
+// Excel and LibreOffice show as text and hide; uncell takes it off again
+// on import, so an export imports back unchanged.
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func uncell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@", rune(s[1])) {
+		return s[1:]
+	}
+	return s
 }

@@ -12,8 +12,10 @@ import (
 type People interface {
 	// EnsureConsultant returns the consultant known by id, creating one named
 	// name in the jobcenter named jobcenter (created too if missing) on first
-	// use. The first consultant ever created is an admin; later ones are
-	// consultants. created reports whether this call created it.
+	// use, or gives a consultant registered by name only (an import's
+	// owner) this identity. While no consultant is an admin, the person
+	// is made one; otherwise they are consultants. created reports whether
+	// this call created a record.
 	EnsureConsultant(ctx context.Context, id bot.Identity, name, jobcenter string) (c bot.Consultant, created bool, err error)
 	// Consultant returns the consultant with the id, or bot.ErrNotFound.
 	Consultant(ctx context.Context, id uint64) (bot.Consultant, error)

@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -15,7 +17,8 @@ import (
 // creates one named name in the jobcenter named jobcenter (creating that
 // too), or, when a consultant of that name was registered by others before
 // they wrote (named as an owner, imported), gives that record this
-// identity. The very first consultant of a fresh file is an admin.
+// identity. While no admin exists (a fresh file, or one filled by an import), the
+// first person to write becomes one.
 //
 // The common case, a known identity, is one read transaction: no write
 // and no fsync per command.
@@ -47,6 +50,9 @@ func (db *DB) EnsureConsultant(ctx context.Context, id bot.Identity, name, jobce
 			}
 			if len(known.Identities) == 0 {
 				known.Identities = append(known.Identities, id)
+				if !hasAdmin(tx) {
+					known.Role = bot.RoleAdmin
+				}
 				c = known
 				if err := tx.Bucket(bIdentities).Put([]byte(key), itob(c.ID)); err != nil {
 					return err
@@ -60,7 +66,7 @@ func (db *DB) EnsureConsultant(ctx context.Context, id bot.Identity, name, jobce
 			return err
 		}
 		role := bot.RoleConsultant
-		if first, _ := tx.Bucket(bConsultants).Cursor().First(); first == nil {
+		if !hasAdmin(tx) {
 			role = bot.RoleAdmin
 		}
 		c = bot.Consultant{Name: name, JobcenterID: jc, Role: role, Lang: bot.Danish, Identities: []bot.Identity{id}, Created: now}
@@ -75,6 +81,24 @@ func (db *DB) EnsureConsultant(ctx context.Context, id bot.Identity, name, jobce
 	}
 	return c, created, nil
 }
+
+// hasAdmin reports whether any consultant is an admin. Until one is, the
+// first person to write becomes one: on a fresh file, and also after an
+// import registered people by name before anyone had written.
+func hasAdmin(tx *bolt.Tx) bool {
+	found := false
+	tx.Bucket(bConsultants).ForEach(func(_, v []byte) error {
+		var c bot.Consultant
+		if json.Unmarshal(v, &c) == nil && c.Role == bot.RoleAdmin {
+			found = true
+			return errStop
+		}
+		return nil
+	})
+	return found
+}
+
+var errStop = errors.New("stop")
 
 // freeName is name, or name with the smallest number 2, 3, ... appended
 // that no consultant has yet: two people of the same name both get in.

@@ -78,7 +78,7 @@ func (e *env) exportCompanies(ctx context.Context, args []string) (err error) {
 	if len(pos) != 1 || pos[0] != "companies" {
 		return errors.New("usage: kontaktbot export companies [--out FILE] [--db FILE]")
 	}
-	db, err := e.open(*dbPath)
+	db, err := e.openReadOnly(*dbPath)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/term"
+
 	"kontaktbot/bot"
 	"kontaktbot/bot/console"
 	"kontaktbot/commands"
@@ -48,7 +50,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	e := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, clock: bot.ClockFunc(time.Now)}
 	e.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel(getenv("KONTAKTBOT_LOG_LEVEL"), args)}))
 	cmd, rest := "console", args
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		cmd, rest = "help", nil
+	} else if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, rest = args[0], args[1:]
 	}
 	switch cmd {
@@ -60,7 +64,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.importCompanies(ctx, rest)
 	case "export":
 		return e.exportCompanies(ctx, rest)
-	case "help", "-h", "--help":
+	case "help":
 		fmt.Fprint(stdout, usageText)
 		return nil
 	}
@@ -117,6 +121,12 @@ func (e *env) open(path string) (*storage.DB, error) {
 	return storage.Open(path, storage.Options{Timeout: 2 * time.Second, Clock: e.clock})
 }
 
+// openReadOnly opens an existing file for reading only (export): a
+// mistyped --db is an error, not a new empty database.
+func (e *env) openReadOnly(path string) (*storage.DB, error) {
+	return storage.Open(path, storage.Options{Timeout: 2 * time.Second, Clock: e.clock, ReadOnly: true})
+}
+
 func (e *env) service(db *storage.DB) *commands.Service {
 	return commands.New(db, commands.Config{Clock: e.clock, Log: e.log, Jobcenter: e.getenv("KONTAKTBOT_JOBCENTER")})
 }
@@ -125,8 +135,13 @@ func (e *env) console(ctx context.Context, args []string) (err error) {
 	fs := e.flagSet("console")
 	dbPath := e.dbFlag(fs)
 	as := fs.String("as", e.defaultPerson(), "the consultant you act as (KONTAKTBOT_AS)")
-	if _, err := parseFlags(fs, args); err != nil {
+	pos, err := parseFlags(fs, args)
+	if err != nil {
 		return err
+	}
+	if len(pos) > 0 {
+		// "kontaktbot --db f export companies" must not quietly start a chat.
+		return fmt.Errorf("unexpected argument %q: the subcommand comes first, e.g. kontaktbot %s --db FILE", pos[0], strings.Join(pos, " "))
 	}
 	if bot.NormalizeName(*as) == "" {
 		return errors.New("--as needs a name with letters or digits")
@@ -160,8 +175,7 @@ func isTerminal(r io.Reader) bool {
 	if !ok {
 		return false
 	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return term.IsTerminal(int(f.Fd())) // /dev/null is a character device, not a terminal
 }
 
 func (e *env) backup(ctx context.Context, args []string) (err error) {
