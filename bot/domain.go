@@ -40,12 +40,24 @@ const (
 	English Lang = "en"
 )
 
+// Pick returns da for Danish and en for English (and any other language).
+func (l Lang) Pick(da, en string) string {
+	if l == English {
+		return en
+	}
+	return da
+}
+
 // Jobcenter is one municipality's jobcenter. Several can share one bot.
 type Jobcenter struct {
-	ID       uint64    `json:"id"`
-	Name     string    `json:"name"`
-	Partners []uint64  `json:"partners,omitempty"` // jobcenters it shares positions and intro days with
-	Created  time.Time `json:"created"`
+	ID       uint64   `json:"id"`
+	Name     string   `json:"name"`
+	Partners []uint64 `json:"partners,omitempty"` // jobcenters it shares positions and intro days with
+	// ClosedDays are the days it keeps closed besides weekends and public
+	// holidays, as an admin wrote them ("grundlovsdag, juleaftensdag");
+	// reminders.ParseClosedDays reads them.
+	ClosedDays string    `json:"closed_days,omitempty"`
+	Created    time.Time `json:"created"`
 }
 
 // Identity is how a chat platform knows a person: platform ("console",
@@ -69,7 +81,16 @@ type Consultant struct {
 	Role        Role       `json:"role"`
 	Lang        Lang       `json:"lang"`
 	Identities  []Identity `json:"identities,omitempty"`
-	Created     time.Time  `json:"created"`
+	// AwayUntil is the last day of an absence (ferie, kursus): until it has
+	// passed, nudges go to StandInID, or wait when there is none.
+	AwayUntil time.Time `json:"away_until,omitzero"`
+	StandInID uint64    `json:"standin,omitempty"`
+	Created   time.Time `json:"created"`
+}
+
+// Away reports whether c is away on day.
+func (c Consultant) Away(day time.Time) bool {
+	return !c.AwayUntil.IsZero() && !Day(day).After(Day(c.AwayUntil))
 }
 
 // Tier is how close the contact with a company is meant to be.
@@ -112,7 +133,11 @@ type Company struct {
 	SnoozeCount  int       `json:"snooze_count,omitempty"` // snoozes in a row since the last contact
 	PlannedNext  time.Time `json:"planned_next,omitzero"`
 	LastContact  time.Time `json:"last_contact,omitzero"`
-	Created      time.Time `json:"created"`
+	// LastKind and LastBy describe the contact at LastContact, so that a
+	// nudge can say how and by whom without reading the contact log.
+	LastKind ContactKind `json:"last_kind,omitempty"`
+	LastBy   uint64      `json:"last_by,omitempty"`
+	Created  time.Time   `json:"created"`
 }
 
 // ContactKind is how a contact was made.
@@ -127,6 +152,23 @@ const (
 	KindMeeting  ContactKind = "meeting"
 	KindImported ContactKind = "import"
 )
+
+// Label is the kind's name in lang ("besøg", "telefon").
+func (k ContactKind) Label(lang Lang) string {
+	switch k {
+	case KindVisit:
+		return lang.Pick("besøg", "visit")
+	case KindPhone:
+		return lang.Pick("telefon", "phone")
+	case KindMail:
+		return lang.Pick("mail", "mail")
+	case KindMeeting:
+		return lang.Pick("møde", "meeting")
+	case KindImported:
+		return lang.Pick("importeret", "imported")
+	}
+	return string(k)
+}
 
 // Contact is one logged contact (kontakt/besøg) with a company. At is when
 // it happened; Logged is when it was typed in (used by undo).

@@ -133,9 +133,4 @@ func langOf(c bot.Consultant) bot.Lang {
 	return bot.Danish
 }
 
-func tr(lang bot.Lang, da, en string) string {
-	if lang == bot.English {
-		return en
-	}
-	return da
-}
+func tr(lang bot.Lang, da, en string) string { return lang.Pick(da, en) }

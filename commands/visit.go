@@ -26,21 +26,7 @@ var kindWords = map[string]bot.ContactKind{
 
 var followUpWords = []string{"opfølgning", "opfoelgning", "opfolgning", "followup", "follow-up"}
 
-func kindName(lang bot.Lang, k bot.ContactKind) string {
-	switch k {
-	case bot.KindVisit:
-		return tr(lang, "besøg", "visit")
-	case bot.KindPhone:
-		return tr(lang, "telefon", "phone")
-	case bot.KindMail:
-		return tr(lang, "mail", "mail")
-	case bot.KindMeeting:
-		return tr(lang, "møde", "meeting")
-	case bot.KindImported:
-		return tr(lang, "importeret", "imported")
-	}
-	return string(k)
-}
+func kindName(lang bot.Lang, k bot.ContactKind) string { return k.Label(lang) }
 
 // visitArgs is a parsed visit command.
 type visitArgs struct {

@@ -98,9 +98,8 @@ func (db *DB) putCompany(tx *bolt.Tx, old, c *bot.Company) error {
 
 	var oldCVR string
 	var oldOwner uint64
-	var oldNudge []byte
 	if old != nil {
-		oldCVR, oldOwner, oldNudge = old.CVR, old.OwnerID, nudgeKey(old)
+		oldCVR, oldOwner = old.CVR, old.OwnerID
 	}
 	if c.CVR != oldCVR {
 		cvr := tx.Bucket(bCompCVR)
@@ -131,18 +130,8 @@ func (db *DB) putCompany(tx *bolt.Tx, old, c *bot.Company) error {
 			}
 		}
 	}
-	if newNudge := nudgeKey(c); !bytes.Equal(oldNudge, newNudge) {
-		nudges := tx.Bucket(bCompNudge)
-		if oldNudge != nil {
-			if err := nudges.Delete(oldNudge); err != nil {
-				return err
-			}
-		}
-		if newNudge != nil {
-			if err := nudges.Put(newNudge, nil); err != nil {
-				return err
-			}
-		}
+	if err := putNudge(tx, old, c); err != nil {
+		return err
 	}
 	return put(tx, bCompanies, c.ID, c)
 }
@@ -336,24 +325,6 @@ func (db *DB) ForEachCompany(ctx context.Context, fn func(bot.Company) error) er
 		return nil
 	})
 }
-// NudgeDue calls fn, in nudge-day order, for every company whose NudgeDay
-// is on or before day, reading only the due part of the nudge index.
-func (db *DB) NudgeDue(ctx context.Context, day time.Time, fn func(bot.Company) error) error {
-	last := dayKey(day)
-	return db.view(ctx, func(tx *bolt.Tx) error {
-		cur := tx.Bucket(bCompNudge).Cursor()
-		for k, _ := cur.First(); k != nil && len(k) == 16 && bytes.Compare(k[:8], last) <= 0; k, _ = cur.Next() {
-			var c bot.Company
-			if err := get(tx, bCompanies, btoi(k[8:]), &c); err != nil {
-				return err
-			}
-			if err := fn(c); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
 
 // ImportCompanies creates every company and, for each with a LastContact,
 // a contact of kind bot.KindImported by its owner, in one transaction: all
@@ -363,6 +334,9 @@ func (db *DB) ImportCompanies(ctx context.Context, cs []bot.Company) error {
 	return db.update(ctx, func(tx *bolt.Tx) error {
 		for i := range cs {
 			c := cs[i]
+			if !c.LastContact.IsZero() {
+				c.LastKind, c.LastBy = bot.KindImported, c.OwnerID
+			}
 			if err := db.createCompany(tx, &c, now); err != nil {
 				return fmt.Errorf("company %q: %w", c.Name, err)
 			}

@@ -70,8 +70,8 @@ func (db *DB) AddContact(ctx context.Context, c bot.Contact) (out bot.Contact, e
 		}
 		co := old
 		prev := &companyState{SnoozedUntil: old.SnoozedUntil, SnoozeCount: old.SnoozeCount, PlannedNext: old.PlannedNext}
-		if c.At.After(co.LastContact) {
-			co.LastContact = c.At
+		if !c.At.Before(co.LastContact) {
+			co.LastContact, co.LastKind, co.LastBy = c.At, c.Kind, c.ConsultantID
 		}
 		co.SnoozedUntil, co.SnoozeCount = time.Time{}, 0
 		if !co.PlannedNext.IsZero() && !bot.Day(co.PlannedNext).After(bot.Day(c.At)) {
@@ -163,9 +163,9 @@ func (db *DB) UndoContact(ctx context.Context, consultantID uint64, since time.T
 			return err
 		}
 		co := old
-		co.LastContact = time.Time{}
+		co.LastContact, co.LastKind, co.LastBy = time.Time{}, "", 0
 		if _, err := eachContact(tx, out.CompanyID, func(newest contactRecord) bool {
-			co.LastContact = newest.At
+			co.LastContact, co.LastKind, co.LastBy = newest.At, newest.Kind, newest.ConsultantID
 			return false
 		}); err != nil {
 			return err

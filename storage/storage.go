@@ -50,11 +50,13 @@ var (
 	bCompNames   = []byte("company_names")    // normalized name or alias -> company id
 	bCompCVR     = []byte("company_cvr")      // cvr -> company id
 	bCompOwner   = []byte("company_owner")    // owner id + company id -> nil
-	bCompNudge   = []byte("company_nudge")    // yyyymmdd + company id -> nil
+	bCompNudge   = []byte("company_nudge")    // nudge day yyyymmdd + company id -> summary (nudge.go)
+	bCompPlan    = []byte("company_plan")     // planned contact day yyyymmdd + company id -> nil
+	bOutbox      = []byte("outbox")           // kind 0 yyyymmdd [consultant id] -> delivery, or the day's plan mark
 	bUndo        = []byte("undo")             // consultant id + logged + contact id -> contact key in bCompanies; its sequence numbers contacts
 
 	allBuckets = [][]byte{bMeta, bJobcenters, bJobNames, bConsultants, bPeopleNames, bIdentities,
-		bCompanies, bCompNames, bCompCVR, bCompOwner, bCompNudge, bUndo}
+		bCompanies, bCompNames, bCompCVR, bCompOwner, bCompNudge, bCompPlan, bOutbox, bUndo}
 
 	keySchema = []byte("schema")
 )

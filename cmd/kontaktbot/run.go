@@ -29,10 +29,12 @@ Brug:
   kontaktbot backup --db FIL --to FIL             konsistent kopi af databasen, også mens botten kører
   kontaktbot import companies FIL.csv [--dry-run] [--create-people] [--db FIL]
   kontaktbot export companies [--out FIL] [--db FIL]
+  kontaktbot remind [--db FIL] [--at TID] [--dry-run]  kør morgenens påmindelser nu (eller som ved TID, RFC 3339)
   kontaktbot help
 
 Miljø: KONTAKTBOT_DB (databasefil, standard ./kontaktbot.db), KONTAKTBOT_JOBCENTER (jobcentret
-nye personer kommer i), KONTAKTBOT_AS (hvem du er i konsollen), KONTAKTBOT_LOG_LEVEL (debug|info|warn|error).
+nye personer kommer i), KONTAKTBOT_AS (hvem du er i konsollen), KONTAKTBOT_LOG_LEVEL (debug|info|warn|error),
+KONTAKTBOT_NUDGE_SCHEDULE (cron, standard "0 8 * * 1-5"), KONTAKTBOT_CLOSED_DAYS (ekstra lukkedage).
 `
 
 // env is the process environment as run sees it.
@@ -64,6 +66,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.importCompanies(ctx, rest)
 	case "export":
 		return e.exportCompanies(ctx, rest)
+	case "remind":
+		return e.remind(ctx, rest)
 	case "help":
 		fmt.Fprint(stdout, usageText)
 		return nil
@@ -156,7 +160,21 @@ func (e *env) console(ctx context.Context, args []string) (err error) {
 	} else {
 		defer stop()
 	}
-	c := console.New(e.stdout, *as, isTerminal(e.stdin))
+	interactive := isTerminal(e.stdin)
+	c := console.New(e.stdout, *as, interactive)
+	if interactive {
+		// At the terminal the console is the bot's only platform: nudges
+		// are printed into the chat when the schedule says. Piped input is
+		// a script, which a nudge printed in between would garble.
+		sched, err := e.scheduler(db, c)
+		if err != nil {
+			return err
+		}
+		ctx, stop := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- sched.Run(ctx) }()
+		defer func() { stop(); <-done }()
+	}
 	return c.Run(ctx, e.stdin, e.service(db))
 }
 

@@ -1,0 +1,77 @@
+package bot
+
+import (
+	"errors"
+	"time"
+)
+
+// JobKind names a kind of scheduled message. Each kind is planned at most
+// once per day and delivered at most once per recipient and day.
+type JobKind string
+
+// The scheduled message kinds.
+const (
+	JobNudge  JobKind = "nudge"  // the working-morning nudge about overdue companies
+	JobDigest JobKind = "digest" // the team lead's Monday escalation digest
+)
+
+// Delivery is one message the scheduler owes a consultant on a day: an
+// outbox entry. It holds the facts the message is made of, not the message,
+// so it is rendered in the recipient's language when it is sent.
+type Delivery struct {
+	Kind  JobKind     `json:"kind"`
+	Day   time.Time   `json:"day"` // a Copenhagen day
+	To    uint64      `json:"to"`  // consultant id
+	Items []NudgeItem `json:"items"`
+
+	Attempts  int       `json:"attempts,omitempty"`
+	NextTry   time.Time `json:"next_try,omitzero"` // no try before it
+	LastError string    `json:"last_error,omitempty"`
+	Delivered time.Time `json:"delivered,omitzero"` // set in the commit after the platform confirmed
+	Receipt   Receipt   `json:"receipt,omitzero"`
+	GaveUp    bool      `json:"gave_up,omitempty"` // the day ended before a try succeeded
+}
+
+// Done reports whether nothing more is to be done with d.
+func (d Delivery) Done() bool { return !d.Delivered.IsZero() || d.GaveUp }
+
+// NudgeItem is one company in a nudge or digest line, with what the line
+// says to explain itself.
+type NudgeItem struct {
+	CompanyID   uint64      `json:"company"`
+	Name        string      `json:"name"`
+	Tier        Tier        `json:"tier,omitempty"`
+	CadenceDays int         `json:"cadence"`
+	LastContact time.Time   `json:"last_contact,omitzero"`
+	LastKind    ContactKind `json:"last_kind,omitempty"`
+	LastBy      string      `json:"last_by,omitempty"`   // who made the last contact
+	OverdueDays int         `json:"overdue,omitempty"`   // days past due; 0 on the due day
+	Planned     time.Time   `json:"planned,omitzero"`    // a contact planned for the delivery day
+	SnoozeCount int         `json:"snoozes,omitempty"`   // snoozes in a row (digest)
+	Owner       string      `json:"owner,omitempty"`     // the dedicated consultant (stand-in nudges, digests)
+	OwnerAway   time.Time   `json:"owner_away,omitzero"` // the owner is away until then (stand-in nudges)
+}
+
+// RetryAfterError is returned by a Notifier when the platform asked to be
+// called again later (HTTP 429 Retry-After); After is how long to wait.
+type RetryAfterError struct {
+	After time.Duration
+	Err   error
+}
+
+func (e *RetryAfterError) Error() string {
+	return "retry after " + e.After.String() + ": " + e.Err.Error()
+}
+
+// Unwrap gives the platform's error.
+func (e *RetryAfterError) Unwrap() error { return e.Err }
+
+// RetryAfter returns how long err asks to wait, if it carries a
+// *RetryAfterError.
+func RetryAfter(err error) (time.Duration, bool) {
+	var r *RetryAfterError
+	if errors.As(err, &r) {
+		return r.After, true
+	}
+	return 0, false
+}

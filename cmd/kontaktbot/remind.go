@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"kontaktbot/bot"
+	"kontaktbot/bot/console"
+	"kontaktbot/reminders"
+	"kontaktbot/storage"
+)
+
+// Compile-time proof that storage meets what reminders needs.
+var (
+	_ reminders.Portfolio = (*storage.DB)(nil)
+	_ reminders.People    = (*storage.DB)(nil)
+	_ reminders.Outbox    = (*storage.DB)(nil)
+)
+
+// sweeper wires a Sweeper to the database and a notifier, with the closed
+// days of KONTAKTBOT_CLOSED_DAYS.
+func (e *env) sweeper(db *storage.DB, n bot.Notifier) (*reminders.Sweeper, error) {
+	closed, err := reminders.ParseClosedDays(e.getenv("KONTAKTBOT_CLOSED_DAYS"))
+	if err != nil {
+		return nil, fmt.Errorf("KONTAKTBOT_CLOSED_DAYS: %w", err)
+	}
+	return reminders.NewSweeper(reminders.Config{Portfolio: db, People: db, Outbox: db, Notifier: n,
+		Clock: e.clock, Log: e.log, ClosedDays: closed}), nil
+}
+
+// scheduler is the nudge scheduler on KONTAKTBOT_NUDGE_SCHEDULE.
+func (e *env) scheduler(db *storage.DB, n bot.Notifier) (*reminders.Scheduler, error) {
+	sw, err := e.sweeper(db, n)
+	if err != nil {
+		return nil, err
+	}
+	s, err := reminders.NewScheduler(e.getenv("KONTAKTBOT_NUDGE_SCHEDULE"), sw, e.clock, e.log, 0)
+	if err != nil {
+		return nil, fmt.Errorf("KONTAKTBOT_NUDGE_SCHEDULE: %w", err)
+	}
+	return s, nil
+}
+
+// remind runs one sweep by hand, as the scheduler would at --at.
+func (e *env) remind(ctx context.Context, args []string) (err error) {
+	fs := e.flagSet("remind")
+	dbPath := e.dbFlag(fs)
+	at := fs.String("at", "", "the time to sweep as, RFC 3339 (default now)")
+	dry := fs.Bool("dry-run", false, "only print what would be sent")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("unexpected argument %q; usage: kontaktbot remind [--db FILE] [--at TIME] [--dry-run]", pos[0])
+	}
+	now := e.clock.Now()
+	if *at != "" {
+		if now, err = time.Parse(time.RFC3339, *at); err != nil {
+			return fmt.Errorf("--at %q: write a time such as 2026-11-23T08:00:00+01:00", *at)
+		}
+	}
+	open := e.open
+	if *dry {
+		open = e.openReadOnly
+	}
+	db, err := open(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, db.Close()) }()
+	out := console.New(e.stdout, "", false)
+	sw, err := e.sweeper(db, out)
+	if err != nil {
+		return err
+	}
+	day := bot.FormatDateLong(now, bot.Danish)
+	if *dry {
+		ps, err := sw.Preview(ctx, now)
+		if err != nil {
+			return err
+		}
+		sort.SliceStable(ps, func(i, j int) bool { return ps[i].To.ID < ps[j].To.ID })
+		for _, p := range ps {
+			fmt.Fprintf(e.stdout, "── ville sende til %s (%s) ──\n%s\n", p.To.Name, p.Delivery.Kind, p.Message.PlainText())
+		}
+		fmt.Fprintf(e.stdout, "Prøvekørsel for %s: %d beskeder ville blive sendt; intet er gemt.\n", day, len(ps))
+		return nil
+	}
+	rep, err := sw.Sweep(ctx, now)
+	if err != nil {
+		return err
+	}
+	planned := 0
+	for _, n := range rep.Planned {
+		planned += n
+	}
+	fmt.Fprintf(e.stdout, "Påmindelser for %s: %d planlagt nu, %d sendt, %d fejlet (prøves igen), %d opgivet.\n",
+		day, planned, rep.Sent, rep.Failed, rep.Given)
+	return nil
+}

@@ -1,0 +1,91 @@
+package reminders
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"kontaktbot/bot"
+)
+
+// EscalationSnoozes is how many snoozes in a row bring a company into the
+// team lead's digest.
+const EscalationSnoozes = 3
+
+// Escalated reports whether c belongs in the team lead's digest on day:
+// overdue by more than one whole cadence (twice the agreed gap without
+// contact), or snoozed EscalationSnoozes times in a row.
+func Escalated(c bot.Company, day time.Time) bool {
+	if c.Status != bot.StatusActive || c.OwnerID == 0 || c.CadenceDays <= 0 {
+		return false
+	}
+	return c.OverdueDays(day) > c.CadenceDays || c.SnoozeCount >= EscalationSnoozes
+}
+
+// digestDay reports whether day is the first working day of its week
+// (Monday, or the day after a closed Monday) in cal.
+func digestDay(cal *Calendar, day time.Time) bool {
+	if !cal.IsWorkingDay(day) {
+		return false
+	}
+	wd := int(day.Weekday()+6) % 7 // Monday 0
+	for d := 1; d <= wd; d++ {
+		if cal.IsWorkingDay(bot.AddDays(day, -d)) {
+			return false
+		}
+	}
+	return true
+}
+
+// planDigests gives each team lead, on their week's first working day, the
+// escalated companies of their jobcenter's consultants, with the
+// consultant's name. A jobcenter without a lead has its admins told.
+func (s *Sweeper) planDigests(ctx context.Context, w *world, day time.Time) ([]bot.Delivery, error) {
+	leads := map[uint64][]bot.Consultant{} // jobcenter -> who gets its digest today
+	for _, p := range w.people {
+		if p.Role == bot.RoleLead && digestDay(w.calendar(p), day) {
+			leads[p.JobcenterID] = append(leads[p.JobcenterID], p)
+		}
+	}
+	hasLead := map[uint64]bool{}
+	for _, p := range w.people {
+		if p.Role == bot.RoleLead {
+			hasLead[p.JobcenterID] = true
+		}
+	}
+	for _, p := range w.people {
+		if p.Role == bot.RoleAdmin && !hasLead[p.JobcenterID] && digestDay(w.calendar(p), day) {
+			leads[p.JobcenterID] = append(leads[p.JobcenterID], p)
+		}
+	}
+	if len(leads) == 0 {
+		return nil, nil // nobody's digest day
+	}
+	byTo := map[uint64]*bot.Delivery{}
+	// Every nudged company is in the nudge index; ten years ahead reaches
+	// the end of any snooze or plan.
+	err := s.cfg.Portfolio.NudgeDue(ctx, bot.AddDays(day, 3650), func(c bot.Company) error {
+		if !Escalated(c, day) {
+			return nil
+		}
+		owner, ok := w.people[c.OwnerID]
+		if !ok {
+			return nil
+		}
+		for _, lead := range leads[owner.JobcenterID] {
+			d := byTo[lead.ID]
+			if d == nil {
+				d = &bot.Delivery{Kind: bot.JobDigest, Day: day, To: lead.ID}
+				byTo[lead.ID] = d
+			}
+			it := item(w, c, day)
+			it.Owner = owner.Name
+			d.Items = append(d.Items, it)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("plan digests: %w", err)
+	}
+	return sorted(byTo), nil
+}

@@ -1,0 +1,396 @@
+package reminders
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	"kontaktbot/bot"
+)
+
+// Portfolio is what a sweep reads of the companies. storage.DB meets it.
+type Portfolio interface {
+	// NudgeDue calls fn for every company whose NudgeDay is on or before day.
+	NudgeDue(ctx context.Context, day time.Time, fn func(bot.Company) error) error
+	// PlannedOn calls fn for every nudged company with a contact planned on day.
+	PlannedOn(ctx context.Context, day time.Time, fn func(bot.Company) error) error
+}
+
+// People is what a sweep reads of consultants and jobcenters. storage.DB meets it.
+type People interface {
+	Consultants(ctx context.Context) ([]bot.Consultant, error)
+	Jobcenters(ctx context.Context) ([]bot.Jobcenter, error)
+}
+
+// Outbox keeps each day's scheduled messages and what became of them.
+// storage.DB meets it.
+type Outbox interface {
+	// Planned reports whether kind's deliveries on day have been planned.
+	Planned(ctx context.Context, kind bot.JobKind, day time.Time) (bool, error)
+	// PlanDeliveries stores ds as kind's deliveries on day and marks the
+	// day planned, unless it already was; planned reports whether it did.
+	PlanDeliveries(ctx context.Context, kind bot.JobKind, day time.Time, ds []bot.Delivery) (planned bool, err error)
+	// Deliveries returns kind's deliveries on day.
+	Deliveries(ctx context.Context, kind bot.JobKind, day time.Time) ([]bot.Delivery, error)
+	// SaveDelivery stores a try or a confirmation; a delivered one stays delivered.
+	SaveDelivery(ctx context.Context, d bot.Delivery) error
+}
+
+// Config is what a Sweeper is made of.
+type Config struct {
+	Portfolio Portfolio
+	People    People
+	Outbox    Outbox
+	Notifier  bot.Notifier
+	Clock     bot.Clock
+	Log       *slog.Logger
+	// ClosedDays are closed everywhere, on top of weekends, public holidays
+	// and each jobcenter's own closed days (KONTAKTBOT_CLOSED_DAYS).
+	ClosedDays []ClosedDay
+	// FirstRetry is the wait after a first failed delivery; it doubles
+	// with every failure up to an hour. Zero means one minute.
+	FirstRetry time.Duration
+}
+
+// Sweeper plans and delivers the scheduled messages: each working morning
+// one nudge per consultant about their companies past cadence (and the
+// day's planned contacts), and on the week's first working day the team
+// leads' escalation digests. Every method is safe to call again: what is
+// planned is planned once per day, and what is delivered is delivered
+// once.
+type Sweeper struct {
+	cfg Config
+	mu  sync.Mutex // one sweep at a time
+}
+
+// NewSweeper returns a Sweeper; cfg.Portfolio, People, Outbox and Notifier
+// are required.
+func NewSweeper(cfg Config) *Sweeper {
+	if cfg.Clock == nil {
+		cfg.Clock = bot.ClockFunc(time.Now)
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.FirstRetry <= 0 {
+		cfg.FirstRetry = time.Minute
+	}
+	return &Sweeper{cfg: cfg}
+}
+
+// Report says what one sweep did.
+type Report struct {
+	Day                 time.Time
+	Planned             map[bot.JobKind]int // deliveries planned by this sweep, by kind
+	Sent, Failed, Given int                 // deliveries confirmed, failed (to be retried), given up
+}
+
+// Sweep makes sure the work of now's day is done, as the scheduler does
+// at now: it plans the day's nudges (and, on the week's first working day,
+// the digests) unless they are planned already, then delivers every
+// planned message not yet confirmed whose retry time has come. A failed
+// delivery is retried by a later sweep, with backoff, until the day ends.
+func (s *Sweeper) Sweep(ctx context.Context, now time.Time) (Report, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	day := bot.Day(now)
+	rep := Report{Day: day, Planned: map[bot.JobKind]int{}}
+	w, err := s.world(ctx)
+	if err != nil {
+		return rep, err
+	}
+	for _, kind := range []bot.JobKind{bot.JobNudge, bot.JobDigest} {
+		done, err := s.cfg.Outbox.Planned(ctx, kind, day)
+		if err != nil {
+			return rep, fmt.Errorf("plan %s: %w", kind, err)
+		}
+		if done {
+			continue // a sweep every ten seconds costs two reads
+		}
+		ds, err := s.plan(ctx, w, kind, day)
+		if err != nil {
+			return rep, err
+		}
+		if ds == nil {
+			continue
+		}
+		planned, err := s.cfg.Outbox.PlanDeliveries(ctx, kind, day, ds)
+		if err != nil {
+			return rep, fmt.Errorf("plan %s: %w", kind, err)
+		}
+		if planned {
+			rep.Planned[kind] = len(ds)
+			s.cfg.Log.Info("planned", "kind", kind, "day", day.Format(time.DateOnly), "deliveries", len(ds))
+		}
+	}
+	for _, kind := range []bot.JobKind{bot.JobNudge, bot.JobDigest} {
+		if err := s.deliver(ctx, w, kind, day, now, &rep); err != nil {
+			return rep, err
+		}
+	}
+	return rep, nil
+}
+
+// Preview returns what a sweep at now would plan, without storing or
+// sending anything (remind --dry-run), rendered for each recipient.
+func (s *Sweeper) Preview(ctx context.Context, now time.Time) ([]Preview, error) {
+	day := bot.Day(now)
+	w, err := s.world(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Preview
+	for _, kind := range []bot.JobKind{bot.JobNudge, bot.JobDigest} {
+		ds, err := s.plan(ctx, w, kind, day)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
+			to := w.people[d.To]
+			out = append(out, Preview{To: to, Delivery: d, Message: Render(d, to.Lang, day)})
+		}
+	}
+	return out, nil
+}
+
+// Preview is one message a sweep would send.
+type Preview struct {
+	To       bot.Consultant
+	Delivery bot.Delivery
+	Message  bot.Message
+}
+
+// world is the people and calendars a sweep works with.
+type world struct {
+	people    map[uint64]bot.Consultant
+	calendars map[uint64]*Calendar // by jobcenter id
+	general   *Calendar
+}
+
+func (s *Sweeper) world(ctx context.Context) (*world, error) {
+	ps, err := s.cfg.People.Consultants(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sweep: consultants: %w", err)
+	}
+	js, err := s.cfg.People.Jobcenters(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sweep: jobcenters: %w", err)
+	}
+	w := &world{people: make(map[uint64]bot.Consultant, len(ps)), calendars: map[uint64]*Calendar{},
+		general: NewCalendar(s.cfg.ClosedDays...)}
+	for _, p := range ps {
+		w.people[p.ID] = p
+	}
+	for _, j := range js {
+		extra, err := ParseClosedDays(j.ClosedDays)
+		if err != nil {
+			s.cfg.Log.Warn("jobcenter closed days unreadable; using the general calendar", "jobcenter", j.Name, "err", err)
+		}
+		w.calendars[j.ID] = NewCalendar(append(append([]ClosedDay(nil), s.cfg.ClosedDays...), extra...)...)
+	}
+	return w, nil
+}
+
+// calendar is the calendar of the consultant's jobcenter.
+func (w *world) calendar(c bot.Consultant) *Calendar {
+	if cal, ok := w.calendars[c.JobcenterID]; ok {
+		return cal
+	}
+	return w.general
+}
+
+// anyWorking reports whether day is a working day anywhere.
+func (w *world) anyWorking(day time.Time) bool {
+	if w.general.IsWorkingDay(day) {
+		return true
+	}
+	for _, cal := range w.calendars {
+		if cal.IsWorkingDay(day) {
+			return true
+		}
+	}
+	return false
+}
+
+// plan computes kind's deliveries on day; nil means the day is not one to
+// plan on at all (closed everywhere, or not a digest day).
+func (s *Sweeper) plan(ctx context.Context, w *world, kind bot.JobKind, day time.Time) ([]bot.Delivery, error) {
+	if !w.anyWorking(day) {
+		return nil, nil
+	}
+	switch kind {
+	case bot.JobNudge:
+		return s.planNudges(ctx, w, day)
+	case bot.JobDigest:
+		return s.planDigests(ctx, w, day)
+	}
+	return nil, fmt.Errorf("plan: unknown kind %q", kind)
+}
+
+// recipient is who receives the nudges about owner's companies on day:
+// the owner, their stand-in while they are away, or nobody (away without
+// a stand-in, or a closed day for the recipient's jobcenter).
+func (w *world) recipient(owner uint64, day time.Time) (to bot.Consultant, away *bot.Consultant, ok bool) {
+	o, known := w.people[owner]
+	if !known {
+		return bot.Consultant{}, nil, false
+	}
+	to = o
+	if o.Away(day) {
+		sub, has := w.people[o.StandInID]
+		if !has || sub.Away(day) {
+			return bot.Consultant{}, nil, false
+		}
+		to, away = sub, &o
+	}
+	if !w.calendar(to).IsWorkingDay(day) {
+		return bot.Consultant{}, nil, false
+	}
+	return to, away, true
+}
+
+func (s *Sweeper) planNudges(ctx context.Context, w *world, day time.Time) ([]bot.Delivery, error) {
+	byTo := map[uint64]*bot.Delivery{}
+	add := func(c bot.Company, planned bool) error {
+		to, away, ok := w.recipient(c.OwnerID, day)
+		if !ok {
+			return nil
+		}
+		d := byTo[to.ID]
+		if d == nil {
+			d = &bot.Delivery{Kind: bot.JobNudge, Day: day, To: to.ID}
+			byTo[to.ID] = d
+		}
+		it := item(w, c, day)
+		if planned {
+			it.Planned = day
+		}
+		if away != nil {
+			it.Owner, it.OwnerAway = away.Name, away.AwayUntil
+		}
+		d.Items = append(d.Items, it)
+		return nil
+	}
+	seen := map[uint64]bool{}
+	err := s.cfg.Portfolio.NudgeDue(ctx, day, func(c bot.Company) error {
+		seen[c.ID] = true
+		return add(c, false)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("plan nudges: %w", err)
+	}
+	err = s.cfg.Portfolio.PlannedOn(ctx, day, func(c bot.Company) error {
+		if seen[c.ID] {
+			return nil
+		}
+		return add(c, true)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("plan nudges: planned contacts: %w", err)
+	}
+	return sorted(byTo), nil
+}
+
+// item is what a nudge line says about c on day.
+func item(w *world, c bot.Company, day time.Time) bot.NudgeItem {
+	it := bot.NudgeItem{CompanyID: c.ID, Name: c.Name, Tier: c.Tier, CadenceDays: c.CadenceDays,
+		LastContact: c.LastContact, LastKind: c.LastKind, OverdueDays: max(c.OverdueDays(day), 0), SnoozeCount: c.SnoozeCount}
+	if p, ok := w.people[c.LastBy]; ok && !c.LastContact.IsZero() {
+		it.LastBy = p.Name
+	}
+	return it
+}
+
+// sorted returns the deliveries by recipient id, each with its items most
+// overdue first, planned contacts last.
+func sorted(byTo map[uint64]*bot.Delivery) []bot.Delivery {
+	ds := make([]bot.Delivery, 0, len(byTo))
+	for _, d := range byTo {
+		sort.SliceStable(d.Items, func(i, j int) bool {
+			a, b := d.Items[i], d.Items[j]
+			if a.Planned.IsZero() != b.Planned.IsZero() {
+				return a.Planned.IsZero()
+			}
+			if a.OverdueDays != b.OverdueDays {
+				return a.OverdueDays > b.OverdueDays
+			}
+			return a.Name < b.Name
+		})
+		ds = append(ds, *d)
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i].To < ds[j].To })
+	return ds
+}
+
+// deliver sends kind's planned deliveries of day that are not confirmed
+// and whose retry time has come, and records each outcome.
+func (s *Sweeper) deliver(ctx context.Context, w *world, kind bot.JobKind, day, now time.Time, rep *Report) error {
+	ds, err := s.cfg.Outbox.Deliveries(ctx, kind, day)
+	if err != nil {
+		return fmt.Errorf("deliver %s: %w", kind, err)
+	}
+	for _, d := range ds {
+		if d.Done() || d.NextTry.After(now) {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		to, ok := w.people[d.To]
+		if !ok {
+			d.GaveUp, d.LastError = true, "recipient no longer exists"
+			rep.Given++
+			if err := s.cfg.Outbox.SaveDelivery(ctx, d); err != nil {
+				return fmt.Errorf("deliver %s: %w", kind, err)
+			}
+			continue
+		}
+		s.send(ctx, &d, to, now, rep)
+		if err := s.cfg.Outbox.SaveDelivery(ctx, d); err != nil {
+			// The platform has it but our mark is lost: the one window in
+			// which a later sweep may send it again.
+			return fmt.Errorf("deliver %s: record delivery to #%d: %w", kind, d.To, err)
+		}
+	}
+	return nil
+}
+
+// send makes one try and writes its outcome into d.
+func (s *Sweeper) send(ctx context.Context, d *bot.Delivery, to bot.Consultant, now time.Time, rep *Report) {
+	receipt, err := safeSend(ctx, s.cfg.Notifier, to, Render(*d, to.Lang, d.Day))
+	d.Attempts++
+	if err == nil {
+		d.Delivered, d.Receipt, d.LastError = s.cfg.Clock.Now(), receipt, ""
+		rep.Sent++
+		return
+	}
+	d.LastError = err.Error()
+	wait, asked := bot.RetryAfter(err)
+	if !asked {
+		wait = s.cfg.FirstRetry << min(d.Attempts-1, 6)
+		wait = min(wait, time.Hour)
+	}
+	d.NextTry = now.Add(wait)
+	if !bot.Day(d.NextTry).Equal(d.Day) {
+		d.GaveUp = true
+		rep.Given++
+		s.cfg.Log.Error("delivery given up: the day ended", "kind", d.Kind, "to", to.ID, "attempts", d.Attempts, "err", err)
+		return
+	}
+	rep.Failed++
+	s.cfg.Log.Warn("delivery failed; will retry", "kind", d.Kind, "to", to.ID, "attempts", d.Attempts, "next", d.NextTry, "err", err)
+}
+
+// safeSend calls the notifier and turns a panic in it (msbotbuilder-go
+// panics on an unreachable token endpoint) into an error.
+func safeSend(ctx context.Context, n bot.Notifier, to bot.Consultant, msg bot.Message) (r bot.Receipt, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("notifier panicked: %v", p)
+		}
+	}()
+	return n.SendToPerson(ctx, to, msg)
+}

@@ -1,0 +1,224 @@
+package storage
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"kontaktbot/bot"
+)
+
+// The nudge index (bCompNudge) maps nudge day + company id to a compact
+// binary summary of the company: every field a nudge or the morning sweep
+// needs. The sweep reads only the due part of the index and never decodes
+// a company's JSON record, so its cost follows the number of companies due,
+// at about a microsecond each, not the size of the portfolio.
+//
+// The plan index (bCompPlan) maps the day of a planned contact + company
+// id to nothing, so the morning nudge can remind of the day's plans.
+
+// summaryVersion leads every summary so that a later layout can be told apart.
+const summaryVersion = 1
+
+// summarize encodes what NudgeDue gives back of c.
+func summarize(c *bot.Company) []byte {
+	b := make([]byte, 0, 96+len(c.Name))
+	b = append(b, summaryVersion)
+	b = binary.AppendUvarint(b, c.OwnerID)
+	b = binary.AppendUvarint(b, uint64(max(c.CadenceDays, 0)))
+	b = appendString(b, string(c.Tier))
+	for _, t := range []time.Time{c.LastContact, c.OwnerSince, c.Created, c.PlannedNext, c.SnoozedUntil} {
+		b = appendTime(b, t)
+	}
+	b = binary.AppendUvarint(b, uint64(max(c.SnoozeCount, 0)))
+	b = appendString(b, string(c.LastKind))
+	b = binary.AppendUvarint(b, c.LastBy)
+	return appendString(b, c.Name)
+}
+
+// unsummarize decodes a summary into a Company with every field but
+// Aliases, CVR and Area; Status is active, as only active companies are in
+// the index.
+func unsummarize(id uint64, b []byte) (bot.Company, error) {
+	c := bot.Company{ID: id, Status: bot.StatusActive}
+	r := summaryReader{b: b}
+	if v := r.byte(); v != summaryVersion {
+		return c, errors.New("nudge index: unknown summary version")
+	}
+	c.OwnerID = r.uvarint()
+	c.CadenceDays = int(r.uvarint())
+	c.Tier = bot.Tier(r.string())
+	for _, t := range []*time.Time{&c.LastContact, &c.OwnerSince, &c.Created, &c.PlannedNext, &c.SnoozedUntil} {
+		*t = r.time()
+	}
+	c.SnoozeCount = int(r.uvarint())
+	c.LastKind = bot.ContactKind(r.string())
+	c.LastBy = r.uvarint()
+	c.Name = r.string()
+	if r.err != nil {
+		return c, r.err
+	}
+	return c, nil
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// appendTime stores t as Unix nanoseconds, 0 for the zero time.
+func appendTime(b []byte, t time.Time) []byte {
+	if t.IsZero() {
+		return binary.AppendVarint(b, 0)
+	}
+	return binary.AppendVarint(b, t.UnixNano())
+}
+
+type summaryReader struct {
+	b   []byte
+	err error
+}
+
+var errShortSummary = errors.New("nudge index: summary cut short")
+
+func (r *summaryReader) byte() byte {
+	if len(r.b) == 0 {
+		r.err = errShortSummary
+		return 0
+	}
+	v := r.b[0]
+	r.b = r.b[1:]
+	return v
+}
+
+func (r *summaryReader) uvarint() uint64 {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err = errShortSummary
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *summaryReader) time() time.Time {
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.err = errShortSummary
+		return time.Time{}
+	}
+	r.b = r.b[n:]
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, v).In(bot.Copenhagen)
+}
+
+func (r *summaryReader) string() string {
+	n := r.uvarint()
+	if r.err != nil || uint64(len(r.b)) < n {
+		r.err = errShortSummary
+		return ""
+	}
+	s := string(r.b[:n])
+	r.b = r.b[n:]
+	return s
+}
+
+// planKey is c's entry in the plan index, or nil without a plan. Only
+// companies that are nudged at all are in it.
+func planKey(c *bot.Company) []byte {
+	if c.PlannedNext.IsZero() {
+		return nil
+	}
+	if _, ok := c.NudgeDay(); !ok {
+		return nil
+	}
+	return join(dayKey(c.PlannedNext), itob(c.ID))
+}
+
+// putNudge brings the nudge and plan index entries from old (nil for a new
+// company) to c.
+func putNudge(tx *bolt.Tx, old, c *bot.Company) error {
+	var oldKey, oldPlan []byte
+	var oldSum []byte
+	if old != nil {
+		oldKey, oldPlan = nudgeKey(old), planKey(old)
+		if oldKey != nil {
+			oldSum = summarize(old)
+		}
+	}
+	newKey, newPlan := nudgeKey(c), planKey(c)
+	nudges := tx.Bucket(bCompNudge)
+	if oldKey != nil && !bytes.Equal(oldKey, newKey) {
+		if err := nudges.Delete(oldKey); err != nil {
+			return err
+		}
+	}
+	if newKey != nil {
+		if sum := summarize(c); !bytes.Equal(oldKey, newKey) || !bytes.Equal(oldSum, sum) {
+			if err := nudges.Put(newKey, sum); err != nil {
+				return err
+			}
+		}
+	}
+	if bytes.Equal(oldPlan, newPlan) {
+		return nil
+	}
+	plans := tx.Bucket(bCompPlan)
+	if oldPlan != nil {
+		if err := plans.Delete(oldPlan); err != nil {
+			return err
+		}
+	}
+	if newPlan != nil {
+		return plans.Put(newPlan, nil)
+	}
+	return nil
+}
+
+// NudgeDue calls fn, in nudge-day order, for every company whose NudgeDay
+// is on or before day, until fn returns an error, which it returns. The
+// companies come from the nudge index's summaries: every field is set
+// except Aliases, CVR and Area. fn runs inside a read transaction and must
+// not call the DB.
+func (db *DB) NudgeDue(ctx context.Context, day time.Time, fn func(bot.Company) error) error {
+	last := dayKey(day)
+	return db.view(ctx, func(tx *bolt.Tx) error {
+		cur := tx.Bucket(bCompNudge).Cursor()
+		for k, v := cur.First(); k != nil && len(k) == 16 && bytes.Compare(k[:8], last) <= 0; k, v = cur.Next() {
+			c, err := unsummarize(btoi(k[8:]), v)
+			if err != nil {
+				return err
+			}
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// PlannedOn calls fn for every nudged company with a contact planned on
+// day, in id order, until fn returns an error, which it returns. fn must
+// not call the DB.
+func (db *DB) PlannedOn(ctx context.Context, day time.Time, fn func(bot.Company) error) error {
+	prefix := dayKey(day)
+	return db.view(ctx, func(tx *bolt.Tx) error {
+		cur := tx.Bucket(bCompPlan).Cursor()
+		for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
+			var c bot.Company
+			if err := get(tx, bCompanies, btoi(k[8:]), &c); err != nil {
+				return err
+			}
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
