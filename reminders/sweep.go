@@ -156,6 +156,17 @@ func (s *Sweeper) Preview(ctx context.Context, now time.Time) ([]Preview, error)
 	return out, nil
 }
 
+// Plan returns kind's deliveries for now's day as a sweep would plan them,
+// without storing them: nil when the day is closed everywhere (or, for
+// digests, nobody's digest day).
+func (s *Sweeper) Plan(ctx context.Context, kind bot.JobKind, now time.Time) ([]bot.Delivery, error) {
+	w, err := s.world(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.plan(ctx, w, kind, bot.Day(now))
+}
+
 // Preview is one message a sweep would send.
 type Preview struct {
 	To       bot.Consultant
@@ -254,8 +265,19 @@ func (w *world) recipient(owner uint64, day time.Time) (to bot.Consultant, away 
 
 func (s *Sweeper) planNudges(ctx context.Context, w *world, day time.Time) ([]bot.Delivery, error) {
 	byTo := map[uint64]*bot.Delivery{}
+	type route struct {
+		to   bot.Consultant
+		away *bot.Consultant
+		ok   bool
+	}
+	routes := map[uint64]route{} // by owner: a calendar check per owner, not per company
 	add := func(c bot.Company, planned bool) error {
-		to, away, ok := w.recipient(c.OwnerID, day)
+		r, known := routes[c.OwnerID]
+		if !known {
+			r.to, r.away, r.ok = w.recipient(c.OwnerID, day)
+			routes[c.OwnerID] = r
+		}
+		to, away, ok := r.to, r.away, r.ok
 		if !ok {
 			return nil
 		}

@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -25,10 +26,14 @@ type companyState struct {
 }
 
 // contactKey is where a contact lives in the companies bucket: after its
-// company, newest first.
+// company, newest first, and of two at the same time the later logged
+// (higher id) first, as AddContact makes it the company's last contact.
 func contactKey(c bot.Contact) []byte {
-	return join(itob(c.CompanyID), invTimeKey(c.At), itob(c.ID))
+	return join(itob(c.CompanyID), invTimeKey(c.At), itob(^c.ID))
 }
+
+// contactID is the id in a contact key.
+func contactID(key []byte) []byte { return itob(^btoi(key[16:])) }
 
 // putContact numbers and stores a new contact. undoable adds it to the
 // consultant's undo log (typed contacts, not imported ones).
@@ -94,6 +99,9 @@ func (db *DB) AddContact(ctx context.Context, c bot.Contact) (out bot.Contact, e
 // Contacts returns up to limit contacts with the company, newest first.
 func (db *DB) Contacts(ctx context.Context, companyID uint64, limit int) ([]bot.Contact, error) {
 	var out []bot.Contact
+	if limit <= 0 {
+		return nil, ctx.Err()
+	}
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		_, err := eachContact(tx, companyID, func(r contactRecord) bool {
 			out = append(out, r.Contact)
@@ -116,7 +124,7 @@ func eachContact(tx *bolt.Tx, companyID uint64, fn func(contactRecord) bool) (in
 	}
 	for ; k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
 		var r contactRecord
-		if err := decode(v, &r, bCompanies, k[16:]); err != nil {
+		if err := decode(v, &r, bCompanies, contactID(k)); err != nil {
 			return n, err
 		}
 		n++
@@ -148,7 +156,7 @@ func (db *DB) UndoContact(ctx context.Context, consultantID uint64, since time.T
 		logKey, key := bytes.Clone(k), bytes.Clone(v)
 		companies := tx.Bucket(bCompanies)
 		var r contactRecord
-		if err := decode(companies.Get(key), &r, bCompanies, key[16:]); err != nil {
+		if err := decode(companies.Get(key), &r, bCompanies, contactID(key)); err != nil {
 			return err
 		}
 		out = r.Contact
@@ -184,4 +192,46 @@ func (db *DB) UndoContact(ctx context.Context, consultantID uint64, since time.T
 		return bot.Contact{}, err
 	}
 	return out, nil
+}
+
+// ImportContacts stores a contact history (from a CRM, a spreadsheet) in
+// one transaction, all or none: every company must exist (else
+// bot.ErrNotFound naming it). Each company's LastContact, LastKind and
+// LastBy move forward to its newest contact, and the indexes follow, as
+// with AddContact; imported contacts cannot be undone and do not end a
+// snooze or plan.
+func (db *DB) ImportContacts(ctx context.Context, cs []bot.Contact) error {
+	now := db.clock.Now()
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		changed := map[uint64]*bot.Company{}
+		olds := map[uint64]bot.Company{}
+		for _, c := range cs {
+			co, ok := changed[c.CompanyID]
+			if !ok {
+				var old bot.Company
+				if err := get(tx, bCompanies, c.CompanyID, &old); err != nil {
+					return fmt.Errorf("contact for company #%d: %w", c.CompanyID, err)
+				}
+				olds[c.CompanyID] = old
+				co = &old
+				changed[c.CompanyID] = co
+			}
+			if c.Logged.IsZero() {
+				c.Logged = now
+			}
+			if _, err := putContact(tx, c, nil, false); err != nil {
+				return err
+			}
+			if !c.At.Before(co.LastContact) {
+				co.LastContact, co.LastKind, co.LastBy = c.At, c.Kind, c.ConsultantID
+			}
+		}
+		for id, co := range changed {
+			old := olds[id]
+			if err := db.putCompany(tx, &old, co); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"math"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -51,12 +52,12 @@ func unsummarize(id uint64, b []byte) (bot.Company, error) {
 	}
 	c.OwnerID = r.uvarint()
 	c.CadenceDays = int(r.uvarint())
-	c.Tier = bot.Tier(r.string())
+	c.Tier = bot.Tier(r.known(tiers))
 	for _, t := range []*time.Time{&c.LastContact, &c.OwnerSince, &c.Created, &c.PlannedNext, &c.SnoozedUntil} {
 		*t = r.time()
 	}
 	c.SnoozeCount = int(r.uvarint())
-	c.LastKind = bot.ContactKind(r.string())
+	c.LastKind = bot.ContactKind(r.known(kinds))
 	c.LastBy = r.uvarint()
 	c.Name = r.string()
 	if r.err != nil {
@@ -70,10 +71,14 @@ func appendString(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
-// appendTime stores t as Unix nanoseconds, 0 for the zero time.
+// zeroTime stands for the zero time in a summary (whose UnixNano is
+// undefined); no real time is that far back.
+const zeroTime = math.MinInt64
+
+// appendTime stores t as Unix nanoseconds.
 func appendTime(b []byte, t time.Time) []byte {
 	if t.IsZero() {
-		return binary.AppendVarint(b, 0)
+		return binary.AppendVarint(b, zeroTime)
 	}
 	return binary.AppendVarint(b, t.UnixNano())
 }
@@ -112,10 +117,34 @@ func (r *summaryReader) time() time.Time {
 		return time.Time{}
 	}
 	r.b = r.b[n:]
-	if v == 0 {
+	if v == zeroTime {
 		return time.Time{}
 	}
 	return time.Unix(0, v).In(bot.Copenhagen)
+}
+
+// The few values of tiers and kinds, so that reading them allocates nothing.
+var (
+	tiers = []string{string(bot.TierNormal), string(bot.TierIntensified)}
+	kinds = []string{"", string(bot.KindVisit), string(bot.KindPhone), string(bot.KindMail), string(bot.KindMeeting), string(bot.KindImported)}
+)
+
+// known reads a string that is usually one of values, returning the
+// shared copy when it is.
+func (r *summaryReader) known(values []string) string {
+	n := r.uvarint()
+	if r.err != nil || uint64(len(r.b)) < n {
+		r.err = errShortSummary
+		return ""
+	}
+	b := r.b[:n]
+	r.b = r.b[n:]
+	for _, v := range values {
+		if string(b) == v {
+			return v
+		}
+	}
+	return string(b)
 }
 
 func (r *summaryReader) string() string {

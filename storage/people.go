@@ -1,11 +1,14 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -57,7 +60,7 @@ func (db *DB) EnsureConsultant(ctx context.Context, id bot.Identity, name, jobce
 				if err := tx.Bucket(bIdentities).Put([]byte(key), itob(c.ID)); err != nil {
 					return err
 				}
-				return put(tx, bConsultants, c.ID, c)
+				return db.putConsultant(tx, c)
 			}
 			name = freeName(tx, name)
 		}
@@ -70,7 +73,7 @@ func (db *DB) EnsureConsultant(ctx context.Context, id bot.Identity, name, jobce
 			role = bot.RoleAdmin
 		}
 		c = bot.Consultant{Name: name, JobcenterID: jc, Role: role, Lang: bot.Danish, Identities: []bot.Identity{id}, Created: now}
-		if c, err = createConsultant(tx, c); err != nil {
+		if c, err = db.createConsultant(tx, c); err != nil {
 			return err
 		}
 		created = true
@@ -139,20 +142,14 @@ func (db *DB) ConsultantByName(ctx context.Context, name string) (c bot.Consulta
 	return c, err
 }
 
-// Consultants returns every consultant ordered by id.
+// Consultants returns every consultant ordered by id. It answers from
+// memory (the morning sweep reads all 5,000 of a large municipality); the
+// slices in the result are the caller's own.
 func (db *DB) Consultants(ctx context.Context) ([]bot.Consultant, error) {
-	var out []bot.Consultant
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		return tx.Bucket(bConsultants).ForEach(func(k, v []byte) error {
-			var c bot.Consultant
-			if err := decode(v, &c, bConsultants, k); err != nil {
-				return err
-			}
-			out = append(out, c)
-			return nil
-		})
-	})
-	return out, err
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return db.people.all(), nil
 }
 
 // CreateConsultant stores a consultant known only by name so far. A name
@@ -162,13 +159,13 @@ func (db *DB) CreateConsultant(ctx context.Context, c bot.Consultant) (out bot.C
 		c.Created = db.clock.Now()
 	}
 	err = db.update(ctx, func(tx *bolt.Tx) error {
-		out, err = createConsultant(tx, c)
+		out, err = db.createConsultant(tx, c)
 		return err
 	})
 	return out, err
 }
 
-func createConsultant(tx *bolt.Tx, c bot.Consultant) (bot.Consultant, error) {
+func (db *DB) createConsultant(tx *bolt.Tx, c bot.Consultant) (bot.Consultant, error) {
 	key := bot.NormalizeName(c.Name)
 	if key == "" {
 		return c, bot.Errorf(bot.Invalid, "a consultant needs a name")
@@ -189,7 +186,7 @@ func createConsultant(tx *bolt.Tx, c bot.Consultant) (bot.Consultant, error) {
 			return c, err
 		}
 	}
-	return c, put(tx, bConsultants, id, c)
+	return c, db.putConsultant(tx, c)
 }
 
 // UpdateConsultant loads the consultant, lets fn change it and stores it,
@@ -210,7 +207,7 @@ func (db *DB) UpdateConsultant(ctx context.Context, id uint64, fn func(*bot.Cons
 		if err := reindex(tx, bPeopleNames, bot.NormalizeName(old.Name), bot.NormalizeName(c.Name), c.Name, id); err != nil {
 			return err
 		}
-		return put(tx, bConsultants, id, c)
+		return db.putConsultant(tx, c)
 	})
 	return c, err
 }
@@ -319,4 +316,54 @@ func (db *DB) UpdateJobcenter(ctx context.Context, id uint64, fn func(*bot.Jobce
 		return put(tx, bJobcenters, id, j)
 	})
 	return j, err
+}
+
+// putConsultant stores c and, once committed, the in-memory copy.
+func (db *DB) putConsultant(tx *bolt.Tx, c bot.Consultant) error {
+	if err := put(tx, bConsultants, c.ID, c); err != nil {
+		return err
+	}
+	tx.OnCommit(func() { db.people.set(c) })
+	return nil
+}
+
+// peopleCache holds every consultant in memory, kept in step by each
+// committed write (under writeMu, so in commit order).
+type peopleCache struct {
+	mu   sync.RWMutex
+	byID map[uint64]bot.Consultant
+}
+
+func (db *DB) loadPeople() (*peopleCache, error) {
+	pc := &peopleCache{byID: map[uint64]bot.Consultant{}}
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bConsultants).ForEach(func(k, v []byte) error {
+			var c bot.Consultant
+			if err := decode(v, &c, bConsultants, k); err != nil {
+				return err
+			}
+			pc.byID[c.ID] = c
+			return nil
+		})
+	})
+	return pc, err
+}
+
+func (pc *peopleCache) set(c bot.Consultant) {
+	c.Identities = slices.Clone(c.Identities)
+	pc.mu.Lock()
+	pc.byID[c.ID] = c
+	pc.mu.Unlock()
+}
+
+func (pc *peopleCache) all() []bot.Consultant {
+	pc.mu.RLock()
+	out := make([]bot.Consultant, 0, len(pc.byID))
+	for _, c := range pc.byID {
+		c.Identities = slices.Clone(c.Identities)
+		out = append(out, c)
+	}
+	pc.mu.RUnlock()
+	slices.SortFunc(out, func(a, b bot.Consultant) int { return cmp.Compare(a.ID, b.ID) })
+	return out
 }

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -86,10 +87,15 @@ type Options struct {
 
 // DB is kontaktbot's store. It is safe for concurrent use.
 type DB struct {
+	// writeMu holds each write and its commit handlers together: bbolt
+	// runs OnCommit after releasing its writer lock, so without it two
+	// renames could reach the in-memory suggestion index out of order.
+	writeMu sync.Mutex
 	bolt    *bolt.DB
 	clock   bot.Clock
 	path    string
 	suggest *suggestIndex
+	people  *peopleCache
 }
 
 // Open opens (creating if needed) the database file at path, migrating it
@@ -121,6 +127,9 @@ func Open(path string, opt Options) (*DB, error) {
 	}
 	if err == nil {
 		db.suggest, err = db.loadSuggest()
+	}
+	if err == nil {
+		db.people, err = db.loadPeople()
 	}
 	if err != nil {
 		bdb.Close()
@@ -213,6 +222,8 @@ func (db *DB) update(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	db.writeMu.Lock()
+	defer db.writeMu.Unlock()
 	return db.bolt.Update(fn)
 }
 

@@ -25,6 +25,10 @@ type suggestIndex struct {
 	counts    sync.Pool // *[]uint16 scratch, one count per entry
 }
 
+// maxSuggestions caps a search's limit: suggestions are for a person to
+// read.
+const maxSuggestions = 100
+
 // minScore is the least likeness worth suggesting: below it a "did you
 // mean" would be noise.
 const minScore = 0.3
@@ -112,6 +116,7 @@ func (ix *suggestIndex) search(q string, limit int) []uint64 {
 	if q == "" || limit <= 0 {
 		return nil
 	}
+	limit = min(limit, maxSuggestions)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	var qgrams []string
