@@ -1,0 +1,154 @@
+package storage_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"kontaktbot/bot"
+)
+
+func TestPlanDeliveriesOncePerDay(t *testing.T) {
+	t.Parallel()
+	db, path := newDB(t)
+	ctx := t.Context()
+	day := bot.Day(fixed)
+	ds := []bot.Delivery{
+		{To: 2, Items: []bot.NudgeItem{{CompanyID: 7, Name: "Ærø Maskinfabrik", CadenceDays: 30, OverdueDays: 4}}},
+		{To: 1, Items: []bot.NudgeItem{{CompanyID: 8, Name: "L-tek", CadenceDays: 14}}},
+	}
+	if planned, err := db.Planned(ctx, bot.JobNudge, day); err != nil || planned {
+		t.Fatalf("planned before planning: %v %v", planned, err)
+	}
+	if planned, err := db.PlanDeliveries(ctx, bot.JobNudge, day, ds); err != nil || !planned {
+		t.Fatalf("first plan: %v %v", planned, err)
+	}
+	// A second plan the same day stores nothing, even with other content.
+	if planned, err := db.PlanDeliveries(ctx, bot.JobNudge, day, ds[:1]); err != nil || planned {
+		t.Fatalf("second plan: %v %v", planned, err)
+	}
+	// The digest of the same day and the nudge of the next are their own.
+	if planned, _ := db.Planned(ctx, bot.JobDigest, day); planned {
+		t.Error("the digest counts as planned")
+	}
+	if planned, _ := db.Planned(ctx, bot.JobNudge, bot.AddDays(day, 1)); planned {
+		t.Error("tomorrow counts as planned")
+	}
+	mustClose(t, db)
+	db = mustOpen(t, path)
+	got, err := db.Deliveries(ctx, bot.JobNudge, day)
+	if err != nil || len(got) != 2 {
+		t.Fatalf("deliveries after reopen: %d, %v", len(got), err)
+	}
+	if got[0].To != 1 || got[1].To != 2 || got[1].Items[0].Name != "Ærø Maskinfabrik" || got[1].Kind != bot.JobNudge || !got[1].Day.Equal(day) {
+		t.Errorf("deliveries: %+v", got)
+	}
+}
+
+func TestSaveDeliveryFirstConfirmationWins(t *testing.T) {
+	t.Parallel()
+	db, _ := newDB(t)
+	ctx := t.Context()
+	day := bot.Day(fixed)
+	if _, err := db.PlanDeliveries(ctx, bot.JobNudge, day, []bot.Delivery{{To: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	d := bot.Delivery{Kind: bot.JobNudge, Day: day, To: 1, Attempts: 1, LastError: "timeout", NextTry: fixed.Add(time.Minute)}
+	if err := db.SaveDelivery(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	d.Attempts, d.LastError, d.Delivered, d.Receipt = 2, "", fixed.Add(2*time.Minute), bot.Receipt{MessageID: "m1"}
+	if err := db.SaveDelivery(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	// A late save of a failed try cannot undo the confirmation.
+	stale := bot.Delivery{Kind: bot.JobNudge, Day: day, To: 1, Attempts: 3, LastError: "late"}
+	if err := db.SaveDelivery(ctx, stale); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := db.Deliveries(ctx, bot.JobNudge, day)
+	if len(got) != 1 || got[0].Delivered.IsZero() || got[0].Receipt.MessageID != "m1" || got[0].Attempts != 2 {
+		t.Errorf("after confirmation: %+v", got)
+	}
+	if err := db.SaveDelivery(ctx, bot.Delivery{Kind: bot.JobNudge, Day: day, To: 99}); !errors.Is(err, bot.ErrNotFound) {
+		t.Errorf("saving an unplanned delivery: %v, want ErrNotFound", err)
+	}
+}
+
+func TestPruneOutbox(t *testing.T) {
+	t.Parallel()
+	db, _ := newDB(t)
+	ctx := t.Context()
+	for i := range 5 {
+		day := bot.AddDays(fixed, -i)
+		if _, err := db.PlanDeliveries(ctx, bot.JobNudge, day, []bot.Delivery{{To: 1}, {To: 2}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.PlanDeliveries(ctx, bot.JobDigest, day, []bot.Delivery{{To: 1}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := db.PruneOutbox(ctx, bot.JobNudge, bot.AddDays(fixed, -2))
+	if err != nil || n != 6 { // two days, each two deliveries and a mark
+		t.Fatalf("pruned %d, %v; want 6", n, err)
+	}
+	for i := range 5 {
+		day := bot.AddDays(fixed, -i)
+		planned, _ := db.Planned(ctx, bot.JobNudge, day)
+		if planned != (i <= 2) {
+			t.Errorf("day -%d nudges planned %v after pruning", i, planned)
+		}
+		if planned, _ := db.Planned(ctx, bot.JobDigest, day); !planned {
+			t.Errorf("day -%d digest pruned with the nudges", i)
+		}
+	}
+}
+
+func TestPlannedOnAndImportContacts(t *testing.T) {
+	t.Parallel()
+	db, _ := newDB(t)
+	ctx := t.Context()
+	anne := mustConsultant(t, db, "Anne")
+	a := mustCompany(t, db, bot.Company{Name: "Alfa", OwnerID: anne.ID, CadenceDays: 30, PlannedNext: bot.Day(days(3))})
+	b := mustCompany(t, db, bot.Company{Name: "Beta", OwnerID: anne.ID, CadenceDays: 30})
+	mustCompany(t, db, bot.Company{Name: "Gamma", OwnerID: anne.ID, CadenceDays: 30, PlannedNext: bot.Day(days(3)), Status: bot.StatusPaused})
+
+	var planned []string
+	db.PlannedOn(ctx, days(3), func(c bot.Company) error { planned = append(planned, c.Name); return nil })
+	if len(planned) != 1 || planned[0] != "Alfa" {
+		t.Errorf("planned on day 3: %v, want [Alfa] (a paused company is not nudged)", planned)
+	}
+
+	history := []bot.Contact{
+		{CompanyID: b.ID, ConsultantID: anne.ID, At: days(-90), Kind: bot.KindMeeting, Note: "første møde"},
+		{CompanyID: b.ID, ConsultantID: anne.ID, At: days(-10), Kind: bot.KindPhone},
+		{CompanyID: a.ID, ConsultantID: anne.ID, At: days(-40), Kind: bot.KindVisit},
+	}
+	if err := db.ImportContacts(ctx, history); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustGetCompany(t, db, b.ID); !got.LastContact.Equal(days(-10)) || got.LastKind != bot.KindPhone || got.LastBy != anne.ID {
+		t.Errorf("Beta after import: last %v %s by %d", got.LastContact, got.LastKind, got.LastBy)
+	}
+	if got := mustGetCompany(t, db, a.ID); !got.PlannedNext.Equal(bot.Day(days(3))) {
+		t.Errorf("an imported contact ended Alfa's plan: %v", got.PlannedNext)
+	}
+	if cs, _ := db.Contacts(ctx, b.ID, 10); len(cs) != 2 || cs[1].Note != "første møde" {
+		t.Errorf("Beta's contacts: %+v", cs)
+	}
+	// Imported history is not the consultant's last typed contact.
+	if _, err := db.UndoContact(ctx, anne.ID, days(-365)); !errors.Is(err, bot.ErrNotFound) {
+		t.Errorf("undo after import: %v, want ErrNotFound", err)
+	}
+	// All or none: one unknown company and nothing is stored.
+	bad := []bot.Contact{{CompanyID: b.ID, ConsultantID: anne.ID, At: days(-1), Kind: bot.KindVisit}, {CompanyID: 999, At: days(-1)}}
+	if err := db.ImportContacts(ctx, bad); !errors.Is(err, bot.ErrNotFound) {
+		t.Fatalf("import with an unknown company: %v", err)
+	}
+	if got := mustGetCompany(t, db, b.ID); !got.LastContact.Equal(days(-10)) {
+		t.Errorf("a refused import moved Beta's last contact to %v", got.LastContact)
+	}
+	if cs, _ := db.Contacts(ctx, b.ID, 10); len(cs) != 2 {
+		t.Errorf("a refused import left %d contacts, want 2", len(cs))
+	}
+}
