@@ -39,6 +39,16 @@ type Outbox interface {
 	SaveDelivery(ctx context.Context, d bot.Delivery) error
 }
 
+// Pruner is an Outbox that can forget old days. storage.DB meets it; a
+// Sweeper whose Outbox has it prunes days older than KeepDays after it
+// plans a new day.
+type Pruner interface {
+	PruneOutbox(ctx context.Context, kind bot.JobKind, before time.Time) (int, error)
+}
+
+// KeepDays is how long the outbox remembers a day's deliveries.
+const KeepDays = 90
+
 // Config is what a Sweeper is made of.
 type Config struct {
 	Portfolio Portfolio
@@ -124,6 +134,7 @@ func (s *Sweeper) Sweep(ctx context.Context, now time.Time) (Report, error) {
 		if planned {
 			rep.Planned[kind] = len(ds)
 			s.cfg.Log.Info("planned", "kind", kind, "day", day.Format(time.DateOnly), "deliveries", len(ds))
+			s.prune(ctx, kind, day)
 		}
 	}
 	for _, kind := range []bot.JobKind{bot.JobNudge, bot.JobDigest} {
@@ -132,6 +143,17 @@ func (s *Sweeper) Sweep(ctx context.Context, now time.Time) (Report, error) {
 		}
 	}
 	return rep, nil
+}
+
+// prune forgets kind's days older than KeepDays; a failure only costs space.
+func (s *Sweeper) prune(ctx context.Context, kind bot.JobKind, day time.Time) {
+	p, ok := s.cfg.Outbox.(Pruner)
+	if !ok {
+		return
+	}
+	if _, err := p.PruneOutbox(ctx, kind, bot.AddDays(day, -KeepDays)); err != nil {
+		s.cfg.Log.Warn("pruning the outbox failed", "kind", kind, "err", err)
+	}
 }
 
 // Preview returns what a sweep at now would plan, without storing or

@@ -18,6 +18,7 @@ var (
 	_ reminders.Portfolio = (*storage.DB)(nil)
 	_ reminders.People    = (*storage.DB)(nil)
 	_ reminders.Outbox    = (*storage.DB)(nil)
+	_ reminders.Pruner    = (*storage.DB)(nil)
 )
 
 // sweeper wires a Sweeper to the database and a notifier, with the closed
