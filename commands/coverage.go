@@ -1,0 +1,254 @@
+package commands
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"kontaktbot/bot"
+)
+
+// Coverage (dækning) is the figure a team reports upward: how many of its
+// dedicated companies are within their agreed cadence. It is counted by
+// the cadence alone:
+//
+//   - dedicated: owned by the consultant(s) and active; paused companies are
+//     counted apart and left out of every other figure, ended ones are not
+//     counted at all;
+//   - overdue: OverdueDays > 0, whether or not the company is snoozed or has
+//     a planned contact, since those move a reminder but not the cadence;
+//   - within cadence: every other dedicated company, so that within +
+//     overdue = dedicated; the percentage is within / dedicated, rounded
+//     down, so that 100 % means none is overdue;
+//   - due within 7 days: within cadence and due from today through the
+//     sixth day after (OverdueDays -6..0), a part of "within cadence".
+//
+// A company without a cadence has no due day and counts as within.
+
+// maxOverdueListed is how many of the most overdue companies are named.
+const maxOverdueListed = 10
+
+// dueSoonDays is the window of "due this week", today included.
+const dueSoonDays = 7
+
+// tally counts one group of dedicated companies.
+type tally struct {
+	dedicated, within, dueSoon, overdue, held int
+}
+
+func (t *tally) add(overdue int, held bool) {
+	t.dedicated++
+	if overdue > 0 {
+		t.overdue++
+		if held {
+			t.held++
+		}
+		return
+	}
+	t.within++
+	if overdue > -dueSoonDays {
+		t.dueSoon++
+	}
+}
+
+// percent is within / dedicated in whole percent, rounded down.
+func (t tally) percent() int {
+	if t.dedicated == 0 {
+		return 0
+	}
+	return t.within * 100 / t.dedicated
+}
+
+// overdueCompany is one line of the most-overdue list.
+type overdueCompany struct {
+	co    *bot.Company // into the portfolio: a Company is too big to copy in a sort
+	days  int
+	owner string
+}
+
+// coverage is the counted portfolio of one or more consultants.
+type coverage struct {
+	all, intensified tally
+	paused           int
+	worst            []overdueCompany // every overdue company, most overdue first
+}
+
+// countCoverage tallies portfolios[i], the companies of owners[i], as of now.
+func countCoverage(now time.Time, owners []bot.Consultant, portfolios [][]bot.Company) coverage {
+	var cv coverage
+	today := bot.Day(now)
+	for i, cs := range portfolios {
+		for j := range cs {
+			co := &cs[j]
+			switch co.Status {
+			case bot.StatusPaused:
+				cv.paused++
+				continue
+			case bot.StatusActive:
+			default:
+				continue // ended
+			}
+			days := co.OverdueDays(now)
+			if co.CadenceDays <= 0 {
+				days = -dueSoonDays // no cadence: never due
+			}
+			held := co.SnoozedUntil.After(today) || (!co.PlannedNext.IsZero() && !co.PlannedNext.Before(today))
+			cv.all.add(days, held)
+			if co.Tier == bot.TierIntensified {
+				cv.intensified.add(days, held)
+			}
+			if days > 0 {
+				cv.worst = append(cv.worst, overdueCompany{co: co, days: days, owner: owners[i].Name})
+			}
+		}
+	}
+	slices.SortFunc(cv.worst, func(a, b overdueCompany) int {
+		if a.days != b.days {
+			return cmp.Compare(b.days, a.days)
+		}
+		return strings.Compare(a.co.Name, b.co.Name)
+	})
+	return cv
+}
+
+// coverageScope is whose companies a coverage reply counts.
+type coverageScope struct {
+	title  string // "dine virksomheder", "Jobcenter Sorø (8 konsulenter)", "Hanne Jensen"
+	empty  string // the reply when there is nothing to count
+	owners []bot.Consultant
+}
+
+func runCoverage(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
+	sc, err := s.coverageScope(ctx, c, args)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	owners := sc.owners
+	portfolios := make([][]bot.Company, len(owners))
+	for i, p := range owners {
+		if portfolios[i], err = s.store.CompaniesOwnedBy(ctx, p.ID); err != nil {
+			return bot.Message{}, fmt.Errorf("coverage: %w", err)
+		}
+	}
+	cv := countCoverage(c.now, owners, portfolios)
+	if cv.all.dedicated == 0 && cv.paused == 0 {
+		return bot.Reply(sc.empty), nil
+	}
+	return coverageMessage(c, sc.title, cv), nil
+}
+
+// coverageScope reads [mig|team|<person>] into a title and the consultants
+// whose companies count. A consultant may see their own and their team's
+// coverage; another person's own figure is for leads and admins.
+func (s *Service) coverageScope(ctx context.Context, c *call, args []string) (coverageScope, error) {
+	mine := coverageScope{title: c.tr("dine virksomheder", "your companies"), owners: []bot.Consultant{c.actor},
+		empty: c.tr("Du er ikke fast konsulent for nogen virksomhed endnu, så der er ingen dækning at vise. Opret en med »company add <navn>«.",
+			"You are not the dedicated consultant of any company yet, so there is no coverage to show. Register one with »company add <name>«.")}
+	switch fold(strings.Join(args, " ")) {
+	case "", "mig", "me", "mine", "my", "mit", "min", "egen", "own":
+		return mine, nil
+	case "team", "teamet", "jobcenter", "jobcentret", "jobcentre", "alle", "all":
+		all, err := s.store.Consultants(ctx)
+		if err != nil {
+			return coverageScope{}, fmt.Errorf("coverage: consultants: %w", err)
+		}
+		var team []bot.Consultant
+		for _, p := range all {
+			if p.JobcenterID == c.actor.JobcenterID {
+				team = append(team, p)
+			}
+		}
+		name := c.tr("dit jobcenter", "your jobcenter")
+		if j, err := s.store.Jobcenter(ctx, c.actor.JobcenterID); err == nil {
+			name = j.Name
+		}
+		people := c.tr(" konsulenter)", " consultants)")
+		if len(team) == 1 {
+			people = c.tr(" konsulent)", " consultant)")
+		}
+		return coverageScope{title: name + " (" + itoa(len(team)) + people, owners: team,
+			empty: c.tr(name+" har ingen faste virksomheder endnu.", name+" has no dedicated companies yet.")}, nil
+	}
+	p, err := s.person(ctx, c, args)
+	if err != nil {
+		return coverageScope{}, err
+	}
+	if p.ID != c.actor.ID && c.actor.Role.Rank() < bot.RoleLead.Rank() {
+		return coverageScope{}, bot.Errorf(bot.Forbidden, "%s", c.tr(
+			"Du kan se din egen dækning (»dækning«) og teamets (»dækning team«); en kollegas egen dækning kan ledere og administratorer se.",
+			"You can see your own coverage (»coverage«) and your team's (»coverage team«); a colleague's own coverage is for leads and admins."))
+	}
+	if p.ID == c.actor.ID {
+		return mine, nil
+	}
+	return coverageScope{title: p.Name, owners: []bot.Consultant{p},
+		empty: c.tr(p.Name+" er ikke fast konsulent for nogen virksomhed endnu.", p.Name+" is not the dedicated consultant of any company yet.")}, nil
+}
+
+func pct(c *call, n int) string { return itoa(n) + c.tr(" %", "%") }
+
+func coverageMessage(c *call, title string, cv coverage) bot.Message {
+	a := cv.all
+	dedicated := itoa(a.dedicated)
+	if cv.paused > 0 {
+		dedicated += c.tr(" (+ "+itoa(cv.paused)+" på pause, tæller ikke med)", " (+ "+itoa(cv.paused)+" paused, not counted)")
+	}
+	over := itoa(a.overdue)
+	if a.held > 0 {
+		over += c.tr(" (heraf "+itoa(a.held)+" udsat eller med planlagt kontakt)", " ("+itoa(a.held)+" of them snoozed or with a planned contact)")
+	}
+	blocks := []bot.Block{
+		bot.Heading{Text: c.tr("Dækning: ", "Coverage: ") + title},
+		bot.Text{Text: c.tr("*"+pct(c, a.percent())+" i løbende kontakt*: "+itoa(a.within)+" af "+itoa(a.dedicated)+" faste virksomheder er inden for den aftalte kadence.",
+			"*"+pct(c, a.percent())+" within cadence*: "+itoa(a.within)+" of "+itoa(a.dedicated)+" dedicated companies are within their agreed cadence.")},
+		bot.Fields{Fields: []bot.Field{
+			{Label: c.tr("Faste virksomheder", "Dedicated companies"), Value: dedicated},
+			{Label: c.tr("Inden for kadencen", "Within cadence"), Value: itoa(a.within)},
+			{Label: c.tr("Forfalder inden for 7 dage", "Due within 7 days"), Value: itoa(a.dueSoon)},
+			{Label: c.tr("Over kadencen", "Past cadence"), Value: over},
+			{Label: c.tr("Intensiverede", "Intensified"), Value: intensifiedText(c, cv.intensified)},
+		}},
+	}
+	if len(cv.worst) > 0 {
+		listTitle := c.tr("Mest over kadencen", "Most overdue")
+		if len(cv.worst) > maxOverdueListed {
+			listTitle += c.tr(" ("+itoa(maxOverdueListed)+" af "+itoa(len(cv.worst))+")", " ("+itoa(maxOverdueListed)+" of "+itoa(len(cv.worst))+")")
+		}
+		items := make([]string, 0, maxOverdueListed)
+		for _, o := range cv.worst[:min(len(cv.worst), maxOverdueListed)] {
+			items = append(items, overdueLine(c, o))
+		}
+		blocks = append(blocks, bot.List{Title: listTitle, Items: items})
+	}
+	blocks = append(blocks, bot.Text{Text: c.tr(
+		"Tallene følger kadencen: en virksomhed, der er udsat eller har en planlagt kontakt, tæller stadig som over kadencen.",
+		"The figures follow the cadence: a company that is snoozed or has a planned contact still counts as past its cadence.")})
+	return bot.Message{Blocks: blocks}
+}
+
+func intensifiedText(c *call, t tally) string {
+	if t.dedicated == 0 {
+		return c.tr("ingen", "none")
+	}
+	return c.tr(itoa(t.dedicated)+" i alt; "+itoa(t.within)+" inden for kadencen ("+pct(c, t.percent())+"), "+itoa(t.dueSoon)+" forfalder inden for 7 dage, "+itoa(t.overdue)+" over kadencen",
+		itoa(t.dedicated)+" in all; "+itoa(t.within)+" within cadence ("+pct(c, t.percent())+"), "+itoa(t.dueSoon)+" due within 7 days, "+itoa(t.overdue)+" past cadence")
+}
+
+func overdueLine(c *call, o overdueCompany) string {
+	line := o.co.Name + tierNote(c, o.co.Tier) + " — " + c.tr(itoa(o.days)+" dage over", itoa(o.days)+" days overdue")
+	if o.days == 1 {
+		line = o.co.Name + tierNote(c, o.co.Tier) + " — " + c.tr("1 dag over", "1 day overdue")
+	}
+	line += " (" + o.owner
+	today := bot.Day(c.now)
+	if o.co.SnoozedUntil.After(today) {
+		line += c.tr("; udsat til ", "; snoozed until ") + bot.FormatDate(o.co.SnoozedUntil, c.lang)
+	}
+	if !o.co.PlannedNext.IsZero() && !o.co.PlannedNext.Before(today) {
+		line += c.tr("; planlagt ", "; planned ") + bot.FormatDate(o.co.PlannedNext, c.lang)
+	}
+	return line + ")"
+}
