@@ -144,7 +144,8 @@ func (db *DB) UndoContact(ctx context.Context, consultantID uint64, since time.T
 		undo := tx.Bucket(bUndo)
 		prefix := itob(consultantID)
 		cur := undo.Cursor()
-		k, v := cur.Seek(itob(consultantID + 1))
+		k, _ := cur.Seek(itob(consultantID + 1))
+		var v []byte
 		if k == nil {
 			k, v = cur.Last()
 		} else {

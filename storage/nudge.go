@@ -219,7 +219,7 @@ func (db *DB) NudgeDue(ctx context.Context, day time.Time, fn func(bot.Company) 
 	last := dayKey(day)
 	return db.view(ctx, func(tx *bolt.Tx) error {
 		cur := tx.Bucket(bCompNudge).Cursor()
-		for k, v := cur.First(); k != nil && len(k) == 16 && bytes.Compare(k[:8], last) <= 0; k, v = cur.Next() {
+		for k, v := cur.First(); len(k) == 16 && bytes.Compare(k[:8], last) <= 0; k, v = cur.Next() {
 			c, err := unsummarize(btoi(k[8:]), v)
 			if err != nil {
 				return err
