@@ -23,6 +23,12 @@ const DefaultSchedule = "0 8 * * 1-5"
 // same idempotent Sweep, which plans the day once (the outbox remembers)
 // and delivers what is still owed. When the process starts, or wakes, after
 // the day's first scheduled time has passed, the check catches up at once.
+//
+// Limits, from robfig's Next: a time that does not exist on a spring-forward
+// day (02:30 on the last Sunday of March) moves to the next day, so that day
+// has no run; EU clock changes fall on Sundays, when nobody is nudged. For
+// "@every D" the day's first run is D after midnight, so a D of a day or
+// more is left to cron's own timer.
 type Scheduler struct {
 	schedule cron.Schedule
 	spec     string
@@ -34,8 +40,15 @@ type Scheduler struct {
 
 // ParseSchedule reads a robfig/cron spec: five fields ("0 8 * * 1-5") or
 // a descriptor ("@daily", "@every 10s"). Times are in Copenhagen.
-func ParseSchedule(spec string) (cron.Schedule, error) {
-	s, err := cron.ParseStandard(spec)
+func ParseSchedule(spec string) (s cron.Schedule, err error) {
+	defer func() {
+		// robfig/cron v3.0.1 panics on "TZ=UTC" (a zone without a space
+		// after it); a mistyped setting must not crash the bot.
+		if p := recover(); p != nil {
+			s, err = nil, bot.Errorf(bot.Invalid, "schedule %q cannot be read; write five cron fields such as %q or a descriptor such as \"@every 10s\"", spec, DefaultSchedule)
+		}
+	}()
+	s, err = cron.ParseStandard(spec)
 	if err != nil {
 		return nil, bot.Errorf(bot.Invalid, "schedule %q: %v; write five cron fields such as %q or a descriptor such as \"@every 10s\"", spec, err, DefaultSchedule)
 	}

@@ -74,6 +74,16 @@ type Config struct {
 type Sweeper struct {
 	cfg Config
 	mu  sync.Mutex // one sweep at a time
+	// idle remembers, per kind and day, until when nothing is owed: the
+	// earliest retry of what failed, or forever once all is done. A check
+	// every minute then reads nothing. Only this process writes the outbox
+	// (bbolt lets one process open the file), so the memo stays true.
+	idle map[idleKey]time.Time
+}
+
+type idleKey struct {
+	kind bot.JobKind
+	day  time.Time
 }
 
 // NewSweeper returns a Sweeper; cfg.Portfolio, People, Outbox and Notifier
@@ -88,7 +98,7 @@ func NewSweeper(cfg Config) *Sweeper {
 	if cfg.FirstRetry <= 0 {
 		cfg.FirstRetry = time.Minute
 	}
-	return &Sweeper{cfg: cfg}
+	return &Sweeper{cfg: cfg, idle: map[idleKey]time.Time{}}
 }
 
 // Report says what one sweep did.
@@ -132,6 +142,7 @@ func (s *Sweeper) Sweep(ctx context.Context, now time.Time) (Report, error) {
 			return rep, fmt.Errorf("plan %s: %w", kind, err)
 		}
 		if planned {
+			delete(s.idle, idleKey{kind, day})
 			rep.Planned[kind] = len(ds)
 			s.cfg.Log.Info("planned", "kind", kind, "day", day.Format(time.DateOnly), "deliveries", len(ds))
 			s.prune(ctx, kind, day)
@@ -166,8 +177,24 @@ func (s *Sweeper) Preview(ctx context.Context, now time.Time) ([]Preview, error)
 	}
 	var out []Preview
 	for _, kind := range []bot.JobKind{bot.JobNudge, bot.JobDigest} {
-		ds, err := s.plan(ctx, w, kind, day)
+		planned, err := s.cfg.Outbox.Planned(ctx, kind, day)
 		if err != nil {
+			return nil, fmt.Errorf("preview %s: %w", kind, err)
+		}
+		var ds []bot.Delivery
+		if planned {
+			// What is planned already is what a sweep would send: the
+			// deliveries still owed whose time has come.
+			all, err := s.cfg.Outbox.Deliveries(ctx, kind, day)
+			if err != nil {
+				return nil, fmt.Errorf("preview %s: %w", kind, err)
+			}
+			for _, d := range all {
+				if !d.Done() && !d.NextTry.After(now) {
+					ds = append(ds, d)
+				}
+			}
+		} else if ds, err = s.plan(ctx, w, kind, day); err != nil {
 			return nil, err
 		}
 		for _, d := range ds {
@@ -372,12 +399,24 @@ func sorted(byTo map[uint64]*bot.Delivery) []bot.Delivery {
 // deliver sends kind's planned deliveries of day that are not confirmed
 // and whose retry time has come, and records each outcome.
 func (s *Sweeper) deliver(ctx context.Context, w *world, kind bot.JobKind, day, now time.Time, rep *Report) error {
+	key := idleKey{kind, day}
+	if until, ok := s.idle[key]; ok && now.Before(until) {
+		return nil
+	}
+	delete(s.idle, key)
 	ds, err := s.cfg.Outbox.Deliveries(ctx, kind, day)
 	if err != nil {
 		return fmt.Errorf("deliver %s: %w", kind, err)
 	}
+	next := time.Time{} // the earliest retry still owed
 	for _, d := range ds {
-		if d.Done() || d.NextTry.After(now) {
+		if d.Done() {
+			continue
+		}
+		if d.NextTry.After(now) {
+			if next.IsZero() || d.NextTry.Before(next) {
+				next = d.NextTry
+			}
 			continue
 		}
 		if err := ctx.Err(); err != nil {
@@ -398,7 +437,19 @@ func (s *Sweeper) deliver(ctx context.Context, w *world, kind bot.JobKind, day, 
 			// which a later sweep may send it again.
 			return fmt.Errorf("deliver %s: record delivery to #%d: %w", kind, d.To, err)
 		}
+		if !d.Done() && (next.IsZero() || d.NextTry.Before(next)) {
+			next = d.NextTry
+		}
 	}
+	if next.IsZero() {
+		next = bot.AddDays(day, 1) // all done: nothing more this day
+	}
+	for k := range s.idle {
+		if k.day.Before(day) {
+			delete(s.idle, k)
+		}
+	}
+	s.idle[key] = next
 	return nil
 }
 
