@@ -59,3 +59,17 @@ func (c Company) Overdue(now time.Time) bool {
 	day, ok := c.NudgeDay()
 	return ok && !Day(now).Before(day)
 }
+
+// EscalationSnoozes is how many snoozes in a row bring a company into the
+// team lead's digest.
+const EscalationSnoozes = 3
+
+// Escalated reports whether c belongs in the team lead's weekly digest on
+// day: overdue by more than one whole cadence (twice the agreed gap
+// without contact), or snoozed EscalationSnoozes times in a row.
+func (c Company) Escalated(day time.Time) bool {
+	if c.Status != StatusActive || c.OwnerID == 0 || c.CadenceDays <= 0 {
+		return false
+	}
+	return c.OverdueDays(day) > c.CadenceDays || c.SnoozeCount >= EscalationSnoozes
+}

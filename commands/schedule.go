@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"kontaktbot/bot"
-	"kontaktbot/reminders"
 )
 
 // The commands here move reminders in time: a planned contact (plan), a
@@ -195,13 +194,13 @@ func runSnooze(ctx context.Context, s *Service, c *call, args []string) (bot.Mes
 func escalationNote(c *call, co bot.Company) string {
 	n := itoa(co.SnoozeCount)
 	switch {
-	case co.SnoozeCount >= reminders.EscalationSnoozes:
+	case co.SnoozeCount >= bot.EscalationSnoozes:
 		return c.tr(" Bemærk: "+co.Name+" er nu udsat "+n+" gange i træk uden kontakt og kommer derfor med i teamlederens ugentlige oversigt. En noteret kontakt nulstiller tællingen.",
 			" Please note: "+co.Name+" has now been snoozed "+n+" times in a row without a contact, so it will appear in the team lead's weekly digest. Logging a contact resets the count.")
-	case reminders.Escalated(co, c.now):
+	case co.Escalated(c.now):
 		return c.tr(" Bemærk: "+co.Name+" er mere end en hel kadence over tid og står derfor i teamlederens ugentlige oversigt, til der er noteret en kontakt.",
 			" Please note: "+co.Name+" is more than a whole cadence overdue, so it is in the team lead's weekly digest until a contact is logged.")
-	case co.SnoozeCount == reminders.EscalationSnoozes-1:
+	case co.SnoozeCount == bot.EscalationSnoozes-1:
 		return c.tr(" Udsat "+n+" gange i træk: udsættes den igen uden kontakt, kommer den med i teamlederens ugentlige oversigt.",
 			" Snoozed "+n+" times in a row: one more snooze without a contact brings it into the team lead's weekly digest.")
 	}
@@ -474,7 +473,7 @@ func runJobcenterClosed(ctx context.Context, s *Service, c *call, args []string)
 	}
 	if isOff(text) || text == "-" {
 		text = ""
-	} else if _, perr := reminders.ParseClosedDays(text); perr != nil {
+	} else if _, perr := bot.ParseClosedDays(text); perr != nil {
 		return bot.Message{}, closedDaysError(c, j, text, perr)
 	}
 	j, err = s.store.UpdateJobcenter(ctx, j.ID, func(x *bot.Jobcenter) error { x.ClosedDays = text; return nil })
@@ -493,7 +492,7 @@ func closedDaysError(c *call, j bot.Jobcenter, text string, perr error) error {
 	}
 	bad := text
 	for entry := range strings.FieldsFuncSeq(text, func(r rune) bool { return r == ',' || r == ';' }) {
-		if _, err := reminders.ParseClosedDays(entry); err != nil {
+		if _, err := bot.ParseClosedDays(entry); err != nil {
 			bad = strings.TrimSpace(entry)
 			break
 		}
@@ -505,7 +504,7 @@ func closedDaysError(c *call, j bot.Jobcenter, text string, perr error) error {
 }
 
 func closedDaysMessage(c *call, j bot.Jobcenter, title string) bot.Message {
-	days, err := reminders.ParseClosedDays(j.ClosedDays)
+	days, err := bot.ParseClosedDays(j.ClosedDays)
 	if err != nil {
 		return bot.Reply(c.tr(j.Name+" har lukkedagene »"+j.ClosedDays+"«, men de kan ikke læses, så kun weekender og helligdage gælder. Ret dem med »jobcenter lukkedage "+j.Name+" = …«.",
 			j.Name+" has the closed days »"+j.ClosedDays+"«, but they cannot be read, so only weekends and public holidays apply. Correct them with »jobcenter closed "+j.Name+" = …«."))
@@ -527,7 +526,7 @@ func closedDaysMessage(c *call, j bot.Jobcenter, title string) bot.Message {
 
 // describeClosedDay says when a closed day falls: every year on a date,
 // on one date, or moving with Easter, with its next occurrence.
-func describeClosedDay(c *call, cd reminders.ClosedDay) string {
+func describeClosedDay(c *call, cd bot.ClosedDay) string {
 	today := bot.Day(c.now)
 	switch {
 	case cd.Month == 0:
@@ -535,7 +534,7 @@ func describeClosedDay(c *call, cd reminders.ClosedDay) string {
 			if cd.Year != 0 && cd.Year != y {
 				continue
 			}
-			m, d := reminders.Easter(y)
+			m, d := bot.Easter(y)
 			if next := time.Date(y, m, d+cd.EasterOffset, 0, 0, 0, 0, bot.Copenhagen); !next.Before(today) {
 				return cd.Name + c.tr(" (flytter med påsken; næste gang ", " (moves with Easter; next ") + bot.FormatDate(next, c.lang) + ")"
 			}

@@ -8,23 +8,9 @@ import (
 	"kontaktbot/bot"
 )
 
-// EscalationSnoozes is how many snoozes in a row bring a company into the
-// team lead's digest.
-const EscalationSnoozes = 3
-
-// Escalated reports whether c belongs in the team lead's digest on day:
-// overdue by more than one whole cadence (twice the agreed gap without
-// contact), or snoozed EscalationSnoozes times in a row.
-func Escalated(c bot.Company, day time.Time) bool {
-	if c.Status != bot.StatusActive || c.OwnerID == 0 || c.CadenceDays <= 0 {
-		return false
-	}
-	return c.OverdueDays(day) > c.CadenceDays || c.SnoozeCount >= EscalationSnoozes
-}
-
 // digestDay reports whether day is the first working day of its week
 // (Monday, or the day after a closed Monday) in cal.
-func digestDay(cal *Calendar, day time.Time) bool {
+func digestDay(cal *bot.Calendar, day time.Time) bool {
 	if !cal.IsWorkingDay(day) {
 		return false
 	}
@@ -65,7 +51,7 @@ func (s *Sweeper) planDigests(ctx context.Context, w *world, day time.Time) ([]b
 	// Every nudged company is in the nudge index; ten years ahead reaches
 	// the end of any snooze or plan.
 	err := s.cfg.Portfolio.NudgeDue(ctx, bot.AddDays(day, 3650), func(c bot.Company) error {
-		if !Escalated(c, day) {
+		if !c.Escalated(day) {
 			return nil
 		}
 		owner, ok := w.people[c.OwnerID]

@@ -61,8 +61,8 @@ func renderDigest(d bot.Delivery, lang bot.Lang, day time.Time) bot.Message {
 	return bot.Message{Blocks: []bot.Block{
 		bot.Heading{Text: head},
 		bot.Text{Text: lang.Pick(
-			"Virksomheder mere end én hel kadence over tid, eller udsat "+strconv.Itoa(EscalationSnoozes)+" gange i træk.",
-			"Companies overdue by more than one whole cadence, or snoozed "+strconv.Itoa(EscalationSnoozes)+" times in a row.")},
+			"Virksomheder mere end én hel kadence over tid, eller udsat "+strconv.Itoa(bot.EscalationSnoozes)+" gange i træk.",
+			"Companies overdue by more than one whole cadence, or snoozed "+strconv.Itoa(bot.EscalationSnoozes)+" times in a row.")},
 		bot.List{Items: lines(d.Items, lang, day, digestLine)},
 	}}
 }
@@ -112,7 +112,7 @@ func digestLine(it bot.NudgeItem, lang bot.Lang, day time.Time) string {
 	if it.OverdueDays > it.CadenceDays {
 		why = append(why, dayCount(lang, it.OverdueDays)+lang.Pick(" over en kadence på ", " past a cadence of ")+dayCount(lang, it.CadenceDays))
 	}
-	if it.SnoozeCount >= EscalationSnoozes {
+	if it.SnoozeCount >= bot.EscalationSnoozes {
 		why = append(why, lang.Pick("udsat "+strconv.Itoa(it.SnoozeCount)+" gange i træk", "snoozed "+strconv.Itoa(it.SnoozeCount)+" times in a row"))
 	}
 	return "*" + it.Name + "* (" + it.Owner + ") — " + strings.Join(why, "; ") + "; " + lastContact(it, lang, day)

@@ -354,3 +354,13 @@ func FuzzParseSchedule(f *testing.F) {
 		}
 	})
 }
+
+// day parses "2006-01-02" as midnight in Copenhagen.
+func day(tb testing.TB, s string) time.Time {
+	tb.Helper()
+	t, err := time.ParseInLocation(time.DateOnly, s, bot.Copenhagen)
+	if err != nil {
+		tb.Fatalf("bad test date %q: %v", s, err)
+	}
+	return t
+}

@@ -59,7 +59,7 @@ type Config struct {
 	Log       *slog.Logger
 	// ClosedDays are closed everywhere, on top of weekends, public holidays
 	// and each jobcenter's own closed days (KONTAKTBOT_CLOSED_DAYS).
-	ClosedDays []ClosedDay
+	ClosedDays []bot.ClosedDay
 	// FirstRetry is the wait after a first failed delivery; it doubles
 	// with every failure up to an hour. Zero means one minute.
 	FirstRetry time.Duration
@@ -226,8 +226,8 @@ type Preview struct {
 // world is the people and calendars a sweep works with.
 type world struct {
 	people    map[uint64]bot.Consultant
-	calendars map[uint64]*Calendar // by jobcenter id
-	general   *Calendar
+	calendars map[uint64]*bot.Calendar // by jobcenter id
+	general   *bot.Calendar
 }
 
 func (s *Sweeper) world(ctx context.Context) (*world, error) {
@@ -239,23 +239,23 @@ func (s *Sweeper) world(ctx context.Context) (*world, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sweep: jobcenters: %w", err)
 	}
-	w := &world{people: make(map[uint64]bot.Consultant, len(ps)), calendars: map[uint64]*Calendar{},
-		general: NewCalendar(s.cfg.ClosedDays...)}
+	w := &world{people: make(map[uint64]bot.Consultant, len(ps)), calendars: map[uint64]*bot.Calendar{},
+		general: bot.NewCalendar(s.cfg.ClosedDays...)}
 	for _, p := range ps {
 		w.people[p.ID] = p
 	}
 	for _, j := range js {
-		extra, err := ParseClosedDays(j.ClosedDays)
+		extra, err := bot.ParseClosedDays(j.ClosedDays)
 		if err != nil {
 			s.cfg.Log.Warn("jobcenter closed days unreadable; using the general calendar", "jobcenter", j.Name, "err", err)
 		}
-		w.calendars[j.ID] = NewCalendar(append(append([]ClosedDay(nil), s.cfg.ClosedDays...), extra...)...)
+		w.calendars[j.ID] = bot.NewCalendar(append(append([]bot.ClosedDay(nil), s.cfg.ClosedDays...), extra...)...)
 	}
 	return w, nil
 }
 
 // calendar is the calendar of the consultant's jobcenter.
-func (w *world) calendar(c bot.Consultant) *Calendar {
+func (w *world) calendar(c bot.Consultant) *bot.Calendar {
 	if cal, ok := w.calendars[c.JobcenterID]; ok {
 		return cal
 	}

@@ -165,7 +165,7 @@ type fixture struct {
 	jc  bot.Jobcenter
 }
 
-func newFixture(t *testing.T, now time.Time, closed ...reminders.ClosedDay) *fixture {
+func newFixture(t *testing.T, now time.Time, closed ...bot.ClosedDay) *fixture {
 	t.Helper()
 	clk := &fakeClock{t: now}
 	db := storagetest.MustOpen(t, clk)
@@ -568,7 +568,7 @@ func TestAway(t *testing.T) {
 // working day sends once, including what fell due on the closed day.
 func TestClosedDays(t *testing.T) {
 	t.Parallel()
-	juleaften, err := reminders.ParseClosedDays("juleaftensdag") // as in KONTAKTBOT_CLOSED_DAYS
+	juleaften, err := bot.ParseClosedDays("juleaftensdag") // as in KONTAKTBOT_CLOSED_DAYS
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -576,7 +576,7 @@ func TestClosedDays(t *testing.T) {
 	tests := []struct {
 		name         string
 		closed, next time.Time
-		general      []reminders.ClosedDay
+		general      []bot.ClosedDay
 	}{
 		{name: "lørdag", closed: date("2026-09-12"), next: date("2026-09-14")},
 		{name: "søndag", closed: date("2026-09-13"), next: date("2026-09-14")},
@@ -584,10 +584,10 @@ func TestClosedDays(t *testing.T) {
 		{name: "2. juledag", closed: date("2028-12-26"), next: date("2028-12-27")},
 		{name: "Kristi himmelfartsdag", closed: date("2026-05-14"), next: date("2026-05-15")},
 		{name: "Kristi himmelfartsdag and the Friday after, closed everywhere",
-			closed: date("2026-05-14"), next: date("2026-05-18"), general: []reminders.ClosedDay{reminders.FridayAfterAscension}},
+			closed: date("2026-05-14"), next: date("2026-05-18"), general: []bot.ClosedDay{bot.FridayAfterAscension}},
 		{name: "juleaftensdag, closed everywhere", closed: date("2026-12-24"), next: date("2026-12-28"), general: juleaften},
 		{name: "a personaledag, closed everywhere", closed: date("2026-09-09"), next: date("2026-09-10"),
-			general: []reminders.ClosedDay{{Year: 2026, Month: time.September, Day: 9, Name: "personaledag"}}},
+			general: []bot.ClosedDay{{Year: 2026, Month: time.September, Day: 9, Name: "personaledag"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -662,7 +662,7 @@ func TestJobcenterClosedDay(t *testing.T) {
 // keeps the general calendar rather than stopping the sweep.
 func TestUnreadableClosedDays(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, at(wed, 8, 0), reminders.ClosedDay{Year: 2026, Month: time.September, Day: 10, Name: "personaledag"})
+	f := newFixture(t, at(wed, 8, 0), bot.ClosedDay{Year: 2026, Month: time.September, Day: 10, Name: "personaledag"})
 	j := f.jobcenter("Jobcenter Nyborg", "grundlovsdag, hver anden fredag")
 	anna := f.person(bot.Consultant{Name: "Anna", JobcenterID: j.ID})
 	f.overdue("Nyborg Net", anna.ID, wed, 1)
@@ -1007,7 +1007,7 @@ func TestEscalated(t *testing.T) {
 		{"no cadence", with(func(c *bot.Company) { c.LastContact, c.CadenceDays = before(d, 100), 0 }), false},
 	}
 	for _, tt := range tests {
-		if got := reminders.Escalated(tt.c, d); got != tt.want {
+		if got := tt.c.Escalated(d); got != tt.want {
 			t.Errorf("%s: Escalated = %v, want %v", tt.name, got, tt.want)
 		}
 	}

@@ -1,11 +1,9 @@
-package reminders
+package bot
 
 import (
 	"strconv"
 	"strings"
 	"time"
-
-	"kontaktbot/bot"
 )
 
 // Calendar knows which days a jobcenter is open: not on Saturdays, Sundays,
@@ -68,7 +66,7 @@ func NewCalendar(extra ...ClosedDay) *Calendar {
 // Grundlovsdag, juleaftensdag and nytårsaftensdag are not public holidays;
 // store bededag is one only before 2024, the year it was abolished.
 func Holiday(t time.Time) string {
-	y, m, d := t.In(bot.Copenhagen).Date()
+	y, m, d := t.In(Copenhagen).Date()
 	return holiday(y, m, d)
 }
 
@@ -110,7 +108,7 @@ func holiday(y int, m time.Month, d int) string {
 // Copenhagen: not a Saturday or Sunday, not a public holiday, not an extra
 // closed day.
 func (c *Calendar) IsWorkingDay(t time.Time) bool {
-	t = t.In(bot.Copenhagen)
+	t = t.In(Copenhagen)
 	if wd := t.Weekday(); wd == time.Saturday || wd == time.Sunday {
 		return false
 	}
@@ -123,7 +121,7 @@ func (c *Calendar) IsWorkingDay(t time.Time) bool {
 // "søndag"; "" on a working day. The most specific reason wins, so
 // påskedag is "påskedag", not "søndag".
 func (c *Calendar) ClosedReason(t time.Time) string {
-	t = t.In(bot.Copenhagen)
+	t = t.In(Copenhagen)
 	y, m, d := t.Date()
 	if h := holiday(y, m, d); h != "" {
 		return h
@@ -172,9 +170,9 @@ const searchLimit = 10 * 366
 // or after t's day. Should no working day lie within ten years (a calendar
 // closed on every date), it returns the day ten years on.
 func (c *Calendar) NextWorkingDay(t time.Time) time.Time {
-	day := bot.Day(t)
+	day := Day(t)
 	for i := 0; i < searchLimit && !c.IsWorkingDay(day); i++ {
-		day = bot.AddDays(day, 1)
+		day = AddDays(day, 1)
 	}
 	return day
 }
@@ -183,9 +181,9 @@ func (c *Calendar) NextWorkingDay(t time.Time) time.Time {
 // strictly before t's day, such as the working day before an intro day.
 // Should none lie within ten years, it returns the day ten years back.
 func (c *Calendar) PreviousWorkingDay(t time.Time) time.Time {
-	day := bot.AddDays(t, -1)
+	day := AddDays(t, -1)
 	for i := 0; i < searchLimit && !c.IsWorkingDay(day); i++ {
-		day = bot.AddDays(day, -1)
+		day = AddDays(day, -1)
 	}
 	return day
 }
@@ -194,13 +192,13 @@ func (c *Calendar) PreviousWorkingDay(t time.Time) time.Time {
 // including b's day, in Copenhagen. It is 0 when both fall on one day and
 // negative (minus the count from b to a) when b's day is before a's.
 func (c *Calendar) WorkingDaysBetween(a, b time.Time) int {
-	n := bot.DaysBetween(a, b)
+	n := DaysBetween(a, b)
 	if n < 0 {
 		return -c.WorkingDaysBetween(b, a)
 	}
 	count := 0
 	for i := 1; i <= n; i++ {
-		if c.IsWorkingDay(bot.AddDays(a, i)) {
+		if c.IsWorkingDay(AddDays(a, i)) {
 			count++
 		}
 	}
@@ -282,7 +280,7 @@ const closedDayForms = `grundlovsdag, juleaftensdag (juleaften), nytårsaftensda
 // Names are matched without regard to case, spacing or Danish letters
 // ("nytaarsaften" works). A date may be followed by the name users see;
 // without one it is "lukkedag". An empty string gives no days. An entry it
-// cannot read gives a *bot.Error (code Invalid) that quotes the entry and
+// cannot read gives a *Error (code Invalid) that quotes the entry and
 // lists the accepted forms, in English, for the admin who wrote it.
 func ParseClosedDays(s string) ([]ClosedDay, error) {
 	var days []ClosedDay
@@ -295,7 +293,7 @@ func ParseClosedDays(s string) ([]ClosedDay, error) {
 		}
 		cd, ok := parseClosedDay(entry)
 		if !ok {
-			return nil, bot.Errorf(bot.Invalid, "closed days: cannot read %q; accepted forms: %s", entry, closedDayForms)
+			return nil, Errorf(Invalid, "closed days: cannot read %q; accepted forms: %s", entry, closedDayForms)
 		}
 		days = append(days, cd)
 	}
@@ -303,7 +301,7 @@ func ParseClosedDays(s string) ([]ClosedDay, error) {
 }
 
 func parseClosedDay(entry string) (ClosedDay, bool) {
-	if cd, ok := closedDayNames[bot.NormalizeName(entry)]; ok {
+	if cd, ok := closedDayNames[NormalizeName(entry)]; ok {
 		return cd, true
 	}
 	fields := strings.Fields(entry)

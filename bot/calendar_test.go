@@ -1,4 +1,4 @@
-package reminders_test
+package bot_test
 
 import (
 	"errors"
@@ -7,13 +7,7 @@ import (
 	"time"
 
 	"kontaktbot/bot"
-	"kontaktbot/reminders"
 )
-
-// cph returns the given Copenhagen wall-clock time.
-func cph(y int, m time.Month, d, hh, mm int) time.Time {
-	return time.Date(y, m, d, hh, mm, 0, 0, bot.Copenhagen)
-}
 
 // day parses "2006-01-02" as midnight in Copenhagen.
 func day(tb testing.TB, s string) time.Time {
@@ -33,11 +27,11 @@ func TestEaster(t *testing.T) {
 		"1913-03-23", "2008-03-23", "2285-03-22", "1943-04-25", // earliest and latest dates
 	} {
 		d := day(t, want)
-		m, dd := reminders.Easter(d.Year())
+		m, dd := bot.Easter(d.Year())
 		if m != d.Month() || dd != d.Day() {
 			t.Errorf("Easter(%d) = %v %d, want %s", d.Year(), m, dd, want)
 		}
-		if got := reminders.Holiday(d); got != "påskedag" && d.Year() >= 1900 {
+		if got := bot.Holiday(d); got != "påskedag" && d.Year() >= 1900 {
 			t.Errorf("Holiday(%s) = %q, want påskedag", want, got)
 		}
 	}
@@ -89,7 +83,7 @@ func TestHolidays(t *testing.T) {
 	}
 	for d := day(t, "2023-01-01"); d.Year() <= 2030; d = bot.AddDays(d, 1) {
 		key := d.Format(time.DateOnly)
-		if got := reminders.Holiday(d); got != want[key] {
+		if got := bot.Holiday(d); got != want[key] {
 			t.Errorf("Holiday(%s) = %q, want %q", key, got, want[key])
 		}
 	}
@@ -105,7 +99,7 @@ func TestHolidayNotPublic(t *testing.T) {
 		"2026-12-24", // juleaftensdag
 		"2026-12-31", // nytårsaftensdag
 	} {
-		if got := reminders.Holiday(day(t, date)); got != "" {
+		if got := bot.Holiday(day(t, date)); got != "" {
 			t.Errorf("Holiday(%s) = %q, want none", date, got)
 		}
 	}
@@ -115,7 +109,7 @@ func TestHolidayNotPublic(t *testing.T) {
 // whatever zone they come in, on ordinary and daylight-saving change days.
 func TestCopenhagenDay(t *testing.T) {
 	t.Parallel()
-	var cal reminders.Calendar // zero value: holidays only
+	var cal bot.Calendar // zero value: holidays only
 	utc := func(s string) time.Time {
 		t, err := time.Parse(time.RFC3339, s)
 		if err != nil {
@@ -161,7 +155,7 @@ func TestCopenhagenDay(t *testing.T) {
 		if wantHoliday == "lørdag" || wantHoliday == "søndag" {
 			wantHoliday = ""
 		}
-		if got := reminders.Holiday(tt.at); got != wantHoliday {
+		if got := bot.Holiday(tt.at); got != wantHoliday {
 			t.Errorf("Holiday(%s) = %q, want %q", tt.at.In(bot.Copenhagen), got, wantHoliday)
 		}
 	}
@@ -169,11 +163,11 @@ func TestCopenhagenDay(t *testing.T) {
 
 func TestClosedReason(t *testing.T) {
 	t.Parallel()
-	cal := reminders.NewCalendar(
-		reminders.ClosedDay{Month: time.December, Day: 24, Name: "juleaftensdag"},
-		reminders.ClosedDay{Year: 2026, Month: time.August, Day: 14, Name: "personaledag"},
-		reminders.ClosedDay{Year: 2027, Month: time.August, Day: 13}, // no name
-		reminders.FridayAfterAscension,
+	cal := bot.NewCalendar(
+		bot.ClosedDay{Month: time.December, Day: 24, Name: "juleaftensdag"},
+		bot.ClosedDay{Year: 2026, Month: time.August, Day: 14, Name: "personaledag"},
+		bot.ClosedDay{Year: 2027, Month: time.August, Day: 13}, // no name
+		bot.FridayAfterAscension,
 	)
 	tests := []struct {
 		date, reason string
@@ -205,7 +199,7 @@ func TestClosedReason(t *testing.T) {
 
 func TestMovableClosedDayOneYear(t *testing.T) {
 	t.Parallel()
-	cal := reminders.NewCalendar(reminders.ClosedDay{Year: 2026, EasterOffset: 40, Name: "bro"})
+	cal := bot.NewCalendar(bot.ClosedDay{Year: 2026, EasterOffset: 40, Name: "bro"})
 	if got := cal.ClosedReason(day(t, "2026-05-15")); got != "bro" {
 		t.Errorf("2026-05-15: %q, want bro", got)
 	}
@@ -216,15 +210,15 @@ func TestMovableClosedDayOneYear(t *testing.T) {
 
 func TestNextWorkingDay(t *testing.T) {
 	t.Parallel()
-	plain := reminders.NewCalendar()
-	christmas, err := reminders.ParseClosedDays("juleaftensdag, nytårsaftensdag, fredag efter kristi himmelfart")
+	plain := bot.NewCalendar()
+	christmas, err := bot.ParseClosedDays("juleaftensdag, nytårsaftensdag, fredag efter kristi himmelfart")
 	if err != nil {
 		t.Fatal(err)
 	}
-	closed := reminders.NewCalendar(christmas...)
+	closed := bot.NewCalendar(christmas...)
 	tests := []struct {
 		name string
-		cal  *reminders.Calendar
+		cal  *bot.Calendar
 		from time.Time
 		want string
 	}{
@@ -251,9 +245,9 @@ func TestNextWorkingDay(t *testing.T) {
 
 func TestPreviousWorkingDay(t *testing.T) {
 	t.Parallel()
-	closed := reminders.NewCalendar(reminders.ClosedDay{Month: time.December, Day: 24, Name: "juleaftensdag"})
+	closed := bot.NewCalendar(bot.ClosedDay{Month: time.December, Day: 24, Name: "juleaftensdag"})
 	tests := []struct {
-		cal  *reminders.Calendar
+		cal  *bot.Calendar
 		from time.Time
 		want string
 	}{
@@ -261,7 +255,7 @@ func TestPreviousWorkingDay(t *testing.T) {
 		{closed, cph(2026, 4, 7, 9, 0), "2026-04-01"}, // back over Easter
 		{closed, cph(2026, 3, 30, 0, 0), "2026-03-27"},
 		{closed, cph(2026, 12, 28, 10, 0), "2026-12-23"},
-		{reminders.NewCalendar(), cph(2026, 12, 28, 10, 0), "2026-12-24"},
+		{bot.NewCalendar(), cph(2026, 12, 28, 10, 0), "2026-12-24"},
 		{closed, cph(2027, 1, 4, 8, 0), "2026-12-31"},
 		{closed, cph(2026, 10, 26, 0, 30), "2026-10-23"}, // over the autumn DST change
 		{closed, time.Date(2026, 3, 29, 22, 30, 0, 0, time.UTC), "2026-03-27"},
@@ -276,7 +270,7 @@ func TestPreviousWorkingDay(t *testing.T) {
 
 func TestWorkingDaysBetween(t *testing.T) {
 	t.Parallel()
-	cal := reminders.NewCalendar(reminders.ClosedDay{Month: time.December, Day: 24, Name: "juleaftensdag"})
+	cal := bot.NewCalendar(bot.ClosedDay{Month: time.December, Day: 24, Name: "juleaftensdag"})
 	tests := []struct {
 		a, b string
 		want int
@@ -298,11 +292,11 @@ func TestWorkingDaysBetween(t *testing.T) {
 
 func TestCalendarClosedEveryDay(t *testing.T) {
 	t.Parallel()
-	var all []reminders.ClosedDay
+	var all []bot.ClosedDay
 	for d := day(t, "2028-01-01"); d.Year() == 2028; d = bot.AddDays(d, 1) {
-		all = append(all, reminders.ClosedDay{Month: d.Month(), Day: d.Day(), Name: "lukket"})
+		all = append(all, bot.ClosedDay{Month: d.Month(), Day: d.Day(), Name: "lukket"})
 	}
-	cal := reminders.NewCalendar(all...)
+	cal := bot.NewCalendar(all...)
 	from := day(t, "2026-06-01")
 	got := cal.NextWorkingDay(from) // must return, not loop forever
 	if got.Before(from) || cal.IsWorkingDay(got) {
@@ -312,34 +306,34 @@ func TestCalendarClosedEveryDay(t *testing.T) {
 
 func TestParseClosedDays(t *testing.T) {
 	t.Parallel()
-	fri := reminders.FridayAfterAscension
+	fri := bot.FridayAfterAscension
 	tests := []struct {
 		in   string
-		want []reminders.ClosedDay
+		want []bot.ClosedDay
 	}{
 		{"", nil},
 		{" , ;\n", nil},
-		{"grundlovsdag, juleaftensdag, nytårsaftensdag, 2026-05-15, 31/12", []reminders.ClosedDay{
+		{"grundlovsdag, juleaftensdag, nytårsaftensdag, 2026-05-15, 31/12", []bot.ClosedDay{
 			{Month: time.June, Day: 5, Name: "grundlovsdag"},
 			{Month: time.December, Day: 24, Name: "juleaftensdag"},
 			{Month: time.December, Day: 31, Name: "nytårsaftensdag"},
 			{Year: 2026, Month: time.May, Day: 15, Name: "lukkedag"},
 			{Month: time.December, Day: 31, Name: "lukkedag"},
 		}},
-		{"Juleaften;NYTÅRSAFTEN\nnytaarsaftensdag", []reminders.ClosedDay{
+		{"Juleaften;NYTÅRSAFTEN\nnytaarsaftensdag", []bot.ClosedDay{
 			{Month: time.December, Day: 24, Name: "juleaftensdag"},
 			{Month: time.December, Day: 31, Name: "nytårsaftensdag"},
 			{Month: time.December, Day: 31, Name: "nytårsaftensdag"},
 		}},
-		{"fredag efter kristi himmelfart, Fredag  efter Kristi Himmelfartsdag, dagen efter kristi himmelfart", []reminders.ClosedDay{fri, fri, fri}},
-		{"2026-08-14 Personaledag  i  huset, 1/5 1. maj, 29/02", []reminders.ClosedDay{
+		{"fredag efter kristi himmelfart, Fredag  efter Kristi Himmelfartsdag, dagen efter kristi himmelfart", []bot.ClosedDay{fri, fri, fri}},
+		{"2026-08-14 Personaledag  i  huset, 1/5 1. maj, 29/02", []bot.ClosedDay{
 			{Year: 2026, Month: time.August, Day: 14, Name: "Personaledag i huset"},
 			{Month: time.May, Day: 1, Name: "1. maj"},
 			{Month: time.February, Day: 29, Name: "lukkedag"},
 		}},
 	}
 	for _, tt := range tests {
-		got, err := reminders.ParseClosedDays(tt.in)
+		got, err := bot.ParseClosedDays(tt.in)
 		if err != nil {
 			t.Errorf("ParseClosedDays(%q): %v", tt.in, err)
 			continue
@@ -358,11 +352,11 @@ func TestParseClosedDays(t *testing.T) {
 
 func TestParseClosedDaysMovable(t *testing.T) {
 	t.Parallel()
-	days, err := reminders.ParseClosedDays("fredag efter kristi himmelfartsdag")
+	days, err := bot.ParseClosedDays("fredag efter kristi himmelfartsdag")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cal := reminders.NewCalendar(days...)
+	cal := bot.NewCalendar(days...)
 	for _, date := range []string{"2024-05-10", "2025-05-30", "2026-05-15", "2027-05-07", "2030-05-31"} {
 		d := day(t, date)
 		if cal.IsWorkingDay(d) || d.Weekday() != time.Friday {
@@ -396,7 +390,7 @@ func TestParseClosedDaysBad(t *testing.T) {
 		{"kristi himmelfart", "kristi himmelfart"},
 		{"juleaftensdag 24/12", "juleaftensdag 24/12"},
 	} {
-		days, err := reminders.ParseClosedDays(tt.in)
+		days, err := bot.ParseClosedDays(tt.in)
 		if err == nil {
 			t.Errorf("ParseClosedDays(%q) = %+v, want an error", tt.in, days)
 			continue
@@ -423,14 +417,14 @@ func FuzzParseClosedDays(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		days, err := reminders.ParseClosedDays(s)
+		days, err := bot.ParseClosedDays(s)
 		if err != nil {
 			if days != nil || bot.ErrorCode(err) != bot.Invalid {
 				t.Fatalf("ParseClosedDays(%q) = %v, %v", s, days, err)
 			}
 			return
 		}
-		cal := reminders.NewCalendar(days...)
+		cal := bot.NewCalendar(days...)
 		for _, cd := range days {
 			if cd.Name == "" {
 				t.Fatalf("ParseClosedDays(%q): day without a name: %+v", s, cd)
@@ -450,11 +444,11 @@ func FuzzParseClosedDays(f *testing.F) {
 }
 
 func BenchmarkIsWorkingDay(b *testing.B) {
-	days, err := reminders.ParseClosedDays("grundlovsdag, juleaftensdag, nytårsaftensdag, fredag efter kristi himmelfart, 2026-08-14")
+	days, err := bot.ParseClosedDays("grundlovsdag, juleaftensdag, nytårsaftensdag, fredag efter kristi himmelfart, 2026-08-14")
 	if err != nil {
 		b.Fatal(err)
 	}
-	cal := reminders.NewCalendar(days...)
+	cal := bot.NewCalendar(days...)
 	// A spread of days and times, so the benchmark is not one cached path.
 	var times []time.Time
 	for d := day(b, "2026-03-01"); d.Before(day(b, "2026-07-01")); d = bot.AddDays(d, 1) {
