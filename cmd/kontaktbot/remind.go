@@ -24,7 +24,7 @@ var (
 // sweeper wires a Sweeper to the database and a notifier, with the closed
 // days of KONTAKTBOT_CLOSED_DAYS.
 func (e *env) sweeper(db *storage.DB, n bot.Notifier) (*reminders.Sweeper, error) {
-	closed, err := reminders.ParseClosedDays(e.getenv("KONTAKTBOT_CLOSED_DAYS"))
+	closed, err := bot.ParseClosedDays(e.getenv("KONTAKTBOT_CLOSED_DAYS"))
 	if err != nil {
 		return nil, fmt.Errorf("KONTAKTBOT_CLOSED_DAYS: %w", err)
 	}
