@@ -110,6 +110,16 @@ func (r *summaryReader) uvarint() uint64 {
 	return v
 }
 
+func (r *summaryReader) varint() int64 {
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.err = errShortSummary
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
 func (r *summaryReader) time() time.Time {
 	v, n := binary.Varint(r.b)
 	if n <= 0 {

@@ -3,6 +3,9 @@ package storage
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -32,12 +35,10 @@ func (db *DB) PlanDeliveries(ctx context.Context, kind bot.JobKind, day time.Tim
 		if b.Get(prefix) != nil {
 			return nil
 		}
+		b.FillPercent = 0.9 // a day's keys are appended in order: pack the pages
 		for _, d := range ds {
 			d.Kind, d.Day = kind, bot.Day(day)
-			data, err := encode(d)
-			if err != nil {
-				return err
-			}
+			data := encodeDelivery(d)
 			if err := b.Put(join(prefix, itob(d.To)), data); err != nil {
 				return err
 			}
@@ -67,9 +68,9 @@ func (db *DB) Deliveries(ctx context.Context, kind bot.JobKind, day time.Time) (
 			if len(k) != len(prefix)+8 {
 				continue // the plan mark
 			}
-			var d bot.Delivery
-			if err := decode(v, &d, bOutbox, k[len(prefix):]); err != nil {
-				return err
+			d, err := decodeDelivery(v)
+			if err != nil {
+				return fmt.Errorf("outbox %s #%d: %w", prefix, btoi(k[len(prefix):]), err)
 			}
 			out = append(out, d)
 		}
@@ -90,18 +91,14 @@ func (db *DB) SaveDelivery(ctx context.Context, d bot.Delivery) error {
 		if old == nil {
 			return bot.ErrNotFound
 		}
-		var stored bot.Delivery
-		if err := decode(old, &stored, bOutbox, key); err != nil {
-			return err
+		stored, err := decodeDelivery(old)
+		if err != nil {
+			return fmt.Errorf("outbox #%d: %w", d.To, err)
 		}
 		if !stored.Delivered.IsZero() {
 			return nil
 		}
-		data, err := encode(d)
-		if err != nil {
-			return err
-		}
-		return b.Put(key, data)
+		return b.Put(key, encodeDelivery(d))
 	})
 }
 
@@ -122,4 +119,88 @@ func (db *DB) PruneOutbox(ctx context.Context, kind bot.JobKind, before time.Tim
 		return nil
 	})
 	return n, err
+}
+
+// A delivery is stored in a compact binary form (as the nudge summaries
+// are): a morning plan writes thousands of them with their items in one
+// transaction, and JSON encoding was most of its cost.
+const deliveryVersion = 1
+
+func encodeDelivery(d bot.Delivery) []byte {
+	b := make([]byte, 0, 64+len(d.Items)*64+len(d.LastError))
+	b = append(b, deliveryVersion)
+	b = appendString(b, string(d.Kind))
+	b = appendTime(b, d.Day)
+	b = binary.AppendUvarint(b, d.To)
+	b = binary.AppendUvarint(b, uint64(max(d.Attempts, 0)))
+	b = appendTime(b, d.NextTry)
+	b = appendString(b, d.LastError)
+	b = appendTime(b, d.Delivered)
+	b = appendString(b, d.Receipt.Channel.Platform)
+	b = appendString(b, d.Receipt.Channel.Team)
+	b = appendString(b, d.Receipt.Channel.ID)
+	b = appendString(b, d.Receipt.MessageID)
+	gaveUp := byte(0)
+	if d.GaveUp {
+		gaveUp = 1
+	}
+	b = append(b, gaveUp)
+	b = binary.AppendUvarint(b, uint64(len(d.Items)))
+	for _, it := range d.Items {
+		b = binary.AppendUvarint(b, it.CompanyID)
+		b = appendString(b, it.Name)
+		b = appendString(b, string(it.Tier))
+		b = binary.AppendVarint(b, int64(it.CadenceDays))
+		b = appendTime(b, it.LastContact)
+		b = appendString(b, string(it.LastKind))
+		b = appendString(b, it.LastBy)
+		b = binary.AppendVarint(b, int64(it.OverdueDays))
+		b = appendTime(b, it.Planned)
+		b = binary.AppendVarint(b, int64(it.SnoozeCount))
+		b = appendString(b, it.Owner)
+		b = appendTime(b, it.OwnerAway)
+	}
+	return b
+}
+
+func decodeDelivery(data []byte) (bot.Delivery, error) {
+	var d bot.Delivery
+	r := summaryReader{b: data}
+	if r.byte() != deliveryVersion {
+		return d, errors.New("unknown delivery encoding")
+	}
+	d.Kind = bot.JobKind(r.string())
+	d.Day = r.time()
+	d.To = r.uvarint()
+	d.Attempts = int(r.uvarint())
+	d.NextTry = r.time()
+	d.LastError = r.string()
+	d.Delivered = r.time()
+	d.Receipt.Channel.Platform = r.string()
+	d.Receipt.Channel.Team = r.string()
+	d.Receipt.Channel.ID = r.string()
+	d.Receipt.MessageID = r.string()
+	d.GaveUp = r.byte() == 1
+	n := r.uvarint()
+	if r.err == nil && n > uint64(len(r.b)) {
+		return d, errShortSummary
+	}
+	d.Items = make([]bot.NudgeItem, 0, n)
+	for i := uint64(0); i < n && r.err == nil; i++ {
+		var it bot.NudgeItem
+		it.CompanyID = r.uvarint()
+		it.Name = r.string()
+		it.Tier = bot.Tier(r.known(tiers))
+		it.CadenceDays = int(r.varint())
+		it.LastContact = r.time()
+		it.LastKind = bot.ContactKind(r.known(kinds))
+		it.LastBy = r.string()
+		it.OverdueDays = int(r.varint())
+		it.Planned = r.time()
+		it.SnoozeCount = int(r.varint())
+		it.Owner = r.string()
+		it.OwnerAway = r.time()
+		d.Items = append(d.Items, it)
+	}
+	return d, r.err
 }

@@ -152,3 +152,30 @@ func TestPlannedOnAndImportContacts(t *testing.T) {
 		t.Errorf("a refused import left %d contacts, want 2", len(cs))
 	}
 }
+
+// Every field of a delivery survives the compact encoding and a reopen.
+func TestDeliveryKeepsEveryField(t *testing.T) {
+	t.Parallel()
+	db, path := newDB(t)
+	ctx := t.Context()
+	day := bot.Day(fixed)
+	item := bot.NudgeItem{CompanyID: 42, Name: `Ærø "Maskin" Fabrik`, Tier: bot.TierIntensified, CadenceDays: 14,
+		LastContact: days(-40), LastKind: bot.KindPhone, LastBy: "Søren Ø", OverdueDays: -2, Planned: day,
+		SnoozeCount: 3, Owner: "Åse", OwnerAway: bot.Day(days(7))}
+	if _, err := db.PlanDeliveries(ctx, bot.JobDigest, day, []bot.Delivery{{To: 5, Items: []bot.NudgeItem{item, {Name: "B"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	want := bot.Delivery{Kind: bot.JobDigest, Day: day, To: 5, Items: []bot.NudgeItem{item, {Name: "B"}}, Attempts: 2,
+		NextTry: fixed.Add(time.Minute), LastError: "slack: 500", Delivered: fixed.Add(2 * time.Minute),
+		Receipt: bot.Receipt{Channel: bot.Channel{Platform: "slack", Team: "T1", ID: "D42"}, MessageID: "1700000000.000100"}}
+	if err := db.SaveDelivery(ctx, want); err != nil {
+		t.Fatal(err)
+	}
+	mustClose(t, db)
+	db = mustOpen(t, path)
+	got, err := db.Deliveries(ctx, bot.JobDigest, day)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("deliveries: %d, %v", len(got), err)
+	}
+	assertSame(t, "delivery", got[0], want)
+}
