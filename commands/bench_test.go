@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -76,6 +77,8 @@ func bareUpdate(b *testing.B, companies int, contact, company []byte, layout boo
 		b.Fatal(err)
 	}
 	defer bdb.Close()
+	nudgeDay := map[uint64]string{} // each company's entry in the nudge index, as storage keeps it
+	summary := make([]byte, 90)     // about the size of a nudge summary
 	key := func(parts ...uint64) []byte {
 		k := make([]byte, 0, 8*len(parts))
 		for _, p := range parts {
@@ -91,6 +94,10 @@ func bareUpdate(b *testing.B, companies int, contact, company []byte, layout boo
 		}
 		for i := range companies {
 			if err := tx.Bucket([]byte("companies")).Put(key(uint64(i+1)), company); err != nil {
+				return err
+			}
+			nudgeDay[uint64(i+1)] = fmt.Sprintf("202611%02d", 1+i%28)
+			if err := tx.Bucket([]byte("company_nudge")).Put(append([]byte(nudgeDay[uint64(i+1)]), key(uint64(i+1))...), summary); err != nil {
 				return err
 			}
 		}
@@ -117,11 +124,14 @@ func bareUpdate(b *testing.B, companies int, contact, company []byte, layout boo
 			if err := tx.Bucket([]byte("undo")).Put(key(1, i, i), key(id, ^i, i)); err != nil {
 				return err
 			}
+			// The visit moves the company's nudge entry from its old day to
+			// the new due day, as storage does.
 			nudge := tx.Bucket([]byte("company_nudge"))
-			if err := nudge.Delete(append([]byte("20261201"), key(id)...)); err != nil {
+			if err := nudge.Delete(append([]byte(nudgeDay[id]), key(id)...)); err != nil {
 				return err
 			}
-			return nudge.Put(append([]byte("20261223"), key(id)...), nil)
+			nudgeDay[id] = fmt.Sprintf("2027%04d", i%1200)
+			return nudge.Put(append([]byte(nudgeDay[id]), key(id)...), summary)
 		})
 		if err != nil {
 			b.Fatal(err)

@@ -56,44 +56,10 @@ func (db *DB) putCompany(tx *bolt.Tx, old, c *bot.Company) error {
 	if bot.NormalizeName(c.Name) == "" {
 		return bot.Errorf(bot.Invalid, "a company needs a name")
 	}
-	var oldKeys []string
-	if old != nil {
-		oldKeys = nameKeys(old)
-	}
-	newKeys := nameKeys(c)
-	names := tx.Bucket(bCompNames)
-	for i, k := range newKeys {
-		if other := lookup(tx, bCompNames, k); other != 0 && other != c.ID {
-			what, text := "alias", k
-			if i == 0 {
-				what, text = "name", c.Name
-			} else {
-				for _, a := range c.Aliases {
-					if bot.NormalizeName(a) == k {
-						text = a
-					}
-				}
-			}
-			return &bot.ConflictError{What: what, Key: text, ID: other}
+	if old == nil || old.Name != c.Name || !slices.Equal(old.Aliases, c.Aliases) {
+		if err := db.putNames(tx, old, c); err != nil {
+			return err
 		}
-	}
-	for _, k := range oldKeys {
-		if !slices.Contains(newKeys, k) {
-			if err := names.Delete([]byte(k)); err != nil {
-				return err
-			}
-		}
-	}
-	for _, k := range newKeys {
-		if !slices.Contains(oldKeys, k) {
-			if err := names.Put([]byte(k), itob(c.ID)); err != nil {
-				return err
-			}
-		}
-	}
-	if !slices.Equal(oldKeys, newKeys) {
-		id, keys := c.ID, newKeys
-		tx.OnCommit(func() { db.suggest.set(id, keys) })
 	}
 
 	var oldCVR string
@@ -134,6 +100,51 @@ func (db *DB) putCompany(tx *bolt.Tx, old, c *bot.Company) error {
 		return err
 	}
 	return put(tx, bCompanies, c.ID, c)
+}
+
+// putNames moves c's name and alias index entries from old's (nil for a
+// new company), refusing keys another company holds.
+func (db *DB) putNames(tx *bolt.Tx, old, c *bot.Company) error {
+	var oldKeys []string
+	if old != nil {
+		oldKeys = nameKeys(old)
+	}
+	newKeys := nameKeys(c)
+	names := tx.Bucket(bCompNames)
+	for i, k := range newKeys {
+		if other := lookup(tx, bCompNames, k); other != 0 && other != c.ID {
+			what, text := "alias", k
+			if i == 0 {
+				what, text = "name", c.Name
+			} else {
+				for _, a := range c.Aliases {
+					if bot.NormalizeName(a) == k {
+						text = a
+					}
+				}
+			}
+			return &bot.ConflictError{What: what, Key: text, ID: other}
+		}
+	}
+	for _, k := range oldKeys {
+		if !slices.Contains(newKeys, k) {
+			if err := names.Delete([]byte(k)); err != nil {
+				return err
+			}
+		}
+	}
+	for _, k := range newKeys {
+		if !slices.Contains(oldKeys, k) {
+			if err := names.Put([]byte(k), itob(c.ID)); err != nil {
+				return err
+			}
+		}
+	}
+	if !slices.Equal(oldKeys, newKeys) {
+		id, keys := c.ID, newKeys
+		tx.OnCommit(func() { db.suggest.set(id, keys) })
+	}
+	return nil
 }
 
 // CreateCompany stores a new company with its indexes in one transaction.

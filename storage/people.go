@@ -23,22 +23,15 @@ import (
 // identity. While no admin exists (a fresh file, or one filled by an import), the
 // first person to write becomes one.
 //
-// The common case, a known identity, is one read transaction: no write
-// and no fsync per command.
+// The common case, a known identity, is answered from memory: no
+// transaction, no write and no fsync per command.
 func (db *DB) EnsureConsultant(ctx context.Context, id bot.Identity, name, jobcenter string) (c bot.Consultant, created bool, err error) {
 	key := id.Key()
-	err = db.view(ctx, func(tx *bolt.Tx) error {
-		cid := lookup(tx, bIdentities, key)
-		if cid == 0 {
-			return bot.ErrNotFound
-		}
-		return get(tx, bConsultants, cid, &c)
-	})
-	if err == nil {
-		return c, false, nil
+	if err := ctx.Err(); err != nil {
+		return c, false, err
 	}
-	if err != bot.ErrNotFound {
-		return c, false, fmt.Errorf("ensure consultant: %w", err)
+	if known, ok := db.people.byIdentity(key); ok {
+		return known, false, nil
 	}
 	err = db.update(ctx, func(tx *bolt.Tx) error {
 		c, created = bot.Consultant{}, false
@@ -330,12 +323,13 @@ func (db *DB) putConsultant(tx *bolt.Tx, c bot.Consultant) error {
 // peopleCache holds every consultant in memory, kept in step by each
 // committed write (under writeMu, so in commit order).
 type peopleCache struct {
-	mu   sync.RWMutex
-	byID map[uint64]bot.Consultant
+	mu    sync.RWMutex
+	byID  map[uint64]bot.Consultant
+	byKey map[string]uint64 // identity key -> consultant id
 }
 
 func (db *DB) loadPeople() (*peopleCache, error) {
-	pc := &peopleCache{byID: map[uint64]bot.Consultant{}}
+	pc := &peopleCache{byID: map[uint64]bot.Consultant{}, byKey: map[string]uint64{}}
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bConsultants).ForEach(func(k, v []byte) error {
 			var c bot.Consultant
@@ -343,6 +337,9 @@ func (db *DB) loadPeople() (*peopleCache, error) {
 				return err
 			}
 			pc.byID[c.ID] = c
+			for _, i := range c.Identities {
+				pc.byKey[i.Key()] = c.ID
+			}
 			return nil
 		})
 	})
@@ -353,7 +350,23 @@ func (pc *peopleCache) set(c bot.Consultant) {
 	c.Identities = slices.Clone(c.Identities)
 	pc.mu.Lock()
 	pc.byID[c.ID] = c
+	for _, i := range c.Identities {
+		pc.byKey[i.Key()] = c.ID
+	}
 	pc.mu.Unlock()
+}
+
+// byIdentity returns the consultant an identity key belongs to.
+func (pc *peopleCache) byIdentity(key string) (bot.Consultant, bool) {
+	pc.mu.RLock()
+	defer pc.mu.RUnlock()
+	id, ok := pc.byKey[key]
+	if !ok {
+		return bot.Consultant{}, false
+	}
+	c := pc.byID[id]
+	c.Identities = slices.Clone(c.Identities)
+	return c, true
 }
 
 func (pc *peopleCache) all() []bot.Consultant {
