@@ -31,8 +31,12 @@ func fill(tb testing.TB, db *storage.DB, n, owners int) []bot.Company {
 		ids = append(ids, c.ID)
 	}
 	cs := storagetest.Portfolio(n, 1, benchNow, ids)
-	if err := db.ImportCompanies(ctx, cs); err != nil {
-		tb.Fatal(err)
+	// In parts: one bbolt transaction of 250,000 random-key inserts spends
+	// minutes moving memory inside ever larger leaves before it splits them.
+	for i := 0; i < len(cs); i += 20_000 {
+		if err := db.ImportCompanies(ctx, cs[i:min(i+20_000, len(cs))]); err != nil {
+			tb.Fatal(err)
+		}
 	}
 	return cs
 }
@@ -65,7 +69,7 @@ func BenchmarkPortfolio250k(b *testing.B) {
 	cs := fill(b, db, 250_000, 250)
 	ctx := context.Background()
 	b.Run("suggest", func(b *testing.B) {
-		i, misses := 0, 0
+		i, found := 0, 0
 		for b.Loop() {
 			c := cs[(i*7919)%len(cs)]
 			i++
@@ -73,11 +77,15 @@ func BenchmarkPortfolio250k(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if len(got) == 0 {
-				misses++
+			for _, g := range got {
+				if g.Name == c.Name {
+					found++
+				}
 			}
 		}
-		b.ReportMetric(float64(misses)/float64(i), "misses/op")
+		// The share of mistyped names whose company is among the five
+		// suggestions: speed is worth nothing without it.
+		b.ReportMetric(float64(found)/float64(i), "found/op")
 	})
 	b.Run("find", func(b *testing.B) {
 		i := 0

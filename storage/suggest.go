@@ -129,10 +129,26 @@ func (ix *suggestIndex) search(q string, limit int) []uint64 {
 	}
 	counts := *cp
 	defer ix.counts.Put(cp)
-	var touched []int32
+	// Rare trigrams find the candidates; common ones ("sen", "en ", "as ")
+	// only add to the counts of candidates found, else one query would
+	// touch most of a Danish portfolio. The rarest three always find, so a
+	// query made only of common trigrams still has candidates.
+	posts := make([][]int32, 0, len(qgrams))
 	for _, g := range qgrams {
-		for _, e := range ix.postings[g] {
+		if p := ix.postings[g]; len(p) > 0 {
+			posts = append(posts, p)
+		}
+	}
+	slices.SortFunc(posts, func(a, b []int32) int { return len(a) - len(b) })
+	common := max(len(ix.keys)/50, 1000)
+	var touched []int32
+	for i, post := range posts {
+		finds := i < 3 || len(post) <= common
+		for _, e := range post {
 			if counts[e] == 0 {
+				if !finds {
+					continue
+				}
 				touched = append(touched, e)
 			}
 			counts[e]++
