@@ -40,6 +40,12 @@ const (
 	English Lang = "en"
 )
 
+// The purposes a jobcenter's announcement channels serve.
+const (
+	ChannelPositions = "positions"
+	ChannelIntroDays = "introdays"
+)
+
 // Pick returns da for Danish and en for English (and any other language).
 func (l Lang) Pick(da, en string) string {
 	if l == English {
@@ -56,8 +62,11 @@ type Jobcenter struct {
 	// ClosedDays are the days it keeps closed besides weekends and public
 	// holidays, as an admin wrote them ("grundlovsdag, juleaftensdag");
 	// reminders.ParseClosedDays reads them.
-	ClosedDays string    `json:"closed_days,omitempty"`
-	Created    time.Time `json:"created"`
+	ClosedDays string `json:"closed_days,omitempty"`
+	// Channels are where its announcements go, by purpose (ChannelPositions,
+	// ChannelIntroDays), as set with the channel command.
+	Channels map[string]Channel `json:"channels,omitempty"`
+	Created  time.Time          `json:"created"`
 }
 
 // Identity is how a chat platform knows a person: platform ("console",
@@ -188,18 +197,28 @@ type PositionStatus string
 
 // The position statuses.
 const (
-	PositionOpen   PositionStatus = "open"
-	PositionFilled PositionStatus = "filled"
-	PositionClosed PositionStatus = "closed"
+	PositionOpen    PositionStatus = "open"
+	PositionFilled  PositionStatus = "filled"
+	PositionClosed  PositionStatus = "closed"
+	PositionExpired PositionStatus = "expired" // its deadline passed while open
 )
+
+// Event is one recorded change: when, by whom (0 for the bot itself) and what.
+type Event struct {
+	At   time.Time `json:"at"`
+	By   uint64    `json:"by,omitempty"`
+	What string    `json:"what"`
+}
 
 // Position is an open position (ledig stilling / jobordre) at a company.
 type Position struct {
 	ID           uint64         `json:"id"`
 	CompanyID    uint64         `json:"company"`
-	ConsultantID uint64         `json:"consultant"`
+	ConsultantID uint64         `json:"consultant"` // whom to contact
+	JobcenterID  uint64         `json:"jobcenter"`  // the consultant's, whose channels announce it
 	Title        string         `json:"title"`
 	Count        int            `json:"count"`
+	Filled       int            `json:"filled,omitempty"`
 	Requirements string         `json:"requirements,omitempty"`
 	Place        string         `json:"place,omitempty"`
 	Type         string         `json:"type,omitempty"` // ordinær, løntilskud, praktik
@@ -207,6 +226,7 @@ type Position struct {
 	Start        time.Time      `json:"start,omitzero"`
 	Status       PositionStatus `json:"status"`
 	Announced    []Receipt      `json:"announced,omitempty"`
+	History      []Event        `json:"history,omitempty"`
 	Created      time.Time      `json:"created"`
 }
 

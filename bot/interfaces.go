@@ -48,4 +48,7 @@ type Receipt struct {
 type Notifier interface {
 	SendToPerson(ctx context.Context, to Consultant, msg Message) (Receipt, error)
 	PostToChannel(ctx context.Context, ch Channel, msg Message) (Receipt, error)
+	// UpdateMessage replaces a message sent before (an announcement whose
+	// subject changed) and returns its receipt, which may be new.
+	UpdateMessage(ctx context.Context, r Receipt, msg Message) (Receipt, error)
 }

@@ -28,6 +28,10 @@ func (nopNotifier) PostToChannel(context.Context, bot.Channel, bot.Message) (bot
 	return bot.Receipt{MessageID: "x"}, nil
 }
 
+func (nopNotifier) UpdateMessage(_ context.Context, r bot.Receipt, _ bot.Message) (bot.Receipt, error) {
+	return r, nil
+}
+
 // fillSweep builds the portfolio the sweep target is set for: companies
 // with a 30-day cadence spread over consultants, and contacts so that the
 // companies' nudge days fall 1% on Monday, 4% on Tuesday and 15% on

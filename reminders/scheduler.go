@@ -36,6 +36,22 @@ type Scheduler struct {
 	clock    bot.Clock
 	log      *slog.Logger
 	tick     time.Duration
+	tasks    []task
+}
+
+// Task is other scheduled work, such as expiring positions past their
+// deadline. It must be idempotent and cheap when there is nothing to do:
+// it runs at every check, working day or not, and again after a restart.
+type Task func(ctx context.Context, now time.Time) error
+
+type task struct {
+	name string
+	run  Task
+}
+
+// Also adds a task run at every check, after the sweep. Call it before Run.
+func (s *Scheduler) Also(name string, t Task) {
+	s.tasks = append(s.tasks, task{name, t})
 }
 
 // ParseSchedule reads a robfig/cron spec: five fields ("0 8 * * 1-5") or
@@ -117,6 +133,24 @@ func (s *Scheduler) Run(ctx context.Context) error {
 func (s *Scheduler) check(ctx context.Context) {
 	if s.Due(s.clock.Now()) {
 		s.sweep(ctx, "check")
+	}
+	for _, t := range s.tasks {
+		s.runTask(ctx, t)
+	}
+}
+
+// runTask runs one task; an error or a panic is logged, not fatal.
+func (s *Scheduler) runTask(ctx context.Context, t task) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("task panicked", "task", t.name, "panic", fmt.Sprint(p))
+		}
+	}()
+	if ctx.Err() != nil {
+		return
+	}
+	if err := t.run(ctx, s.clock.Now()); err != nil {
+		s.log.Error("task failed", "task", t.name, "err", err)
 	}
 }
 

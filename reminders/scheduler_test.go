@@ -364,3 +364,71 @@ func day(tb testing.TB, s string) time.Time {
 	}
 	return t
 }
+
+// Tasks run at every check, even on a day without a sweep, and a failing
+// or panicking task stops neither the others nor the scheduler.
+func TestSchedulerRunsTasks(t *testing.T) {
+	t.Parallel()
+	sunday := time.Date(2026, 11, 22, 9, 0, 0, 0, bot.Copenhagen)
+	sw := reminders.NewSweeper(reminders.Config{Portfolio: emptyPortfolio{}, People: emptyPeople{}, Outbox: emptyOutbox{}, Notifier: nil})
+	s, err := reminders.NewScheduler("0 8 * * 1-5", sw, bot.ClockFunc(func() time.Time { return sunday }), nil, 10*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	runs := 0
+	s.Also("count", func(_ context.Context, now time.Time) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if !now.Equal(sunday) {
+			t.Errorf("task got %v, want the clock's time", now)
+		}
+		runs++
+		return nil
+	})
+	s.Also("fails", func(context.Context, time.Time) error { return errors.New("boom") })
+	s.Also("panics", func(context.Context, time.Time) error { panic("boom") })
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		mu.Lock()
+		n := runs
+		mu.Unlock()
+		if n >= 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the task ran %d times in 3 s with a 10 ms tick", n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run: %v", err)
+	}
+}
+
+type emptyPortfolio struct{}
+
+func (emptyPortfolio) NudgeDue(context.Context, time.Time, func(bot.Company) error) error { return nil }
+func (emptyPortfolio) PlannedOn(context.Context, time.Time, func(bot.Company) error) error {
+	return nil
+}
+
+type emptyPeople struct{}
+
+func (emptyPeople) Consultants(context.Context) ([]bot.Consultant, error) { return nil, nil }
+func (emptyPeople) Jobcenters(context.Context) ([]bot.Jobcenter, error)   { return nil, nil }
+
+type emptyOutbox struct{}
+
+func (emptyOutbox) Planned(context.Context, bot.JobKind, time.Time) (bool, error) { return false, nil }
+func (emptyOutbox) PlanDeliveries(context.Context, bot.JobKind, time.Time, []bot.Delivery) (bool, error) {
+	return false, nil
+}
+func (emptyOutbox) Deliveries(context.Context, bot.JobKind, time.Time) ([]bot.Delivery, error) {
+	return nil, nil
+}
+func (emptyOutbox) SaveDelivery(context.Context, bot.Delivery) error { return nil }

@@ -123,6 +123,10 @@ func (n *notifier) PostToChannel(context.Context, bot.Channel, bot.Message) (bot
 	return bot.Receipt{}, errors.New("reminders never post to a channel")
 }
 
+func (n *notifier) UpdateMessage(context.Context, bot.Receipt, bot.Message) (bot.Receipt, error) {
+	return bot.Receipt{}, errors.New("reminders never update a message")
+}
+
 // attempts returns every try so far, in order.
 func (n *notifier) attempts() []attempt {
 	n.mu.Lock()

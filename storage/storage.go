@@ -43,21 +43,26 @@ const SchemaVersion = 1
 var (
 	bMeta        = []byte("meta")
 	bJobcenters  = []byte("jobcenters")
-	bJobNames    = []byte("jobcenter_names")  // normalized name -> jobcenter id
-	bConsultants = []byte("consultants")      // id -> consultant
-	bPeopleNames = []byte("consultant_names") // normalized name -> consultant id
-	bIdentities  = []byte("identities")       // identity key -> consultant id
-	bCompanies   = []byte("companies")        // id -> company; id + inverted at + contact id -> contact
-	bCompNames   = []byte("company_names")    // normalized name or alias -> company id
-	bCompCVR     = []byte("company_cvr")      // cvr -> company id
-	bCompOwner   = []byte("company_owner")    // owner id + company id -> nil
-	bCompNudge   = []byte("company_nudge")    // nudge day yyyymmdd + company id -> summary (nudge.go)
-	bCompPlan    = []byte("company_plan")     // planned contact day yyyymmdd + company id -> nil
-	bOutbox      = []byte("outbox")           // kind 0 yyyymmdd [consultant id] -> delivery, or the day's plan mark
-	bUndo        = []byte("undo")             // consultant id + logged + contact id -> contact key in bCompanies; its sequence numbers contacts
+	bJobNames    = []byte("jobcenter_names")   // normalized name -> jobcenter id
+	bConsultants = []byte("consultants")       // id -> consultant
+	bPeopleNames = []byte("consultant_names")  // normalized name -> consultant id
+	bIdentities  = []byte("identities")        // identity key -> consultant id
+	bCompanies   = []byte("companies")         // id -> company; id + inverted at + contact id -> contact
+	bCompNames   = []byte("company_names")     // normalized name or alias -> company id
+	bCompCVR     = []byte("company_cvr")       // cvr -> company id
+	bCompOwner   = []byte("company_owner")     // owner id + company id -> nil
+	bCompNudge   = []byte("company_nudge")     // nudge day yyyymmdd + company id -> summary (nudge.go)
+	bCompPlan    = []byte("company_plan")      // planned contact day yyyymmdd + company id -> nil
+	bOutbox      = []byte("outbox")            // kind 0 yyyymmdd [consultant id] -> delivery, or the day's plan mark
+	bPositions   = []byte("positions")         // id -> position
+	bPosCompany  = []byte("position_company")  // company id + position id -> nil
+	bPosOpen     = []byte("position_open")     // company id + normalized title -> id of the open position
+	bPosDeadline = []byte("position_deadline") // deadline yyyymmdd + id -> nil, open positions only
+	bUndo        = []byte("undo")              // consultant id + logged + contact id -> contact key in bCompanies; its sequence numbers contacts
 
 	allBuckets = [][]byte{bMeta, bJobcenters, bJobNames, bConsultants, bPeopleNames, bIdentities,
-		bCompanies, bCompNames, bCompCVR, bCompOwner, bCompNudge, bCompPlan, bOutbox, bUndo}
+		bCompanies, bCompNames, bCompCVR, bCompOwner, bCompNudge, bCompPlan, bOutbox, bUndo,
+		bPositions, bPosCompany, bPosOpen, bPosDeadline}
 
 	keySchema = []byte("schema")
 )

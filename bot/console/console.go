@@ -119,6 +119,19 @@ func (c *Console) PostToChannel(ctx context.Context, ch bot.Channel, msg bot.Mes
 	return c.deliver(ctx, ch, "#"+ch.ID, msg)
 }
 
+// UpdateMessage prints the new version of a message posted before.
+func (c *Console) UpdateMessage(ctx context.Context, r bot.Receipt, msg bot.Message) (bot.Receipt, error) {
+	if err := ctx.Err(); err != nil {
+		return bot.Receipt{}, fmt.Errorf("console update: %w", err)
+	}
+	to := "#" + r.Channel.ID
+	if strings.HasPrefix(r.Channel.ID, "@") {
+		to = "til " + r.Channel.ID[1:]
+	}
+	c.printf("── besked %s opdateret ──\n%s\n", to, msg.PlainText())
+	return r, nil
+}
+
 func (c *Console) deliver(ctx context.Context, ch bot.Channel, to string, msg bot.Message) (bot.Receipt, error) {
 	if err := ctx.Err(); err != nil {
 		return bot.Receipt{}, fmt.Errorf("console deliver: %w", err)
