@@ -272,4 +272,5 @@ type Candidate struct {
 	Meeting         time.Time `json:"meeting,omitzero"`
 	Course          string    `json:"course,omitempty"`
 	Outcome         string    `json:"outcome,omitempty"`
+	History         []Event   `json:"history,omitempty"`
 }

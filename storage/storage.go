@@ -58,11 +58,15 @@ var (
 	bPosCompany  = []byte("position_company")  // company id + position id -> nil
 	bPosOpen     = []byte("position_open")     // company id + normalized title -> id of the open position
 	bPosDeadline = []byte("position_deadline") // deadline yyyymmdd + id -> nil, open positions only
+	bIntroDays   = []byte("introdays")         // id -> intro day
+	bCandidates  = []byte("candidates")        // intro day id + reference key -> candidate
+	bCandRef     = []byte("candidate_ref")     // reference key 0 intro day id -> nil
+	bInternEnd   = []byte("internship_end")    // end yyyymmdd + intro day id + reference key -> nil
 	bUndo        = []byte("undo")              // consultant id + logged + contact id -> contact key in bCompanies; its sequence numbers contacts
 
 	allBuckets = [][]byte{bMeta, bJobcenters, bJobNames, bConsultants, bPeopleNames, bIdentities,
 		bCompanies, bCompNames, bCompCVR, bCompOwner, bCompNudge, bCompPlan, bOutbox, bUndo,
-		bPositions, bPosCompany, bPosOpen, bPosDeadline}
+		bPositions, bPosCompany, bPosOpen, bPosDeadline, bIntroDays, bCandidates, bCandRef, bInternEnd}
 
 	keySchema = []byte("schema")
 )
