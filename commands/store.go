@@ -115,4 +115,18 @@ type Store interface {
 	Companies
 	Contacts
 	Importer
+	IntroDays
+}
+
+// IntroDays is what commands need of intro days and their candidates.
+// storage.DB implements it; see storage/introdays.go for the contracts.
+type IntroDays interface {
+	CreateIntroDay(ctx context.Context, d bot.IntroDay) (bot.IntroDay, error)
+	IntroDay(ctx context.Context, id uint64) (bot.IntroDay, error)
+	UpdateIntroDay(ctx context.Context, id uint64, fn func(*bot.IntroDay) error) (bot.IntroDay, error)
+	IntroDaysFrom(ctx context.Context, day time.Time) ([]bot.IntroDay, error)
+	AddCandidate(ctx context.Context, c bot.Candidate) (bot.Candidate, error)
+	UpdateCandidate(ctx context.Context, introDay uint64, ref string, fn func(*bot.Candidate) error) (bot.Candidate, error)
+	Candidates(ctx context.Context, introDay uint64) ([]bot.Candidate, error)
+	CandidateByRef(ctx context.Context, ref string) (bot.Candidate, error)
 }
