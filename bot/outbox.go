@@ -11,8 +11,10 @@ type JobKind string
 
 // The scheduled message kinds.
 const (
-	JobNudge  JobKind = "nudge"  // the working-morning nudge about overdue companies
-	JobDigest JobKind = "digest" // the team lead's Monday escalation digest
+	JobNudge      JobKind = "nudge"      // the working-morning nudge about overdue companies
+	JobDigest     JobKind = "digest"     // the team lead's Monday escalation digest
+	JobIntroDay   JobKind = "introday"   // the coordinator's reminder the working day before an intro day
+	JobInternship JobKind = "internship" // the referrer's nudge to hold the education meeting when an internship ends
 )
 
 // Delivery is one message the scheduler owes a consultant on a day: an
@@ -23,6 +25,11 @@ type Delivery struct {
 	Day   time.Time   `json:"day"` // a Copenhagen day
 	To    uint64      `json:"to"`  // consultant id
 	Items []NudgeItem `json:"items"`
+	// Heading and Lines are the message of the kinds that are not about
+	// companies (intro days, internships), written at planning time in
+	// the recipient's language.
+	Heading string   `json:"heading,omitempty"`
+	Lines   []string `json:"lines,omitempty"`
 
 	Attempts  int       `json:"attempts,omitempty"`
 	NextTry   time.Time `json:"next_try,omitzero"` // no try before it

@@ -17,10 +17,14 @@ const (
 
 // Render makes the message of a delivery in lang, as of day.
 func Render(d bot.Delivery, lang bot.Lang, day time.Time) bot.Message {
-	if d.Kind == bot.JobDigest {
+	switch d.Kind {
+	case bot.JobDigest:
 		return renderDigest(d, lang, day)
+	case bot.JobNudge:
+		return renderNudge(d, lang, day)
 	}
-	return renderNudge(d, lang, day)
+	// Kinds written at planning time.
+	return bot.Message{Blocks: []bot.Block{bot.Heading{Text: d.Heading}, bot.List{Items: d.Lines}}}
 }
 
 func renderNudge(d bot.Delivery, lang bot.Lang, day time.Time) bot.Message {

@@ -60,6 +60,9 @@ type Config struct {
 	// ClosedDays are closed everywhere, on top of weekends, public holidays
 	// and each jobcenter's own closed days (KONTAKTBOT_CLOSED_DAYS).
 	ClosedDays []bot.ClosedDay
+	// Pipeline, when set, adds the intro-day reminders and the
+	// internship-end nudges.
+	Pipeline Pipeline
 	// FirstRetry is the wait after a first failed delivery; it doubles
 	// with every failure up to an hour. Zero means one minute.
 	FirstRetry time.Duration
@@ -122,7 +125,7 @@ func (s *Sweeper) Sweep(ctx context.Context, now time.Time) (Report, error) {
 	if err != nil {
 		return rep, err
 	}
-	for _, kind := range []bot.JobKind{bot.JobNudge, bot.JobDigest} {
+	for _, kind := range s.kinds() {
 		done, err := s.cfg.Outbox.Planned(ctx, kind, day)
 		if err != nil {
 			return rep, fmt.Errorf("plan %s: %w", kind, err)
@@ -148,7 +151,7 @@ func (s *Sweeper) Sweep(ctx context.Context, now time.Time) (Report, error) {
 			s.prune(ctx, kind, day)
 		}
 	}
-	for _, kind := range []bot.JobKind{bot.JobNudge, bot.JobDigest} {
+	for _, kind := range s.kinds() {
 		if err := s.deliver(ctx, w, kind, day, now, &rep); err != nil {
 			return rep, err
 		}
@@ -176,7 +179,7 @@ func (s *Sweeper) Preview(ctx context.Context, now time.Time) ([]Preview, error)
 		return nil, err
 	}
 	var out []Preview
-	for _, kind := range []bot.JobKind{bot.JobNudge, bot.JobDigest} {
+	for _, kind := range s.kinds() {
 		planned, err := s.cfg.Outbox.Planned(ctx, kind, day)
 		if err != nil {
 			return nil, fmt.Errorf("preview %s: %w", kind, err)
@@ -286,6 +289,10 @@ func (s *Sweeper) plan(ctx context.Context, w *world, kind bot.JobKind, day time
 		return s.planNudges(ctx, w, day)
 	case bot.JobDigest:
 		return s.planDigests(ctx, w, day)
+	case bot.JobIntroDay:
+		return s.planIntroDays(ctx, w, day)
+	case bot.JobInternship:
+		return s.planInternships(ctx, w, day)
 	}
 	return nil, fmt.Errorf("plan: unknown kind %q", kind)
 }

@@ -124,7 +124,8 @@ func (db *DB) PruneOutbox(ctx context.Context, kind bot.JobKind, before time.Tim
 // A delivery is stored in a compact binary form (as the nudge summaries
 // are): a morning plan writes thousands of them with their items in one
 // transaction, and JSON encoding was most of its cost.
-const deliveryVersion = 1
+// Version 2 added Heading and Lines.
+const deliveryVersion = 2
 
 func encodeDelivery(d bot.Delivery) []byte {
 	b := make([]byte, 0, 64+len(d.Items)*64+len(d.LastError))
@@ -160,13 +161,19 @@ func encodeDelivery(d bot.Delivery) []byte {
 		b = appendString(b, it.Owner)
 		b = appendTime(b, it.OwnerAway)
 	}
+	b = appendString(b, d.Heading)
+	b = binary.AppendUvarint(b, uint64(len(d.Lines)))
+	for _, l := range d.Lines {
+		b = appendString(b, l)
+	}
 	return b
 }
 
 func decodeDelivery(data []byte) (bot.Delivery, error) {
 	var d bot.Delivery
 	r := summaryReader{b: data}
-	if r.byte() != deliveryVersion {
+	version := r.byte()
+	if version < 1 || version > deliveryVersion {
 		return d, errors.New("unknown delivery encoding")
 	}
 	d.Kind = bot.JobKind(r.string())
@@ -201,6 +208,16 @@ func decodeDelivery(data []byte) (bot.Delivery, error) {
 		it.Owner = r.string()
 		it.OwnerAway = r.time()
 		d.Items = append(d.Items, it)
+	}
+	if version >= 2 {
+		d.Heading = r.string()
+		n := r.uvarint()
+		if r.err == nil && n > uint64(len(r.b)) {
+			return d, errShortSummary
+		}
+		for i := uint64(0); i < n && r.err == nil; i++ {
+			d.Lines = append(d.Lines, r.string())
+		}
 	}
 	return d, r.err
 }

@@ -167,7 +167,8 @@ func TestDeliveryKeepsEveryField(t *testing.T) {
 	}
 	want := bot.Delivery{Kind: bot.JobDigest, Day: day, To: 5, Items: []bot.NudgeItem{item, {Name: "B"}}, Attempts: 2,
 		NextTry: fixed.Add(time.Minute), LastError: "slack: 500", Delivered: fixed.Add(2 * time.Minute),
-		Receipt: bot.Receipt{Channel: bot.Channel{Platform: "slack", Team: "T1", ID: "D42"}, MessageID: "1700000000.000100"}}
+		Receipt: bot.Receipt{Channel: bot.Channel{Platform: "slack", Team: "T1", ID: "D42"}, MessageID: "1700000000.000100"},
+		Heading: "Intromøde i morgen", Lines: []string{"Sted: Sorø Bibliotek", "12 kandidater, 4 virksomheder"}}
 	if err := db.SaveDelivery(ctx, want); err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ var (
 	_ reminders.People    = (*storage.DB)(nil)
 	_ reminders.Outbox    = (*storage.DB)(nil)
 	_ reminders.Pruner    = (*storage.DB)(nil)
+	_ reminders.Pipeline  = (*storage.DB)(nil)
 )
 
 // sweeper wires a Sweeper to the database and a notifier, with the closed
@@ -28,7 +29,7 @@ func (e *env) sweeper(db *storage.DB, n bot.Notifier) (*reminders.Sweeper, error
 	if err != nil {
 		return nil, fmt.Errorf("KONTAKTBOT_CLOSED_DAYS: %w", err)
 	}
-	return reminders.NewSweeper(reminders.Config{Portfolio: db, People: db, Outbox: db, Notifier: n,
+	return reminders.NewSweeper(reminders.Config{Portfolio: db, People: db, Outbox: db, Pipeline: db, Notifier: n,
 		Clock: e.clock, Log: e.log, ClosedDays: closed}), nil
 }
 

@@ -1,0 +1,108 @@
+package reminders_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"kontaktbot/bot"
+	"kontaktbot/reminders"
+	"kontaktbot/storage/storagetest"
+)
+
+// sent records what a sweep delivered, by recipient name.
+type sent struct {
+	mu  sync.Mutex
+	got map[string][]string
+}
+
+func (s *sent) SendToPerson(_ context.Context, to bot.Consultant, msg bot.Message) (bot.Receipt, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.got[to.Name] = append(s.got[to.Name], msg.PlainText())
+	return bot.Receipt{MessageID: "m"}, nil
+}
+
+func (s *sent) PostToChannel(context.Context, bot.Channel, bot.Message) (bot.Receipt, error) {
+	return bot.Receipt{}, nil
+}
+
+func (s *sent) UpdateMessage(_ context.Context, r bot.Receipt, _ bot.Message) (bot.Receipt, error) {
+	return r, nil
+}
+
+func (s *sent) take() map[string][]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	got := s.got
+	s.got = map[string][]string{}
+	return got
+}
+
+// The coordinator hears of an intro day on the working day before it, and
+// the referrer of an internship's end on the first working day after it:
+// once each, whatever the number of sweeps.
+func TestIntroDayAndInternshipReminders(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db := storagetest.MustOpen(t, nil)
+	jc, _ := db.CreateJobcenter(ctx, bot.Jobcenter{Name: "Jobcenter Sorø"})
+	anne, _ := db.CreateConsultant(ctx, bot.Consultant{Name: "Anne", JobcenterID: jc.ID, Role: bot.RoleCoordinator, Lang: bot.Danish})
+	bo, _ := db.CreateConsultant(ctx, bot.Consultant{Name: "Bo", JobcenterID: jc.ID, Role: bot.RoleConsultant, Lang: bot.English})
+	smedie, _ := db.CreateCompany(ctx, bot.Company{Name: "Sorø Smedie", CadenceDays: 0})
+	cph := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 8, 0, 0, 0, bot.Copenhagen) }
+	tuesday, err := db.CreateIntroDay(ctx, bot.IntroDay{Date: cph(2026, 12, 1), Place: "Sorø Bibliotek", HostID: jc.ID, Coordinator: anne.ID, CompanyIDs: []uint64{smedie.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	monday, _ := db.CreateIntroDay(ctx, bot.IntroDay{Date: cph(2026, 12, 7), Place: "Slagelse", HostID: jc.ID, Coordinator: anne.ID})
+	if _, err := db.AddCandidate(ctx, bot.Candidate{Reference: "KS-14", IntroDayID: tuesday.ID, ReferrerID: bo.ID, Stage: bot.StageInvited}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UpdateCandidate(ctx, tuesday.ID, "KS-14", func(c *bot.Candidate) error {
+		c.Stage, c.CompanyID, c.InternshipStart, c.InternshipEnd = bot.StageInternship, smedie.ID, bot.Day(cph(2026, 11, 23)), bot.Day(cph(2026, 12, 5))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	rec := &sent{got: map[string][]string{}}
+	sw := reminders.NewSweeper(reminders.Config{Portfolio: db, People: db, Outbox: db, Pipeline: db, Notifier: rec})
+
+	sweep := func(at time.Time) map[string][]string {
+		t.Helper()
+		for range 3 { // again and again: still once
+			if _, err := sw.Sweep(ctx, at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return rec.take()
+	}
+	// Monday 30 November: Anne, for Tuesday's intro day.
+	got := sweep(cph(2026, 11, 30))
+	if len(got["Anne"]) != 1 || !strings.Contains(got["Anne"][0], "intromøde #1 tirsdag") || !strings.Contains(got["Anne"][0], "1 kandidat og 1 virksomhed") ||
+		!strings.Contains(got["Anne"][0], "Sorø Bibliotek") || len(got["Bo"]) != 0 {
+		t.Errorf("Monday 30 Nov: %q", got)
+	}
+	// Tuesday and Wednesday: nothing of this kind.
+	if got := sweep(cph(2026, 12, 2)); len(got) != 0 {
+		t.Errorf("Wednesday: %q", got)
+	}
+	// Friday 4 December: Anne, for Monday's intro day #2.
+	if got := sweep(cph(2026, 12, 4)); len(got["Anne"]) != 1 || !strings.Contains(got["Anne"][0], "#2") {
+		t.Errorf("Friday: %q", got)
+	}
+	// The internship ended on Saturday 5 December: Bo hears on Monday, in English.
+	if got := sweep(cph(2026, 12, 5)); len(got) != 0 {
+		t.Errorf("Saturday: %q", got)
+	}
+	got = sweep(cph(2026, 12, 7))
+	if len(got["Bo"]) != 1 || !strings.Contains(got["Bo"][0], "KS-14: internship at Sorø Smedie ended 5 Dec 2026") || !strings.Contains(got["Bo"][0], "candidate KS-14 meeting") {
+		t.Errorf("Monday 7 Dec: %q", got)
+	}
+	if got := sweep(cph(2026, 12, 8)); len(got) != 0 {
+		t.Errorf("Tuesday 8 Dec: %q", got)
+	}
+	_ = monday
+}
