@@ -27,10 +27,16 @@ func runCompanyShow(ctx context.Context, s *Service, c *call, args []string) (bo
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("company card: %w", err)
 	}
-	return s.card(ctx, c, co, contacts), nil
+	positions, err := s.openPositionLines(ctx, c, co.ID)
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("company card: %w", err)
+	}
+	return s.card(ctx, c, co, contacts, positions), nil
 }
 
-func (s *Service) card(ctx context.Context, c *call, co bot.Company, contacts []bot.Contact) bot.Message {
+// card is the company's card; positions are the lines about its open
+// positions.
+func (s *Service) card(ctx context.Context, c *call, co bot.Company, contacts []bot.Contact, positions []string) bot.Message {
 	names := s.nameCache(ctx)
 	f := []bot.Field{
 		{Label: "CVR", Value: orDash(co.CVR)},
@@ -49,6 +55,9 @@ func (s *Service) card(ctx context.Context, c *call, co bot.Company, contacts []
 		f = append(f, bot.Field{Label: "Status", Value: statusName(c, co.Status)})
 	}
 	blocks := []bot.Block{bot.Heading{Text: co.Name}, bot.Fields{Fields: f}}
+	if len(positions) > 0 {
+		blocks = append(blocks, bot.List{Title: c.tr("Ledige stillinger", "Open positions"), Items: positions})
+	}
 	items := make([]string, 0, len(contacts))
 	for _, ct := range contacts {
 		items = append(items, bot.FormatDate(ct.At, c.lang)+" "+kindName(c.lang, ct.Kind)+" ("+names(ct.ConsultantID)+"): "+ct.Note)

@@ -20,6 +20,7 @@ type Service struct {
 	clock     bot.Clock
 	log       *slog.Logger
 	newcomers string // the jobcenter new people join
+	notifier  bot.Notifier
 	table     []*Command
 }
 
@@ -30,6 +31,9 @@ type Config struct {
 	// Jobcenter is the name of the jobcenter new people join on first use
 	// (per workspace or tenant later; one for the console).
 	Jobcenter string
+	// Notifier posts announcements (open positions) to channels and updates
+	// them in place. Nil means nothing is announced, and replies say so.
+	Notifier bot.Notifier
 }
 
 // DefaultJobcenter is the jobcenter new people join when none is configured.
@@ -43,7 +47,7 @@ func New(store Store, cfg Config) *Service {
 	if cfg.Jobcenter == "" {
 		cfg.Jobcenter = DefaultJobcenter
 	}
-	s := &Service{store: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter}
+	s := &Service{store: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter, notifier: cfg.Notifier}
 	s.table = commandTable()
 	return s
 }
@@ -54,6 +58,9 @@ type call struct {
 	now   time.Time
 	lang  bot.Lang
 	req   bot.Request
+	// words are the words of the cleaned line, the command's own included,
+	// for handlers whose second word may also begin a company's name.
+	words []string
 }
 
 func (c *call) tr(da, en string) string { return tr(c.lang, da, en) }
@@ -84,6 +91,7 @@ func (s *Service) handle(ctx context.Context, req bot.Request, name *string) bot
 	if err != nil {
 		return s.errorReply(ctx, c.lang, err, *name)
 	}
+	c.words = fields(text)
 	cmd, args := s.lookup(text)
 	if cmd == nil {
 		return s.errorReply(ctx, c.lang, s.unknownCommand(c, text), *name)

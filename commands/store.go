@@ -116,6 +116,29 @@ type Store interface {
 	Contacts
 	Importer
 	IntroDays
+	Positions
+}
+
+// Positions is what commands need of open positions. storage.DB
+// implements it; see storage/positions.go for the contracts.
+type Positions interface {
+	// CreatePosition stores a new position of an existing company. An open
+	// position of the company with the same normalized title gives a
+	// *bot.ConflictError (What "position") naming it.
+	CreatePosition(ctx context.Context, p bot.Position) (bot.Position, error)
+	// Position returns the position with the id, or bot.ErrNotFound.
+	Position(ctx context.Context, id uint64) (bot.Position, error)
+	// UpdatePosition loads the position, lets fn change it and stores it
+	// with its indexes in one transaction; fn's error aborts without writing.
+	UpdatePosition(ctx context.Context, id uint64, fn func(*bot.Position) error) (bot.Position, error)
+	// PositionsOf returns the company's positions, in id order.
+	PositionsOf(ctx context.Context, companyID uint64) ([]bot.Position, error)
+	// ForEachPosition calls fn for every position, newest first, until fn
+	// returns an error, which it returns. fn must not call the store.
+	ForEachPosition(ctx context.Context, fn func(bot.Position) error) error
+	// PositionsPastDeadline returns the open positions whose deadline is
+	// before day, oldest deadline first.
+	PositionsPastDeadline(ctx context.Context, day time.Time) ([]bot.Position, error)
 }
 
 // IntroDays is what commands need of intro days and their candidates.

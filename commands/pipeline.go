@@ -1,0 +1,238 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"kontaktbot/bot"
+)
+
+// After an intro day a candidate goes on through the pipeline: a match
+// starts an internship (candidates.go), then the referring consultant
+// holds an education meeting and records the outcome with »candidate«.
+
+// Option words of »candidate«, folded.
+var (
+	meetingWords = []string{"moede", "meeting", "uddannelsesmoede"}
+	outcomeWords = []string{"udfald", "outcome", "resultat", "result"}
+	courseWords  = []string{"kursus", "course"}
+)
+
+// Outcomes, as stored in Candidate.Outcome.
+const (
+	OutcomeJob         = "job"
+	OutcomeWageSubsidy = "wage-subsidy"
+	OutcomeInternship  = "internship"
+	OutcomeCourse      = "course"
+	OutcomeNone        = "none"
+)
+
+// outcomeWordList maps the folded words for an outcome, spaces and hyphens
+// removed, to the outcome.
+var outcomeWordList = map[string]string{
+	"job": OutcomeJob, "ordinaertjob": OutcomeJob, "ansat": OutcomeJob, "ansaettelse": OutcomeJob, "employed": OutcomeJob,
+	"wagesubsidy": OutcomeWageSubsidy, "loentilskud": OutcomeWageSubsidy, "lontilskud": OutcomeWageSubsidy,
+	"internship": OutcomeInternship, "praktik": OutcomeInternship, "virksomhedspraktik": OutcomeInternship, "merepraktik": OutcomeInternship,
+	"course": OutcomeCourse, "kursus": OutcomeCourse, "uddannelse": OutcomeCourse, "education": OutcomeCourse, "amu": OutcomeCourse,
+	"none": OutcomeNone, "intet": OutcomeNone, "ingen": OutcomeNone, "nothing": OutcomeNone,
+}
+
+// outcomeName is an outcome in lang.
+func outcomeName(lang bot.Lang, o string) string {
+	switch o {
+	case OutcomeJob:
+		return "job"
+	case OutcomeWageSubsidy:
+		return lang.Pick("løntilskud", "wage subsidy")
+	case OutcomeInternship:
+		return lang.Pick("mere praktik", "further internship")
+	case OutcomeCourse:
+		return lang.Pick("kursus", "course")
+	case OutcomeNone:
+		return lang.Pick("intet", "none")
+	}
+	return o
+}
+
+// stageName is a stage in lang.
+func stageName(lang bot.Lang, st bot.Stage) string {
+	switch st {
+	case bot.StageInvited:
+		return lang.Pick("inviteret", "invited")
+	case bot.StageAttended:
+		return lang.Pick("mødt", "attended")
+	case bot.StageMatched:
+		return lang.Pick("matchet", "matched")
+	case bot.StageInternship:
+		return lang.Pick("i praktik", "in internship")
+	case bot.StageMeeting:
+		return lang.Pick("uddannelsesmøde", "education meeting")
+	case bot.StageOutcome:
+		return lang.Pick("afsluttet", "closed")
+	}
+	return string(st)
+}
+
+// runCandidate shows a candidate, or records the education meeting or the
+// outcome: »kandidat KS-14 [møde <dato> [kursus <tekst>] | udfald <udfald>]«.
+func runCandidate(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
+	if len(args) == 0 {
+		return bot.Message{}, usageError(s, c, "candidate")
+	}
+	cand, err := s.store.CandidateByRef(ctx, args[0])
+	if errors.Is(err, bot.ErrNotFound) {
+		return bot.Message{}, bot.Errorf(bot.NotFound, "%s", c.tr(
+			"Jeg kender ingen kandidat med referencen »"+clip(args[0])+"«. Kandidater kommer på listen med »intromøde kandidat <nr> <reference>«.",
+			"I know no candidate with the reference »"+clip(args[0])+"«. Candidates join a list with »introday candidate <no> <reference>«."))
+	}
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("candidate by ref: %w", err)
+	}
+	if len(args) == 1 {
+		return s.candidateCard(ctx, c, cand), nil
+	}
+	if err := s.mayRecord(ctx, c, cand); err != nil {
+		return bot.Message{}, err
+	}
+	switch {
+	case isWord(args[1], meetingWords):
+		return s.recordMeeting(ctx, c, cand, args[2:])
+	case isWord(args[1], outcomeWords):
+		return s.recordOutcome(ctx, c, cand, args[2:])
+	}
+	return bot.Message{}, usageError(s, c, "candidate")
+}
+
+// mayRecord lets the referring consultant record a candidate's meeting
+// and outcome, and those who may manage the candidate's intro day.
+func (s *Service) mayRecord(ctx context.Context, c *call, cand bot.Candidate) error {
+	if cand.ReferrerID == c.actor.ID {
+		return nil
+	}
+	if c.actor.Role.Rank() >= bot.RoleCoordinator.Rank() {
+		d, err := s.store.IntroDay(ctx, cand.IntroDayID)
+		if err != nil {
+			return fmt.Errorf("candidate's intro day: %w", err)
+		}
+		return s.mayManage(ctx, c, d)
+	}
+	return bot.Errorf(bot.Forbidden, "%s", c.tr(
+		"Kun den konsulent, der henviste "+cand.Reference+", eller en tovholder, leder eller administrator kan notere det.",
+		"Only the consultant who referred "+cand.Reference+", or a coordinator, lead or admin, can record that."))
+}
+
+func (s *Service) recordMeeting(ctx context.Context, c *call, cand bot.Candidate, words []string) (bot.Message, error) {
+	dateWords, courseText := words, []string(nil)
+	for i, w := range words {
+		if isWord(w, courseWords) {
+			dateWords, courseText = words[:i], words[i+1:]
+			break
+		}
+	}
+	day, err := dayAhead(c, dateWords, c.tr("kandidat "+cand.Reference+" møde 10/12 kursus AMU truckcertifikat", "candidate "+cand.Reference+" meeting 10/12 course AMU forklift"))
+	if err != nil {
+		return bot.Message{}, err
+	}
+	course, err := note(c, courseText, c.tr("kurset", "the course"))
+	if err != nil {
+		return bot.Message{}, err
+	}
+	if cand.Stage == bot.StageOutcome {
+		return bot.Message{}, bot.Errorf(bot.Invalid, "%s", c.tr(
+			cand.Reference+" er allerede afsluttet med udfaldet "+outcomeName(c.lang, cand.Outcome)+", så intet er gemt. Ret udfaldet med »kandidat "+cand.Reference+" udfald …«.",
+			cand.Reference+" is already closed with the outcome "+outcomeName(c.lang, cand.Outcome)+", so nothing was saved. Correct the outcome with »candidate "+cand.Reference+" outcome …«."))
+	}
+	cand, err = s.store.UpdateCandidate(ctx, cand.IntroDayID, cand.Reference, func(x *bot.Candidate) error {
+		if x.Stage == bot.StageMeeting && x.Meeting.Equal(day) && x.Course == course {
+			return nil // sent twice
+		}
+		x.Stage, x.Meeting, x.Course = bot.StageMeeting, day, course
+		x.History = append(x.History, bot.Event{At: c.now, By: c.actor.ID, What: "education meeting " + day.Format(time.DateOnly) + courseSuffix(course)})
+		return nil
+	})
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("record meeting: %w", err)
+	}
+	courseNote := ""
+	if course != "" {
+		courseNote = c.tr(" om kurset "+course, " about the course "+course)
+	}
+	return bot.Reply(c.tr(
+		"📅 Uddannelsesmødet for "+cand.Reference+" er noteret til "+bot.FormatDate(day, c.lang)+courseNote+". Notér udfaldet bagefter med »kandidat "+cand.Reference+" udfald job|løntilskud|praktik|kursus|intet«.",
+		"📅 The education meeting for "+cand.Reference+" is recorded for "+bot.FormatDate(day, c.lang)+courseNote+". Record the outcome afterwards with »candidate "+cand.Reference+" outcome job|wage-subsidy|internship|course|none«.")), nil
+}
+
+func courseSuffix(course string) string {
+	if course == "" {
+		return ""
+	}
+	return ", course " + course
+}
+
+func (s *Service) recordOutcome(ctx context.Context, c *call, cand bot.Candidate, words []string) (bot.Message, error) {
+	key := strings.ReplaceAll(fold(strings.Join(words, "")), " ", "")
+	outcome, ok := outcomeWordList[key]
+	if !ok {
+		what := c.tr("Skriv udfaldet: ", "Give the outcome: ")
+		if len(words) > 0 {
+			what = c.tr("»"+clip(strings.Join(words, " "))+"« er ikke et udfald. Skriv et af: ", "»"+clip(strings.Join(words, " "))+"« is not an outcome. Write one of: ")
+		}
+		return bot.Message{}, bot.Errorf(bot.Invalid, "%s", what+c.tr(
+			"job, løntilskud, praktik, kursus eller intet, fx »kandidat "+cand.Reference+" udfald job«. Intet er gemt.",
+			"job, wage-subsidy, internship, course or none, e.g. »candidate "+cand.Reference+" outcome job«. Nothing was saved."))
+	}
+	cand, err := s.store.UpdateCandidate(ctx, cand.IntroDayID, cand.Reference, func(x *bot.Candidate) error {
+		if x.Stage == bot.StageOutcome && x.Outcome == outcome {
+			return nil // sent twice
+		}
+		x.Stage, x.Outcome = bot.StageOutcome, outcome
+		x.History = append(x.History, bot.Event{At: c.now, By: c.actor.ID, What: "outcome " + outcome})
+		return nil
+	})
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("record outcome: %w", err)
+	}
+	return bot.Reply(c.tr(
+		"✅ "+cand.Reference+" er afsluttet med udfaldet "+outcomeName(c.lang, outcome)+". Tak for indsatsen!",
+		"✅ "+cand.Reference+" is closed with the outcome "+outcomeName(c.lang, outcome)+". Thank you for the work!")), nil
+}
+
+// candidateCard shows where a candidate is in the pipeline.
+func (s *Service) candidateCard(ctx context.Context, c *call, cand bot.Candidate) bot.Message {
+	names := s.jobcenterNames(ctx)
+	f := []bot.Field{
+		{Label: c.tr("Intromøde", "Intro day"), Value: dayRef(cand.IntroDayID)},
+		{Label: c.tr("Jobcenter", "Jobcenter"), Value: names(cand.HomeJobcenterID)},
+		{Label: c.tr("Status", "Stage"), Value: stageName(c.lang, cand.Stage)},
+	}
+	if d, err := s.store.IntroDay(ctx, cand.IntroDayID); err == nil {
+		f[0].Value += " (" + bot.FormatDate(d.Date, c.lang) + ", " + clip(d.Place) + ")"
+	}
+	if p, err := s.store.Consultant(ctx, cand.ReferrerID); err == nil {
+		f = append(f, bot.Field{Label: c.tr("Henvist af", "Referred by"), Value: p.Name})
+	}
+	if cand.CompanyID != 0 {
+		co := "#" + itoa(int(cand.CompanyID))
+		if x, err := s.store.Company(ctx, cand.CompanyID); err == nil {
+			co = x.Name
+		}
+		f = append(f, bot.Field{Label: c.tr("Praktik", "Internship"), Value: co + ", " + bot.FormatDate(cand.InternshipStart, c.lang) + " – " + bot.FormatDate(cand.InternshipEnd, c.lang)})
+	}
+	if !cand.Meeting.IsZero() {
+		f = append(f, bot.Field{Label: c.tr("Uddannelsesmøde", "Education meeting"), Value: bot.FormatDate(cand.Meeting, c.lang) + courseSuffixLang(c, cand.Course)})
+	}
+	if cand.Outcome != "" {
+		f = append(f, bot.Field{Label: c.tr("Udfald", "Outcome"), Value: outcomeName(c.lang, cand.Outcome)})
+	}
+	return bot.Message{Blocks: []bot.Block{bot.Heading{Text: cand.Reference}, bot.Fields{Fields: f}}}
+}
+
+func courseSuffixLang(c *call, course string) string {
+	if course == "" {
+		return ""
+	}
+	return c.tr(", kursus: ", ", course: ") + course
+}
