@@ -9,6 +9,7 @@ import (
 
 	"kontaktbot/bot"
 	"kontaktbot/bot/console"
+	"kontaktbot/commands"
 	"kontaktbot/reminders"
 	"kontaktbot/storage"
 )
@@ -46,7 +47,17 @@ func (e *env) scheduler(db *storage.DB, n bot.Notifier) (*reminders.Scheduler, e
 	return s, nil
 }
 
-// remind runs one sweep by hand, as the scheduler would at --at.
+// expirePositions is the scheduler task that expires open positions past
+// their deadline and updates their announcements.
+func expirePositions(svc *commands.Service) reminders.Task {
+	return func(ctx context.Context, now time.Time) error {
+		_, err := svc.ExpirePositions(ctx, now)
+		return err
+	}
+}
+
+// remind runs one sweep by hand, as the scheduler would at --at, and the
+// scheduler's other tasks (expiring positions).
 func (e *env) remind(ctx context.Context, args []string) (err error) {
 	fs := e.flagSet("remind")
 	dbPath := e.dbFlag(fs)
@@ -95,6 +106,16 @@ func (e *env) remind(ctx context.Context, args []string) (err error) {
 	rep, err := sw.Sweep(ctx, now)
 	if err != nil {
 		return err
+	}
+	expired, err := e.chat(db, out).ExpirePositions(ctx, now)
+	if err != nil {
+		return err
+	}
+	switch {
+	case expired == 1:
+		fmt.Fprintln(e.stdout, "1 stilling passerede sin frist og er markeret udløbet.")
+	case expired > 1:
+		fmt.Fprintf(e.stdout, "%d stillinger passerede deres frist og er markeret udløbet.\n", expired)
 	}
 	planned := 0
 	for _, n := range rep.Planned {

@@ -11,8 +11,39 @@ import (
 	"kontaktbot/storage"
 )
 
-// A portfolio where Hanne's L-tek (kadence 14, added 2026-11-22 or later
-// by the wall clock) is long overdue by Monday 2027-03-01.
+// The CLI runs on the wall clock, so the days below are found from today:
+// a Monday that is a working day some 40 days ahead (when both of Hanne's
+// companies are overdue), the next langfredag, and so on.
+
+// rfc is a Copenhagen day at hh:00 in RFC 3339, as --at takes it.
+func rfc(day time.Time, hh int) string {
+	return time.Date(day.Year(), day.Month(), day.Day(), hh, 0, 0, 0, bot.Copenhagen).Format(time.RFC3339)
+}
+
+// workingMonday is the first Monday at least n days ahead that is a
+// working day.
+func workingMonday(n int) time.Time {
+	cal := bot.NewCalendar()
+	d := bot.AddDays(time.Now(), n)
+	for d.Weekday() != time.Monday || !cal.IsWorkingDay(d) {
+		d = bot.AddDays(d, 1)
+	}
+	return d
+}
+
+// nextLangfredag is the next Good Friday at least a day ahead.
+func nextLangfredag() time.Time {
+	for y := time.Now().Year(); ; y++ {
+		m, d := bot.Easter(y)
+		gf := bot.AddDays(time.Date(y, m, d, 0, 0, 0, 0, bot.Copenhagen), -2)
+		if gf.After(bot.AddDays(time.Now(), 1)) {
+			return gf
+		}
+	}
+}
+
+// A portfolio where Hanne's L-tek (kadence 14) and Ærø Maskinfabrik
+// (kadence 30) have had no contact since they were added today.
 func remindFixture(t *testing.T) string {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "k.db")
@@ -23,7 +54,8 @@ func remindFixture(t *testing.T) string {
 func TestRemindSendsOncePerDay(t *testing.T) {
 	t.Parallel()
 	db := remindFixture(t)
-	const monday = "2027-03-01T08:00:00+01:00"
+	day := workingMonday(40)
+	monday := rfc(day, 8)
 
 	dry := mustRun(t, "", nil, "remind", "--db", db, "--at", monday, "--dry-run")
 	for _, want := range []string{"── ville sende til Hanne (nudge) ──", "*L-tek*", "*Ærø Maskinfabrik*", "dage over", "intet er gemt"} {
@@ -32,7 +64,7 @@ func TestRemindSendsOncePerDay(t *testing.T) {
 		}
 	}
 	inspect(t, db, func(ctx context.Context, d *storage.DB) {
-		if planned, _ := d.Planned(ctx, bot.JobNudge, bot.Day(mustTime(t, monday))); planned {
+		if planned, _ := d.Planned(ctx, bot.JobNudge, day); planned {
 			t.Error("a dry run planned the day")
 		}
 	})
@@ -41,11 +73,11 @@ func TestRemindSendsOncePerDay(t *testing.T) {
 	if strings.Count(first, "── besked til Hanne ──") != 2 || !strings.Contains(first, "2 sendt") {
 		t.Errorf("first run should send Hanne her nudge and (as the only admin, no lead) the digest:\n%s", first)
 	}
-	again := mustRun(t, "", nil, "remind", "--db", db, "--at", "2027-03-01T15:00:00+01:00")
+	again := mustRun(t, "", nil, "remind", "--db", db, "--at", rfc(day, 15))
 	if strings.Contains(again, "besked til") || !strings.Contains(again, "0 planlagt nu, 0 sendt") {
 		t.Errorf("a second run the same day sent something:\n%s", again)
 	}
-	if dry := mustRun(t, "", nil, "remind", "--db", db, "--at", "2027-03-01T16:00:00+01:00", "--dry-run"); !strings.Contains(dry, "0 beskeder") {
+	if dry := mustRun(t, "", nil, "remind", "--db", db, "--at", rfc(day, 16), "--dry-run"); !strings.Contains(dry, "0 beskeder") {
 		t.Errorf("a dry run after delivery lists messages:\n%s", dry)
 	}
 }
@@ -53,14 +85,19 @@ func TestRemindSendsOncePerDay(t *testing.T) {
 func TestRemindOnHolidaySendsNothing(t *testing.T) {
 	t.Parallel()
 	db := remindFixture(t)
-	out := mustRun(t, "", nil, "remind", "--db", db, "--at", "2027-03-26T08:00:00+01:00") // langfredag
+	out := mustRun(t, "", nil, "remind", "--db", db, "--at", rfc(nextLangfredag(), 8))
 	if strings.Contains(out, "besked til") || !strings.Contains(out, "0 planlagt nu, 0 sendt") {
 		t.Errorf("langfredag sent something:\n%s", out)
 	}
-	// A closed day for everyone through the environment.
-	env := map[string]string{"KONTAKTBOT_CLOSED_DAYS": "2027-03-02 personaledag"}
-	if out := mustRun(t, "", env, "remind", "--db", db, "--at", "2027-03-02T08:00:00+01:00"); strings.Contains(out, "besked til") {
+	// A closed day for everyone through the environment: a working Monday
+	// when both companies are overdue, and then the day is open again.
+	day := workingMonday(40)
+	env := map[string]string{"KONTAKTBOT_CLOSED_DAYS": day.Format(time.DateOnly) + " personaledag"}
+	if out := mustRun(t, "", env, "remind", "--db", db, "--at", rfc(day, 8)); strings.Contains(out, "besked til") {
 		t.Errorf("a configured closed day sent something:\n%s", out)
+	}
+	if out := mustRun(t, "", nil, "remind", "--db", db, "--at", rfc(day, 9)); !strings.Contains(out, "besked til Hanne") {
+		t.Errorf("without the closed day nothing was sent:\n%s", out)
 	}
 }
 
@@ -85,13 +122,4 @@ func TestRemindBadInput(t *testing.T) {
 			t.Errorf("%q sent something:\n%s", tc.args, out)
 		}
 	}
-}
-
-func mustTime(t *testing.T, s string) time.Time {
-	t.Helper()
-	tm, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tm
 }

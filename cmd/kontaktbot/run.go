@@ -131,8 +131,13 @@ func (e *env) openReadOnly(path string) (*storage.DB, error) {
 	return storage.Open(path, storage.Options{Timeout: 2 * time.Second, Clock: e.clock, ReadOnly: true})
 }
 
-func (e *env) service(db *storage.DB) *commands.Service {
-	return commands.New(db, commands.Config{Clock: e.clock, Log: e.log, Jobcenter: e.getenv("KONTAKTBOT_JOBCENTER")})
+// service is the command service for import and export, which announce
+// nothing.
+func (e *env) service(db *storage.DB) *commands.Service { return e.chat(db, nil) }
+
+// chat is the command service of a chat: n posts its announcements.
+func (e *env) chat(db *storage.DB, n bot.Notifier) *commands.Service {
+	return commands.New(db, commands.Config{Clock: e.clock, Log: e.log, Jobcenter: e.getenv("KONTAKTBOT_JOBCENTER"), Notifier: n})
 }
 
 func (e *env) console(ctx context.Context, args []string) (err error) {
@@ -162,6 +167,7 @@ func (e *env) console(ctx context.Context, args []string) (err error) {
 	}
 	interactive := isTerminal(e.stdin)
 	c := console.New(e.stdout, *as, interactive)
+	svc := e.chat(db, c)
 	if interactive {
 		// At the terminal the console is the bot's only platform: nudges
 		// are printed into the chat when the schedule says. Piped input is
@@ -170,12 +176,13 @@ func (e *env) console(ctx context.Context, args []string) (err error) {
 		if err != nil {
 			return err
 		}
+		sched.Also("expire positions", expirePositions(svc))
 		ctx, stop := context.WithCancel(ctx)
 		done := make(chan error, 1)
 		go func() { done <- sched.Run(ctx) }()
 		defer func() { stop(); <-done }()
 	}
-	return c.Run(ctx, e.stdin, e.service(db))
+	return c.Run(ctx, e.stdin, svc)
 }
 
 func (e *env) defaultPerson() string {
