@@ -30,11 +30,38 @@ func (s *Sweeper) kinds() []bot.JobKind {
 	return []bot.JobKind{bot.JobNudge, bot.JobDigest, bot.JobIntroDay, bot.JobInternship}
 }
 
+// catchUpDays is how far back the pipeline kinds look for what a stopped
+// process did not tell.
+const catchUpDays = 14
+
+// lastPlanned is the latest day before day, at most catchUpDays back, on
+// which kind was planned; without one, the day catchUpDays back. Every day
+// after it up to day is this plan's to tell, so each is told once, and a
+// process that was down catches up.
+func (s *Sweeper) lastPlanned(ctx context.Context, kind bot.JobKind, day time.Time) (time.Time, error) {
+	for n := 1; n < catchUpDays; n++ {
+		d := bot.AddDays(day, -n)
+		planned, err := s.cfg.Outbox.Planned(ctx, kind, d)
+		if err != nil {
+			return time.Time{}, err
+		}
+		if planned {
+			return d, nil
+		}
+	}
+	return bot.AddDays(day, -catchUpDays), nil
+}
+
 // planIntroDays reminds each intro day's coordinator on the working day
 // before it (in the coordinator's calendar) of place, time and how many
-// candidates and companies are coming.
+// candidates and companies are coming; after downtime, on the first
+// sweep up to the intro day itself.
 func (s *Sweeper) planIntroDays(ctx context.Context, w *world, day time.Time) ([]bot.Delivery, error) {
-	days, err := s.cfg.Pipeline.IntroDaysFrom(ctx, bot.AddDays(day, 1))
+	since, err := s.lastPlanned(ctx, bot.JobIntroDay, day)
+	if err != nil {
+		return nil, fmt.Errorf("plan intro day reminders: %w", err)
+	}
+	days, err := s.cfg.Pipeline.IntroDaysFrom(ctx, day)
 	if err != nil {
 		return nil, fmt.Errorf("plan intro day reminders: %w", err)
 	}
@@ -45,7 +72,11 @@ func (s *Sweeper) planIntroDays(ctx context.Context, w *world, day time.Time) ([
 			continue
 		}
 		cal := w.calendar(to)
-		if !cal.IsWorkingDay(day) || !cal.PreviousWorkingDay(d.Date).Equal(bot.Day(day)) {
+		// Told once: on its day, or in the first sweep after it when that
+		// day went by without one (even a day the coordinator is closed:
+		// tomorrow may be too late).
+		remind := cal.PreviousWorkingDay(d.Date)
+		if !remind.After(since) || remind.After(bot.Day(day)) {
 			continue
 		}
 		cs, err := s.cfg.Pipeline.Candidates(ctx, d.ID)
@@ -68,22 +99,32 @@ func (s *Sweeper) planIntroDays(ctx context.Context, w *world, day time.Time) ([
 
 // planInternships nudges the referring consultant, on the first working
 // day on or after an internship's last day, to hold the education
-// meeting. A day closed for the referrer hands the nudge to their next
-// working day.
+// meeting. What ended on a weekend, a holiday or while the process was
+// down is told at the next sweep (up to catchUpDays back), once.
+// Sweeps plan only on days that are working days somewhere.
 func (s *Sweeper) planInternships(ctx context.Context, w *world, day time.Time) ([]bot.Delivery, error) {
+	since, err := s.lastPlanned(ctx, bot.JobInternship, day)
+	if err != nil {
+		return nil, fmt.Errorf("plan internship nudges: %w", err)
+	}
 	byTo := map[uint64]*bot.Delivery{}
 	var order []uint64
-	// The days since the general calendar's previous working day: what
-	// ended on a weekend or holiday is told on the next working day.
-	for d := bot.AddDays(w.general.PreviousWorkingDay(day), 1); !d.After(day); d = bot.AddDays(d, 1) {
+	for d := bot.AddDays(since, 1); !d.After(day); d = bot.AddDays(d, 1) {
 		cs, err := s.cfg.Pipeline.InternshipsEnding(ctx, d)
 		if err != nil {
 			return nil, fmt.Errorf("plan internship nudges: %w", err)
 		}
 		for _, c := range cs {
-			to, _, ok := w.recipient(c.ReferrerID, day)
+			// The referrer, or their stand-in while they are away. Unlike a
+			// nudge, which comes back while the company is due, this is
+			// told once: to an away referrer without a stand-in it goes
+			// anyway and waits in their messages.
+			to, ok := w.people[c.ReferrerID]
 			if !ok {
 				continue
+			}
+			if sub, has := w.people[to.StandInID]; to.Away(day) && has && !sub.Away(day) {
+				to = sub
 			}
 			company := "#" + strconv.FormatUint(c.CompanyID, 10)
 			if co, err := s.cfg.Pipeline.Company(ctx, c.CompanyID); err == nil {

@@ -106,3 +106,47 @@ func TestIntroDayAndInternshipReminders(t *testing.T) {
 	}
 	_ = monday
 }
+
+// A process that was down on the day a reminder was due tells it at its
+// next sweep, once; an away referrer's nudge goes to the stand-in.
+func TestPipelineCatchesUp(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db := storagetest.MustOpen(t, nil)
+	jc, _ := db.CreateJobcenter(ctx, bot.Jobcenter{Name: "Jobcenter Odense"})
+	anne, _ := db.CreateConsultant(ctx, bot.Consultant{Name: "Anne", JobcenterID: jc.ID, Role: bot.RoleCoordinator})
+	cira, _ := db.CreateConsultant(ctx, bot.Consultant{Name: "Cira", JobcenterID: jc.ID})
+	bo, _ := db.CreateConsultant(ctx, bot.Consultant{Name: "Bo", JobcenterID: jc.ID, StandInID: cira.ID,
+		AwayUntil: time.Date(2026, 12, 31, 0, 0, 0, 0, bot.Copenhagen)})
+	co, _ := db.CreateCompany(ctx, bot.Company{Name: "Odense Byg"})
+	cph := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 8, 0, 0, 0, bot.Copenhagen) }
+	day, _ := db.CreateIntroDay(ctx, bot.IntroDay{Date: cph(12, 2), Place: "Odense", HostID: jc.ID, Coordinator: anne.ID})
+	db.AddCandidate(ctx, bot.Candidate{Reference: "AB-1", IntroDayID: day.ID, ReferrerID: bo.ID})
+	db.UpdateCandidate(ctx, day.ID, "AB-1", func(c *bot.Candidate) error {
+		c.Stage, c.CompanyID, c.InternshipEnd = bot.StageInternship, co.ID, bot.Day(cph(11, 27))
+		return nil
+	})
+	rec := &sent{got: map[string][]string{}}
+	sw := reminders.NewSweeper(reminders.Config{Portfolio: db, People: db, Outbox: db, Pipeline: db, Notifier: rec})
+	// Thursday 26 November runs; then the process is down until Wednesday
+	// 2 December, the intro day itself, whose reminder was due on Tuesday
+	// and whose internship ended on Friday 27 November.
+	sw.Sweep(ctx, cph(11, 26))
+	if got := rec.take(); len(got) != 0 {
+		t.Errorf("Thursday: %q", got)
+	}
+	for range 2 {
+		sw.Sweep(ctx, cph(12, 2))
+	}
+	got := rec.take()
+	if len(got["Anne"]) != 1 || !strings.Contains(got["Anne"][0], "intromøde #1") {
+		t.Errorf("the missed intro day reminder: %q", got)
+	}
+	if len(got["Cira"]) != 1 || !strings.Contains(got["Cira"][0], "AB-1") || len(got["Bo"]) != 0 {
+		t.Errorf("the missed internship nudge should go to Bo's stand-in Cira once: %q", got)
+	}
+	sw.Sweep(ctx, cph(12, 3))
+	if got := rec.take(); len(got) != 0 {
+		t.Errorf("the day after: %q", got)
+	}
+}
