@@ -304,7 +304,13 @@ func runIntroDayMatch(ctx context.Context, s *Service, c *call, args []string) (
 	if err != nil {
 		return bot.Message{}, err
 	}
-	start := bot.AddDays(c.now, 1)
+	// By default the internship starts on the first working day after the
+	// intro day (or after today, for a match made later).
+	from := d.Date
+	if bot.Day(c.now).After(bot.Day(from)) {
+		from = c.now
+	}
+	start := bot.NewCalendar().NextWorkingDay(bot.AddDays(from, 1))
 	if len(a.start) > 0 {
 		if start, err = dayAhead(c, a.start, c.tr("intromøde match "+itoa(int(d.ID))+" "+cand.Reference+" "+co.Name+" start 1/12 uger 2",
 			"introday match "+itoa(int(d.ID))+" "+cand.Reference+" "+co.Name+" start 1/12 weeks 2")); err != nil {

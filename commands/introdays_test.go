@@ -151,11 +151,12 @@ func TestIntroDayLifecycle(t *testing.T) {
 		t.Errorf("KS-15: %+v", k15)
 	}
 
-	// invited → internship: by default two weeks from tomorrow.
-	contains(t, b.ok("Tove", "intromøde match 1 KS-14 L-tek"), "🤝 KS-14 er matchet med L-tek: praktik fra 23.11.2026 til og med 06.12.2026 (2 uger)")
+	// invited → internship: by default two weeks from the working day
+	// after the intro day (Thursday 3 December).
+	contains(t, b.ok("Tove", "intromøde match 1 KS-14 L-tek"), "🤝 KS-14 er matchet med L-tek: praktik fra 04.12.2026 til og med 17.12.2026 (2 uger)")
 	ks = b.candidateOf("KS-14")
-	if ks.Stage != bot.StageInternship || ks.CompanyID != b.company("L-tek").ID || !ks.InternshipStart.Equal(day(2026, 11, 23)) ||
-		!ks.InternshipEnd.Equal(day(2026, 12, 6)) || len(ks.History) != 2 {
+	if ks.Stage != bot.StageInternship || ks.CompanyID != b.company("L-tek").ID || !ks.InternshipStart.Equal(day(2026, 12, 4)) ||
+		!ks.InternshipEnd.Equal(day(2026, 12, 17)) || len(ks.History) != 2 {
 		t.Errorf("KS-14 after match: %+v", ks)
 	}
 	b.ok("Tove", "intromøde match 1 KS-14 L-tek") // sent twice: one event
