@@ -50,7 +50,10 @@ func newBot(t testing.TB, opts ...option) *testBot {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "k.db")
 	clk := &clock{now: sunday}
-	db, err := storage.Open(path, storage.Options{Timeout: time.Second, Clock: clk})
+	// A fuzz target runs thousands of commands a second: without fsync,
+	// as no fuzz input needs to survive a power cut.
+	_, fuzzing := t.(*testing.F)
+	db, err := storage.Open(path, storage.Options{Timeout: time.Second, Clock: clk, NoSync: fuzzing})
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
