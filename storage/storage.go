@@ -89,8 +89,8 @@ type Options struct {
 	// ReadOnly opens the file shared, for backups and exports: several
 	// readers may hold it at once, but not alongside a writer.
 	ReadOnly bool
-	// NoSync skips fsync on commit. Only for benchmarks that measure
-	// everything else; never in production.
+	// NoSync skips fsync on commit: for filling benchmark files and for
+	// fuzzing, never in production, where "saved" must survive a crash.
 	NoSync bool
 }
 
