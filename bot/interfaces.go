@@ -26,6 +26,10 @@ type Request struct {
 	Name    string
 	Text    string
 	Channel Channel
+	// Jobcenter, when set, is the jobcenter a person joins on first use:
+	// the one configured for the Slack workspace or Teams tenant the
+	// request came from. Empty means the service's default.
+	Jobcenter string
 }
 
 // Channel is a place a message can be posted: a platform and its channel id.

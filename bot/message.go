@@ -12,6 +12,10 @@ type Message struct {
 	Public bool
 	// Error marks a reply that reports a refusal or failure.
 	Error bool
+	// Key, when set, names a scheduled message uniquely ("nudge/2026-11-23/42").
+	// A Notifier that can look at what it sent before uses it to send that
+	// message at most once, even across a crash after the platform confirmed.
+	Key string
 }
 
 // Block is one part of a Message: Heading, Text, Fields, List, Buttons or Divider.

@@ -21,6 +21,7 @@ type Service struct {
 	log       *slog.Logger
 	newcomers string // the jobcenter new people join
 	notifier  bot.Notifier
+	metrics   bot.Metrics
 	table     []*Command
 }
 
@@ -34,6 +35,8 @@ type Config struct {
 	// Notifier posts announcements (open positions) to channels and updates
 	// them in place. Nil means nothing is announced, and replies say so.
 	Notifier bot.Notifier
+	// Metrics counts commands by name and outcome; nil counts nothing.
+	Metrics bot.Metrics
 }
 
 // DefaultJobcenter is the jobcenter new people join when none is configured.
@@ -47,7 +50,10 @@ func New(store Store, cfg Config) *Service {
 	if cfg.Jobcenter == "" {
 		cfg.Jobcenter = DefaultJobcenter
 	}
-	s := &Service{store: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter, notifier: cfg.Notifier}
+	if cfg.Metrics == nil {
+		cfg.Metrics = bot.NopMetrics{}
+	}
+	s := &Service{store: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter, notifier: cfg.Notifier, metrics: cfg.Metrics}
 	s.table = commandTable()
 	return s
 }
@@ -71,42 +77,54 @@ func (c *call) tr(da, en string) string { return tr(c.lang, da, en) }
 func (s *Service) Handle(ctx context.Context, req bot.Request) bot.Message {
 	start := s.clock.Now()
 	name, outcome := "?", "ok"
-	msg := s.handle(ctx, req, &name)
-	if msg.Error {
+	lang, msg, err := s.handle(ctx, req, &name)
+	if err != nil {
+		var be *bot.Error
+		outcome = "refused"
+		if !errors.As(err, &be) || be.Code == bot.Internal {
+			outcome = "error"
+		}
+		msg = s.errorReply(ctx, lang, err, name)
+	} else if msg.Error {
 		outcome = "refused"
 	}
+	took := s.clock.Now().Sub(start)
+	s.metrics.Command(name, outcome, took)
 	// Never log the text itself: it may hold personal data.
 	s.log.Info("command", "command", name, "outcome", outcome,
-		"platform", req.From.Platform, "ms", s.clock.Now().Sub(start).Milliseconds())
+		"platform", req.From.Platform, "ms", took.Milliseconds())
 	return msg
 }
 
-func (s *Service) handle(ctx context.Context, req bot.Request, name *string) bot.Message {
-	actor, _, err := s.store.EnsureConsultant(ctx, req.From, displayName(req), s.newcomers)
+// handle runs req and returns its reply, or the error to answer with in
+// lang. name is set to the command's table name once it is known.
+func (s *Service) handle(ctx context.Context, req bot.Request, name *string) (bot.Lang, bot.Message, error) {
+	joins := s.newcomers
+	if req.Jobcenter != "" {
+		joins = req.Jobcenter
+	}
+	actor, _, err := s.store.EnsureConsultant(ctx, req.From, displayName(req), joins)
 	if err != nil {
-		return s.errorReply(ctx, bot.Danish, err, *name)
+		return bot.Danish, bot.Message{}, err
 	}
 	c := &call{actor: actor, now: s.clock.Now().In(bot.Copenhagen), lang: langOf(actor), req: req}
 	text, err := cleanLine(c.lang, req.Text)
 	if err != nil {
-		return s.errorReply(ctx, c.lang, err, *name)
+		return c.lang, bot.Message{}, err
 	}
 	c.words = fields(text)
 	cmd, args := s.lookup(text)
 	if cmd == nil {
-		return s.errorReply(ctx, c.lang, s.unknownCommand(c, text), *name)
+		return c.lang, bot.Message{}, s.unknownCommand(c, text)
 	}
 	*name = cmd.Name
 	if !cmd.allowed(actor.Role) {
-		return s.errorReply(ctx, c.lang, bot.Errorf(bot.Forbidden, "%s", c.tr(
+		return c.lang, bot.Message{}, bot.Errorf(bot.Forbidden, "%s", c.tr(
 			"Det må du ikke med din rolle ("+roleName(bot.Danish, actor.Role)+"). Spørg en leder eller administrator.",
-			"Your role ("+roleName(bot.English, actor.Role)+") may not do that. Ask a lead or an admin.")), *name)
+			"Your role ("+roleName(bot.English, actor.Role)+") may not do that. Ask a lead or an admin."))
 	}
 	msg, err := cmd.Run(ctx, s, c, args)
-	if err != nil {
-		return s.errorReply(ctx, c.lang, err, *name)
-	}
-	return msg
+	return c.lang, msg, err
 }
 
 // errorReply turns err into a reply: a *bot.Error's own message, or for

@@ -66,6 +66,8 @@ type Config struct {
 	// FirstRetry is the wait after a first failed delivery; it doubles
 	// with every failure up to an hour. Zero means one minute.
 	FirstRetry time.Duration
+	// Metrics counts deliveries sent and failed; nil counts nothing.
+	Metrics bot.Metrics
 }
 
 // Sweeper plans and delivers the scheduled messages: each working morning
@@ -100,6 +102,9 @@ func NewSweeper(cfg Config) *Sweeper {
 	}
 	if cfg.FirstRetry <= 0 {
 		cfg.FirstRetry = time.Minute
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = bot.NopMetrics{}
 	}
 	return &Sweeper{cfg: cfg, idle: map[idleKey]time.Time{}}
 }
@@ -462,13 +467,17 @@ func (s *Sweeper) deliver(ctx context.Context, w *world, kind bot.JobKind, day, 
 
 // send makes one try and writes its outcome into d.
 func (s *Sweeper) send(ctx context.Context, d *bot.Delivery, to bot.Consultant, now time.Time, rep *Report) {
-	receipt, err := safeSend(ctx, s.cfg.Notifier, to, Render(*d, to.Lang, d.Day))
+	msg := Render(*d, to.Lang, d.Day)
+	msg.Key = DeliveryKey(*d)
+	receipt, err := safeSend(ctx, s.cfg.Notifier, to, msg)
 	d.Attempts++
 	if err == nil {
+		s.cfg.Metrics.Delivery(d.Kind, "sent")
 		d.Delivered, d.Receipt, d.LastError = s.cfg.Clock.Now(), receipt, ""
 		rep.Sent++
 		return
 	}
+	s.cfg.Metrics.Delivery(d.Kind, "failed")
 	d.LastError = err.Error()
 	wait, asked := bot.RetryAfter(err)
 	if !asked {
@@ -484,6 +493,12 @@ func (s *Sweeper) send(ctx context.Context, d *bot.Delivery, to bot.Consultant, 
 	}
 	rep.Failed++
 	s.cfg.Log.Warn("delivery failed; will retry", "kind", d.Kind, "to", to.ID, "attempts", d.Attempts, "next", d.NextTry, "err", err)
+}
+
+// DeliveryKey names d uniquely: its kind, day and recipient, the outbox's
+// own key. It is the Key of the message sent for d.
+func DeliveryKey(d bot.Delivery) string {
+	return fmt.Sprintf("%s/%s/%d", d.Kind, d.Day.Format(time.DateOnly), d.To)
 }
 
 // safeSend calls the notifier and turns a panic in it (msbotbuilder-go

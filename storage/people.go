@@ -122,6 +122,19 @@ func (db *DB) Consultant(ctx context.Context, id uint64) (c bot.Consultant, err 
 	return c, err
 }
 
+// ConsultantByIdentity returns the consultant a platform identity belongs
+// to, or bot.ErrNotFound when that person has never used the bot. It reads
+// from memory.
+func (db *DB) ConsultantByIdentity(ctx context.Context, id bot.Identity) (bot.Consultant, error) {
+	if err := ctx.Err(); err != nil {
+		return bot.Consultant{}, err
+	}
+	if c, ok := db.people.byIdentity(id.Key()); ok {
+		return c, nil
+	}
+	return bot.Consultant{}, bot.ErrNotFound
+}
+
 // ConsultantByName returns the consultant whose normalized name is that of
 // name, or bot.ErrNotFound.
 func (db *DB) ConsultantByName(ctx context.Context, name string) (c bot.Consultant, err error) {

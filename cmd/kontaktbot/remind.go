@@ -31,7 +31,7 @@ func (e *env) sweeper(db *storage.DB, n bot.Notifier) (*reminders.Sweeper, error
 		return nil, fmt.Errorf("KONTAKTBOT_CLOSED_DAYS: %w", err)
 	}
 	return reminders.NewSweeper(reminders.Config{Portfolio: db, People: db, Outbox: db, Pipeline: db, Notifier: n,
-		Clock: e.clock, Log: e.log, ClosedDays: closed}), nil
+		Clock: e.clock, Log: e.log, ClosedDays: closed, Metrics: e.metrics}), nil
 }
 
 // scheduler is the nudge scheduler on KONTAKTBOT_NUDGE_SCHEDULE.

@@ -29,6 +29,7 @@ Brug:
   kontaktbot backup --db FIL --to FIL             konsistent kopi af databasen, også mens botten kører
   kontaktbot import companies FIL.csv [--dry-run] [--create-people] [--db FIL]
   kontaktbot export companies [--out FIL] [--db FIL]
+  kontaktbot serve [--db FIL] [--addr :8080]       HTTP-server til Slack (og /healthz, /readyz)
   kontaktbot remind [--db FIL] [--at TID] [--dry-run]  kør morgenens påmindelser nu (eller som ved TID, RFC 3339)
   kontaktbot help
 
@@ -45,18 +46,25 @@ type env struct {
 	stderr io.Writer
 	log    *slog.Logger
 	clock  bot.Clock
+	// metrics counts commands and deliveries; nil outside serve.
+	metrics bot.Metrics
 }
 
 // run is the whole program: main only calls it, and tests call it too.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	e := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, clock: bot.ClockFunc(time.Now)}
-	e.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel(getenv("KONTAKTBOT_LOG_LEVEL"), args)}))
+	// With a platform's credentials the bot serves it; without, it is a
+	// chat in the terminal.
 	cmd, rest := "console", args
+	if getenv("SLACK_SIGNING_SECRET") != "" {
+		cmd = "serve"
+	}
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 		cmd, rest = "help", nil
 	} else if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, rest = args[0], args[1:]
 	}
+	e.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel(getenv("KONTAKTBOT_LOG_LEVEL"), cmd)}))
 	switch cmd {
 	case "console":
 		return e.console(ctx, rest)
@@ -68,6 +76,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.exportCompanies(ctx, rest)
 	case "remind":
 		return e.remind(ctx, rest)
+	case "serve":
+		return e.serve(ctx, rest)
 	case "help":
 		fmt.Fprint(stdout, usageText)
 		return nil
@@ -78,12 +88,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 // logLevel is warn in the console, where logs would drown the chat, and
 // info elsewhere, unless KONTAKTBOT_LOG_LEVEL says otherwise.
-func logLevel(s string, args []string) slog.Level {
+func logLevel(s, cmd string) slog.Level {
 	var l slog.Level
 	if s != "" && l.UnmarshalText([]byte(s)) == nil {
 		return l
 	}
-	if len(args) == 0 || args[0] == "console" || strings.HasPrefix(args[0], "-") {
+	if cmd == "console" {
 		return slog.LevelWarn
 	}
 	return slog.LevelInfo
@@ -137,7 +147,7 @@ func (e *env) service(db *storage.DB) *commands.Service { return e.chat(db, nil)
 
 // chat is the command service of a chat: n posts its announcements.
 func (e *env) chat(db *storage.DB, n bot.Notifier) *commands.Service {
-	return commands.New(db, commands.Config{Clock: e.clock, Log: e.log, Jobcenter: e.getenv("KONTAKTBOT_JOBCENTER"), Notifier: n})
+	return commands.New(db, commands.Config{Clock: e.clock, Log: e.log, Jobcenter: e.getenv("KONTAKTBOT_JOBCENTER"), Notifier: n, Metrics: e.metrics})
 }
 
 func (e *env) console(ctx context.Context, args []string) (err error) {

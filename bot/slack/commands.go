@@ -1,0 +1,209 @@
+package slack
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+
+	"kontaktbot/bot"
+)
+
+// Platform is the name Slack identities and channels carry.
+const Platform = "slack"
+
+// CatchAll is the slash command that takes any command of the table as
+// its text ("/kontakt visit L-tek ..."), so a workspace may install only it.
+const CatchAll = "kontakt"
+
+// MaxBody is the largest request body read; Slack's are a few kilobytes.
+const MaxBody = 64 << 10
+
+// HandleTimeout bounds a command run inline, inside Slack's 3 seconds.
+const HandleTimeout = 2500 * time.Millisecond
+
+// Handler runs one command and returns the reply. commands.Service meets it.
+type Handler interface {
+	Handle(ctx context.Context, req bot.Request) bot.Message
+}
+
+// CommandHandler serves Slack's slash commands (POST /slack/commands). Every
+// request's signature is checked before anything else: a request that fails
+// gets 401 and reaches neither h nor storage. A verified command runs on h
+// with HandleTimeout and is answered inline with Response's JSON; a panic in
+// h is logged and answered with a polite ephemeral error.
+func CommandHandler(v *Verifier, h Handler, log *slog.Logger) http.Handler {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+				return
+			}
+			http.Error(w, "cannot read request", http.StatusBadRequest)
+			return
+		}
+		if err := v.Verify(r.Header, body); err != nil {
+			log.Warn("slack request refused", "path", r.URL.Path, "err", err)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		cmd, err := parseCommand(r, body)
+		if err != nil {
+			log.Warn("slack command unreadable", "err", err)
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), HandleTimeout)
+		defer cancel()
+		writeJSON(w, log, Response(run(ctx, h, log, Request(cmd))))
+	})
+}
+
+// parseCommand reads the (already verified) form body the way slack-go does.
+func parseCommand(r *http.Request, body []byte) (slackapi.SlashCommand, error) {
+	form, err := http.NewRequestWithContext(r.Context(), http.MethodPost, r.URL.String(), bytes.NewReader(body))
+	if err != nil {
+		return slackapi.SlashCommand{}, fmt.Errorf("parse slash command: %w", err)
+	}
+	form.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	cmd, err := slackapi.SlashCommandParse(form)
+	if err != nil {
+		return slackapi.SlashCommand{}, fmt.Errorf("parse slash command: %w", err)
+	}
+	return cmd, nil
+}
+
+// Request turns a slash command into the platform-neutral request.
+func Request(cmd slackapi.SlashCommand) bot.Request {
+	return bot.Request{
+		From:    bot.Identity{Platform: Platform, Team: cmd.TeamID, User: cmd.UserID},
+		Name:    cmd.UserName,
+		Text:    CommandLine(cmd.Command, cmd.Text),
+		Channel: bot.Channel{Platform: Platform, Team: cmd.TeamID, ID: cmd.ChannelID},
+	}
+}
+
+// CommandLine is the command-language line for a slash command and its
+// text: "/visit" with "L-tek mødte <@U1|lars>" gives "visit L-tek mødte
+// lars"; the catch-all "/kontakt" gives its text alone. Any other slash
+// command (visit, company, mine, snooze, plan, away, coverage, position,
+// introday, or one we do not know) is put before the text by its name, so
+// the command language decides. Slack's escapes are undone (see Unescape).
+func CommandLine(command, text string) string {
+	name := strings.TrimPrefix(strings.TrimSpace(command), "/")
+	text = strings.TrimSpace(Unescape(text))
+	if name == "" || strings.EqualFold(name, CatchAll) {
+		return text
+	}
+	if text == "" {
+		return name
+	}
+	return name + " " + text
+}
+
+// Unescape turns the text of a slash command back into what the person
+// typed: user mentions "<@U123|hanne>" become their display part "hanne"
+// ("@U123" without one), channels "<#C1|general>" become "#general",
+// links their address, special mentions ("<!here>") "@here", and "&amp;",
+// "&lt;", "&gt;" their characters.
+//
+// A user mention is only a name here: resolving it to a consultant (by
+// users.info) is for a later part of the adapter.
+func Unescape(text string) string {
+	var b strings.Builder
+	for {
+		open := strings.IndexByte(text, '<')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(text[open:], '>')
+		if end < 0 {
+			break
+		}
+		b.WriteString(unescapeEntities(text[:open]))
+		b.WriteString(unescapeEntities(reference(text[open+1 : open+end])))
+		text = text[open+end+1:]
+	}
+	b.WriteString(unescapeEntities(text))
+	return b.String()
+}
+
+var unescapeEntities = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">").Replace
+
+// reference renders the inside of one "<...>" escape.
+func reference(ref string) string {
+	target, label, hasLabel := strings.Cut(ref, "|")
+	switch {
+	case strings.HasPrefix(target, "@"):
+		if hasLabel && label != "" {
+			return strings.TrimPrefix(label, "@")
+		}
+		return target
+	case strings.HasPrefix(target, "#"):
+		if hasLabel && label != "" {
+			return "#" + strings.TrimPrefix(label, "#")
+		}
+		return target
+	case strings.HasPrefix(target, "!"):
+		if hasLabel && label != "" {
+			return label
+		}
+		kind, _, _ := strings.Cut(target[1:], "^")
+		return "@" + kind
+	case strings.HasPrefix(target, "mailto:"):
+		return strings.TrimPrefix(target, "mailto:")
+	default:
+		return target
+	}
+}
+
+// panicReply is the answer when a command panicked: we cannot know whether
+// it saved anything, so the person is asked to look before trying again.
+var panicReply = bot.Message{Error: true, Blocks: []bot.Block{bot.Text{Text: "⚠️ " +
+	"Der skete en intern fejl, som er logget. Se efter med »mine«, om noget blev gemt, før du prøver igen. " +
+	"(Something went wrong on our side and it is logged. Check with »mine« whether anything was saved before you try again.)"}}}
+
+// run calls h, turning a panic into panicReply.
+func run(ctx context.Context, h Handler, log *slog.Logger, req bot.Request) (msg bot.Message) {
+	defer func() {
+		if p := recover(); p != nil {
+			// The request text is left out: it may hold personal data.
+			log.Error("slack command panicked", "panic", fmt.Sprint(p), "team", req.From.Team,
+				"user", req.From.User, "stack", string(debug.Stack()))
+			msg = panicReply
+		}
+	}()
+	return h.Handle(ctx, req)
+}
+
+func writeJSON(w http.ResponseWriter, log *slog.Logger, v any) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		log.Error("slack reply not encodable", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	if _, err := w.Write(data); err != nil {
+		log.Warn("slack reply not written", "err", err)
+	}
+}
