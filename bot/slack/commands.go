@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	slackapi "github.com/slack-go/slack"
@@ -28,54 +29,165 @@ const CatchAll = "kontakt"
 // MaxBody is the largest request body read; Slack's are a few kilobytes.
 const MaxBody = 64 << 10
 
-// HandleTimeout bounds a command run inline, inside Slack's 3 seconds.
-const HandleTimeout = 2500 * time.Millisecond
+// InlineWait is how long a command may run before its answer goes through
+// response_url instead: Slack gives up on an answer after 3 seconds, and the
+// network takes its share of them.
+const InlineWait = 2 * time.Second
+
+// SlowTimeout bounds a command answered through response_url (which Slack
+// keeps valid for 30 minutes).
+const SlowTimeout = 30 * time.Second
 
 // Handler runs one command and returns the reply. commands.Service meets it.
 type Handler interface {
 	Handle(ctx context.Context, req bot.Request) bot.Message
 }
 
-// CommandHandler serves Slack's slash commands (POST /slack/commands). Every
-// request's signature is checked before anything else: a request that fails
-// gets 401 and reaches neither h nor storage. A verified command runs on h
-// with HandleTimeout and is answered inline with Response's JSON; a panic in
-// h is logged and answered with a polite ephemeral error.
-func CommandHandler(v *Verifier, h Handler, log *slog.Logger) http.Handler {
+// Requester turns a slash command into a request, resolving names and
+// mentions (Directory meets it). Nil means Request, which resolves nothing.
+type Requester interface {
+	Request(ctx context.Context, cmd slackapi.SlashCommand) bot.Request
+}
+
+// Commands serves Slack's slash commands, over HTTP (POST /slack/commands)
+// and for Socket Mode (Process). A command answers inline when it is done
+// within InlineWait; a slower one is acknowledged at once ("working on
+// it", which claims nothing) and its real answer is posted to the
+// command's response_url when it ends. Wait waits for those.
+type Commands struct {
+	v      *Verifier
+	h      Handler
+	req    Requester
+	log    *slog.Logger
+	client *http.Client
+	inline time.Duration
+	wg     sync.WaitGroup
+}
+
+// NewCommands returns the slash-command endpoint. v checks every HTTP
+// request; req may be nil; client posts to response_url (nil: a client
+// with a 10 s timeout).
+func NewCommands(v *Verifier, h Handler, req Requester, client *http.Client, log *slog.Logger) *Commands {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	if client == nil {
+		client = &http.Client{Timeout: 10 * time.Second}
+	}
+	return &Commands{v: v, h: h, req: req, log: log, client: client, inline: InlineWait}
+}
+
+// CommandHandler is NewCommands without a Requester, with the default client.
+func CommandHandler(v *Verifier, h Handler, log *slog.Logger) http.Handler {
+	return NewCommands(v, h, nil, nil, log)
+}
+
+// SetInlineWait changes InlineWait for this endpoint (tests, benchmarks).
+func (c *Commands) SetInlineWait(d time.Duration) { c.inline = d }
+
+// ServeHTTP checks the request's signature before anything else: a request
+// that fails gets 401 and reaches neither the handler nor storage.
+func (c *Commands) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
-		if err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
-				return
-			}
-			http.Error(w, "cannot read request", http.StatusBadRequest)
-			return
-		}
-		if err := v.Verify(r.Header, body); err != nil {
-			log.Warn("slack request refused", "path", r.URL.Path, "err", err)
-			http.Error(w, "unauthorized", http.StatusUnauthorized)
-			return
-		}
-		cmd, err := parseCommand(r, body)
-		if err != nil {
-			log.Warn("slack command unreadable", "err", err)
-			http.Error(w, "bad request", http.StatusBadRequest)
-			return
-		}
-		ctx, cancel := context.WithTimeout(r.Context(), HandleTimeout)
+		http.Error(w, "cannot read request", http.StatusBadRequest)
+		return
+	}
+	if err := c.v.Verify(r.Header, body); err != nil {
+		c.log.Warn("slack request refused", "path", r.URL.Path, "err", err)
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	cmd, err := parseCommand(r, body)
+	if err != nil {
+		c.log.Warn("slack command unreadable", "err", err)
+		http.Error(w, "bad request", http.StatusBadRequest)
+		return
+	}
+	writeJSON(w, c.log, c.Process(r.Context(), cmd))
+}
+
+// Process runs a verified slash command and returns the answer to give at
+// once: the reply itself, or an acknowledgement when the command takes
+// longer than InlineWait, whose reply then goes to cmd.ResponseURL. A
+// panic in the handler is logged and answered politely.
+func (c *Commands) Process(ctx context.Context, cmd slackapi.SlashCommand) *Reply {
+	// The command outlives the request when it is slow: its context must
+	// not end with it.
+	run, cancel := context.WithTimeout(context.WithoutCancel(ctx), SlowTimeout)
+	done := make(chan bot.Message, 1)
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
 		defer cancel()
-		writeJSON(w, log, Response(run(ctx, h, log, Request(cmd))))
-	})
+		req := Request(cmd)
+		if c.req != nil {
+			req = c.req.Request(run, cmd)
+		}
+		done <- runSafely(run, c.h, c.log, req)
+	}()
+	timer := time.NewTimer(c.inline)
+	defer timer.Stop()
+	select {
+	case msg := <-done:
+		return Response(msg)
+	case <-timer.C:
+	}
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		c.respondLater(cmd.ResponseURL, Response(<-done))
+	}()
+	return Response(workingReply)
+}
+
+// Wait blocks until every command answered through response_url is done:
+// serve calls it after the HTTP server has stopped.
+func (c *Commands) Wait() { c.wg.Wait() }
+
+// workingReply acknowledges a slow command. It says nothing of the outcome.
+var workingReply = bot.Reply("⏳ Et øjeblik, jeg arbejder på det … (One moment, working on it …)")
+
+// respondLater posts reply to a slash command's response_url.
+func (c *Commands) respondLater(url string, reply *Reply) {
+	if url == "" {
+		c.log.Error("slow slack command has no response_url: its reply is lost")
+		return
+	}
+	reply.ReplaceOriginal = true // the "working on it" message
+	data, err := json.Marshal(reply)
+	if err != nil {
+		c.log.Error("slack reply not encodable", "err", err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(data))
+	if err != nil {
+		c.log.Error("slack response_url unusable", "err", err)
+		return
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.client.Do(req)
+	if err != nil {
+		c.log.Error("slack response_url post failed", "err", err)
+		return
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
+	if resp.StatusCode != http.StatusOK {
+		c.log.Error("slack response_url refused the reply", "status", resp.StatusCode)
+	}
 }
 
 // parseCommand reads the (already verified) form body the way slack-go does.
@@ -182,8 +294,8 @@ var panicReply = bot.Message{Error: true, Blocks: []bot.Block{bot.Text{Text: "�
 	"Der skete en intern fejl, som er logget. Se efter med »mine«, om noget blev gemt, før du prøver igen. " +
 	"(Something went wrong on our side and it is logged. Check with »mine« whether anything was saved before you try again.)"}}}
 
-// run calls h, turning a panic into panicReply.
-func run(ctx context.Context, h Handler, log *slog.Logger, req bot.Request) (msg bot.Message) {
+// runSafely calls h, turning a panic into panicReply.
+func runSafely(ctx context.Context, h Handler, log *slog.Logger, req bot.Request) (msg bot.Message) {
 	defer func() {
 		if p := recover(); p != nil {
 			// The request text is left out: it may hold personal data.

@@ -82,6 +82,9 @@ func (e *env) serve(ctx context.Context, args []string) (err error) {
 	if err := srv.Shutdown(shutdown); err != nil {
 		return fmt.Errorf("serve: shutdown: %w", err)
 	}
+	for _, wait := range p.drain {
+		wait()
+	}
 	e.log.Info("stopped")
 	return nil
 }
@@ -104,6 +107,9 @@ func readyz(db *storage.DB) http.HandlerFunc {
 type mounted struct {
 	count    int
 	notifier bot.Notifier
+	// drain waits for work a platform finishes after its request ended
+	// (slow Slack commands answered through response_url).
+	drain []func()
 }
 
 // platforms mounts the handlers of every configured chat platform.
@@ -115,7 +121,9 @@ func (e *env) platforms(mux *http.ServeMux, db *storage.DB) (mounted, error) {
 			return p, fmt.Errorf("SLACK_SIGNING_SECRET: %w", err)
 		}
 		svc := e.chat(db, nil)
-		mux.Handle("POST /slack/commands", slack.CommandHandler(v, svc, e.log))
+		cmds := slack.NewCommands(v, svc, nil, nil, e.log)
+		mux.Handle("POST /slack/commands", cmds)
+		p.drain = append(p.drain, cmds.Wait)
 		p.count++
 		e.log.Info("slack: slash commands at /slack/commands")
 	}
