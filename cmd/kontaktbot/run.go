@@ -29,7 +29,8 @@ Brug:
   kontaktbot backup --db FIL --to FIL             konsistent kopi af databasen, også mens botten kører
   kontaktbot import companies FIL.csv [--dry-run] [--create-people] [--db FIL]
   kontaktbot export companies [--out FIL] [--db FIL]
-  kontaktbot serve [--db FIL] [--addr :8080]       HTTP-server til Slack (og /healthz, /readyz)
+  kontaktbot serve [--db FIL] [--addr :8080]       HTTP-server til Slack (og /healthz, /readyz, /metrics)
+  kontaktbot slack-manifest --url https://VÆRT [--socket]  Slack-appens manifest (YAML)
   kontaktbot remind [--db FIL] [--at TID] [--dry-run]  kør morgenens påmindelser nu (eller som ved TID, RFC 3339)
   kontaktbot help
 
@@ -78,6 +79,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.remind(ctx, rest)
 	case "serve":
 		return e.serve(ctx, rest)
+	case "slack-manifest":
+		return e.slackManifest(rest)
 	case "help":
 		fmt.Fprint(stdout, usageText)
 		return nil
