@@ -27,7 +27,9 @@ type TypeScriptSample struct {
 
 var tsSamples []TypeScriptSample
 
-func addTSSample(name, typ string, v any) { tsSamples = append(tsSamples, TypeScriptSample{name, typ, v}) }
+func addTSSample(name, typ string, v any) {
+	tsSamples = append(tsSamples, TypeScriptSample{name, typ, v})
+}
 
 func init() {
 	msgs := map[string]bot.Message{
