@@ -2,9 +2,11 @@ package storage_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -393,5 +395,57 @@ func TestImportedContactsAreNotUndoable(t *testing.T) {
 	got := mustGetCompany(t, db, co.ID)
 	if !got.LastContact.Equal(days(-50)) || got.LastKind != bot.KindImported || got.LastBy != anne.ID {
 		t.Errorf("after undo: last contact %v %s by #%d, want the imported %v by #%d", got.LastContact, got.LastKind, got.LastBy, days(-50), anne.ID)
+	}
+}
+
+// TestConcurrentContactsAllCommitted sends 64 contacts at once, as a
+// morning rush does: they are committed together (group commit), each
+// with its own id, each caller told only after its commit, and all are
+// there after reopening, alongside a refused one that left no trace.
+func TestConcurrentContactsAllCommitted(t *testing.T) {
+	t.Parallel()
+	db, path := newDB(t)
+	anne := mustConsultant(t, db, "Anne")
+	co := mustCompany(t, db, bot.Company{Name: "Ærø Maskinfabrik"})
+	const n = 64
+	ids := make([]uint64, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			company := co.ID
+			if i == 10 {
+				company = co.ID + 99 // refused: no such company
+			}
+			c, err := db.AddContact(t.Context(), bot.Contact{CompanyID: company, ConsultantID: anne.ID, At: fixed,
+				Kind: bot.KindVisit, Note: fmt.Sprintf("besøg %d", i)})
+			if (err != nil) != (i == 10) {
+				t.Errorf("contact %d: %v", i, err)
+			}
+			ids[i] = c.ID
+		}()
+	}
+	wg.Wait()
+	mustClose(t, db)
+	db = mustOpen(t, path)
+	cs, err := db.Contacts(t.Context(), co.ID, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != n-1 {
+		t.Fatalf("%d contacts stored, want %d", len(cs), n-1)
+	}
+	seen := map[uint64]bool{}
+	for _, c := range cs {
+		if seen[c.ID] || c.ID == 0 {
+			t.Errorf("id %d twice or zero", c.ID)
+		}
+		seen[c.ID] = true
+	}
+	for i, id := range ids {
+		if i != 10 && !seen[id] {
+			t.Errorf("contact %d (id %d) was acknowledged but is not stored", i, id)
+		}
 	}
 }
