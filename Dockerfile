@@ -13,10 +13,13 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/kontaktbot ./cmd/k
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/kontaktbot /kontaktbot
 COPY --from=build --chown=65532:65532 /out/data /data
-ENV KONTAKTBOT_DB=/data/kontaktbot.db
+ENV KONTAKTBOT_DB=/data/kontaktbot.db KONTAKTBOT_ADDR=:8080
 VOLUME ["/data"]
+EXPOSE 8080
 USER 65532:65532
-ENTRYPOINT ["/kontaktbot"]
-# Until the Slack/Teams server lands, the image runs the console chat:
+# With no subcommand the bot serves Slack and Teams when their credentials
+# are in the environment (SLACK_SIGNING_SECRET, SLACK_APP_TOKEN,
+# MICROSOFT_APP_ID), and is the console chat otherwise:
 #   docker run -it -v kontaktbot-data:/data kontaktbot
-CMD ["console"]
+#   docker run -p 8080:8080 -e SLACK_SIGNING_SECRET -e SLACK_BOT_TOKEN -v kontaktbot-data:/data kontaktbot
+ENTRYPOINT ["/kontaktbot"]

@@ -59,6 +59,12 @@ type NudgeItem struct {
 	OwnerAway   time.Time   `json:"owner_away,omitzero"` // the owner is away until then (stand-in nudges)
 }
 
+// ErrUnreachable is wrapped by a Notifier's error when the person cannot
+// be reached on its platform at all (the app is not installed for them,
+// or blocked): trying again the same day would not help, and someone
+// should be told.
+var ErrUnreachable = errors.New("the person cannot be reached on the chat platform")
+
 // RetryAfterError is returned by a Notifier when the platform asked to be
 // called again later (HTTP 429 Retry-After); After is how long to wait.
 type RetryAfterError struct {

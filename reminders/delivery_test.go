@@ -304,3 +304,34 @@ func TestHolidayStart(t *testing.T) {
 		t.Errorf("tries %+v, want one at friday 00:00", got)
 	}
 }
+
+// TestUnreachableIsGivenUpAndReportedToTheLead: a consultant the platform
+// cannot reach at all (bot not installed, blocked) is not retried all day;
+// their team lead is told once, in the lead's language.
+func TestUnreachableIsGivenUpAndReportedToTheLead(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, at(wed, 8, 0))
+	anna := f.person(bot.Consultant{Name: "Anna"})
+	lead := f.person(bot.Consultant{Name: "Lise Leder", Role: bot.RoleLead})
+	f.overdue("Anna Auto", anna.ID, wed, 1)
+	f.overdue("Anna Bageri", anna.ID, wed, 3)
+	f.n.failFirst(anna.ID, -1, fmt.Errorf("teams: no conversation: %w", bot.ErrUnreachable))
+	for now := at(wed, 8, 0); !now.After(at(wed, 10, 0)); now = now.Add(10 * time.Minute) {
+		f.sweep(now)
+	}
+	if got := f.n.to(anna.ID); len(got) != 1 {
+		t.Errorf("%d tries to Anna, want 1", len(got))
+	}
+	if d := f.delivery(bot.JobNudge, wed, anna.ID); !d.GaveUp || d.Attempts != 1 {
+		t.Errorf("stored: %+v, want given up after one attempt", d)
+	}
+	var reports []attempt
+	for _, a := range f.n.to(lead.ID) {
+		if strings.Contains(a.Text, "kan ikke nå Anna") {
+			reports = append(reports, a)
+		}
+	}
+	if len(reports) != 1 || !strings.Contains(reports[0].Text, "påmindelse om 2 virksomhed") || reports[0].Msg.Key == "" {
+		t.Errorf("reports to the lead: %+v", reports)
+	}
+}

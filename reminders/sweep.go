@@ -2,6 +2,7 @@ package reminders
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -443,7 +444,7 @@ func (s *Sweeper) deliver(ctx context.Context, w *world, kind bot.JobKind, day, 
 			}
 			continue
 		}
-		s.send(ctx, &d, to, now, rep)
+		s.send(ctx, w, &d, to, now, rep)
 		if err := s.cfg.Outbox.SaveDelivery(ctx, d); err != nil {
 			// The platform has it but our mark is lost: the one window in
 			// which a later sweep may send it again.
@@ -466,7 +467,7 @@ func (s *Sweeper) deliver(ctx context.Context, w *world, kind bot.JobKind, day, 
 }
 
 // send makes one try and writes its outcome into d.
-func (s *Sweeper) send(ctx context.Context, d *bot.Delivery, to bot.Consultant, now time.Time, rep *Report) {
+func (s *Sweeper) send(ctx context.Context, w *world, d *bot.Delivery, to bot.Consultant, now time.Time, rep *Report) {
 	msg := Render(*d, to.Lang, d.Day)
 	msg.Key = DeliveryKey(*d)
 	receipt, err := safeSend(ctx, s.cfg.Notifier, to, msg)
@@ -479,6 +480,13 @@ func (s *Sweeper) send(ctx context.Context, d *bot.Delivery, to bot.Consultant, 
 	}
 	s.cfg.Metrics.Delivery(d.Kind, "failed")
 	d.LastError = err.Error()
+	if errors.Is(err, bot.ErrUnreachable) {
+		d.GaveUp = true
+		rep.Given++
+		s.cfg.Log.Error("delivery given up: recipient unreachable", "kind", d.Kind, "to", to.ID, "err", err)
+		s.reportUnreachable(ctx, w, *d, to)
+		return
+	}
 	wait, asked := bot.RetryAfter(err)
 	if !asked {
 		wait = s.cfg.FirstRetry << min(d.Attempts-1, 6)

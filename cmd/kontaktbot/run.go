@@ -57,8 +57,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	// With a platform's credentials the bot serves it; without, it is a
 	// chat in the terminal.
 	cmd, rest := "console", args
-	if getenv("SLACK_SIGNING_SECRET") != "" {
-		cmd = "serve"
+	for _, k := range []string{"SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "MICROSOFT_APP_ID"} {
+		if getenv(k) != "" {
+			cmd = "serve"
+		}
 	}
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 		cmd, rest = "help", nil
