@@ -63,10 +63,11 @@ var (
 	bCandRef     = []byte("candidate_ref")     // reference key 0 intro day id -> nil
 	bInternEnd   = []byte("internship_end")    // end yyyymmdd + intro day id + reference key -> nil
 	bUndo        = []byte("undo")              // consultant id + logged + contact id -> contact key in bCompanies; its sequence numbers contacts
+	bConvs       = []byte("conversations")     // platform's stable key -> its conversation reference, opaque bytes (conversations.go)
 
 	allBuckets = [][]byte{bMeta, bJobcenters, bJobNames, bConsultants, bPeopleNames, bIdentities,
 		bCompanies, bCompNames, bCompCVR, bCompOwner, bCompNudge, bCompPlan, bOutbox, bUndo,
-		bPositions, bPosCompany, bPosOpen, bPosDeadline, bIntroDays, bCandidates, bCandRef, bInternEnd}
+		bPositions, bPosCompany, bPosOpen, bPosDeadline, bIntroDays, bCandidates, bCandRef, bInternEnd, bConvs}
 
 	keySchema = []byte("schema")
 )

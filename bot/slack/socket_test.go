@@ -23,8 +23,6 @@ import (
 type fakeSocketMode struct {
 	srv     *httptest.Server
 	opens   atomic.Int32
-	mu      sync.Mutex
-	conn    *websocket.Conn
 	conns   chan *websocket.Conn
 	acks    chan map[string]any
 	appAuth atomic.Value // the Authorization header of apps.connections.open

@@ -1,0 +1,305 @@
+package teams
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"kontaktbot/bot"
+)
+
+// Card limits. Teams refuses an activity over about 28 KB, so the renderer
+// keeps a card's JSON under MaxCardBytes by summarising long lists rather
+// than letting Teams reject the whole reply.
+const (
+	MaxCardBytes   = 24 * 1024 // leaves room for the activity around the card
+	MaxButtonTitle = 40        // Teams clips longer titles on narrow screens anyway
+	MaxListItems   = 50
+	cardSchema     = "http://adaptivecards.io/schemas/adaptive-card.json"
+	ellipsis       = "…"
+)
+
+// Submit kinds carried in Action.Submit data under the "kontaktbot" key.
+const (
+	SubmitCommand = "command" // data.command is a command line to run
+	SubmitVisit   = "visit"   // the log-contact form: company, date, kind, note
+	SubmitPlan    = "plan"    // the plan form: company, date
+)
+
+// Card renders msg as an Adaptive Card 1.5, as a JSON-ready map. Buttons
+// become Action.Submit actions whose data is {"kontaktbot":"command",
+// "command":line}, so a click runs the same command line in the same handler
+// as typing it. A card never exceeds MaxCardBytes: long lists are cut and
+// summarised ("… (+N)").
+func Card(msg bot.Message) map[string]any {
+	body, actions := renderBlocks(msg.Blocks, MaxListItems)
+	card := newCard(body, actions)
+	for limit := MaxListItems / 2; size(card) > MaxCardBytes && limit >= 1; limit /= 2 {
+		body, actions = renderBlocks(msg.Blocks, limit)
+		card = newCard(body, actions)
+	}
+	if size(card) > MaxCardBytes {
+		// Even summarised, the text is too long: say so rather than fail.
+		card = newCard([]any{textBlock(clip(msg.PlainText(), MaxCardBytes/4), false)}, nil)
+	}
+	return card
+}
+
+func newCard(body, actions []any) map[string]any {
+	if len(body) == 0 {
+		body = []any{textBlock(" ", false)}
+	}
+	c := map[string]any{"$schema": cardSchema, "type": "AdaptiveCard", "version": "1.5", "body": body}
+	if len(actions) > 0 {
+		c["actions"] = actions
+	}
+	return c
+}
+
+func size(v any) int {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return 0
+	}
+	return len(b)
+}
+
+// renderBlocks turns blocks into card elements; list items past limit are
+// summarised by a count.
+func renderBlocks(blocks []bot.Block, limit int) (body, actions []any) {
+	sep := false
+	for _, b := range blocks {
+		switch v := b.(type) {
+		case bot.Heading:
+			if t := strings.TrimSpace(v.Text); t != "" {
+				tb := textBlock(markdown(t), sep)
+				tb["weight"], tb["size"] = "bolder", "medium"
+				body, sep = append(body, tb), false
+			}
+		case bot.Text:
+			if t := strings.TrimSpace(v.Text); t != "" {
+				body, sep = append(body, textBlock(markdown(t), sep)), false
+			}
+		case bot.Fields:
+			if fs := factSet(v, sep); fs != nil {
+				body, sep = append(body, fs), false
+			}
+		case bot.List:
+			if tb := listBlock(v, limit, sep); tb != nil {
+				body, sep = append(body, tb), false
+			}
+		case bot.Buttons:
+			actions = append(actions, submitActions(v)...)
+		case bot.Divider:
+			sep = true
+		}
+	}
+	return body, actions
+}
+
+func textBlock(text string, separator bool) map[string]any {
+	tb := map[string]any{"type": "TextBlock", "text": text, "wrap": true}
+	if separator {
+		tb["separator"] = true
+	}
+	return tb
+}
+
+func factSet(f bot.Fields, sep bool) map[string]any {
+	var facts []any
+	for _, fd := range f.Fields {
+		l, v := strings.TrimSpace(fd.Label), strings.TrimSpace(fd.Value)
+		if l == "" && v == "" {
+			continue
+		}
+		facts = append(facts, map[string]any{"title": l, "value": markdown(v)})
+	}
+	if len(facts) == 0 {
+		return nil
+	}
+	fs := map[string]any{"type": "FactSet", "facts": facts}
+	if sep {
+		fs["separator"] = true
+	}
+	return fs
+}
+
+func listBlock(l bot.List, limit int, sep bool) map[string]any {
+	var lines []string
+	if t := strings.TrimSpace(l.Title); t != "" {
+		lines = append(lines, "**"+escape(t)+"**")
+	}
+	items := l.Items
+	if len(items) > limit {
+		items = items[:limit]
+	}
+	for _, it := range items {
+		it = strings.TrimSpace(strings.ReplaceAll(it, "\n", " "))
+		lines = append(lines, "- "+markdown(it))
+	}
+	if n := len(l.Items) - len(items); n > 0 {
+		lines = append(lines, "- "+ellipsis+" (+"+strconv.Itoa(n)+")")
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	return textBlock(strings.Join(lines, "\n"), sep)
+}
+
+func submitActions(bs bot.Buttons) []any {
+	var out []any
+	for _, b := range bs.Buttons {
+		label := strings.TrimSpace(b.Label)
+		if label == "" {
+			label = strings.TrimSpace(b.Command)
+		}
+		if label == "" || strings.TrimSpace(b.Command) == "" {
+			continue
+		}
+		a := map[string]any{
+			"type":  "Action.Submit",
+			"title": clip(label, MaxButtonTitle),
+			"data":  map[string]any{"kontaktbot": SubmitCommand, "command": b.Command},
+		}
+		if b.Primary {
+			a["style"] = "positive"
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// markdown translates the neutral model's *bold* and _italic_ marks to
+// Adaptive Card markdown (**bold**, _italic_).
+func markdown(s string) string {
+	var b strings.Builder
+	rs := []rune(s)
+	for i := 0; i < len(rs); i++ {
+		if rs[i] == '*' {
+			if j := closing(rs, i, '*'); j > 0 {
+				b.WriteString("**" + string(rs[i+1:j]) + "**")
+				i = j
+				continue
+			}
+		}
+		b.WriteRune(rs[i])
+	}
+	return b.String()
+}
+
+// closing finds the mark that closes the one at i on the same line, with
+// text between that neither starts nor ends with a space.
+func closing(rs []rune, i int, mark rune) int {
+	if i+1 >= len(rs) || rs[i+1] == ' ' || rs[i+1] == mark {
+		return -1
+	}
+	for j := i + 1; j < len(rs); j++ {
+		switch {
+		case rs[j] == '\n':
+			return -1
+		case rs[j] == mark:
+			if rs[j-1] == ' ' {
+				return -1
+			}
+			return j
+		}
+	}
+	return -1
+}
+
+func escape(s string) string { return strings.NewReplacer("*", "\\*", "_", "\\_").Replace(s) }
+
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	rs := []rune(s)
+	return string(rs[:n-1]) + ellipsis
+}
+
+// FormValues are the values a form card shows: defaults the first time,
+// what the consultant entered when the form comes back with an error.
+type FormValues struct {
+	Company string
+	Date    string // YYYY-MM-DD
+	Kind    string
+	Note    string
+	Error   string // shown in attention colour above the inputs
+}
+
+// VisitForm is the "log contact" card for a company: date (today in
+// Europe/Copenhagen by default), kind of contact and a required note. Its
+// submit carries {"kontaktbot":"visit","company":...} plus the inputs.
+func VisitForm(now time.Time, v FormValues, da bool) map[string]any {
+	if v.Date == "" {
+		v.Date = today(now)
+	}
+	if v.Kind == "" {
+		v.Kind = string(bot.KindVisit)
+	}
+	lang := pick(da)
+	body := formHead(lang("Noter kontakt: ", "Log contact: ")+v.Company, v.Error)
+	choices := []any{}
+	for _, k := range []bot.ContactKind{bot.KindVisit, bot.KindPhone, bot.KindMail, bot.KindMeeting} {
+		choices = append(choices, map[string]any{"title": k.Label(langOf(da)), "value": string(k)})
+	}
+	body = append(body,
+		map[string]any{"type": "Input.Date", "id": "date", "label": lang("Dato", "Date"), "value": v.Date, "max": today(now)},
+		map[string]any{"type": "Input.ChoiceSet", "id": "kind", "label": lang("Type", "Kind"), "value": v.Kind, "choices": choices},
+		map[string]any{"type": "Input.Text", "id": "note", "label": lang("Note", "Note"), "isMultiline": true,
+			"isRequired": true, "errorMessage": lang("Skriv en note", "Write a note"), "value": v.Note, "maxLength": 2000},
+	)
+	return newCard(body, []any{map[string]any{"type": "Action.Submit", "title": lang("Gem", "Save"), "style": "positive",
+		"data": map[string]any{"kontaktbot": SubmitVisit, "company": v.Company}}})
+}
+
+// PlanForm is the "plan a contact" card: a date input for the company. Its
+// submit carries {"kontaktbot":"plan","company":...,"date":...}.
+func PlanForm(now time.Time, v FormValues, da bool) map[string]any {
+	lang := pick(da)
+	body := formHead(lang("Planlæg kontakt: ", "Plan contact: ")+v.Company, v.Error)
+	body = append(body, map[string]any{"type": "Input.Date", "id": "date", "label": lang("Dato", "Date"),
+		"value": v.Date, "min": today(now), "isRequired": true, "errorMessage": lang("Vælg en dato", "Choose a date")})
+	return newCard(body, []any{map[string]any{"type": "Action.Submit", "title": lang("Planlæg", "Plan"), "style": "positive",
+		"data": map[string]any{"kontaktbot": SubmitPlan, "company": v.Company}}})
+}
+
+func formHead(title, errText string) []any {
+	h := textBlock(escape(clip(title, 200)), false)
+	h["weight"], h["size"] = "bolder", "medium"
+	body := []any{h}
+	if errText != "" {
+		e := textBlock(escape(clip(errText, 2000)), false)
+		e["color"] = "attention"
+		body = append(body, e)
+	}
+	return body
+}
+
+var copenhagen = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Copenhagen")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}()
+
+func today(now time.Time) string { return now.In(copenhagen).Format(time.DateOnly) }
+
+func pick(da bool) func(d, e string) string {
+	return func(d, e string) string {
+		if da {
+			return d
+		}
+		return e
+	}
+}
+
+func langOf(da bool) bot.Lang {
+	if da {
+		return bot.Danish
+	}
+	return bot.English
+}

@@ -1,0 +1,212 @@
+package teams_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"kontaktbot/bot"
+	"kontaktbot/bot/teams"
+)
+
+// cardSchemaPath is the Adaptive Card 1.5 schema, beside the checkout.
+const cardSchemaPath = "../../../shared/schemas/adaptive-card-1.5.0.json"
+
+var (
+	cardSchemaOnce sync.Once
+	cardSchemaVal  *jsonschema.Schema
+	cardSchemaErr  error
+)
+
+// cardSchema compiles the Adaptive Card schema once, or skips when the
+// shared folder is absent (a bare clone; CI always has it).
+func cardSchema(tb testing.TB) *jsonschema.Schema {
+	tb.Helper()
+	if _, err := os.Stat(cardSchemaPath); os.IsNotExist(err) {
+		tb.Skip("../shared/schemas is absent: cards are checked against the Adaptive Card 1.5 schema in CI")
+	}
+	cardSchemaOnce.Do(func() {
+		f, err := os.Open(cardSchemaPath)
+		if err != nil {
+			cardSchemaErr = err
+			return
+		}
+		defer f.Close()
+		doc, err := jsonschema.UnmarshalJSON(f)
+		if err != nil {
+			cardSchemaErr = err
+			return
+		}
+		c := jsonschema.NewCompiler()
+		if cardSchemaErr = c.AddResource("adaptive-card.json", doc); cardSchemaErr != nil {
+			return
+		}
+		cardSchemaVal, cardSchemaErr = c.Compile("adaptive-card.json")
+	})
+	if cardSchemaErr != nil {
+		tb.Fatal(cardSchemaErr)
+	}
+	return cardSchemaVal
+}
+
+// mustValidCard fails unless card, as JSON, validates against the schema
+// and fits in a Teams activity.
+func mustValidCard(tb testing.TB, card map[string]any) []byte {
+	tb.Helper()
+	b, err := json.Marshal(card)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(b) > teams.MaxCardBytes {
+		tb.Fatalf("card is %d bytes, over %d", len(b), teams.MaxCardBytes)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := cardSchema(tb).Validate(doc); err != nil {
+		tb.Fatalf("card does not validate: %v\n%s", err, b)
+	}
+	return b
+}
+
+func nudge() bot.Message {
+	return bot.Message{Blocks: []bot.Block{
+		bot.Heading{Text: "God morgen! 2 virksomheder venter"},
+		bot.Text{Text: "*L-tek* er _14 dage_ over sin kadence"},
+		bot.Fields{Fields: []bot.Field{{Label: "Sidste kontakt", Value: "3. nov"}, {Label: "Kadence", Value: "30 dage"}}},
+		bot.Divider{},
+		bot.List{Title: "Også forfaldne", Items: []string{"Brødrene Hansen", "Sorø Tømrer"}},
+		bot.Buttons{Buttons: []bot.Button{
+			{Label: "Noter kontakt: L-tek", Command: "visit L-tek", Primary: true},
+			{Label: "Udsæt 1 uge", Command: "snooze L-tek 1w"},
+			{Label: "Planlæg", Command: "plan L-tek"},
+		}},
+	}}
+}
+
+func TestCardNudge(t *testing.T) {
+	t.Parallel()
+	card := teams.Card(nudge())
+	b := mustValidCard(t, card)
+	for _, want := range []string{
+		`"version":"1.5"`, `"type":"AdaptiveCard"`, `"**L-tek** er _14 dage_ over sin kadence"`,
+		`"type":"FactSet"`, `"separator":true`, `\n- Brødrene Hansen`,
+		`"data":{"command":"snooze L-tek 1w","kontaktbot":"command"}`, `"type":"Action.Submit"`,
+	} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("card lacks %s:\n%s", want, b)
+		}
+	}
+}
+
+func TestCardLongListSummarised(t *testing.T) {
+	t.Parallel()
+	items := make([]string, 5000)
+	for i := range items {
+		items[i] = strings.Repeat("virksomhed ", 8)
+	}
+	b := mustValidCard(t, teams.Card(bot.Message{Blocks: []bot.Block{bot.List{Items: items}}}))
+	if !strings.Contains(string(b), "(+") {
+		t.Errorf("long list not summarised:\n%.300s", b)
+	}
+}
+
+func TestCardEdgeCases(t *testing.T) {
+	t.Parallel()
+	huge := strings.Repeat("æøå *x* _y_ ", 20000)
+	for name, msg := range map[string]bot.Message{
+		"empty":        {},
+		"blank blocks": {Blocks: []bot.Block{bot.Heading{}, bot.Text{Text: "  "}, bot.Fields{}, bot.List{}, bot.Buttons{}, bot.Divider{}}},
+		"huge text":    {Blocks: []bot.Block{bot.Text{Text: huge}}},
+		"huge field":   {Blocks: []bot.Block{bot.Fields{Fields: []bot.Field{{Label: huge, Value: huge}}}}},
+		"marks":        {Blocks: []bot.Block{bot.Text{Text: "* *a * b* *** _ __ \\ \" <at>x</at>"}}},
+		"many buttons": {Blocks: []bot.Block{bot.Buttons{Buttons: make([]bot.Button, 40)}}},
+		"long label":   {Blocks: []bot.Block{bot.Buttons{Buttons: []bot.Button{{Label: huge[:300], Command: "help"}}}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			mustValidCard(t, teams.Card(msg))
+		})
+	}
+}
+
+// TestCardFuzzed validates cards for many random messages: every card the
+// renderer can produce must be one Teams accepts.
+func TestCardFuzzed(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(1, 2))
+	words := []string{"", " ", "*", "_", "L-tek", "æøå", "\n", "**", "<at>bot</at>", "\"", "\\", "visit", "1.", "- ", "#", strings.Repeat("x", 3000)}
+	text := func() string {
+		var b strings.Builder
+		for range r.IntN(8) {
+			b.WriteString(words[r.IntN(len(words))])
+		}
+		return b.String()
+	}
+	for range 300 {
+		var msg bot.Message
+		for range r.IntN(12) {
+			switch r.IntN(6) {
+			case 0:
+				msg.Blocks = append(msg.Blocks, bot.Heading{Text: text()})
+			case 1:
+				msg.Blocks = append(msg.Blocks, bot.Text{Text: text()})
+			case 2:
+				msg.Blocks = append(msg.Blocks, bot.Fields{Fields: []bot.Field{{Label: text(), Value: text()}, {Label: text()}}})
+			case 3:
+				msg.Blocks = append(msg.Blocks, bot.List{Title: text(), Items: []string{text(), text(), text()}})
+			case 4:
+				msg.Blocks = append(msg.Blocks, bot.Buttons{Buttons: []bot.Button{{Label: text(), Command: text(), Primary: r.IntN(2) == 0}}})
+			default:
+				msg.Blocks = append(msg.Blocks, bot.Divider{})
+			}
+		}
+		mustValidCard(t, teams.Card(msg))
+	}
+}
+
+func TestCardForms(t *testing.T) {
+	t.Parallel()
+	// 23:30 UTC on 23 November is already the 24th in Copenhagen.
+	now := time.Date(2026, 11, 23, 23, 30, 0, 0, time.UTC)
+	visit := mustValidCard(t, teams.VisitForm(now, teams.FormValues{Company: "L-tek"}, true))
+	for _, want := range []string{`"id":"date"`, `"value":"2026-11-24"`, `"id":"kind"`, `"value":"visit"`,
+		`"id":"note"`, `"isMultiline":true`, `"isRequired":true`, `"company":"L-tek"`, `"kontaktbot":"visit"`} {
+		if !strings.Contains(string(visit), want) {
+			t.Errorf("visit form lacks %s:\n%s", want, visit)
+		}
+	}
+	back := mustValidCard(t, teams.VisitForm(now, teams.FormValues{Company: "L-tek", Date: "2027-01-01", Kind: "phone",
+		Note: "mødte Lars", Error: "Datoen ligger i fremtiden"}, true))
+	for _, want := range []string{`"color":"attention"`, "Datoen ligger i fremtiden", `"value":"2027-01-01"`, `"value":"phone"`, `"value":"mødte Lars"`} {
+		if !strings.Contains(string(back), want) {
+			t.Errorf("returned form lacks %s:\n%s", want, back)
+		}
+	}
+	plan := mustValidCard(t, teams.PlanForm(now, teams.FormValues{Company: "L-tek"}, false))
+	if !strings.Contains(string(plan), `"type":"Input.Date"`) || !strings.Contains(string(plan), `"kontaktbot":"plan"`) {
+		t.Errorf("plan form: %s", plan)
+	}
+}
+
+// TestCardSchemaBites proves the schema check can fail, so the tests above
+// that pass through it mean something.
+func TestCardSchemaBites(t *testing.T) {
+	t.Parallel()
+	s := cardSchema(t)
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(`{"type":"AdaptiveCard","version":"1.5","body":[{"type":"TextBlock","wrap":"yes"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Validate(doc) == nil {
+		t.Fatal("a TextBlock without text and with wrap \"yes\" validated")
+	}
+}

@@ -1,0 +1,377 @@
+package teams
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/infracloudio/msbotbuilder-go/schema"
+
+	"kontaktbot/bot"
+)
+
+// MaxBody is the largest activity the handler reads; Teams' own limit is
+// about 28 KB, so anything far larger is not from Teams.
+const MaxBody = 256 << 10
+
+// Handler runs one command line for a person and returns the reply;
+// commands.Service meets it.
+type Handler interface {
+	Handle(ctx context.Context, req bot.Request) bot.Message
+}
+
+// Connector is the outbound side the adapter needs from the Bot Framework
+// connector: send into a conversation (returning the new activity's id),
+// replace an activity, and create a 1:1 conversation (returning its id).
+// Errors for a conversation Teams refuses (403, 404) must wrap ErrRefused.
+type Connector interface {
+	Send(ctx context.Context, serviceURL, conversationID string, act schema.Activity) (activityID string, err error)
+	Update(ctx context.Context, serviceURL, conversationID, activityID string, act schema.Activity) error
+	CreateConversation(ctx context.Context, serviceURL string, p schema.ConversationParameters) (conversationID string, err error)
+}
+
+// ErrRefused is what a Connector wraps when Teams answers 403 or 404: the
+// bot was removed or blocked, or the conversation is gone.
+var ErrRefused = errors.New("teams refused the conversation")
+
+// Authenticator checks an incoming request's Authorization header (the
+// whole "Bearer ..." value) against the activity it carries (its serviceUrl
+// and channel): nil only for a token the Bot Framework issued for this bot.
+// The package's token Validator meets it, or is adapted with
+// AuthenticatorFunc.
+type Authenticator interface {
+	Authenticate(ctx context.Context, act schema.Activity, authHeader string) error
+}
+
+// AuthenticatorFunc adapts a function to an Authenticator.
+type AuthenticatorFunc func(ctx context.Context, act schema.Activity, authHeader string) error
+
+// Authenticate calls f.
+func (f AuthenticatorFunc) Authenticate(ctx context.Context, act schema.Activity, authHeader string) error {
+	return f(ctx, act, authHeader)
+}
+
+// HandlerConfig is everything NewHandler needs. Validator, Connector,
+// Commands and Store are required.
+type HandlerConfig struct {
+	AppID      string
+	Validator  Authenticator
+	Connector  Connector
+	Commands   Handler
+	Store      ConversationStore
+	Jobcenters map[string]string // tenant id -> jobcenter a newcomer joins
+	Clock      bot.Clock
+	Logger     *slog.Logger
+}
+
+// MessageHandler serves POST /api/messages: it authenticates the Bot
+// Framework's token first, then records conversation references, runs
+// commands and card submits, and replies through the Connector.
+type MessageHandler struct {
+	cfg  HandlerConfig
+	refs *refs
+}
+
+// NewHandler returns the /api/messages handler, or an error when a
+// required part is missing (an empty AppID would let any token in).
+func NewHandler(cfg HandlerConfig) (*MessageHandler, error) {
+	switch {
+	case cfg.AppID == "":
+		return nil, errors.New("teams: MICROSOFT_APP_ID is required")
+	case cfg.Validator == nil || cfg.Connector == nil || cfg.Commands == nil || cfg.Store == nil || cfg.Clock == nil:
+		return nil, errors.New("teams: validator, connector, commands, store and clock are required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &MessageHandler{cfg: cfg, refs: newRefs(cfg.Store, cfg.Clock)}, nil
+}
+
+// ServeHTTP answers 401 to anything not signed by the Bot Framework for this
+// bot, before anything is run or stored; 200 once an activity was handled.
+// The reply goes out as its own call to the connector, as Teams expects.
+func (h *MessageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	act, err := parseActivity(body)
+	if err != nil {
+		// Authenticate even a malformed body first, so that an outsider
+		// learns nothing from the status.
+		act = schema.Activity{}
+	}
+	if !h.authenticate(r.Context(), act, r.Header.Get("Authorization")) {
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	if err != nil {
+		http.Error(w, "bad activity", http.StatusBadRequest)
+		return
+	}
+	if err := h.handle(r.Context(), act); err != nil {
+		h.cfg.Logger.Error("teams activity", "type", act.Type, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// authenticate never panics, whatever the validator does.
+func (h *MessageHandler) authenticate(ctx context.Context, act schema.Activity, header string) (ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			h.cfg.Logger.Error("teams token validator panicked", "panic", fmt.Sprint(p))
+			ok = false
+		}
+	}()
+	if !strings.HasPrefix(header, "Bearer ") {
+		return false
+	}
+	return h.cfg.Validator.Authenticate(ctx, act, header) == nil
+}
+
+// parseActivity decodes an activity leniently: schema.Activity's value is
+// a JSON object, so a submit with any other value would fail the whole
+// activity; such a value is dropped instead.
+func parseActivity(body []byte) (schema.Activity, error) {
+	var act schema.Activity
+	err := json.Unmarshal(body, &act)
+	if err == nil {
+		return act, nil
+	}
+	var raw map[string]json.RawMessage
+	if json.Unmarshal(body, &raw) != nil {
+		return act, fmt.Errorf("parse activity: %w", err)
+	}
+	delete(raw, "value")
+	for _, k := range []string{"timestamp", "localTimestamp", "expiration"} {
+		delete(raw, k)
+	}
+	fixed, _ := json.Marshal(raw)
+	act = schema.Activity{}
+	if err := json.Unmarshal(fixed, &act); err != nil {
+		return act, fmt.Errorf("parse activity: %w", err)
+	}
+	return act, nil
+}
+
+// handle records the references the activity carries and acts on it.
+func (h *MessageHandler) handle(ctx context.Context, act schema.Activity) error {
+	switch act.Type {
+	case schema.Message:
+		if err := h.saveRefs(ctx, act); err != nil {
+			return err
+		}
+		return h.message(ctx, act)
+	case schema.ConversationUpdate, "installationUpdate":
+		return h.installation(ctx, act)
+	}
+	return nil
+}
+
+var mention = regexp.MustCompile(`(?is)<at\b[^>]*>.*?</at>`)
+
+// commandText strips the @mentions Teams puts in the text (the bot's own,
+// in a channel) and the HTML Teams may wrap around it.
+func commandText(text string) string {
+	text = mention.ReplaceAllString(text, " ")
+	text = strings.NewReplacer("&nbsp;", " ", "<p>", "", "</p>", "\n").Replace(text)
+	return strings.TrimSpace(text)
+}
+
+// refFrom builds the reference of the conversation act came in.
+func refFrom(act schema.Activity) ConversationRef {
+	r := ConversationRef{
+		ServiceURL: act.ServiceURL, ConversationID: act.Conversation.ID, TenantID: tenantOf(act),
+		ChannelID: act.ChannelID, BotID: act.Recipient.ID, Type: act.Conversation.ConversationType,
+		TeamID: channelDataID(act, "team"),
+	}
+	if r.Type == "" {
+		r.Type = Personal
+	}
+	if r.Type == Personal {
+		r.UserAADID, r.UserID = userOf(act.From), act.From.ID
+	}
+	return r
+}
+
+func tenantOf(act schema.Activity) string {
+	if act.Conversation.TenantID != "" {
+		return act.Conversation.TenantID
+	}
+	return channelDataID(act, "tenant")
+}
+
+// channelDataID reads channelData.<name>.id, as Teams sends tenant, team
+// and channel; anything of another shape reads as "".
+func channelDataID(act schema.Activity, name string) string {
+	m, _ := act.ChannelData[name].(map[string]any)
+	id, _ := m["id"].(string)
+	return id
+}
+
+func userOf(a schema.ChannelAccount) string {
+	if a.AadObjectID != "" {
+		return a.AadObjectID
+	}
+	return a.ID
+}
+
+// saveRefs keeps the reference of the conversation and, in a channel or
+// group chat, nothing about the person: their personal chat is another
+// conversation, created when first needed.
+func (h *MessageHandler) saveRefs(ctx context.Context, act schema.Activity) error {
+	r := refFrom(act)
+	if r.ServiceURL == "" || r.ConversationID == "" || r.TenantID == "" || (r.Type == Personal && r.UserAADID == "") {
+		return nil
+	}
+	return h.refs.save(ctx, r)
+}
+
+// installation stores the reference on install and deletes it on removal;
+// a personal install is greeted.
+func (h *MessageHandler) installation(ctx context.Context, act schema.Activity) error {
+	removed := strings.HasPrefix(act.Action, "remove") || hasAccount(act.MembersRemoved, act.Recipient.ID)
+	added := strings.HasPrefix(act.Action, "add") || hasAccount(act.MembersAdded, act.Recipient.ID)
+	r := refFrom(act)
+	if r.Type == Personal && r.UserAADID == "" {
+		return nil
+	}
+	switch {
+	case removed:
+		return h.refs.remove(ctx, r.Key())
+	case added:
+		if err := h.saveRefs(ctx, act); err != nil {
+			return err
+		}
+		if r.Type == Personal {
+			_, err := h.send(ctx, r, welcome())
+			return err
+		}
+	default:
+		return h.saveRefs(ctx, act)
+	}
+	return nil
+}
+
+func hasAccount(as []schema.ChannelAccount, id string) bool {
+	for _, a := range as {
+		if id != "" && a.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func welcome() bot.Message {
+	return bot.Message{Blocks: []bot.Block{
+		bot.Heading{Text: "Hej! Jeg er kontaktbot"},
+		bot.Text{Text: "Skriv fx *visit L-tek mødte Lars* for at notere en kontakt, eller *help* for at se alt, jeg kan."},
+	}}
+}
+
+// message runs a typed command or a card submit and replies.
+func (h *MessageHandler) message(ctx context.Context, act schema.Activity) error {
+	req := bot.Request{
+		From:      bot.Identity{Platform: Platform, Team: tenantOf(act), User: userOf(act.From)},
+		Name:      act.From.Name,
+		Channel:   bot.Channel{Platform: Platform, Team: tenantOf(act), ID: act.Conversation.ID},
+		Jobcenter: h.cfg.Jobcenters[tenantOf(act)],
+	}
+	card, ok := h.submit(ctx, req, act.Value)
+	if !ok {
+		req.Text = commandText(act.Text)
+		if req.Text == "" {
+			return nil
+		}
+		card = h.reply(ctx, req)
+	}
+	_, err := h.sendCard(ctx, refFrom(act), card)
+	return err
+}
+
+// reply runs req and renders the answer.
+func (h *MessageHandler) reply(ctx context.Context, req bot.Request) map[string]any {
+	return Card(h.cfg.Commands.Handle(ctx, req))
+}
+
+// buttonForm answers a button's bare "visit <company>" or "plan <company>"
+// with the form that asks for the rest, since the line alone lacks the
+// note or date the command needs; ok is false for any other line.
+func (h *MessageHandler) buttonForm(line string) (map[string]any, bool) {
+	verb, company, _ := strings.Cut(strings.TrimSpace(line), " ")
+	company = strings.TrimSpace(company)
+	switch {
+	case company == "":
+		return nil, false
+	case strings.EqualFold(verb, "visit"):
+		return VisitForm(h.cfg.Clock.Now(), FormValues{Company: company}, true), true
+	case strings.EqualFold(verb, "plan"):
+		return PlanForm(h.cfg.Clock.Now(), FormValues{Company: company}, true), true
+	}
+	return nil, false
+}
+
+// submit handles an Action.Submit's data; ok is false for a plain message.
+func (h *MessageHandler) submit(ctx context.Context, req bot.Request, v map[string]any) (card map[string]any, ok bool) {
+	str := func(k string) string { s, _ := v[k].(string); return strings.TrimSpace(s) }
+	switch str("kontaktbot") {
+	case SubmitCommand:
+		req.Text = str("command")
+		if form, ok := h.buttonForm(req.Text); ok {
+			return form, true
+		}
+		return h.reply(ctx, req), true
+	case SubmitVisit:
+		fv := FormValues{Company: str("company"), Date: str("date"), Kind: str("kind"), Note: str("note")}
+		req.Text = strings.Join(strings.Fields("visit "+quote(fv.Company)+" "+fv.Date+" "+fv.Kind+" "+fv.Note), " ")
+		msg := h.cfg.Commands.Handle(ctx, req)
+		if msg.Error {
+			fv.Error = msg.PlainText()
+			return VisitForm(h.cfg.Clock.Now(), fv, true), true
+		}
+		return Card(msg), true
+	case SubmitPlan:
+		fv := FormValues{Company: str("company"), Date: str("date")}
+		req.Text = "plan " + quote(fv.Company) + " " + fv.Date
+		msg := h.cfg.Commands.Handle(ctx, req)
+		if msg.Error {
+			fv.Error = msg.PlainText()
+			return PlanForm(h.cfg.Clock.Now(), fv, true), true
+		}
+		return Card(msg), true
+	}
+	return nil, false
+}
+
+// quote leaves a company name as it is: the command language finds the
+// longest known company name at the start of the line.
+func quote(company string) string { return company }
+
+// send renders msg and sends it to the conversation of r.
+func (h *MessageHandler) send(ctx context.Context, r ConversationRef, msg bot.Message) (string, error) {
+	return h.sendCard(ctx, r, Card(msg))
+}
+
+func (h *MessageHandler) sendCard(ctx context.Context, r ConversationRef, card map[string]any) (string, error) {
+	return h.cfg.Connector.Send(ctx, r.ServiceURL, r.ConversationID, cardActivity(card))
+}
+
+// cardActivity wraps card in a message activity.
+func cardActivity(card map[string]any) schema.Activity {
+	return schema.Activity{Type: schema.Message, Attachments: []schema.Attachment{{
+		ContentType: "application/vnd.microsoft.card.adaptive", Content: card,
+	}}}
+}
