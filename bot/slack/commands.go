@@ -319,3 +319,14 @@ func writeJSON(w http.ResponseWriter, log *slog.Logger, v any) {
 		log.Warn("slack reply not written", "err", err)
 	}
 }
+
+// TeamJobcenters is a Requester that names, per workspace (team_id), the
+// jobcenter a newcomer from it joins.
+type TeamJobcenters map[string]string
+
+// Request is the package's Request with the workspace's jobcenter.
+func (t TeamJobcenters) Request(_ context.Context, cmd slackapi.SlashCommand) bot.Request {
+	req := Request(cmd)
+	req.Jobcenter = t[cmd.TeamID]
+	return req
+}

@@ -57,7 +57,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	// With a platform's credentials the bot serves it; without, it is a
 	// chat in the terminal.
 	cmd, rest := "console", args
-	for _, k := range []string{"SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "MICROSOFT_APP_ID"} {
+	for _, k := range []string{"SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"} {
 		if getenv(k) != "" {
 			cmd = "serve"
 		}

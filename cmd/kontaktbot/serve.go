@@ -6,7 +6,11 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
+	"sync"
 	"time"
+
+	slackapi "github.com/slack-go/slack"
 
 	"kontaktbot/bot"
 	"kontaktbot/bot/slack"
@@ -61,8 +65,20 @@ func (e *env) serve(ctx context.Context, args []string) (err error) {
 		// last request, before the database closes.
 		defer stop()
 	} else {
-		e.log.Warn("no platform can deliver messages (SLACK_BOT_TOKEN): the nudge scheduler does not run")
+		// Slack delivery (DMs, channel posts) is not built yet: until it
+		// is, nudges go out through the console or "kontaktbot remind".
+		e.log.Warn("no configured platform can deliver messages yet: the nudge scheduler does not run under serve")
 	}
+	bg, stopBg := context.WithCancel(context.WithoutCancel(ctx))
+	var bgDone sync.WaitGroup
+	for _, run := range p.background {
+		bgDone.Go(func() {
+			if err := run(bg); err != nil {
+				e.log.Error("background task stopped", "err", err)
+			}
+		})
+	}
+	defer func() { stopBg(); bgDone.Wait() }()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -110,23 +126,60 @@ type mounted struct {
 	// drain waits for work a platform finishes after its request ended
 	// (slow Slack commands answered through response_url).
 	drain []func()
+	// background runs until its context ends (Socket Mode).
+	background []func(context.Context) error
+}
+
+// parseTeamMap reads "T0123=Jobcenter Odense; T0456=Jobcenter Svendborg".
+func parseTeamMap(s string) (map[string]string, error) {
+	m := map[string]string{}
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '\n' }) {
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(part, "=")
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		if !ok || k == "" || v == "" {
+			return nil, fmt.Errorf("%q is not TEAM=Jobcenter name; write e.g. T0123=Jobcenter Odense; T0456=Jobcenter Svendborg", strings.TrimSpace(part))
+		}
+		m[k] = v
+	}
+	return m, nil
 }
 
 // platforms mounts the handlers of every configured chat platform.
 func (e *env) platforms(mux *http.ServeMux, db *storage.DB) (mounted, error) {
 	var p mounted
-	if secret := e.getenv("SLACK_SIGNING_SECRET"); secret != "" {
+	secret, appToken := e.getenv("SLACK_SIGNING_SECRET"), e.getenv("SLACK_APP_TOKEN")
+	if secret == "" && appToken == "" {
+		return p, nil
+	}
+	teams, err := parseTeamMap(e.getenv("SLACK_TEAM_JOBCENTERS"))
+	if err != nil {
+		return p, fmt.Errorf("SLACK_TEAM_JOBCENTERS: %w", err)
+	}
+	svc := e.chat(db, nil)
+	cmds := slack.NewCommands(nil, svc, slack.TeamJobcenters(teams), nil, e.log)
+	if secret != "" {
 		v, err := slack.NewVerifier(secret, time.Now)
 		if err != nil {
 			return p, fmt.Errorf("SLACK_SIGNING_SECRET: %w", err)
 		}
-		svc := e.chat(db, nil)
-		cmds := slack.NewCommands(v, svc, nil, nil, e.log)
+		cmds = slack.NewCommands(v, svc, slack.TeamJobcenters(teams), nil, e.log)
 		mux.Handle("POST /slack/commands", cmds)
-		p.drain = append(p.drain, cmds.Wait)
-		p.count++
 		e.log.Info("slack: slash commands at /slack/commands")
 	}
+	p.drain = append(p.drain, cmds.Wait)
+	if appToken != "" {
+		opts := []slackapi.Option{slackapi.OptionAppLevelToken(appToken), slackapi.OptionHTTPClient(&http.Client{Timeout: 15 * time.Second})}
+		if u := e.getenv("SLACK_API_URL"); u != "" {
+			opts = append(opts, slackapi.OptionAPIURL(u))
+		}
+		sock := slack.NewSocket(slackapi.New(e.getenv("SLACK_BOT_TOKEN"), opts...), slack.SocketHandlers{Commands: cmds}, e.log)
+		p.background = append(p.background, sock.Run)
+		e.log.Info("slack: socket mode")
+	}
+	p.count++
 	return p, nil
 }
 

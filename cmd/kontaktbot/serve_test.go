@@ -136,7 +136,8 @@ func TestServeSlackCommandIsVerifiedStoredAndCounted(t *testing.T) {
 	t.Parallel()
 	const secret = "8f742231b10e8888abcd99yyyzzz85a5"
 	db := filepath.Join(t.TempDir(), "k.db")
-	s := startServer(t, map[string]string{"SLACK_SIGNING_SECRET": secret, "KONTAKTBOT_JOBCENTER": "Jobcenter Odense"}, "--db", db)
+	s := startServer(t, map[string]string{"SLACK_SIGNING_SECRET": secret, "KONTAKTBOT_JOBCENTER": "Jobcenter Odense",
+		"SLACK_TEAM_JOBCENTERS": "T1=Jobcenter Sorø; T2=Jobcenter Slagelse"}, "--db", db)
 
 	code, body := slackPost(t, s.url, secret, "/kontakt", "company add Ærø Maskinfabrik cvr 10403782")
 	if code != 200 || !strings.Contains(body, "Ærø Maskinfabrik") || !strings.Contains(body, `"response_type":"ephemeral"`) {
@@ -173,5 +174,17 @@ func TestServeSlackCommandIsVerifiedStoredAndCounted(t *testing.T) {
 		if err != nil || p.Name != "hanne" {
 			t.Errorf("consultant: %+v %v", p, err)
 		}
+		if j, err := d.Jobcenter(ctx, p.JobcenterID); err != nil || j.Name != "Jobcenter Sorø" {
+			t.Errorf("jobcenter of a newcomer from T1: %+v %v", j, err)
+		}
 	})
+}
+
+func TestServeRefusesABadTeamMap(t *testing.T) {
+	t.Parallel()
+	_, _, err := runCmd(t, "", map[string]string{"SLACK_SIGNING_SECRET": "s", "SLACK_TEAM_JOBCENTERS": "T1 Jobcenter Sorø"},
+		"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "k.db"))
+	if err == nil || !strings.Contains(err.Error(), "SLACK_TEAM_JOBCENTERS") {
+		t.Errorf("err = %v", err)
+	}
 }
