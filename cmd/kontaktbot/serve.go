@@ -65,9 +65,7 @@ func (e *env) serve(ctx context.Context, args []string) (err error) {
 		// last request, before the database closes.
 		defer stop()
 	} else {
-		// Slack delivery (DMs, channel posts) is not built yet: until it
-		// is, nudges go out through the console or "kontaktbot remind".
-		e.log.Warn("no configured platform can deliver messages yet: the nudge scheduler does not run under serve")
+		e.log.Warn("no platform can deliver messages (SLACK_BOT_TOKEN): the nudge scheduler does not run")
 	}
 	bg, stopBg := context.WithCancel(context.WithoutCancel(ctx))
 	var bgDone sync.WaitGroup
@@ -158,7 +156,16 @@ func (e *env) platforms(mux *http.ServeMux, db *storage.DB) (mounted, error) {
 	if err != nil {
 		return p, fmt.Errorf("SLACK_TEAM_JOBCENTERS: %w", err)
 	}
-	svc := e.chat(db, nil)
+	opts := []slackapi.Option{slackapi.OptionHTTPClient(&http.Client{Timeout: 15 * time.Second}), slackapi.OptionRetry(3)}
+	if u := e.getenv("SLACK_API_URL"); u != "" {
+		opts = append(opts, slackapi.OptionAPIURL(u))
+	}
+	if token := e.getenv("SLACK_BOT_TOKEN"); token != "" {
+		p.notifier = bot.Platforms{slack.Platform: slack.NewNotifier(slackapi.New(token, opts...), e.clock, e.log, e.metrics)}
+	} else {
+		e.log.Warn("SLACK_BOT_TOKEN is not set: no nudges, DMs or channel posts in Slack")
+	}
+	svc := e.chat(db, p.notifier)
 	cmds := slack.NewCommands(nil, svc, slack.TeamJobcenters(teams), nil, e.log)
 	if secret != "" {
 		v, err := slack.NewVerifier(secret, time.Now)
@@ -171,10 +178,7 @@ func (e *env) platforms(mux *http.ServeMux, db *storage.DB) (mounted, error) {
 	}
 	p.drain = append(p.drain, cmds.Wait)
 	if appToken != "" {
-		opts := []slackapi.Option{slackapi.OptionAppLevelToken(appToken), slackapi.OptionHTTPClient(&http.Client{Timeout: 15 * time.Second})}
-		if u := e.getenv("SLACK_API_URL"); u != "" {
-			opts = append(opts, slackapi.OptionAPIURL(u))
-		}
+		opts = append(opts, slackapi.OptionAppLevelToken(appToken))
 		sock := slack.NewSocket(slackapi.New(e.getenv("SLACK_BOT_TOKEN"), opts...), slack.SocketHandlers{Commands: cmds}, e.log)
 		p.background = append(p.background, sock.Run)
 		e.log.Info("slack: socket mode")

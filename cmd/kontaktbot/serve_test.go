@@ -5,12 +5,15 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	neturl "net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -186,5 +189,43 @@ func TestServeRefusesABadTeamMap(t *testing.T) {
 		"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "k.db"))
 	if err == nil || !strings.Contains(err.Error(), "SLACK_TEAM_JOBCENTERS") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestServeAnnouncesInSlack: with a bot token, an open position is posted
+// to the jobcenter's Slack channel through Slack's Web API (a loopback
+// fake that records chat.postMessage).
+func TestServeAnnouncesInSlack(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var posts []neturl.Values
+	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path != "/chat.postMessage" || (r.Header.Get("Authorization") != "Bearer xoxb-test" && r.Form.Get("token") != "xoxb-test") {
+			t.Logf("unexpected call %s %v", r.URL.Path, r.Header)
+			fmt.Fprint(w, `{"ok":false,"error":"unexpected"}`)
+			return
+		}
+		mu.Lock()
+		posts = append(posts, r.Form)
+		mu.Unlock()
+		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1700000000.000100"}`, r.Form.Get("channel"))
+	}))
+	defer fake.Close()
+	const secret = "s3cret"
+	s := startServer(t, map[string]string{"SLACK_SIGNING_SECRET": secret, "SLACK_BOT_TOKEN": "xoxb-test",
+		"SLACK_API_URL": fake.URL + "/"}, "--db", filepath.Join(t.TempDir(), "k.db"))
+	for _, line := range []string{"company add Ærø Maskinfabrik", "kanal stillinger", "stilling Ærø Maskinfabrik svejser antal 2"} {
+		code, body := slackPost(t, s.url, secret, "/kontakt", line)
+		t.Logf("%s -> %s", line, body)
+		if code != 200 || strings.Contains(body, "⚠️") {
+			t.Fatalf("%s: %d %s", line, code, body)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(posts) != 1 || posts[0].Get("channel") != "D1" || !strings.Contains(posts[0].Get("text"), "svejser") {
+		t.Errorf("posts to Slack: %v", posts)
 	}
 }

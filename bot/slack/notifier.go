@@ -1,0 +1,199 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+
+	"kontaktbot/bot"
+)
+
+// MetadataEvent is the event_type of the message metadata the bot puts on
+// each scheduled message, with the message's Key in its payload.
+const MetadataEvent = "kontaktbot_message"
+
+// PostInterval is the least time between two posts to one channel: Slack
+// allows about one message per second per channel.
+const PostInterval = time.Second
+
+// Notifier delivers messages through Slack's Web API: a person's as a DM
+// (conversations.open + chat.postMessage), a channel's as a post, and
+// updates with chat.update. Posts to one channel are spaced PostInterval
+// apart. It meets bot.Notifier and is safe for concurrent use.
+//
+// A message with a Key carries it as message metadata, and before such a
+// message is sent the DM's last 36 hours are read (conversations.history,
+// scope im:history): if it is there, it was sent before a crash kept us
+// from recording it, and its receipt is returned instead of a second post.
+type Notifier struct {
+	api     *slackapi.Client
+	clock   bot.Clock
+	log     *slog.Logger
+	metrics bot.Metrics
+
+	mu       sync.Mutex
+	dms      map[string]string    // user key -> DM channel id
+	nextPost map[string]time.Time // channel id -> earliest next post
+	// Interval is PostInterval; tests shorten it.
+	Interval time.Duration
+}
+
+var _ bot.Notifier = (*Notifier)(nil)
+
+// NewNotifier returns a Notifier over api (made with the bot token; give
+// it slackapi.OptionRetry so that 429s are waited out as Retry-After says).
+func NewNotifier(api *slackapi.Client, clock bot.Clock, log *slog.Logger, m bot.Metrics) *Notifier {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if m == nil {
+		m = bot.NopMetrics{}
+	}
+	return &Notifier{api: api, clock: clock, log: log, metrics: m, dms: map[string]string{},
+		nextPost: map[string]time.Time{}, Interval: PostInterval}
+}
+
+// SendToPerson sends msg as a DM to the person's Slack identity.
+func (n *Notifier) SendToPerson(ctx context.Context, to bot.Consultant, msg bot.Message) (bot.Receipt, error) {
+	var id bot.Identity
+	for _, i := range to.Identities {
+		if i.Platform == Platform {
+			id = i
+			break
+		}
+	}
+	if id.User == "" {
+		return bot.Receipt{}, fmt.Errorf("slack: %s has no Slack identity: %w", to.Name, bot.ErrUnreachable)
+	}
+	ch, err := n.dm(ctx, id)
+	if err != nil {
+		return bot.Receipt{}, err
+	}
+	channel := bot.Channel{Platform: Platform, Team: id.Team, ID: ch}
+	if msg.Key != "" {
+		if r, ok, err := n.sentBefore(ctx, channel, msg.Key); err != nil || ok {
+			return r, err
+		}
+	}
+	return n.PostToChannel(ctx, channel, msg)
+}
+
+// dm returns the DM channel with the user, opening it once.
+func (n *Notifier) dm(ctx context.Context, id bot.Identity) (string, error) {
+	n.mu.Lock()
+	ch, ok := n.dms[id.Key()]
+	n.mu.Unlock()
+	if ok {
+		return ch, nil
+	}
+	c, _, _, err := n.api.OpenConversationContext(ctx, &slackapi.OpenConversationParameters{Users: []string{id.User}})
+	if err = n.count("conversations.open", err); err != nil {
+		return "", fmt.Errorf("slack: open DM: %w", err)
+	}
+	n.mu.Lock()
+	n.dms[id.Key()] = c.ID
+	n.mu.Unlock()
+	return c.ID, nil
+}
+
+// sentBefore looks for a message with key among the channel's last 36 hours.
+func (n *Notifier) sentBefore(ctx context.Context, ch bot.Channel, key string) (bot.Receipt, bool, error) {
+	oldest := n.clock.Now().Add(-36 * time.Hour)
+	h, err := n.api.GetConversationHistoryContext(ctx, &slackapi.GetConversationHistoryParameters{ChannelID: ch.ID,
+		Oldest: fmt.Sprintf("%d.000000", oldest.Unix()), Limit: 100, IncludeAllMetadata: true})
+	if err = n.count("conversations.history", err); err != nil {
+		return bot.Receipt{}, false, fmt.Errorf("slack: read DM history: %w", err)
+	}
+	for _, m := range h.Messages {
+		if m.Metadata.EventType == MetadataEvent && m.Metadata.EventPayload["key"] == key {
+			n.log.Info("slack: message found already sent; not sent again", "channel", ch.ID)
+			return bot.Receipt{Channel: ch, MessageID: m.Timestamp}, true, nil
+		}
+	}
+	return bot.Receipt{}, false, nil
+}
+
+// PostToChannel posts msg to ch.
+func (n *Notifier) PostToChannel(ctx context.Context, ch bot.Channel, msg bot.Message) (bot.Receipt, error) {
+	if err := n.wait(ctx, ch.ID); err != nil {
+		return bot.Receipt{}, err
+	}
+	_, ts, err := n.api.PostMessageContext(ctx, ch.ID, n.options(msg)...)
+	if err = n.count("chat.postMessage", err); err != nil {
+		return bot.Receipt{}, fmt.Errorf("slack: post: %w", err)
+	}
+	return bot.Receipt{Channel: ch, MessageID: ts}, nil
+}
+
+// UpdateMessage replaces the message r names.
+func (n *Notifier) UpdateMessage(ctx context.Context, r bot.Receipt, msg bot.Message) (bot.Receipt, error) {
+	if err := n.wait(ctx, r.Channel.ID); err != nil {
+		return bot.Receipt{}, err
+	}
+	_, ts, _, err := n.api.UpdateMessageContext(ctx, r.Channel.ID, r.MessageID, n.options(msg)...)
+	if err = n.count("chat.update", err); err != nil {
+		return bot.Receipt{}, fmt.Errorf("slack: update: %w", err)
+	}
+	if ts == "" {
+		ts = r.MessageID
+	}
+	return bot.Receipt{Channel: r.Channel, MessageID: ts}, nil
+}
+
+func (n *Notifier) options(msg bot.Message) []slackapi.MsgOption {
+	opts := []slackapi.MsgOption{slackapi.MsgOptionText(clipEscaped(msg.PlainText(), MaxFallbackText), false),
+		slackapi.MsgOptionBlocks(Blocks(msg)...)}
+	if msg.Key != "" {
+		opts = append(opts, slackapi.MsgOptionMetadata(slackapi.SlackMetadata{EventType: MetadataEvent,
+			EventPayload: map[string]any{"key": msg.Key}}))
+	}
+	return opts
+}
+
+// wait holds a post back until its channel's interval has passed.
+func (n *Notifier) wait(ctx context.Context, ch string) error {
+	n.mu.Lock()
+	now := n.clock.Now()
+	at := n.nextPost[ch]
+	if at.Before(now) {
+		at = now
+	}
+	n.nextPost[ch] = at.Add(n.Interval)
+	for c, t := range n.nextPost { // forget idle channels: the map stays small
+		if t.Before(now) {
+			delete(n.nextPost, c)
+		}
+	}
+	n.mu.Unlock()
+	if d := at.Sub(now); d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	return nil
+}
+
+// count records a call's outcome; a rate limit still in force after the
+// client's own retries becomes a bot.RetryAfterError for the scheduler.
+func (n *Notifier) count(method string, err error) error {
+	var rl *slackapi.RateLimitedError
+	switch {
+	case err == nil:
+		n.metrics.PlatformCall(Platform, method, "ok")
+	case errors.As(err, &rl):
+		n.metrics.PlatformCall(Platform, method, "ratelimited")
+		return &bot.RetryAfterError{After: rl.RetryAfter, Err: err}
+	default:
+		n.metrics.PlatformCall(Platform, method, "error")
+	}
+	return err
+}

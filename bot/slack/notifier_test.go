@@ -1,0 +1,227 @@
+package slack_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+
+	"kontaktbot/bot"
+	"kontaktbot/bot/slack"
+)
+
+// webAPI is a loopback stand-in for Slack's Web API that records every call
+// (method and form) and answers conversations.open, conversations.history,
+// chat.postMessage and chat.update; rateLimit makes the next calls of a
+// method answer 429 with Retry-After.
+type webAPI struct {
+	srv *httptest.Server
+
+	mu        sync.Mutex
+	calls     []apiCall
+	posted    []url.Values // every message posted, for history
+	rateLimit map[string]int
+}
+
+type apiCall struct {
+	Method string
+	Form   url.Values
+	At     time.Time
+}
+
+func newWebAPI(t *testing.T) *webAPI {
+	w := &webAPI{rateLimit: map[string]int{}}
+	w.srv = httptest.NewServer(http.HandlerFunc(w.serve))
+	t.Cleanup(w.srv.Close)
+	return w
+}
+
+func (w *webAPI) client() *slackapi.Client {
+	return slackapi.New("xoxb-test", slackapi.OptionAPIURL(w.srv.URL+"/"), slackapi.OptionRetry(2))
+}
+
+func (w *webAPI) serve(rw http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	method := r.URL.Path[1:]
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.calls = append(w.calls, apiCall{method, r.Form, time.Now()})
+	if w.rateLimit[method] > 0 {
+		w.rateLimit[method]--
+		rw.Header().Set("Retry-After", "1")
+		http.Error(rw, `{"ok":false,"error":"ratelimited"}`, http.StatusTooManyRequests)
+		return
+	}
+	rw.Header().Set("Content-Type", "application/json")
+	switch method {
+	case "conversations.open":
+		fmt.Fprintf(rw, `{"ok":true,"channel":{"id":"D-%s"}}`, r.Form.Get("users"))
+	case "chat.postMessage":
+		w.posted = append(w.posted, r.Form)
+		fmt.Fprintf(rw, `{"ok":true,"channel":%q,"ts":"1700000000.%06d"}`, r.Form.Get("channel"), len(w.posted))
+	case "chat.update":
+		fmt.Fprintf(rw, `{"ok":true,"channel":%q,"ts":%q}`, r.Form.Get("channel"), r.Form.Get("ts"))
+	case "conversations.history":
+		var msgs []map[string]any
+		for i, p := range w.posted {
+			if p.Get("channel") != r.Form.Get("channel") {
+				continue
+			}
+			m := map[string]any{"type": "message", "ts": fmt.Sprintf("1700000000.%06d", i+1), "text": p.Get("text")}
+			if md := p.Get("metadata"); md != "" {
+				var v any
+				json.Unmarshal([]byte(md), &v)
+				m["metadata"] = v
+			}
+			msgs = append(msgs, m)
+		}
+		json.NewEncoder(rw).Encode(map[string]any{"ok": true, "messages": msgs})
+	default:
+		fmt.Fprint(rw, `{"ok":false,"error":"unknown_method"}`)
+	}
+}
+
+func (w *webAPI) called(method string) []apiCall {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []apiCall
+	for _, c := range w.calls {
+		if c.Method == method {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+type countingMetrics struct {
+	bot.NopMetrics
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+func (m *countingMetrics) PlatformCall(_, method, outcome string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.calls[method+" "+outcome]++
+}
+
+var hanne = bot.Consultant{ID: 7, Name: "Hanne", Identities: []bot.Identity{{Platform: "console", User: "hanne"}, {Platform: "slack", Team: "T1", User: "U7"}}}
+
+func TestNotifierSendsADMOnceEvenAfterACrash(t *testing.T) {
+	t.Parallel()
+	api := newWebAPI(t)
+	m := &countingMetrics{calls: map[string]int{}}
+	n := slack.NewNotifier(api.client(), bot.ClockFunc(time.Now), nil, m)
+	ctx := context.Background()
+	msg := bot.Message{Key: "nudge/2026-11-23/7", Blocks: []bot.Block{bot.Heading{Text: "God morgen!"}, bot.Text{Text: "Ærø Maskinfabrik venter"}}}
+	r, err := n.SendToPerson(ctx, hanne, msg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Channel != (bot.Channel{Platform: "slack", Team: "T1", ID: "D-U7"}) || r.MessageID == "" {
+		t.Errorf("receipt %+v", r)
+	}
+	posts := api.called("chat.postMessage")
+	if len(posts) != 1 {
+		t.Fatalf("%d posts", len(posts))
+	}
+	f := posts[0].Form
+	var blocks []map[string]any
+	if err := json.Unmarshal([]byte(f.Get("blocks")), &blocks); err != nil || len(blocks) != 2 || blocks[0]["type"] != "header" {
+		t.Errorf("blocks %s: %v", f.Get("blocks"), err)
+	}
+	if f.Get("channel") != "D-U7" || f.Get("text") == "" || f.Get("metadata") != `{"event_type":"kontaktbot_message","event_payload":{"key":"nudge/2026-11-23/7"}}` {
+		t.Errorf("post form %v", f)
+	}
+	// The outbox mark was lost in a crash: the same message again is found
+	// in the DM's history and not posted a second time.
+	r2, err := n.SendToPerson(ctx, hanne, msg)
+	if err != nil || r2 != r {
+		t.Errorf("second send: %+v %v, want %+v", r2, err, r)
+	}
+	if len(api.called("chat.postMessage")) != 1 || len(api.called("conversations.open")) != 1 {
+		t.Errorf("posts %d, opens %d", len(api.called("chat.postMessage")), len(api.called("conversations.open")))
+	}
+	if h := api.called("conversations.history"); len(h) != 2 || h[0].Form.Get("include_all_metadata") != "1" && h[0].Form.Get("include_all_metadata") != "true" {
+		t.Errorf("history calls %v", h)
+	}
+	if m.calls["chat.postMessage ok"] != 1 || m.calls["conversations.open ok"] != 1 {
+		t.Errorf("metrics %v", m.calls)
+	}
+}
+
+func TestNotifierPostsUpdatesAndSpacesAChannelsPosts(t *testing.T) {
+	t.Parallel()
+	api := newWebAPI(t)
+	n := slack.NewNotifier(api.client(), bot.ClockFunc(time.Now), nil, nil)
+	n.Interval = 100 * time.Millisecond
+	ctx := context.Background()
+	ch := bot.Channel{Platform: "slack", Team: "T1", ID: "C-stillinger"}
+	var rs []bot.Receipt
+	for i := range 3 {
+		r, err := n.PostToChannel(ctx, ch, bot.Reply(fmt.Sprintf("Stilling #%d", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs = append(rs, r)
+	}
+	if _, err := n.PostToChannel(ctx, bot.Channel{Platform: "slack", ID: "C-other"}, bot.Reply("x")); err != nil {
+		t.Fatal(err)
+	}
+	posts := api.called("chat.postMessage")
+	for i := 1; i < 3; i++ {
+		if gap := posts[i].At.Sub(posts[i-1].At); gap < 90*time.Millisecond {
+			t.Errorf("posts %d and %d to one channel %v apart", i-1, i, gap)
+		}
+	}
+	if gap := posts[3].At.Sub(posts[2].At); gap > 80*time.Millisecond {
+		t.Errorf("another channel waited %v", gap)
+	}
+	u, err := n.UpdateMessage(ctx, rs[0], bot.Reply("Stilling #0 er besat"))
+	if err != nil || u != rs[0] {
+		t.Errorf("update: %+v %v", u, err)
+	}
+	if up := api.called("chat.update"); len(up) != 1 || up[0].Form.Get("ts") != rs[0].MessageID || up[0].Form.Get("channel") != "C-stillinger" {
+		t.Errorf("chat.update %v", up)
+	}
+}
+
+func TestNotifierSurvivesA429AndReportsAPersistentOne(t *testing.T) {
+	t.Parallel()
+	api := newWebAPI(t)
+	n := slack.NewNotifier(api.client(), bot.ClockFunc(time.Now), nil, nil)
+	api.mu.Lock()
+	api.rateLimit["chat.postMessage"] = 1
+	api.mu.Unlock()
+	ch := bot.Channel{Platform: "slack", ID: "C1"}
+	if _, err := n.PostToChannel(context.Background(), ch, bot.Reply("hej")); err != nil {
+		t.Fatalf("one 429 with Retry-After: 1 was not survived: %v", err)
+	}
+	if got := len(api.called("chat.postMessage")); got != 2 {
+		t.Errorf("%d tries, want 2", got)
+	}
+	api.mu.Lock()
+	api.rateLimit["chat.postMessage"] = 10
+	api.mu.Unlock()
+	_, err := n.PostToChannel(context.Background(), ch, bot.Reply("hej igen"))
+	if d, ok := bot.RetryAfter(err); !ok || d != time.Second {
+		t.Errorf("persistent 429: %v", err)
+	}
+}
+
+func TestNotifierWithoutSlackIdentity(t *testing.T) {
+	t.Parallel()
+	n := slack.NewNotifier(newWebAPI(t).client(), bot.ClockFunc(time.Now), nil, nil)
+	_, err := n.SendToPerson(context.Background(), bot.Consultant{Name: "Ny"}, bot.Reply("x"))
+	if !errors.Is(err, bot.ErrUnreachable) {
+		t.Errorf("err = %v", err)
+	}
+}
