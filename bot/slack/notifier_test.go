@@ -67,6 +67,13 @@ func (w *webAPI) serve(rw http.ResponseWriter, r *http.Request) {
 	case "chat.postMessage":
 		w.posted = append(w.posted, r.Form)
 		fmt.Fprintf(rw, `{"ok":true,"channel":%q,"ts":"1700000000.%06d"}`, r.Form.Get("channel"), len(w.posted))
+	case "users.info":
+		names := map[string]string{"U2": "Lars Larsen", "U7": "Hanne Jensen"}
+		if name, ok := names[r.Form.Get("user")]; ok {
+			fmt.Fprintf(rw, `{"ok":true,"user":{"id":%q,"real_name":%q}}`, r.Form.Get("user"), name)
+		} else {
+			fmt.Fprint(rw, `{"ok":false,"error":"user_not_found"}`)
+		}
 	case "chat.update":
 		fmt.Fprintf(rw, `{"ok":true,"channel":%q,"ts":%q}`, r.Form.Get("channel"), r.Form.Get("ts"))
 	case "conversations.history":

@@ -17,6 +17,8 @@ import (
 	"kontaktbot/storage"
 )
 
+var _ slack.People = (*storage.DB)(nil)
+
 // shutdownGrace is how long in-flight requests get to finish on SIGTERM.
 const shutdownGrace = 10 * time.Second
 
@@ -160,19 +162,22 @@ func (e *env) platforms(mux *http.ServeMux, db *storage.DB) (mounted, error) {
 	if u := e.getenv("SLACK_API_URL"); u != "" {
 		opts = append(opts, slackapi.OptionAPIURL(u))
 	}
+	var requester slack.Requester = slack.TeamJobcenters(teams)
 	if token := e.getenv("SLACK_BOT_TOKEN"); token != "" {
-		p.notifier = bot.Platforms{slack.Platform: slack.NewNotifier(slackapi.New(token, opts...), e.clock, e.log, e.metrics)}
+		api := slackapi.New(token, opts...)
+		p.notifier = bot.Platforms{slack.Platform: slack.NewNotifier(api, e.clock, e.log, e.metrics)}
+		requester = slack.NewNames(api, db, teams, e.log, e.metrics)
 	} else {
 		e.log.Warn("SLACK_BOT_TOKEN is not set: no nudges, DMs or channel posts in Slack")
 	}
 	svc := e.chat(db, p.notifier)
-	cmds := slack.NewCommands(nil, svc, slack.TeamJobcenters(teams), nil, e.log)
+	cmds := slack.NewCommands(nil, svc, requester, nil, e.log)
 	if secret != "" {
 		v, err := slack.NewVerifier(secret, time.Now)
 		if err != nil {
 			return p, fmt.Errorf("SLACK_SIGNING_SECRET: %w", err)
 		}
-		cmds = slack.NewCommands(v, svc, slack.TeamJobcenters(teams), nil, e.log)
+		cmds = slack.NewCommands(v, svc, requester, nil, e.log)
 		mux.Handle("POST /slack/commands", cmds)
 		e.log.Info("slack: slash commands at /slack/commands")
 	}

@@ -202,6 +202,10 @@ func TestServeAnnouncesInSlack(t *testing.T) {
 	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.ParseForm()
 		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/users.info" {
+			fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"real_name":"Hanne Jensen"}}`, r.Form.Get("user"))
+			return
+		}
 		if r.URL.Path != "/chat.postMessage" || (r.Header.Get("Authorization") != "Bearer xoxb-test" && r.Form.Get("token") != "xoxb-test") {
 			t.Logf("unexpected call %s %v", r.URL.Path, r.Header)
 			fmt.Fprint(w, `{"ok":false,"error":"unexpected"}`)
@@ -225,7 +229,8 @@ func TestServeAnnouncesInSlack(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(posts) != 1 || posts[0].Get("channel") != "D1" || !strings.Contains(posts[0].Get("text"), "svejser") {
-		t.Errorf("posts to Slack: %v", posts)
+	if len(posts) != 1 || posts[0].Get("channel") != "D1" || !strings.Contains(posts[0].Get("text"), "svejser") ||
+		!strings.Contains(posts[0].Get("text"), "Hanne Jensen") {
+		t.Errorf("posts to Slack (the contact named by users.info): %v", posts)
 	}
 }
