@@ -16,6 +16,9 @@ type Message struct {
 	// A Notifier that can look at what it sent before uses it to send that
 	// message at most once, even across a crash after the platform confirmed.
 	Key string
+	// Recheck says the message keyed Key was tried before and may have
+	// been delivered without our knowing: look for it before sending.
+	Recheck bool
 }
 
 // Block is one part of a Message: Heading, Text, Fields, List, Buttons or Divider.

@@ -444,6 +444,16 @@ func (s *Sweeper) deliver(ctx context.Context, w *world, kind bot.JobKind, day, 
 			}
 			continue
 		}
+		if d.Attempts == 0 {
+			// Record the first try before making it: should we crash after
+			// the platform confirms, the next try knows to look first.
+			d.Attempts = 1
+			if err := s.cfg.Outbox.SaveDelivery(ctx, d); err != nil {
+				return fmt.Errorf("deliver %s: record try to #%d: %w", kind, d.To, err)
+			}
+		} else {
+			d.Attempts++
+		}
 		s.send(ctx, w, &d, to, now, rep)
 		if err := s.cfg.Outbox.SaveDelivery(ctx, d); err != nil {
 			// The platform has it but our mark is lost: the one window in
@@ -466,12 +476,13 @@ func (s *Sweeper) deliver(ctx context.Context, w *world, kind bot.JobKind, day, 
 	return nil
 }
 
-// send makes one try and writes its outcome into d.
+// send makes try number d.Attempts and writes its outcome into d.
 func (s *Sweeper) send(ctx context.Context, w *world, d *bot.Delivery, to bot.Consultant, now time.Time, rep *Report) {
 	msg := Render(*d, to.Lang, d.Day)
 	msg.Key = DeliveryKey(*d)
+	// A message tried before may have reached the platform unrecorded.
+	msg.Recheck = d.Attempts > 1
 	receipt, err := safeSend(ctx, s.cfg.Notifier, to, msg)
-	d.Attempts++
 	if err == nil {
 		s.cfg.Metrics.Delivery(d.Kind, "sent")
 		d.Delivered, d.Receipt, d.LastError = s.cfg.Clock.Now(), receipt, ""

@@ -44,7 +44,8 @@ type Handler interface {
 }
 
 // Requester turns a slash command into a request, resolving names and
-// mentions (Directory meets it). Nil means Request, which resolves nothing.
+// mentions (Names and TeamJobcenters meet it). Nil means Request, which
+// resolves nothing.
 type Requester interface {
 	Request(ctx context.Context, cmd slackapi.SlashCommand) bot.Request
 }
@@ -238,8 +239,8 @@ func CommandLine(command, text string) string {
 // links their address, special mentions ("<!here>") "@here", and "&amp;",
 // "&lt;", "&gt;" their characters.
 //
-// A user mention is only a name here: resolving it to a consultant (by
-// users.info) is for a later part of the adapter.
+// A user mention is only its label here: Names resolves mentions to
+// consultants before this runs.
 func Unescape(text string) string {
 	var b strings.Builder
 	for {

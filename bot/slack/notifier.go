@@ -26,10 +26,11 @@ const PostInterval = time.Second
 // updates with chat.update. Posts to one channel are spaced PostInterval
 // apart. It meets bot.Notifier and is safe for concurrent use.
 //
-// A message with a Key carries it as message metadata, and before such a
-// message is sent the DM's last 36 hours are read (conversations.history,
-// scope im:history): if it is there, it was sent before a crash kept us
-// from recording it, and its receipt is returned instead of a second post.
+// A message with a Key carries it as message metadata. A message marked
+// Recheck (tried before, so perhaps delivered unrecorded) is first looked
+// for among the DM's last 36 hours (conversations.history, scope
+// im:history, a tier-3 method: so only then, not for every nudge): if it
+// is there, its receipt is returned instead of a second post.
 type Notifier struct {
 	api     *slackapi.Client
 	clock   bot.Clock
@@ -75,7 +76,7 @@ func (n *Notifier) SendToPerson(ctx context.Context, to bot.Consultant, msg bot.
 		return bot.Receipt{}, err
 	}
 	channel := bot.Channel{Platform: Platform, Team: id.Team, ID: ch}
-	if msg.Key != "" {
+	if msg.Key != "" && msg.Recheck {
 		if r, ok, err := n.sentBefore(ctx, channel, msg.Key); err != nil || ok {
 			return r, err
 		}

@@ -16,7 +16,7 @@ import (
 // no installed team of their tenant to open one from, or Teams refused
 // (403/404: the bot was blocked or uninstalled). The caller reports it to
 // the consultant's team lead rather than retrying.
-var ErrUnreachable = errors.New("teams: consultant cannot be reached")
+var ErrUnreachable = fmt.Errorf("teams: consultant cannot be reached: %w", bot.ErrUnreachable)
 
 // Notifier sends proactive messages through the Connector to the stored
 // conversation references; it meets bot.Notifier.

@@ -19,7 +19,7 @@ func TestNotifier(t *testing.T) {
 	n := teams.NewNotifier(r.conn, r.db, bot.ClockFunc(func() time.Time { return testNow }), nil)
 	mette := bot.Consultant{Name: "Mette", Identities: []bot.Identity{{Platform: "teams", Team: "tenant-1", User: "6b1e4a3c-0000-4000-8000-000000000001"}}}
 	lars := bot.Consultant{Name: "Lars", Identities: []bot.Identity{{Platform: "teams", Team: "tenant-1", User: "aad-lars"}}}
-	if _, err := n.SendToPerson(ctx, lars, nudge()); !errors.Is(err, teams.ErrUnreachable) {
+	if _, err := n.SendToPerson(ctx, lars, nudge()); !errors.Is(err, teams.ErrUnreachable) || !errors.Is(err, bot.ErrUnreachable) {
 		t.Fatalf("no ref, no team: err = %v, want ErrUnreachable", err)
 	}
 	r.post(t, "Bearer good", personal(t, "help")) // stores Mette's personal chat

@@ -171,13 +171,14 @@ func (e *env) platforms(mux *http.ServeMux, db *storage.DB) (mounted, error) {
 		e.log.Warn("SLACK_BOT_TOKEN is not set: no nudges, DMs or channel posts in Slack")
 	}
 	svc := e.chat(db, p.notifier)
-	cmds := slack.NewCommands(nil, svc, requester, nil, e.log)
+	var v *slack.Verifier // none for Socket Mode alone, where Slack signs nothing
 	if secret != "" {
-		v, err := slack.NewVerifier(secret, time.Now)
-		if err != nil {
+		if v, err = slack.NewVerifier(secret, time.Now); err != nil {
 			return p, fmt.Errorf("SLACK_SIGNING_SECRET: %w", err)
 		}
-		cmds = slack.NewCommands(v, svc, requester, nil, e.log)
+	}
+	cmds := slack.NewCommands(v, svc, requester, nil, e.log)
+	if v != nil {
 		mux.Handle("POST /slack/commands", cmds)
 		e.log.Info("slack: slash commands at /slack/commands")
 	}
