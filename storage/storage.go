@@ -64,10 +64,11 @@ var (
 	bInternEnd   = []byte("internship_end")    // end yyyymmdd + intro day id + reference key -> nil
 	bUndo        = []byte("undo")              // consultant id + logged + contact id -> contact key in bCompanies; its sequence numbers contacts
 	bConvs       = []byte("conversations")     // platform's stable key -> its conversation reference, opaque bytes (conversations.go)
+	bSeen        = []byte("seen_events")       // platform's event key -> unix seconds first seen (events.go)
 
 	allBuckets = [][]byte{bMeta, bJobcenters, bJobNames, bConsultants, bPeopleNames, bIdentities,
 		bCompanies, bCompNames, bCompCVR, bCompOwner, bCompNudge, bCompPlan, bOutbox, bUndo,
-		bPositions, bPosCompany, bPosOpen, bPosDeadline, bIntroDays, bCandidates, bCandRef, bInternEnd, bConvs}
+		bPositions, bPosCompany, bPosOpen, bPosDeadline, bIntroDays, bCandidates, bCandRef, bInternEnd, bConvs, bSeen}
 
 	keySchema = []byte("schema")
 )

@@ -1,0 +1,75 @@
+package storage
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// SeenKeep is how long FirstSeen remembers a key. Slack retries an event
+// it got no answer to within about five minutes (three tries); a day covers
+// that with room for a restart in between.
+const SeenKeep = 24 * time.Hour
+
+// pruneEvery is how many new keys pass between two sweeps of the keys
+// older than SeenKeep: the sweep reads the whole bucket, and a day of
+// events is a few thousand keys.
+const pruneEvery = 512
+
+// FirstSeen records key (a platform's event id, such as Slack's
+// "slack/event/Ev0123") and reports whether this is the first time it was
+// recorded, within SeenKeep. It survives restarts, so a platform's retry of
+// an event that was handled before a crash is recognised. Only a committed
+// record counts: on error the caller does not know, and should handle the
+// event (at least once beats never).
+func (db *DB) FirstSeen(ctx context.Context, key string) (first bool, err error) {
+	if key == "" {
+		return false, fmt.Errorf("first seen: empty key")
+	}
+	now := db.clock.Now()
+	err = db.update(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bSeen)
+		if v := b.Get([]byte(key)); len(v) == 8 && now.Sub(time.Unix(int64(binary.BigEndian.Uint64(v)), 0)) < SeenKeep {
+			first = false
+			return nil
+		}
+		first = true
+		var v [8]byte
+		binary.BigEndian.PutUint64(v[:], uint64(now.Unix()))
+		if err := b.Put([]byte(key), v[:]); err != nil {
+			return err
+		}
+		n, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		if n%pruneEvery == 0 {
+			return pruneSeen(b, now.Add(-SeenKeep))
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("first seen: %w", err)
+	}
+	return first, nil
+}
+
+// pruneSeen deletes the keys first seen before cutoff.
+func pruneSeen(b *bolt.Bucket, cutoff time.Time) error {
+	var old [][]byte
+	_ = b.ForEach(func(k, v []byte) error {
+		if len(v) != 8 || int64(binary.BigEndian.Uint64(v)) < cutoff.Unix() {
+			old = append(old, append([]byte(nil), k...))
+		}
+		return nil
+	})
+	for _, k := range old {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
