@@ -89,24 +89,8 @@ func (c *Commands) SetInlineWait(d time.Duration) { c.inline = d }
 // ServeHTTP checks the request's signature before anything else: a request
 // that fails gets 401 and reaches neither the handler nor storage.
 func (c *Commands) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, "cannot read request", http.StatusBadRequest)
-		return
-	}
-	if err := c.v.Verify(r.Header, body); err != nil {
-		c.log.Warn("slack request refused", "path", r.URL.Path, "err", err)
-		http.Error(w, "unauthorized", http.StatusUnauthorized)
+	body, ok := verifiedBody(w, r, c.v, c.log)
+	if !ok {
 		return
 	}
 	cmd, err := parseCommand(r, body)
@@ -166,29 +150,62 @@ func (c *Commands) respondLater(url string, reply *Reply) {
 		return
 	}
 	reply.ReplaceOriginal = true // the "working on it" message
-	data, err := json.Marshal(reply)
-	if err != nil {
-		c.log.Error("slack reply not encodable", "err", err)
-		return
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	postReply(ctx, c.client, c.log, url, reply)
+}
+
+// postReply posts reply to a response_url, logging what goes wrong: there
+// is no one left to tell.
+func postReply(ctx context.Context, client *http.Client, log *slog.Logger, url string, reply *Reply) {
+	data, err := json.Marshal(reply)
+	if err != nil {
+		log.Error("slack reply not encodable", "err", err)
+		return
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(data))
 	if err != nil {
-		c.log.Error("slack response_url unusable", "err", err)
+		log.Error("slack response_url unusable", "err", err)
 		return
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.client.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
-		c.log.Error("slack response_url post failed", "err", err)
+		log.Error("slack response_url post failed", "err", err)
 		return
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
 	if resp.StatusCode != http.StatusOK {
-		c.log.Error("slack response_url refused the reply", "status", resp.StatusCode)
+		log.Error("slack response_url refused the reply", "status", resp.StatusCode)
 	}
+}
+
+// verifiedBody reads a POST's body and checks Slack's signature on it;
+// when either fails it has answered (405, 413, 400 or 401) and ok is false,
+// and nothing else may run.
+func verifiedBody(w http.ResponseWriter, r *http.Request, v *Verifier, log *slog.Logger) (body []byte, ok bool) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return nil, false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+			return nil, false
+		}
+		http.Error(w, "cannot read request", http.StatusBadRequest)
+		return nil, false
+	}
+	if err := v.Verify(r.Header, body); err != nil {
+		log.Warn("slack request refused", "path", r.URL.Path, "err", err)
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return nil, false
+	}
+	return body, true
 }
 
 // parseCommand reads the (already verified) form body the way slack-go does.

@@ -5,108 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"sync"
 	"testing"
 	"time"
 
-	slackapi "github.com/slack-go/slack"
-
 	"kontaktbot/bot"
 	"kontaktbot/bot/slack"
 )
-
-// webAPI is a loopback stand-in for Slack's Web API that records every call
-// (method and form) and answers conversations.open, conversations.history,
-// chat.postMessage and chat.update; rateLimit makes the next calls of a
-// method answer 429 with Retry-After.
-type webAPI struct {
-	srv *httptest.Server
-
-	mu        sync.Mutex
-	calls     []apiCall
-	posted    []url.Values // every message posted, for history
-	rateLimit map[string]int
-}
-
-type apiCall struct {
-	Method string
-	Form   url.Values
-	At     time.Time
-}
-
-func newWebAPI(t *testing.T) *webAPI {
-	w := &webAPI{rateLimit: map[string]int{}}
-	w.srv = httptest.NewServer(http.HandlerFunc(w.serve))
-	t.Cleanup(w.srv.Close)
-	return w
-}
-
-func (w *webAPI) client() *slackapi.Client {
-	return slackapi.New("xoxb-test", slackapi.OptionAPIURL(w.srv.URL+"/"), slackapi.OptionRetry(2))
-}
-
-func (w *webAPI) serve(rw http.ResponseWriter, r *http.Request) {
-	r.ParseForm()
-	method := r.URL.Path[1:]
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.calls = append(w.calls, apiCall{method, r.Form, time.Now()})
-	if w.rateLimit[method] > 0 {
-		w.rateLimit[method]--
-		rw.Header().Set("Retry-After", "1")
-		http.Error(rw, `{"ok":false,"error":"ratelimited"}`, http.StatusTooManyRequests)
-		return
-	}
-	rw.Header().Set("Content-Type", "application/json")
-	switch method {
-	case "conversations.open":
-		fmt.Fprintf(rw, `{"ok":true,"channel":{"id":"D-%s"}}`, r.Form.Get("users"))
-	case "chat.postMessage":
-		w.posted = append(w.posted, r.Form)
-		fmt.Fprintf(rw, `{"ok":true,"channel":%q,"ts":"1700000000.%06d"}`, r.Form.Get("channel"), len(w.posted))
-	case "users.info":
-		names := map[string]string{"U2": "Lars Larsen", "U7": "Hanne Jensen"}
-		if name, ok := names[r.Form.Get("user")]; ok {
-			fmt.Fprintf(rw, `{"ok":true,"user":{"id":%q,"real_name":%q}}`, r.Form.Get("user"), name)
-		} else {
-			fmt.Fprint(rw, `{"ok":false,"error":"user_not_found"}`)
-		}
-	case "chat.update":
-		fmt.Fprintf(rw, `{"ok":true,"channel":%q,"ts":%q}`, r.Form.Get("channel"), r.Form.Get("ts"))
-	case "conversations.history":
-		var msgs []map[string]any
-		for i, p := range w.posted {
-			if p.Get("channel") != r.Form.Get("channel") {
-				continue
-			}
-			m := map[string]any{"type": "message", "ts": fmt.Sprintf("1700000000.%06d", i+1), "text": p.Get("text")}
-			if md := p.Get("metadata"); md != "" {
-				var v any
-				json.Unmarshal([]byte(md), &v)
-				m["metadata"] = v
-			}
-			msgs = append(msgs, m)
-		}
-		json.NewEncoder(rw).Encode(map[string]any{"ok": true, "messages": msgs})
-	default:
-		fmt.Fprint(rw, `{"ok":false,"error":"unknown_method"}`)
-	}
-}
-
-func (w *webAPI) called(method string) []apiCall {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	var out []apiCall
-	for _, c := range w.calls {
-		if c.Method == method {
-			out = append(out, c)
-		}
-	}
-	return out
-}
 
 type countingMetrics struct {
 	bot.NopMetrics

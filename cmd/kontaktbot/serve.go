@@ -17,7 +17,10 @@ import (
 	"kontaktbot/storage"
 )
 
-var _ slack.People = (*storage.DB)(nil)
+var (
+	_ slack.People   = (*storage.DB)(nil)
+	_ slack.EventLog = (*storage.DB)(nil)
+)
 
 // shutdownGrace is how long in-flight requests get to finish on SIGTERM.
 const shutdownGrace = 10 * time.Second
@@ -163,8 +166,9 @@ func (e *env) platforms(mux *http.ServeMux, db *storage.DB) (mounted, error) {
 		opts = append(opts, slackapi.OptionAPIURL(u))
 	}
 	var requester slack.Requester = slack.TeamJobcenters(teams)
+	var api *slackapi.Client
 	if token := e.getenv("SLACK_BOT_TOKEN"); token != "" {
-		api := slackapi.New(token, opts...)
+		api = slackapi.New(token, opts...)
 		p.notifier = bot.Platforms{slack.Platform: slack.NewNotifier(api, e.clock, e.log, e.metrics)}
 		requester = slack.NewNames(api, db, teams, e.log, e.metrics)
 	} else {
@@ -178,14 +182,22 @@ func (e *env) platforms(mux *http.ServeMux, db *storage.DB) (mounted, error) {
 		}
 	}
 	cmds := slack.NewCommands(v, svc, requester, nil, e.log)
+	inter, err := slack.NewInteractivity(slack.InteractivityConfig{Verifier: v, Handler: svc, Requester: requester,
+		People: db, API: api, Seen: db, Clock: e.clock, Log: e.log})
+	if err != nil {
+		return p, err
+	}
 	if v != nil {
 		mux.Handle("POST /slack/commands", cmds)
-		e.log.Info("slack: slash commands at /slack/commands")
+		mux.Handle("POST /slack/interactions", inter.Interactions())
+		mux.Handle("POST /slack/events", inter.Events())
+		e.log.Info("slack: slash commands, interactivity and events at /slack/commands, /slack/interactions, /slack/events")
 	}
-	p.drain = append(p.drain, cmds.Wait)
+	p.drain = append(p.drain, cmds.Wait, inter.Wait)
 	if appToken != "" {
 		opts = append(opts, slackapi.OptionAppLevelToken(appToken))
-		sock := slack.NewSocket(slackapi.New(e.getenv("SLACK_BOT_TOKEN"), opts...), slack.SocketHandlers{Commands: cmds}, e.log)
+		sock := slack.NewSocket(slackapi.New(e.getenv("SLACK_BOT_TOKEN"), opts...), slack.SocketHandlers{Commands: cmds,
+			Interaction: inter.Interaction, Event: inter.Event}, e.log)
 		p.background = append(p.background, sock.Run)
 		e.log.Info("slack: socket mode")
 	}

@@ -1,0 +1,88 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+
+	slackapi "github.com/slack-go/slack"
+)
+
+// eventEnvelope is the part of an Events API request we read: the outer
+// callback and, for app_home_opened, the inner event.
+type eventEnvelope struct {
+	Type      string `json:"type"`
+	Challenge string `json:"challenge"`
+	TeamID    string `json:"team_id"`
+	EventID   string `json:"event_id"`
+	Event     struct {
+		Type string `json:"type"`
+		User string `json:"user"`
+		Tab  string `json:"tab"`
+	} `json:"event"`
+}
+
+// Events is the handler of POST /slack/events: signature first (401
+// otherwise), then Slack's url_verification challenge answered, and every
+// event acknowledged at once and handled after (Event).
+func (i *Interactivity) Events() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, ok := verifiedBody(w, r, i.cfg.Verifier, i.cfg.Log)
+		if !ok {
+			return
+		}
+		var env eventEnvelope
+		if err := json.Unmarshal(body, &env); err != nil {
+			i.cfg.Log.Warn("slack event unreadable", "err", err)
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		if env.Type == "url_verification" {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			_, _ = w.Write([]byte(env.Challenge))
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+		i.later(func(ctx context.Context) { i.Event(ctx, body) })
+	})
+}
+
+// Event handles one Events API callback (the JSON Slack POSTs, or Socket
+// Mode's payload), once: an event id seen before (Slack retries what it
+// thinks went unanswered, also across our restarts) is skipped. Opening
+// the app's home tab publishes it afresh.
+func (i *Interactivity) Event(ctx context.Context, payload json.RawMessage) {
+	var env eventEnvelope
+	if err := json.Unmarshal(payload, &env); err != nil || env.Type != "event_callback" {
+		return
+	}
+	if env.EventID != "" && i.cfg.Seen != nil {
+		first, err := i.cfg.Seen.FirstSeen(ctx, "slack/event/"+env.EventID)
+		if err != nil {
+			i.cfg.Log.Warn("slack event: de-duplication unavailable; handling it", "err", err)
+		} else if !first {
+			i.cfg.Log.Debug("slack event seen before; skipped", "event_id", env.EventID)
+			return
+		}
+	}
+	switch env.Event.Type {
+	case "app_home_opened":
+		if env.Event.Tab == "home" || env.Event.Tab == "" {
+			i.publishHome(ctx, env.TeamID, env.Event.User)
+		}
+	}
+}
+
+// publishHome publishes the person's home tab: their coverage, then their
+// companies, most overdue first, exactly as »coverage« and »mine« answer.
+func (i *Interactivity) publishHome(ctx context.Context, team, user string) {
+	if i.cfg.API == nil || user == "" {
+		return
+	}
+	cb := slackapi.InteractionCallback{Team: slackapi.Team{ID: team}, User: slackapi.User{ID: user}}
+	coverage := runSafely(ctx, i.cfg.Handler, i.cfg.Log, i.request(ctx, cb, "", "coverage"))
+	mine := runSafely(ctx, i.cfg.Handler, i.cfg.Log, i.request(ctx, cb, "", "mine"))
+	if _, err := i.cfg.API.PublishViewContext(ctx, slackapi.PublishViewContextRequest{UserID: user, View: HomeView(coverage, mine)}); err != nil {
+		i.cfg.Log.Warn("slack: home tab not published", "err", err)
+	}
+}
