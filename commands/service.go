@@ -23,6 +23,7 @@ type Service struct {
 	notifier  bot.Notifier
 	metrics   bot.Metrics
 	table     []*Command
+	byKey     map[string]*Command // folded name or alias -> the first command of the table it names
 }
 
 // Config holds what a Service needs besides its store.
@@ -55,6 +56,7 @@ func New(store Store, cfg Config) *Service {
 	}
 	s := &Service{store: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter, notifier: cfg.Notifier, metrics: cfg.Metrics}
 	s.table = commandTable()
+	s.byKey = keys(s.table)
 	return s
 }
 

@@ -63,26 +63,25 @@ func (s *Service) lookup(text string) (*Command, []string) {
 		if len(words) < n {
 			continue
 		}
-		key := fold(strings.Join(words[:n], " "))
-		for _, cmd := range s.table {
-			if cmd.matches(key) {
-				return cmd, words[n:]
-			}
+		if cmd := s.byKey[fold(strings.Join(words[:n], " "))]; cmd != nil {
+			return cmd, words[n:]
 		}
 	}
 	return nil, nil
 }
 
-func (cmd *Command) matches(key string) bool {
-	if fold(cmd.Name) == key {
-		return true
-	}
-	for _, a := range cmd.Aliases {
-		if fold(a) == key {
-			return true
+// keys maps every folded name and alias to its command, the first of the
+// table where two share one, so a lookup folds only the typed words.
+func keys(table []*Command) map[string]*Command {
+	m := map[string]*Command{}
+	for _, cmd := range table {
+		for _, k := range append([]string{cmd.Name}, cmd.Aliases...) {
+			if _, ok := m[fold(k)]; !ok {
+				m[fold(k)] = cmd
+			}
 		}
 	}
-	return false
+	return m
 }
 
 func (s *Service) find(name string) *Command {
