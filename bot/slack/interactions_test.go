@@ -2,6 +2,7 @@ package slack_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	slackapi "github.com/slack-go/slack"
 
 	"kontaktbot/bot"
 	"kontaktbot/bot/slack"
@@ -429,4 +432,43 @@ func init() {
 	addTSSample("modal_visit", "View", slack.VisitModal(at, "Ærø Maskinfabrik", bot.Danish, `{"company":"Ærø Maskinfabrik"}`))
 	addTSSample("modal_plan", "View", slack.PlanModal(at, "L-tek", bot.English, ""))
 	addTSSample("home_tab", "View", slack.HomeView(bigMessage(), bot.Reply("Dine virksomheder: 3")))
+}
+
+// TestSocketModeModal: over Socket Mode (no signing secret) a modal's
+// submission is answered in the acknowledgement, field errors included,
+// and a good one is run.
+func TestSocketModeModal(t *testing.T) {
+	t.Parallel()
+	fake := newFakeSocketMode(t)
+	f := &fakeHandler{}
+	it, err := slack.NewInteractivity(slack.InteractivityConfig{Handler: f, Clock: bot.ClockFunc(func() time.Time { return now })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := slackapi.New("xoxb-test", slackapi.OptionAPIURL(fake.srv.URL+"/"), slackapi.OptionAppLevelToken("xapp-1-test"))
+	sock := slack.NewSocket(api, slack.SocketHandlers{Interaction: it.Interaction, Event: it.Event}, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- sock.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	c := fake.connection(t)
+	e := &interactivity{hook: newResponseURL(t)}
+	var p map[string]any
+	json.Unmarshal(e.payload(t, "view_submission.json", setInput("note", "value", "")), &p)
+	ack := fake.send(t, c, "m1", "interactive", p)
+	payload, _ := ack["payload"].(map[string]any)
+	if payload["response_action"] != "errors" || payload["errors"].(map[string]any)[slack.BlockNote] == nil {
+		t.Fatalf("ack %v, want a note error", ack)
+	}
+	json.Unmarshal(e.payload(t, "view_submission.json", nil), &p)
+	if ack := fake.send(t, c, "m2", "interactive", p); ack["payload"] != nil {
+		t.Fatalf("good submission acknowledged with %v, want none (the modal closes)", ack["payload"])
+	}
+	it.Wait()
+	if reqs := f.requests(); len(reqs) != 1 || !strings.HasPrefix(reqs[0].Text, "visit Ærø Maskinfabrik 2026-09-01 phone") {
+		t.Fatalf("requests %+v", reqs)
+	}
+	if len(e.hook.posted()) != 1 {
+		t.Fatal("no confirmation through response_url")
+	}
 }
