@@ -31,6 +31,7 @@ Brug:
   kontaktbot export companies [--out FIL] [--db FIL]
   kontaktbot serve [--db FIL] [--addr :8080]       HTTP-server til Slack (og /healthz, /readyz, /metrics)
   kontaktbot slack-manifest --url https://VÆRT [--socket]  Slack-appens manifest (YAML)
+  kontaktbot teams-package --app-id GUID --url https://VÆRT --out FIL.zip  Teams-appens pakke (manifest og ikoner)
   kontaktbot remind [--db FIL] [--at TID] [--dry-run]  kør morgenens påmindelser nu (eller som ved TID, RFC 3339)
   kontaktbot help
 
@@ -83,6 +84,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.serve(ctx, rest)
 	case "slack-manifest":
 		return e.slackManifest(rest)
+	case "teams-package":
+		return e.teamsPackage(rest)
 	case "help":
 		fmt.Fprint(stdout, usageText)
 		return nil
