@@ -2,6 +2,7 @@ package teams
 
 import (
 	"encoding/json"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -174,6 +175,9 @@ func submitActions(bs bot.Buttons) []any {
 // markdown translates the neutral model's *bold* and _italic_ marks to
 // Adaptive Card markdown (**bold**, _italic_).
 func markdown(s string) string {
+	// "3. nov: besøg" at the start of a line would be an ordered list
+	// starting at 3 in Teams' markdown: the dot is escaped.
+	s = orderedList.ReplaceAllString(s, `$1\.$2`)
 	var b strings.Builder
 	rs := []rune(s)
 	for i := 0; i < len(rs); i++ {
@@ -188,6 +192,8 @@ func markdown(s string) string {
 	}
 	return b.String()
 }
+
+var orderedList = regexp.MustCompile(`(?m)^(\s*\d{1,9})\.(\s)`)
 
 // closing finds the mark that closes the one at i on the same line, with
 // text between that neither starts nor ends with a space.

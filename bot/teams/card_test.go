@@ -107,6 +107,22 @@ func TestCardNudge(t *testing.T) {
 	}
 }
 
+// TestCardNoAccidentalLists: a line that starts like "3. nov" is text,
+// not an ordered list from 3, in Teams' markdown; a date inside a line
+// is left alone.
+func TestCardNoAccidentalLists(t *testing.T) {
+	t.Parallel()
+	b := mustValidCard(t, teams.Card(bot.Message{Blocks: []bot.Block{
+		bot.Fields{Fields: []bot.Field{{Label: "Seneste", Value: "3. nov: besøg\n12.11.2026 telefon"}}},
+		bot.Text{Text: "Kontakt senest 22. december"},
+	}}))
+	for _, want := range []string{`3\\. nov: besøg`, `12.11.2026 telefon`, `senest 22. december`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("card lacks %s:\n%s", want, b)
+		}
+	}
+}
+
 func TestCardLongListSummarised(t *testing.T) {
 	t.Parallel()
 	items := make([]string, 5000)

@@ -54,6 +54,12 @@ func (e *env) serve(ctx context.Context, args []string) (err error) {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", readyz(db))
 	mux.Handle("GET /metrics", m.handler())
+	for path := range pages {
+		if path == "/" {
+			path = "/{$}"
+		}
+		mux.HandleFunc("GET "+path, pageHandler)
+	}
 	p, err := e.platforms(mux, db)
 	if err != nil {
 		return err

@@ -90,6 +90,11 @@ func TestServeHealthAndGracefulStop(t *testing.T) {
 	if code, body := get(t, s.url+"/readyz"); code != 200 || body != "ready\n" {
 		t.Errorf("/readyz: %d %q", code, body)
 	}
+	for _, path := range []string{"/", "/privacy", "/terms"} { // the Teams manifest links to them
+		if code, body := get(t, s.url+path); code != 200 || !strings.Contains(body, "<h1>kontaktbot") {
+			t.Errorf("%s: %d %q", path, code, body)
+		}
+	}
 	if code, _ := get(t, s.url+"/nothing"); code != 404 {
 		t.Errorf("/nothing: %d", code)
 	}
