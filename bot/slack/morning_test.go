@@ -1,0 +1,304 @@
+package slack_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+
+	"kontaktbot/bot"
+	"kontaktbot/bot/slack"
+)
+
+// morningPeople returns count consultants, each with a Slack identity of
+// their own.
+func morningPeople(count int) []bot.Consultant {
+	people := make([]bot.Consultant, count)
+	for i := range people {
+		people[i] = bot.Consultant{ID: uint64(i + 1), Name: fmt.Sprintf("Konsulent %d", i+1),
+			Identities: []bot.Identity{{Platform: "slack", Team: "T1", User: fmt.Sprintf("U%05d", i+1)}}}
+	}
+	return people
+}
+
+// nudge is the morning's message for c, keyed as the scheduler keys it.
+func nudge(c bot.Consultant) bot.Message {
+	return bot.Message{Key: fmt.Sprintf("nudge/2026-12-01/%d", c.ID), Blocks: []bot.Block{
+		bot.Heading{Text: "God morgen, " + c.Name}, bot.Text{Text: "Ærø Maskinfabrik venter på dit opkald"}}}
+}
+
+// sendMorning sends each person their nudge from senders goroutines, as
+// the scheduler's workers would, and returns receipts and errors by person.
+func sendMorning(ctx context.Context, n *slack.Notifier, people []bot.Consultant, senders int) ([]bot.Receipt, []error) {
+	receipts, errs := make([]bot.Receipt, len(people)), make([]error, len(people))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range senders {
+		wg.Go(func() {
+			for i := range next {
+				receipts[i], errs[i] = n.SendToPerson(ctx, people[i], nudge(people[i]))
+			}
+		})
+	}
+	for i := range people {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return receipts, errs
+}
+
+// accepted returns the calls that were not answered 429.
+func accepted(calls []apiCall) []apiCall {
+	var out []apiCall
+	for _, c := range calls {
+		if !c.Limited {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func limited(calls []apiCall) int { return len(calls) - len(accepted(calls)) }
+
+// checkSpacing fails if a channel's kth post (k from 0, in order of
+// arrival) arrived sooner than k intervals after start. That is what the
+// Notifier's limiter promises: each post gets a slot an interval after its
+// channel's previous slot and never leaves before it. It does not promise
+// that arrivals are an interval apart: a post that leaves its slot late
+// (a busy CPU here; a 1-2 s client retry after a 429 in production) does
+// not move the next slot, so the two may arrive closer together.
+func checkSpacing(t *testing.T, posts []apiCall, start time.Time, interval time.Duration) {
+	t.Helper()
+	k := map[string]int{}
+	for _, p := range posts {
+		ch := p.Form.Get("channel")
+		if least := time.Duration(k[ch]) * interval; p.At.Sub(start) < least {
+			t.Errorf("post %d to %s arrived %v after the start, before its slot at %v", k[ch], ch, p.At.Sub(start), least)
+		}
+		k[ch]++
+	}
+}
+
+// checkNotStalled fails unless, while each 429'd call of the method waited
+// for its retry (matched by arg), some other call of it went through.
+func checkNotStalled(t *testing.T, calls []apiCall, arg string) {
+	t.Helper()
+	for i, c := range calls {
+		if !c.Limited {
+			continue
+		}
+		others := 0
+		for _, d := range calls[i+1:] {
+			if d.Form.Get(arg) == c.Form.Get(arg) {
+				break
+			}
+			others++
+		}
+		if others == 0 {
+			t.Errorf("%s: nothing went through while %s=%s waited out its 429", c.Method, arg, c.Form.Get(arg))
+		}
+	}
+}
+
+// checkOnePostEach fails unless each person's DM got exactly one of the
+// posts, with their nudge's key, and their receipt names it.
+func checkOnePostEach(t *testing.T, people []bot.Consultant, receipts []bot.Receipt, posts []apiCall) {
+	t.Helper()
+	perChannel, perKey, ts := map[string]int{}, map[string]int{}, map[string]bool{}
+	for _, p := range posts {
+		perChannel[p.Form.Get("channel")]++
+		perKey[metadataKey(t, p)]++
+	}
+	bad := 0
+	for i, c := range people {
+		ch, key, r := "D-"+c.Identities[0].User, nudge(c).Key, receipts[i]
+		if perChannel[ch] != 1 || perKey[key] != 1 || r.Channel.ID != ch || r.MessageID == "" || ts[r.MessageID] {
+			if bad++; bad <= 10 {
+				t.Errorf("%s: %d posts in %s, %d with key %s; receipt %+v", c.Name, perChannel[ch], ch, perKey[key], key, r)
+			}
+		}
+		ts[r.MessageID] = true
+	}
+	if bad > 0 || len(posts) != len(people) || len(perChannel) != len(people) {
+		t.Errorf("%d people wrongly served; %d posts to %d channels, want %d to %d", bad, len(posts), len(perChannel), len(people), len(people))
+	}
+}
+
+// metadataKey returns the message Key a post carries as metadata.
+func metadataKey(t *testing.T, p apiCall) string {
+	t.Helper()
+	var md struct {
+		EventType    string `json:"event_type"`
+		EventPayload struct {
+			Key string `json:"key"`
+		} `json:"event_payload"`
+	}
+	if err := json.Unmarshal([]byte(p.Form.Get("metadata")), &md); err != nil || md.EventType != slack.MetadataEvent {
+		t.Errorf("post to %s: metadata %q: %v", p.Form.Get("channel"), p.Form.Get("metadata"), err)
+	}
+	return md.EventPayload.Key
+}
+
+func TestMorningOf5000NudgesSurvivesTheLimiterAnd429s(t *testing.T) {
+	t.Parallel()
+	count := 5000
+	if testing.Short() {
+		count = 500
+	}
+	api := newWebAPI(t)
+	// Mid-run, Slack says "too many" twice to each method; Retry-After: 1.
+	api.limitNth("chat.postMessage", count/3, 2*count/3)
+	api.limitNth("conversations.open", count/4, count/2)
+	m := &countingMetrics{calls: map[string]int{}}
+	n := slack.NewNotifier(api.client(), bot.ClockFunc(time.Now), nil, m)
+	// Each DM is its channel's only post, so Interval costs them nothing;
+	// a limiter that spaced every post, not each channel's, would take
+	// count*Interval: 100 s, or 10 s under -short.
+	n.Interval = 20 * time.Millisecond
+	people := morningPeople(count)
+
+	start := time.Now()
+	receipts, errs := sendMorning(context.Background(), n, people, 16)
+	elapsed := time.Since(start)
+
+	if err := errors.Join(errs...); err != nil {
+		t.Errorf("errors returned:\n%.2000v", err)
+	}
+	posts := accepted(api.callsOf("chat.postMessage"))
+	checkOnePostEach(t, people, receipts, posts)
+	checkSpacing(t, posts, start, n.Interval)
+	checkNotStalled(t, api.callsOf("chat.postMessage"), "channel")
+	checkNotStalled(t, api.callsOf("conversations.open"), "users")
+	if got := limited(api.callsOf("chat.postMessage")); got != 2 {
+		t.Errorf("chat.postMessage answered 429 %d times, want the 2 injected", got)
+	}
+	if opens := api.callsOf("conversations.open"); limited(opens) != 2 || len(accepted(opens)) != count {
+		t.Errorf("conversations.open: %d 429s (want 2), %d opened (want %d)", limited(opens), len(accepted(opens)), count)
+	}
+	if h := api.callsOf("conversations.history"); len(h) != 0 {
+		t.Errorf("%d history reads on a first try", len(h))
+	}
+	if m.calls["chat.postMessage ok"] != count || m.calls["conversations.open ok"] != count || len(m.calls) != 2 {
+		t.Errorf("metrics %v", m.calls)
+	}
+	// The 429s cost their own senders a second or two each, not the
+	// morning (checkNotStalled): the rest went on meanwhile. The bound
+	// leaves room for -race on two busy cores.
+	bound := 30 * time.Second
+	if testing.Short() {
+		bound = 6 * time.Second
+	}
+	t.Logf("%d DMs by 16 senders in %v (%.0f DMs/s), 4 of them through a 429", count, elapsed, float64(count)/elapsed.Seconds())
+	if elapsed > bound {
+		t.Errorf("the morning took %v, want under %v", elapsed, bound)
+	}
+}
+
+func TestAnnouncementsToOneChannelAreSpacedUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	api := newWebAPI(t)
+	n := slack.NewNotifier(api.client(), bot.ClockFunc(time.Now), nil, nil)
+	n.Interval = 20 * time.Millisecond
+	ch := bot.Channel{Platform: "slack", Team: "T1", ID: "C-stillinger"}
+	const count, senders = 20, 8
+	next := make(chan int)
+	errs := make([]error, count)
+	var wg sync.WaitGroup
+	for range senders {
+		wg.Go(func() {
+			for i := range next {
+				msg := bot.Message{Key: fmt.Sprintf("position/2026-12-01/%d", i), Blocks: []bot.Block{bot.Text{Text: fmt.Sprintf("Stilling #%d", i)}}}
+				_, errs[i] = n.PostToChannel(context.Background(), ch, msg)
+			}
+		})
+	}
+	start := time.Now()
+	for i := range count {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	elapsed := time.Since(start)
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	posts := accepted(api.callsOf("chat.postMessage"))
+	keys := map[string]bool{}
+	for _, p := range posts {
+		keys[metadataKey(t, p)] = true
+	}
+	if len(posts) != count || len(keys) != count {
+		t.Errorf("%d posts with %d keys, want %d", len(posts), len(keys), count)
+	}
+	checkSpacing(t, posts, start, n.Interval)
+	// Arrivals jitter around their slots on a busy machine, so two may
+	// come closer than Interval: shown, not asserted.
+	gaps := make([]time.Duration, 0, len(posts))
+	for i := 1; i < len(posts); i++ {
+		gaps = append(gaps, posts[i].At.Sub(posts[i-1].At))
+	}
+	slices.Sort(gaps)
+	t.Logf("%d posts to one channel from %d senders in %v; gaps %v to %v, median %v", count, senders, elapsed, gaps[0], gaps[len(gaps)-1], gaps[len(gaps)/2])
+}
+
+func TestA429ThatOutlastsTheRetriesIsARetryAfterError(t *testing.T) {
+	t.Parallel()
+	for _, method := range []string{"conversations.open", "chat.postMessage"} {
+		t.Run(method, func(t *testing.T) {
+			t.Parallel()
+			api := newWebAPI(t)
+			m := &countingMetrics{calls: map[string]int{}}
+			n := slack.NewNotifier(api.client(), bot.ClockFunc(time.Now), nil, m)
+			c := morningPeople(1)[0]
+			api.mu.Lock()
+			api.rateLimit[method] = 3 // the first try and both of the client's retries
+			api.mu.Unlock()
+			_, err := n.SendToPerson(context.Background(), c, nudge(c))
+			var ra *bot.RetryAfterError
+			var rl *slackapi.RateLimitedError
+			if !errors.As(err, &ra) || ra.After != time.Second || !errors.As(err, &rl) || !strings.HasPrefix(err.Error(), "slack: ") {
+				t.Fatalf("err = %v, want a *bot.RetryAfterError of 1s over a *slack.RateLimitedError", err)
+			}
+			if got := len(api.callsOf(method)); got != 3 {
+				t.Errorf("%d calls of %s, want 3", got, method)
+			}
+			if m.calls[method+" ratelimited"] != 1 {
+				t.Errorf("metrics %v", m.calls)
+			}
+			// The scheduler tries again later, marked Recheck: one post.
+			msg := nudge(c)
+			msg.Recheck = true
+			if _, err := n.SendToPerson(context.Background(), c, msg); err != nil {
+				t.Fatalf("second try: %v", err)
+			}
+			if posts := accepted(api.callsOf("chat.postMessage")); len(posts) != 1 || metadataKey(t, posts[0]) != msg.Key {
+				t.Errorf("posts %+v", posts)
+			}
+		})
+	}
+}
+
+// BenchmarkMorningDMs sends 1,000 nudges per op, each a DM to a person of
+// its own, from 16 senders through a fresh Notifier (so every DM is opened).
+func BenchmarkMorningDMs(b *testing.B) {
+	api := newWebAPI(b)
+	people := morningPeople(1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		n := slack.NewNotifier(api.client(), bot.ClockFunc(time.Now), nil, nil)
+		n.Interval = time.Millisecond
+		_, errs := sendMorning(context.Background(), n, people, 16)
+		if err := errors.Join(errs...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(people))/b.Elapsed().Seconds(), "DMs/s")
+}
