@@ -29,7 +29,7 @@ Brug:
   kontaktbot backup --db FIL --to FIL             konsistent kopi af databasen, også mens botten kører
   kontaktbot import companies FIL.csv [--dry-run] [--create-people] [--db FIL]
   kontaktbot export companies [--out FIL] [--db FIL]
-  kontaktbot serve [--db FIL] [--addr :8080]       HTTP-server til Slack (og /healthz, /readyz, /metrics)
+  kontaktbot serve [--db FIL] [--addr :8080]       HTTP-server til Slack og Teams (og /healthz, /readyz, /metrics)
   kontaktbot slack-manifest --url https://VÆRT [--socket]  Slack-appens manifest (YAML)
   kontaktbot teams-package --app-id GUID --url https://VÆRT --out FIL.zip  Teams-appens pakke (manifest og ikoner)
   kontaktbot remind [--db FIL] [--at TID] [--dry-run]  kør morgenens påmindelser nu (eller som ved TID, RFC 3339)
@@ -58,7 +58,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	// With a platform's credentials the bot serves it; without, it is a
 	// chat in the terminal.
 	cmd, rest := "console", args
-	for _, k := range []string{"SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"} {
+	for _, k := range []string{"SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "MICROSOFT_APP_ID", "MICROSOFT_APP_PASSWORD"} {
 		if getenv(k) != "" {
 			cmd = "serve"
 		}

@@ -10,16 +10,16 @@ import (
 	"sync"
 	"time"
 
-	slackapi "github.com/slack-go/slack"
-
 	"kontaktbot/bot"
 	"kontaktbot/bot/slack"
+	"kontaktbot/bot/teams"
 	"kontaktbot/storage"
 )
 
 var (
-	_ slack.People   = (*storage.DB)(nil)
-	_ slack.EventLog = (*storage.DB)(nil)
+	_ slack.People            = (*storage.DB)(nil)
+	_ slack.EventLog          = (*storage.DB)(nil)
+	_ teams.ConversationStore = (*storage.DB)(nil)
 )
 
 // shutdownGrace is how long in-flight requests get to finish on SIGTERM.
@@ -65,7 +65,7 @@ func (e *env) serve(ctx context.Context, args []string) (err error) {
 		return err
 	}
 	if p.count == 0 {
-		e.log.Warn("no platform configured (SLACK_SIGNING_SECRET): serving health checks only")
+		e.log.Warn("no platform configured (SLACK_SIGNING_SECRET, SLACK_APP_TOKEN or MICROSOFT_APP_ID): serving health checks only")
 	}
 	if p.notifier != nil {
 		stop, err := e.startScheduler(ctx, db, p.notifier)
@@ -76,7 +76,7 @@ func (e *env) serve(ctx context.Context, args []string) (err error) {
 		// last request, before the database closes.
 		defer stop()
 	} else {
-		e.log.Warn("no platform can deliver messages (SLACK_BOT_TOKEN): the nudge scheduler does not run")
+		e.log.Warn("no platform can deliver messages (SLACK_BOT_TOKEN or Teams): the nudge scheduler does not run")
 	}
 	bg, stopBg := context.WithCancel(context.WithoutCancel(ctx))
 	var bgDone sync.WaitGroup
@@ -156,58 +156,42 @@ func parseTeamMap(s string) (map[string]string, error) {
 	return m, nil
 }
 
-// platforms mounts the handlers of every configured chat platform.
+// platforms mounts the handlers of every configured chat platform. The
+// notifiers of all of them go into one bot.Platforms, so an announcement
+// typed in Slack reaches the Teams channels of partner jobcenters too.
 func (e *env) platforms(mux *http.ServeMux, db *storage.DB) (mounted, error) {
 	var p mounted
-	secret, appToken := e.getenv("SLACK_SIGNING_SECRET"), e.getenv("SLACK_APP_TOKEN")
-	if secret == "" && appToken == "" {
-		return p, nil
-	}
-	teams, err := parseTeamMap(e.getenv("SLACK_TEAM_JOBCENTERS"))
-	if err != nil {
-		return p, fmt.Errorf("SLACK_TEAM_JOBCENTERS: %w", err)
-	}
-	opts := []slackapi.Option{slackapi.OptionHTTPClient(&http.Client{Timeout: 15 * time.Second}), slackapi.OptionRetry(3)}
-	if u := e.getenv("SLACK_API_URL"); u != "" {
-		opts = append(opts, slackapi.OptionAPIURL(u))
-	}
-	var requester slack.Requester = slack.TeamJobcenters(teams)
-	var api *slackapi.Client
-	if token := e.getenv("SLACK_BOT_TOKEN"); token != "" {
-		api = slackapi.New(token, opts...)
-		p.notifier = bot.Platforms{slack.Platform: slack.NewNotifier(api, e.clock, e.log, e.metrics)}
-		requester = slack.NewNames(api, db, teams, e.log, e.metrics)
-	} else {
-		e.log.Warn("SLACK_BOT_TOKEN is not set: no nudges, DMs or channel posts in Slack")
-	}
-	svc := e.chat(db, p.notifier)
-	var v *slack.Verifier // none for Socket Mode alone, where Slack signs nothing
-	if secret != "" {
-		if v, err = slack.NewVerifier(secret, time.Now); err != nil {
-			return p, fmt.Errorf("SLACK_SIGNING_SECRET: %w", err)
-		}
-	}
-	cmds := slack.NewCommands(v, svc, requester, nil, e.log)
-	inter, err := slack.NewInteractivity(slack.InteractivityConfig{Verifier: v, Handler: svc, Requester: requester,
-		People: db, API: api, Seen: db, Clock: e.clock, Log: e.log})
+	sl, err := e.slackSetup(db)
 	if err != nil {
 		return p, err
 	}
-	if v != nil {
-		mux.Handle("POST /slack/commands", cmds)
-		mux.Handle("POST /slack/interactions", inter.Interactions())
-		mux.Handle("POST /slack/events", inter.Events())
-		e.log.Info("slack: slash commands, interactivity and events at /slack/commands, /slack/interactions, /slack/events")
+	tm, err := e.teamsSetup(db)
+	if err != nil {
+		return p, err
 	}
-	p.drain = append(p.drain, cmds.Wait, inter.Wait)
-	if appToken != "" {
-		opts = append(opts, slackapi.OptionAppLevelToken(appToken))
-		sock := slack.NewSocket(slackapi.New(e.getenv("SLACK_BOT_TOKEN"), opts...), slack.SocketHandlers{Commands: cmds,
-			Interaction: inter.Interaction, Event: inter.Event}, e.log)
-		p.background = append(p.background, sock.Run)
-		e.log.Info("slack: socket mode")
+	n := bot.Platforms{}
+	if sl != nil && sl.notifier != nil {
+		n[slack.Platform] = sl.notifier
 	}
-	p.count++
+	if tm != nil {
+		n[teams.Platform] = tm.notifier
+	}
+	if len(n) > 0 {
+		p.notifier = n
+	}
+	svc := e.chat(db, p.notifier)
+	if sl != nil {
+		if err := sl.mount(e, mux, db, svc, &p); err != nil {
+			return p, err
+		}
+		p.count++
+	}
+	if tm != nil {
+		if err := tm.mount(e, mux, db, svc); err != nil {
+			return p, err
+		}
+		p.count++
+	}
 	return p, nil
 }
 
