@@ -17,9 +17,11 @@ ENV KONTAKTBOT_DB=/data/kontaktbot.db KONTAKTBOT_ADDR=:8080
 VOLUME ["/data"]
 EXPOSE 8080
 USER 65532:65532
-# With no subcommand the bot serves Slack when its credentials are in the
-# environment (SLACK_SIGNING_SECRET or SLACK_APP_TOKEN), and is the console
-# chat otherwise:
+# With no subcommand the bot serves Slack and/or Teams when their
+# credentials are in the environment (SLACK_SIGNING_SECRET or
+# SLACK_APP_TOKEN; MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD), and is the
+# console chat otherwise:
 #   docker run -it -v kontaktbot-data:/data kontaktbot
 #   docker run -p 8080:8080 -e SLACK_SIGNING_SECRET -e SLACK_BOT_TOKEN -v kontaktbot-data:/data kontaktbot
+#   docker run -p 8080:8080 -e MICROSOFT_APP_ID -e MICROSOFT_APP_PASSWORD -v kontaktbot-data:/data kontaktbot
 ENTRYPOINT ["/kontaktbot"]
