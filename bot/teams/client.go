@@ -44,7 +44,7 @@ type ClientConfig struct {
 	AppID       string
 	AppPassword string
 	TokenURL    string       // TokenURL("") when empty
-	HTTPClient  *http.Client // one with a 15 s timeout when nil
+	HTTPClient  *http.Client // one with a 15 s timeout and 64 idle connections per host when nil
 	Clock       bot.Clock    // for token expiry and Retry-After dates
 	Metrics     bot.Metrics  // counts every HTTP call; NopMetrics when nil
 	Logger      *slog.Logger
@@ -83,7 +83,12 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		return nil, fmt.Errorf("teams client: token url %q is not an http(s) URL", cfg.TokenURL)
 	}
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 15 * time.Second}
+		// A morning of nudges goes to one or two service URLs from many
+		// senders: Go's default of two idle connections per host would
+		// open and close one for nearly every send.
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = 64
+		cfg.HTTPClient = &http.Client{Timeout: 15 * time.Second, Transport: tr}
 	}
 	if cfg.Metrics == nil {
 		cfg.Metrics = bot.NopMetrics{}
