@@ -24,6 +24,7 @@ type Service struct {
 	metrics   bot.Metrics
 	table     []*Command
 	byKey     map[string]*Command // folded name or alias -> the first command of the table it names
+	links     *linkCodes
 }
 
 // Config holds what a Service needs besides its store.
@@ -57,6 +58,7 @@ func New(store Store, cfg Config) *Service {
 	s := &Service{store: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter, notifier: cfg.Notifier, metrics: cfg.Metrics}
 	s.table = commandTable()
 	s.byKey = keys(s.table)
+	s.links = &linkCodes{codes: map[string]linkCode{}}
 	return s
 }
 

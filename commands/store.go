@@ -31,6 +31,11 @@ type People interface {
 	// named in a command before they have used the bot). A clashing
 	// normalized name gives a *bot.ConflictError.
 	CreateConsultant(ctx context.Context, c bot.Consultant) (bot.Consultant, error)
+	// LinkConsultants makes two records of one person one: the identities
+	// of the record with nothing stored about it move to the other, which
+	// it returns; the empty one is deleted. When neither is empty the
+	// error wraps bot.ErrConflict and nothing changes.
+	LinkConsultants(ctx context.Context, a, b uint64) (bot.Consultant, error)
 
 	// CreateJobcenter stores a new jobcenter; a clashing normalized name
 	// gives a *bot.ConflictError.

@@ -369,6 +369,18 @@ func (pc *peopleCache) set(c bot.Consultant) {
 	pc.mu.Unlock()
 }
 
+// remove forgets the consultant with the id and its identities.
+func (pc *peopleCache) remove(id uint64) {
+	pc.mu.Lock()
+	for _, i := range pc.byID[id].Identities {
+		if pc.byKey[i.Key()] == id {
+			delete(pc.byKey, i.Key())
+		}
+	}
+	delete(pc.byID, id)
+	pc.mu.Unlock()
+}
+
 // byIdentity returns the consultant an identity key belongs to.
 func (pc *peopleCache) byIdentity(key string) (bot.Consultant, bool) {
 	pc.mu.RLock()
