@@ -31,25 +31,24 @@ func (s *Service) companyAt(ctx context.Context, c *call, words []string) (bot.C
 			return bot.Company{}, nil, fmt.Errorf("company by cvr: %w", err)
 		}
 	}
-	for n := min(len(words), maxNameWords); n >= 1; n-- {
-		key := bot.NormalizeName(strings.Join(words[:n], " "))
-		if key == "" {
-			continue
-		}
-		limit := 6
-		if len(key) < 2 {
-			limit = 0 // one letter is no prefix to go by
-		}
-		exact, prefixed, err := s.store.FindCompanies(ctx, key, limit)
-		if err != nil {
-			return bot.Company{}, nil, fmt.Errorf("find company: %w", err)
-		}
+	// The longest run of words first: "Brødrene Hansen mødte Lars" is
+	// Brødrene Hansen, not Brødrene.
+	keys := make([]string, min(len(words), maxNameWords))
+	for i := range keys {
+		keys[i] = bot.NormalizeName(strings.Join(words[:len(keys)-i], " "))
+	}
+	i, exact, prefixed, err := s.store.FindCompaniesFirst(ctx, keys, 6)
+	if err != nil {
+		return bot.Company{}, nil, fmt.Errorf("find company: %w", err)
+	}
+	if i >= 0 {
+		n := len(keys) - i
 		switch {
 		case exact != nil:
 			return *exact, words[n:], nil
 		case len(prefixed) == 1:
 			return prefixed[0], words[n:], nil
-		case len(prefixed) > 1:
+		default:
 			return bot.Company{}, nil, ambiguous(c, strings.Join(words[:n], " "), prefixed)
 		}
 	}

@@ -69,6 +69,10 @@ type Companies interface {
 	// none); prefixed are up to limit other companies whose name or alias
 	// starts with key followed by a space.
 	FindCompanies(ctx context.Context, key string, limit int) (exact *bot.Company, prefixed []bot.Company, err error)
+	// FindCompaniesFirst is FindCompanies for each key in turn, in one read,
+	// up to the first that finds anything (i is its index, -1 for none);
+	// keys of one byte are looked up exactly only.
+	FindCompaniesFirst(ctx context.Context, keys []string, limit int) (i int, exact *bot.Company, prefixed []bot.Company, err error)
 	// CompanyByCVR returns the company with the CVR number, or bot.ErrNotFound.
 	CompanyByCVR(ctx context.Context, cvr string) (bot.Company, error)
 	// SuggestCompanies returns up to limit companies whose names or aliases

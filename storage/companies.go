@@ -227,35 +227,71 @@ func (db *DB) FindCompanies(ctx context.Context, key string, limit int) (exact *
 		return nil, nil, nil
 	}
 	err = db.view(ctx, func(tx *bolt.Tx) error {
-		exactID := lookup(tx, bCompNames, key)
-		if exactID != 0 {
-			var c bot.Company
-			if err := get(tx, bCompanies, exactID, &c); err != nil {
-				return err
-			}
-			exact = &c
-		}
-		if limit <= 0 {
-			return nil
-		}
-		prefix := []byte(key + " ")
-		seen := map[uint64]bool{exactID: true}
-		cur := tx.Bucket(bCompNames).Cursor()
-		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(prefixed) < limit; k, v = cur.Next() {
-			id := btoi(v)
-			if seen[id] {
+		exact, prefixed, err = findCompanies(tx, key, limit)
+		return err
+	})
+	return exact, prefixed, err
+}
+
+// FindCompaniesFirst is FindCompanies for each of keys in turn, in one read
+// transaction, stopping at the first key that finds anything: i is its
+// index, -1 when none does. A key of one byte is looked up exactly only,
+// since one letter is no prefix to go by; an empty key finds nothing. The
+// command language tries the longest run of words first ("aeroe modte
+// lars" before "aeroe"), so this saves a transaction per word.
+func (db *DB) FindCompaniesFirst(ctx context.Context, keys []string, limit int) (i int, exact *bot.Company, prefixed []bot.Company, err error) {
+	i = -1
+	err = db.view(ctx, func(tx *bolt.Tx) error {
+		for j, key := range keys {
+			if key == "" {
 				continue
 			}
-			seen[id] = true
-			var c bot.Company
-			if err := get(tx, bCompanies, id, &c); err != nil {
+			l := limit
+			if len(key) < 2 {
+				l = 0
+			}
+			e, p, err := findCompanies(tx, key, l)
+			if err != nil {
 				return err
 			}
-			prefixed = append(prefixed, c)
+			if e != nil || len(p) > 0 {
+				i, exact, prefixed = j, e, p
+				return nil
+			}
 		}
 		return nil
 	})
-	return exact, prefixed, err
+	return i, exact, prefixed, err
+}
+
+func findCompanies(tx *bolt.Tx, key string, limit int) (exact *bot.Company, prefixed []bot.Company, err error) {
+	exactID := lookup(tx, bCompNames, key)
+	if exactID != 0 {
+		var c bot.Company
+		if err := get(tx, bCompanies, exactID, &c); err != nil {
+			return nil, nil, err
+		}
+		exact = &c
+	}
+	if limit <= 0 {
+		return exact, nil, nil
+	}
+	prefix := []byte(key + " ")
+	seen := map[uint64]bool{exactID: true}
+	cur := tx.Bucket(bCompNames).Cursor()
+	for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(prefixed) < limit; k, v = cur.Next() {
+		id := btoi(v)
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		var c bot.Company
+		if err := get(tx, bCompanies, id, &c); err != nil {
+			return nil, nil, err
+		}
+		prefixed = append(prefixed, c)
+	}
+	return exact, prefixed, nil
 }
 
 // CompanyByCVR returns the company with the CVR number, or bot.ErrNotFound.

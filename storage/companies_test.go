@@ -353,3 +353,35 @@ func TestCompaniesOwnedBy(t *testing.T) {
 	}
 	assertOwned(anne)
 }
+
+// TestFindCompaniesFirst: the first key that finds anything wins, in one
+// read; one-byte keys match exactly only.
+func TestFindCompaniesFirst(t *testing.T) {
+	t.Parallel()
+	db, _ := newDB(t)
+	for _, c := range []bot.Company{{Name: "Ærø Maskinfabrik"}, {Name: "Brødrene Hansen"}, {Name: "Brødrene Jensen"}, {Name: "A Tech"}, {Name: "Q"}} {
+		mustCompany(t, db, c)
+	}
+	for _, tc := range []struct {
+		keys     []string
+		i        int
+		exact    string
+		prefixed int
+	}{
+		{[]string{"aeroe maskinfabrik modte lars", "aeroe maskinfabrik", "aeroe"}, 1, "Ærø Maskinfabrik", 0},
+		{[]string{"broedrene modte", "", "broedrene"}, 2, "", 2},
+		{[]string{"a"}, -1, "", 0},
+		{[]string{"q"}, 0, "Q", 0},
+		{[]string{"nothing here", "nothing"}, -1, "", 0},
+		{nil, -1, "", 0},
+	} {
+		i, exact, prefixed, err := db.FindCompaniesFirst(t.Context(), tc.keys, 6)
+		name := ""
+		if exact != nil {
+			name = exact.Name
+		}
+		if err != nil || i != tc.i || name != tc.exact || len(prefixed) != tc.prefixed {
+			t.Errorf("FindCompaniesFirst(%q) = %d, %q, %d prefixed, %v; want %d, %q, %d", tc.keys, i, name, len(prefixed), err, tc.i, tc.exact, tc.prefixed)
+		}
+	}
+}
