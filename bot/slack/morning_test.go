@@ -70,11 +70,12 @@ func limited(calls []apiCall) int { return len(calls) - len(accepted(calls)) }
 
 // checkSpacing fails if a channel's kth post (k from 0, in order of
 // arrival) arrived sooner than k intervals after start. That is what the
-// Notifier's limiter promises: each post gets a slot an interval after its
-// channel's previous slot and never leaves before it. It does not promise
-// that arrivals are an interval apart: a post that leaves its slot late
-// (a busy CPU here; a 1-2 s client retry after a 429 in production) does
-// not move the next slot, so the two may arrive closer together.
+// Notifier's limiter promises: each try of a post, a retry after a 429
+// too, gets a slot an interval after its channel's previous slot and never
+// leaves before it; so passed every try, 429'd ones included, it holds as
+// well. It does not promise that arrivals are an interval apart: a post
+// that leaves its slot late (a busy CPU here) does not move the next slot,
+// so the two may arrive closer together.
 func checkSpacing(t *testing.T, posts []apiCall, start time.Time, interval time.Duration) {
 	t.Helper()
 	k := map[string]int{}
@@ -158,7 +159,7 @@ func TestMorningOf5000NudgesSurvivesTheLimiterAnd429s(t *testing.T) {
 	api.limitNth("chat.postMessage", count/3, 2*count/3)
 	api.limitNth("conversations.open", count/4, count/2)
 	m := &countingMetrics{calls: map[string]int{}}
-	n := slack.NewNotifier(api.client(), bot.ClockFunc(time.Now), nil, m)
+	n := slack.NewNotifier(api.clientNoRetry(), bot.ClockFunc(time.Now), nil, m)
 	// Each DM is its channel's only post, so Interval costs them nothing;
 	// a limiter that spaced every post, not each channel's, would take
 	// count*Interval: 100 s, or 10 s under -short.
@@ -175,6 +176,7 @@ func TestMorningOf5000NudgesSurvivesTheLimiterAnd429s(t *testing.T) {
 	posts := accepted(api.callsOf("chat.postMessage"))
 	checkOnePostEach(t, people, receipts, posts)
 	checkSpacing(t, posts, start, n.Interval)
+	checkSpacing(t, api.callsOf("chat.postMessage"), start, n.Interval)
 	checkNotStalled(t, api.callsOf("chat.postMessage"), "channel")
 	checkNotStalled(t, api.callsOf("conversations.open"), "users")
 	if got := limited(api.callsOf("chat.postMessage")); got != 2 {
@@ -186,7 +188,8 @@ func TestMorningOf5000NudgesSurvivesTheLimiterAnd429s(t *testing.T) {
 	if h := api.callsOf("conversations.history"); len(h) != 0 {
 		t.Errorf("%d history reads on a first try", len(h))
 	}
-	if m.calls["chat.postMessage ok"] != count || m.calls["conversations.open ok"] != count || len(m.calls) != 2 {
+	if m.calls["chat.postMessage ok"] != count || m.calls["conversations.open ok"] != count ||
+		m.calls["chat.postMessage ratelimited"] != 2 || m.calls["conversations.open ratelimited"] != 2 || len(m.calls) != 4 {
 		t.Errorf("metrics %v", m.calls)
 	}
 	// The 429s cost their own senders a second or two each, not the
@@ -205,7 +208,7 @@ func TestMorningOf5000NudgesSurvivesTheLimiterAnd429s(t *testing.T) {
 func TestAnnouncementsToOneChannelAreSpacedUnderConcurrency(t *testing.T) {
 	t.Parallel()
 	api := newWebAPI(t)
-	n := slack.NewNotifier(api.client(), bot.ClockFunc(time.Now), nil, nil)
+	n := slack.NewNotifier(api.clientNoRetry(), bot.ClockFunc(time.Now), nil, nil)
 	n.Interval = 20 * time.Millisecond
 	ch := bot.Channel{Platform: "slack", Team: "T1", ID: "C-stillinger"}
 	const count, senders = 20, 8
@@ -249,32 +252,143 @@ func TestAnnouncementsToOneChannelAreSpacedUnderConcurrency(t *testing.T) {
 	t.Logf("%d posts to one channel from %d senders in %v; gaps %v to %v, median %v", count, senders, elapsed, gaps[0], gaps[len(gaps)-1], gaps[len(gaps)/2])
 }
 
+// checkApart fails if two posts to one channel (in order of arrival)
+// arrived less than least apart: that is, if a window of least held two.
+func checkApart(t *testing.T, posts []apiCall, least time.Duration) {
+	t.Helper()
+	last := map[string]time.Time{}
+	for i, p := range posts {
+		ch := p.Form.Get("channel")
+		if prev, ok := last[ch]; ok && p.At.Sub(prev) < least {
+			t.Errorf("post %d to %s arrived %v after the one before, want at least %v", i, ch, p.At.Sub(prev), least)
+		}
+		last[ch] = p.At
+	}
+}
+
+// TestARetriedPostKeepsItsChannelsSpacing is the production bug: slack-go's
+// OptionRetry re-sent a post answered 429 behind the limiter's back, 1 s
+// (Retry-After) later, which with Interval 200 ms landed it 25 ms before
+// another post to the channel. The Notifier's own retry books a slot.
+func TestARetriedPostKeepsItsChannelsSpacing(t *testing.T) {
+	t.Parallel()
+	api := newWebAPI(t)
+	api.limitNth("chat.postMessage", 3)
+	n := slack.NewNotifier(api.clientNoRetry(), bot.ClockFunc(time.Now), nil, nil)
+	n.Interval = 200 * time.Millisecond
+	ch := bot.Channel{Platform: "slack", Team: "T1", ID: "C-stillinger"}
+	const count, senders = 15, 4
+	next := make(chan int)
+	errs := make([]error, count)
+	var wg sync.WaitGroup
+	for range senders {
+		wg.Go(func() {
+			for i := range next {
+				msg := bot.Message{Key: fmt.Sprintf("position/2026-12-01/%d", i), Blocks: []bot.Block{bot.Text{Text: fmt.Sprintf("Stilling #%d", i)}}}
+				_, errs[i] = n.PostToChannel(context.Background(), ch, msg)
+			}
+		})
+	}
+	start := time.Now()
+	for i := range count {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	calls := api.callsOf("chat.postMessage")
+	posts := accepted(calls)
+	if len(posts) != count || limited(calls) != 1 {
+		t.Fatalf("%d posts, %d answered 429; want %d and 1", len(posts), limited(calls), count)
+	}
+	// Every try had a slot of its own, the 429'd one and its retry too:
+	// the kth try to arrive came k intervals or more after the start. Late
+	// arrivals (a busy CPU) cannot break this; a retry behind the limiter
+	// (at the 429 + 1 s, a multiple of Interval) lands on another's slot.
+	checkSpacing(t, calls, start, n.Interval)
+	for i, c := range calls {
+		if !c.Limited {
+			continue
+		}
+		key := metadataKey(t, c)
+		for _, d := range calls[i+1:] {
+			if metadataKey(t, d) == key {
+				if d.At.Sub(c.At) < time.Second {
+					t.Errorf("the retry of %s came %v after its 429, before the Retry-After of 1s", key, d.At.Sub(c.At))
+				}
+				break
+			}
+		}
+	}
+	// Arrivals jitter late of their slots on a busy machine, so allow half
+	// an Interval; the old re-send came within a few ms of another post.
+	checkApart(t, posts, n.Interval/2)
+	gaps := make([]time.Duration, 0, len(posts))
+	for i := 1; i < len(posts); i++ {
+		gaps = append(gaps, posts[i].At.Sub(posts[i-1].At))
+	}
+	slices.Sort(gaps)
+	t.Logf("%d posts to one channel, one retried after a 429, in %v; gaps %v to %v", count, time.Since(start), gaps[0], gaps[len(gaps)-1])
+}
+
+// sleeps records the Retry-After waits a Notifier asks for, without waiting.
+type sleeps struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.d = append(s.d, d)
+	return ctx.Err()
+}
+
+func (s *sleeps) got() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.d)
+}
+
 func TestA429ThatOutlastsTheRetriesIsARetryAfterError(t *testing.T) {
 	t.Parallel()
-	for _, method := range []string{"conversations.open", "chat.postMessage"} {
+	for _, method := range []string{"conversations.open", "conversations.history", "chat.postMessage"} {
 		t.Run(method, func(t *testing.T) {
 			t.Parallel()
 			api := newWebAPI(t)
 			m := &countingMetrics{calls: map[string]int{}}
-			n := slack.NewNotifier(api.client(), bot.ClockFunc(time.Now), nil, m)
+			n := slack.NewNotifier(api.clientNoRetry(), bot.ClockFunc(time.Now), nil, m)
+			if n.Retries != 3 {
+				t.Errorf("NewNotifier: Retries %d, want 3", n.Retries)
+			}
+			n.Retries = 2
+			n.Interval = 10 * time.Millisecond
+			s := &sleeps{}
+			n.Sleep = s.sleep
 			c := morningPeople(1)[0]
 			api.mu.Lock()
-			api.rateLimit[method] = 3 // the first try and both of the client's retries
+			api.rateLimit[method] = n.Retries + 1 // the first try and both retries
 			api.mu.Unlock()
-			_, err := n.SendToPerson(context.Background(), c, nudge(c))
+			msg := nudge(c)
+			msg.Recheck = method == "conversations.history" // only a recheck reads the history
+			_, err := n.SendToPerson(context.Background(), c, msg)
 			var ra *bot.RetryAfterError
 			var rl *slackapi.RateLimitedError
 			if !errors.As(err, &ra) || ra.After != time.Second || !errors.As(err, &rl) || !strings.HasPrefix(err.Error(), "slack: ") {
 				t.Fatalf("err = %v, want a *bot.RetryAfterError of 1s over a *slack.RateLimitedError", err)
 			}
-			if got := len(api.callsOf(method)); got != 3 {
-				t.Errorf("%d calls of %s, want 3", got, method)
+			if got := len(api.callsOf(method)); got != n.Retries+1 {
+				t.Errorf("%d calls of %s, want Retries+1 = %d", got, method, n.Retries+1)
 			}
-			if m.calls[method+" ratelimited"] != 1 {
+			if got, want := s.got(), []time.Duration{time.Second, time.Second}; !slices.Equal(got, want) {
+				t.Errorf("slept %v, want the Retry-After once per retry: %v", got, want)
+			}
+			if m.calls[method+" ratelimited"] != n.Retries+1 {
 				t.Errorf("metrics %v", m.calls)
 			}
 			// The scheduler tries again later, marked Recheck: one post.
-			msg := nudge(c)
 			msg.Recheck = true
 			if _, err := n.SendToPerson(context.Background(), c, msg); err != nil {
 				t.Fatalf("second try: %v", err)
@@ -293,7 +407,7 @@ func BenchmarkMorningDMs(b *testing.B) {
 	people := morningPeople(1000)
 	b.ReportAllocs()
 	for b.Loop() {
-		n := slack.NewNotifier(api.client(), bot.ClockFunc(time.Now), nil, nil)
+		n := slack.NewNotifier(api.clientNoRetry(), bot.ClockFunc(time.Now), nil, nil)
 		n.Interval = time.Millisecond
 		_, errs := sendMorning(context.Background(), n, people, 16)
 		if err := errors.Join(errs...); err != nil {

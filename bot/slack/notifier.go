@@ -23,8 +23,15 @@ const PostInterval = time.Second
 
 // Notifier delivers messages through Slack's Web API: a person's as a DM
 // (conversations.open + chat.postMessage), a channel's as a post, and
-// updates with chat.update. Posts to one channel are spaced PostInterval
+// updates with chat.update. Posts to one channel are spaced Interval
 // apart. It meets bot.Notifier and is safe for concurrent use.
+//
+// A call that Slack answers 429 is tried again after the Retry-After it
+// gives, up to Retries times, by the Notifier itself rather than by
+// slack-go: so each try of a post or update, a re-send too, books a fresh
+// slot in its channel, Interval after the one before, and leaves no sooner
+// than that. A 429 that outlasts the retries is returned as a
+// *bot.RetryAfterError, for the scheduler to try again later.
 //
 // A message with a Key carries it as message metadata. A message marked
 // Recheck (tried before, so perhaps delivered unrecorded) is first looked
@@ -40,14 +47,25 @@ type Notifier struct {
 	mu       sync.Mutex
 	dms      map[string]string    // user key -> DM channel id
 	nextPost map[string]time.Time // channel id -> earliest next post
-	// Interval is PostInterval; tests shorten it.
+	// Interval is the least time between two tries of posts or updates
+	// to one channel: PostInterval; tests shorten it.
 	Interval time.Duration
+	// Retries is how many times a call answered 429 is waited out and
+	// tried again before its error is returned: 3 from NewNotifier, 0 for
+	// none.
+	Retries int
+	// Sleep waits d or until ctx ends, returning ctx's error then: it waits
+	// out a Retry-After (not Interval). A timer when nil; tests may pass
+	// one that waits less.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 var _ bot.Notifier = (*Notifier)(nil)
 
-// NewNotifier returns a Notifier over api (made with the bot token; give
-// it slackapi.OptionRetry so that 429s are waited out as Retry-After says).
+// NewNotifier returns a Notifier over api, which is made with the bot
+// token and WITHOUT slackapi.OptionRetry: the Notifier waits out 429s
+// itself (Retries, 3), and a client that retried too would re-send behind
+// the channel's spacing, and multiply the tries. Log and m may be nil.
 func NewNotifier(api *slackapi.Client, clock bot.Clock, log *slog.Logger, m bot.Metrics) *Notifier {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -56,7 +74,7 @@ func NewNotifier(api *slackapi.Client, clock bot.Clock, log *slog.Logger, m bot.
 		m = bot.NopMetrics{}
 	}
 	return &Notifier{api: api, clock: clock, log: log, metrics: m, dms: map[string]string{},
-		nextPost: map[string]time.Time{}, Interval: PostInterval}
+		nextPost: map[string]time.Time{}, Interval: PostInterval, Retries: 3}
 }
 
 // SendToPerson sends msg as a DM to the person's Slack identity.
@@ -92,8 +110,12 @@ func (n *Notifier) dm(ctx context.Context, id bot.Identity) (string, error) {
 	if ok {
 		return ch, nil
 	}
-	c, _, _, err := n.api.OpenConversationContext(ctx, &slackapi.OpenConversationParameters{Users: []string{id.User}})
-	if err = n.count("conversations.open", err); err != nil {
+	var c *slackapi.Channel
+	err := n.call(ctx, "conversations.open", "", func() (err error) {
+		c, _, _, err = n.api.OpenConversationContext(ctx, &slackapi.OpenConversationParameters{Users: []string{id.User}})
+		return err
+	})
+	if err != nil {
 		return "", fmt.Errorf("slack: open DM: %w", err)
 	}
 	n.mu.Lock()
@@ -105,9 +127,14 @@ func (n *Notifier) dm(ctx context.Context, id bot.Identity) (string, error) {
 // sentBefore looks for a message with key among the channel's last 36 hours.
 func (n *Notifier) sentBefore(ctx context.Context, ch bot.Channel, key string) (bot.Receipt, bool, error) {
 	oldest := n.clock.Now().Add(-36 * time.Hour)
-	h, err := n.api.GetConversationHistoryContext(ctx, &slackapi.GetConversationHistoryParameters{ChannelID: ch.ID,
-		Oldest: fmt.Sprintf("%d.000000", oldest.Unix()), Limit: 100, IncludeAllMetadata: true})
-	if err = n.count("conversations.history", err); err != nil {
+	params := &slackapi.GetConversationHistoryParameters{ChannelID: ch.ID,
+		Oldest: fmt.Sprintf("%d.000000", oldest.Unix()), Limit: 100, IncludeAllMetadata: true}
+	var h *slackapi.GetConversationHistoryResponse
+	err := n.call(ctx, "conversations.history", "", func() (err error) {
+		h, err = n.api.GetConversationHistoryContext(ctx, params)
+		return err
+	})
+	if err != nil {
 		return bot.Receipt{}, false, fmt.Errorf("slack: read DM history: %w", err)
 	}
 	for _, m := range h.Messages {
@@ -121,11 +148,12 @@ func (n *Notifier) sentBefore(ctx context.Context, ch bot.Channel, key string) (
 
 // PostToChannel posts msg to ch.
 func (n *Notifier) PostToChannel(ctx context.Context, ch bot.Channel, msg bot.Message) (bot.Receipt, error) {
-	if err := n.wait(ctx, ch.ID); err != nil {
-		return bot.Receipt{}, err
-	}
-	_, ts, err := n.api.PostMessageContext(ctx, ch.ID, n.options(msg)...)
-	if err = n.count("chat.postMessage", err); err != nil {
+	var ts string
+	err := n.call(ctx, "chat.postMessage", ch.ID, func() (err error) {
+		_, ts, err = n.api.PostMessageContext(ctx, ch.ID, n.options(msg)...)
+		return err
+	})
+	if err != nil {
 		return bot.Receipt{}, fmt.Errorf("slack: post: %w", err)
 	}
 	return bot.Receipt{Channel: ch, MessageID: ts}, nil
@@ -133,11 +161,12 @@ func (n *Notifier) PostToChannel(ctx context.Context, ch bot.Channel, msg bot.Me
 
 // UpdateMessage replaces the message r names.
 func (n *Notifier) UpdateMessage(ctx context.Context, r bot.Receipt, msg bot.Message) (bot.Receipt, error) {
-	if err := n.wait(ctx, r.Channel.ID); err != nil {
-		return bot.Receipt{}, err
-	}
-	_, ts, _, err := n.api.UpdateMessageContext(ctx, r.Channel.ID, r.MessageID, n.options(msg)...)
-	if err = n.count("chat.update", err); err != nil {
+	var ts string
+	err := n.call(ctx, "chat.update", r.Channel.ID, func() (err error) {
+		_, ts, _, err = n.api.UpdateMessageContext(ctx, r.Channel.ID, r.MessageID, n.options(msg)...)
+		return err
+	})
+	if err != nil {
 		return bot.Receipt{}, fmt.Errorf("slack: update: %w", err)
 	}
 	if ts == "" {
@@ -156,6 +185,47 @@ func (n *Notifier) options(msg bot.Message) []slackapi.MsgOption {
 	return opts
 }
 
+// call makes a Web API call with do, trying again after each 429 (for the
+// Retry-After it gives, at least a second) up to n.Retries times. With a
+// channel, each try first books its own slot there (wait): a retry too
+// keeps Interval from the channel's other posts. A 429 on the last try is
+// returned as a *bot.RetryAfterError.
+func (n *Notifier) call(ctx context.Context, method, channel string, do func() error) error {
+	for try := 0; ; try++ {
+		if channel != "" {
+			if err := n.wait(ctx, channel); err != nil {
+				return err
+			}
+		}
+		err := n.count(method, do())
+		after, limited := bot.RetryAfter(err)
+		if !limited || try >= n.Retries {
+			return err
+		}
+		after = max(after, time.Second) // Retry-After: 0 must not spin
+		n.log.Warn("slack: rate limited; trying again", "method", method, "channel", channel, "try", try+1, "after", after)
+		sleep := n.Sleep
+		if sleep == nil {
+			sleep = sleepCtx
+		}
+		if serr := sleep(ctx, after); serr != nil {
+			return fmt.Errorf("gave up waiting out a 429: %w (last: %w)", serr, err)
+		}
+	}
+}
+
+// sleepCtx waits d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
 // wait holds a post back until its channel's interval has passed.
 func (n *Notifier) wait(ctx context.Context, ch string) error {
 	n.mu.Lock()
@@ -172,19 +242,13 @@ func (n *Notifier) wait(ctx context.Context, ch string) error {
 	}
 	n.mu.Unlock()
 	if d := at.Sub(now); d > 0 {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-		}
+		return sleepCtx(ctx, d)
 	}
 	return nil
 }
 
-// count records a call's outcome; a rate limit still in force after the
-// client's own retries becomes a bot.RetryAfterError for the scheduler.
+// count records a try's outcome; a rate limit becomes a
+// *bot.RetryAfterError, which call waits out or hands to the scheduler.
 func (n *Notifier) count(method string, err error) error {
 	var rl *slackapi.RateLimitedError
 	switch {

@@ -27,11 +27,13 @@ import (
 // any other method gets {"ok":false,"error":"unknown_method"}.
 //
 // rateLimit[m] = k makes the next k calls of method m answer 429 with
-// Retry-After: 1 (slack-go's OptionRetry waits that out); limitNth does the
-// same for chosen calls. Hold mu to touch rateLimit directly.
+// Retry-After: 1 (client's OptionRetry, or the Notifier with
+// clientNoRetry, waits that out); limitNth does the same for chosen calls.
+// Hold mu to touch rateLimit directly.
 type webAPI struct {
-	srv *slacktest.Server
-	api *slackapi.Client
+	srv     *slacktest.Server
+	api     *slackapi.Client
+	noRetry *slackapi.Client
 
 	mu        sync.Mutex
 	calls     []apiCall
@@ -98,14 +100,23 @@ func newWebAPI(tb testing.TB) *webAPI {
 	// Enough idle connections that 32 concurrent senders reuse theirs.
 	tr := &http.Transport{MaxIdleConns: 128, MaxIdleConnsPerHost: 128}
 	tb.Cleanup(tr.CloseIdleConnections)
+	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
 	w.api = slackapi.New("xoxb-test", slackapi.OptionAPIURL(w.srv.GetAPIURL()),
-		slackapi.OptionHTTPClient(&http.Client{Transport: tr, Timeout: 30 * time.Second}), slackapi.OptionRetry(2))
+		slackapi.OptionHTTPClient(hc), slackapi.OptionRetry(2))
+	w.noRetry = slackapi.New("xoxb-test", slackapi.OptionAPIURL(w.srv.GetAPIURL()), slackapi.OptionHTTPClient(hc))
 	return w
 }
 
 // client returns a client of the fake, with the bot token and two retries
-// of a 429, as cmd/ makes it.
+// of a 429, as cmd/ makes it for the Web API calls other than the
+// Notifier's.
 func (w *webAPI) client() *slackapi.Client { return w.api }
+
+// clientNoRetry returns a client of the fake over the same transport, with
+// the bot token and no OptionRetry: a 429 comes back as a
+// *slackapi.RateLimitedError at once. The Notifier is given one, as cmd/
+// makes it, because it waits out 429s itself.
+func (w *webAPI) clientNoRetry() *slackapi.Client { return w.noRetry }
 
 // limitNth makes the nth calls of method (counting every call from 1,
 // retries included) answer 429 with Retry-After: 1.

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	slackapi "github.com/slack-go/slack"
@@ -45,7 +46,7 @@ func (e *env) slackSetup(db *storage.DB) (*slackParts, error) {
 	// The notifier waits out 429s itself, each new try in its channel's
 	// turn; slack-go's own retry would skip that turn.
 	s.notifier = slack.NewNotifier(slackapi.New(s.botToken, s.opts...), e.clock, e.log, e.metrics)
-	s.api = slackapi.New(s.botToken, append(s.opts, slackapi.OptionRetry(3))...)
+	s.api = slackapi.New(s.botToken, slices.Concat(s.opts, []slackapi.Option{slackapi.OptionRetry(3)})...)
 	s.requester = slack.NewNames(s.api, db, workspaces, e.log, e.metrics)
 	return s, nil
 }
@@ -74,7 +75,7 @@ func (s *slackParts) mount(e *env, mux *http.ServeMux, db *storage.DB, svc *comm
 	}
 	p.drain = append(p.drain, cmds.Wait, inter.Wait)
 	if s.appToken != "" {
-		opts := append(s.opts, slackapi.OptionRetry(3), slackapi.OptionAppLevelToken(s.appToken))
+		opts := slices.Concat(s.opts, []slackapi.Option{slackapi.OptionRetry(3), slackapi.OptionAppLevelToken(s.appToken)})
 		sock := slack.NewSocket(slackapi.New(s.botToken, opts...), slack.SocketHandlers{Commands: cmds,
 			Interaction: inter.Interaction, Event: inter.Event}, e.log)
 		p.background = append(p.background, sock.Run)
