@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	neturl "net/url"
 	"path/filepath"
 	"strconv"
@@ -16,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/slack-go/slack/slacktest"
 
 	"kontaktbot/bot"
 	"kontaktbot/storage"
@@ -208,33 +209,38 @@ func TestServeRefusesABadTeamMap(t *testing.T) {
 }
 
 // TestServeAnnouncesInSlack: with a bot token, an open position is posted
-// to the jobcenter's Slack channel through Slack's Web API (a loopback
-// fake that records chat.postMessage).
+// to the jobcenter's Slack channel through Slack's Web API (slacktest,
+// recording chat.postMessage).
 func TestServeAnnouncesInSlack(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
 	var posts []neturl.Values
-	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.ParseForm()
-		w.Header().Set("Content-Type", "application/json")
-		if r.URL.Path == "/users.info" {
+	// slacktest's Web API, with our recorders bound over the two methods
+	// this needs (a Binder takes a method before slacktest's defaults do).
+	fake := slacktest.NewTestServer(func(c slacktest.Customize) {
+		c.Handle("/users.info", func(w http.ResponseWriter, r *http.Request) {
+			r.ParseForm()
+			w.Header().Set("Content-Type", "application/json")
 			fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"real_name":"Hanne Jensen"}}`, r.Form.Get("user"))
-			return
-		}
-		if r.URL.Path != "/chat.postMessage" || (r.Header.Get("Authorization") != "Bearer xoxb-test" && r.Form.Get("token") != "xoxb-test") {
-			t.Logf("unexpected call %s %v", r.URL.Path, r.Header)
-			fmt.Fprint(w, `{"ok":false,"error":"unexpected"}`)
-			return
-		}
-		mu.Lock()
-		posts = append(posts, r.Form)
-		mu.Unlock()
-		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1700000000.000100"}`, r.Form.Get("channel"))
-	}))
-	defer fake.Close()
+		})
+		c.Handle("/chat.postMessage", func(w http.ResponseWriter, r *http.Request) {
+			r.ParseForm()
+			w.Header().Set("Content-Type", "application/json")
+			if r.Header.Get("Authorization") != "Bearer xoxb-test" && r.Form.Get("token") != "xoxb-test" {
+				fmt.Fprint(w, `{"ok":false,"error":"invalid_auth"}`)
+				return
+			}
+			mu.Lock()
+			posts = append(posts, r.Form)
+			mu.Unlock()
+			fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1700000000.000100"}`, r.Form.Get("channel"))
+		})
+	})
+	fake.Start()
+	defer fake.Stop()
 	const secret = "s3cret"
 	s := startServer(t, map[string]string{"SLACK_SIGNING_SECRET": secret, "SLACK_BOT_TOKEN": "xoxb-test",
-		"SLACK_API_URL": fake.URL + "/"}, "--db", filepath.Join(t.TempDir(), "k.db"))
+		"SLACK_API_URL": fake.GetAPIURL()}, "--db", filepath.Join(t.TempDir(), "k.db"))
 	for _, line := range []string{"company add Ærø Maskinfabrik", "kanal stillinger", "stilling Ærø Maskinfabrik svejser antal 2"} {
 		code, body := slackPost(t, s.url, secret, "/kontakt", line)
 		t.Logf("%s -> %s", line, body)
