@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -238,13 +239,15 @@ func (db *DB) FindCompanies(ctx context.Context, key string, limit int) (exact *
 // index, -1 when none does. A key of one byte is looked up exactly only,
 // since one letter is no prefix to go by; an empty key finds nothing. The
 // command language tries the longest run of words first ("aeroe modte
-// lars" before "aeroe"), so this saves a transaction per word.
+// lars" before "aeroe"), so this saves a transaction per word, and runs
+// longer than any name has words are not looked up at all.
 func (db *DB) FindCompaniesFirst(ctx context.Context, keys []string, limit int) (i int, exact *bot.Company, prefixed []bot.Company, err error) {
 	i = -1
+	longest := db.suggest.longest()
 	err = db.view(ctx, func(tx *bolt.Tx) error {
 		for j, key := range keys {
-			if key == "" {
-				continue
+			if key == "" || strings.Count(key, " ")+1 > longest {
+				continue // no name has that many words
 			}
 			l := limit
 			if len(key) < 2 {

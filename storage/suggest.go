@@ -23,6 +23,9 @@ type suggestIndex struct {
 	postings  map[string][]int32 // trigram -> entries holding it, ascending
 	dead      int
 	counts    sync.Pool // *[]uint16 scratch, one count per entry
+	// words is the most words any key has had: no longer run of typed
+	// words can name a company, or start one's name.
+	words int
 }
 
 // maxSuggestions caps a search's limit: suggestions are for a person to
@@ -73,6 +76,15 @@ func (ix *suggestIndex) add(id uint64, key string) {
 	ix.company = append(ix.company, id)
 	ix.grams = append(ix.grams, uint16(min(n, 1<<16-1)))
 	ix.byCompany[id] = append(ix.byCompany[id], e)
+	ix.words = max(ix.words, strings.Count(key, " ")+1)
+}
+
+// longest is the most words a name or alias has, or has had: an upper
+// bound, kept by every committed write before its caller hears of it.
+func (ix *suggestIndex) longest() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.words
 }
 
 // set replaces the keys of company id (none removes it).
