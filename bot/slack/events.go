@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 
 	slackapi "github.com/slack-go/slack"
 )
@@ -16,9 +17,14 @@ type eventEnvelope struct {
 	TeamID    string `json:"team_id"`
 	EventID   string `json:"event_id"`
 	Event     struct {
-		Type string `json:"type"`
-		User string `json:"user"`
-		Tab  string `json:"tab"`
+		Type        string `json:"type"`
+		User        string `json:"user"`
+		Tab         string `json:"tab"`
+		Text        string `json:"text"`
+		Channel     string `json:"channel"`
+		ChannelType string `json:"channel_type"`
+		Subtype     string `json:"subtype"`
+		BotID       string `json:"bot_id"`
 	} `json:"event"`
 }
 
@@ -70,6 +76,34 @@ func (i *Interactivity) Event(ctx context.Context, payload json.RawMessage) {
 		if env.Event.Tab == "home" || env.Event.Tab == "" {
 			i.publishHome(ctx, env.TeamID, env.Event.User)
 		}
+	case "message":
+		// A line typed in the bot's Messages tab, as in Teams' personal
+		// chat. Edits, joins and the bot's own posts (bot_id) are not
+		// commands: answering those would talk to itself.
+		e := env.Event
+		if e.ChannelType == "im" && e.Subtype == "" && e.BotID == "" && e.User != "" && strings.TrimSpace(e.Text) != "" {
+			i.directMessage(ctx, env.TeamID, e.User, e.Channel, e.Text)
+		}
+	}
+}
+
+// directMessage runs a line typed to the bot in its DM (Slack escapes it as
+// it does a slash command's text) and answers there.
+func (i *Interactivity) directMessage(ctx context.Context, team, user, channel, text string) {
+	if i.cfg.API == nil {
+		return
+	}
+	cmd := slackapi.SlashCommand{TeamID: team, UserID: user, ChannelID: channel, Command: "/" + CatchAll,
+		Text: strings.TrimPrefix(strings.TrimSpace(text), "/")}
+	req := Request(cmd)
+	if i.cfg.Requester != nil {
+		req = i.cfg.Requester.Request(ctx, cmd)
+	}
+	msg := runSafely(ctx, i.cfg.Handler, i.cfg.Log, req)
+	_, _, err := i.cfg.API.PostMessageContext(ctx, channel,
+		slackapi.MsgOptionText(clipEscaped(msg.PlainText(), MaxFallbackText), false), slackapi.MsgOptionBlocks(Blocks(msg)...))
+	if err != nil {
+		i.cfg.Log.Warn("slack: answer in the DM not sent", "err", err)
 	}
 }
 

@@ -472,3 +472,47 @@ func TestSocketModeModal(t *testing.T) {
 		t.Fatal("no confirmation through response_url")
 	}
 }
+
+// TestDirectMessage: a line typed in the bot's Messages tab runs like a
+// slash command and is answered in that DM; the bot's own posts, edits
+// and a retried event are not.
+func TestDirectMessage(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "k.db")
+	db, err := storage.Open(path, storage.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	f := &fakeHandler{}
+	e := newInteractivity(t, f, db)
+	body := testdata(t, "message_im.json")
+	if rec := e.event(t, body); rec.Code != http.StatusOK {
+		t.Fatalf("status %d", rec.Code)
+	}
+	e.event(t, body) // Slack's retry
+	reqs := f.requests()
+	if len(reqs) != 1 || reqs[0].Text != "visit Ærø Maskinfabrik mødte lars om to svejsere" ||
+		reqs[0].From != (bot.Identity{Platform: "slack", Team: "T0001", User: "U2147483697"}) || reqs[0].Channel.ID != "D0123ABC" {
+		t.Fatalf("requests %+v", reqs)
+	}
+	posts := e.web.callsOf("chat.postMessage")
+	if len(posts) != 1 || posts[0].Form.Get("channel") != "D0123ABC" || !strings.Contains(posts[0].Form.Get("text"), "ok: visit Ærø") {
+		t.Fatalf("answers %+v", posts)
+	}
+	for i, edit := range []func(ev map[string]any){
+		func(ev map[string]any) { ev["bot_id"] = "B123"; delete(ev, "user") },
+		func(ev map[string]any) { ev["subtype"] = "message_changed" },
+		func(ev map[string]any) { ev["channel_type"] = "channel" },
+	} {
+		var p map[string]any
+		json.Unmarshal(body, &p)
+		p["event_id"] = "Ev-other-" + string(rune('a'+i))
+		edit(p["event"].(map[string]any))
+		data, _ := json.Marshal(p)
+		e.event(t, data)
+	}
+	if n := len(f.requests()); n != 1 {
+		t.Fatalf("%d commands ran; the bot's own posts, edits and channel messages must not run", n)
+	}
+}

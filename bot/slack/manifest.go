@@ -31,11 +31,14 @@ type ManifestOptions struct {
 // commands for slash commands; chat:write to post DMs and to channels it
 // was invited to; im:write to open a DM (conversations.open); im:history
 // to read back the bot's own DM messages, so a nudge is not sent twice
-// after a crash; users:read for a newcomer's real name (users.info).
+// after a crash, and to receive what people type to it there (message.im);
+// users:read for a newcomer's real name (users.info).
 var Scopes = []string{"commands", "chat:write", "im:write", "im:history", "users:read"}
 
-// BotEvents are the events the app subscribes to: the App Home tab.
-var BotEvents = []string{"app_home_opened"}
+// BotEvents are the events the app subscribes to: the App Home tab, and
+// lines typed to the bot in its Messages tab (message.im, read with
+// im:history).
+var BotEvents = []string{"app_home_opened", "message.im"}
 
 type manifest struct {
 	Display  display  `yaml:"display_information"`
