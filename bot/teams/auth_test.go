@@ -9,8 +9,6 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -22,8 +20,6 @@ import (
 	"kontaktbot/bot"
 	"kontaktbot/bot/teams"
 	"kontaktbot/bot/teams/teamstest"
-	"kontaktbot/commands"
-	"kontaktbot/storage"
 )
 
 var authNow = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
@@ -449,85 +445,12 @@ func TestValidatorOddKeys(t *testing.T) {
 	}
 }
 
-// authConn records what the handler sends.
-type authConn struct {
-	mu   sync.Mutex
-	sent []schema.Activity
-}
-
-func (c *authConn) Send(_ context.Context, _, _ string, act schema.Activity) (string, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.sent = append(c.sent, act)
-	return "act-1", nil
-}
-
-func (c *authConn) Update(context.Context, string, string, string, schema.Activity) error {
-	return errors.New("not expected")
-}
-
-func (c *authConn) CreateConversation(context.Context, string, schema.ConversationParameters) (string, error) {
-	return "", errors.New("not expected")
-}
-
-func (c *authConn) count() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.sent)
-}
-
-type authRig struct {
-	a    *teamstest.Auth
-	v    *teams.Validator
-	db   *storage.DB
-	conn *authConn
-	h    http.Handler
-}
-
-// newAuthRig is the real handler with the real Validator against the
-// fake Bot Framework, a real bbolt store and the real commands.
-func newAuthRig(t *testing.T) *authRig {
-	t.Helper()
-	a, clock := newAuthFake(t)
-	db, err := storage.Open(filepath.Join(t.TempDir(), "k.db"), storage.Options{Timeout: time.Second, Clock: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	r := &authRig{a: a, v: mustValidator(t, a.MetadataURL, clock), db: db, conn: &authConn{}}
-	r.h, err = teams.NewHandler(teams.HandlerConfig{
-		AppID: "app-id-1", Validator: r.v, Connector: r.conn, Store: db, Clock: clock,
-		Commands:   commands.New(db, commands.Config{Clock: clock}),
-		Jobcenters: map[string]string{"tenant-1": "Jobcenter Sorø"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
-func (r *authRig) post(t *testing.T, header, text string) int {
-	t.Helper()
-	b, err := os.ReadFile("testdata/message-personal.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b = bytes.Replace(b, []byte("company add L-tek"), []byte(text), 1)
-	req := httptest.NewRequest(http.MethodPost, "/api/messages", bytes.NewReader(b))
-	if header != "" {
-		req.Header.Set("Authorization", header)
-	}
-	w := httptest.NewRecorder()
-	r.h.ServeHTTP(w, req)
-	return w.Code
-}
-
 func TestHandlerWithValidatorAccepts(t *testing.T) {
 	t.Parallel()
-	r := newAuthRig(t)
+	r := newRig(t)
 	ctx := context.Background()
 	for _, line := range []string{"company add L-tek", "visit L-tek mødte Lars"} {
-		if code := r.post(t, r.a.Header(teamstest.TokenValid), line); code != http.StatusOK {
+		if code := r.postText(t, r.good(), line); code != http.StatusOK {
 			t.Fatalf("%s: status %d", line, code)
 		}
 	}
@@ -535,7 +458,7 @@ func TestHandlerWithValidatorAccepts(t *testing.T) {
 	if err != nil || len(cs) != 1 || cs[0].Note != "mødte Lars" {
 		t.Fatalf("contacts = %+v, %v", cs, err)
 	}
-	if n := r.conn.count(); n != 2 {
+	if n := len(r.sent()); n != 2 {
 		t.Errorf("sent %d replies, want 2", n)
 	}
 	if _, err := r.db.Conversation(ctx, teams.PersonKey("tenant-1", "6b1e4a3c-0000-4000-8000-000000000001")); err != nil {
@@ -548,15 +471,15 @@ func TestHandlerWithValidatorAccepts(t *testing.T) {
 
 func TestHandlerWithValidatorRefuses(t *testing.T) {
 	t.Parallel()
-	r := newAuthRig(t)
-	headers := map[string]string{"missing header": "", "bearer only": "Bearer ", "raw token": r.a.Header(teamstest.TokenValid)[len("Bearer "):]}
+	r := newRig(t)
+	headers := map[string]string{"missing header": "", "bearer only": "Bearer ", "raw token": r.auth.Header(teamstest.TokenValid)[len("Bearer "):]}
 	for _, kind := range teamstest.TokenKinds() {
 		if kind != teamstest.TokenValid && kind != teamstest.TokenArrayAudience {
-			headers[kind.String()] = r.a.Header(kind)
+			headers[kind.String()] = r.auth.Header(kind)
 		}
 	}
 	for name, h := range headers {
-		if code := r.post(t, h, "company add L-tek"); code != http.StatusUnauthorized {
+		if code := r.postText(t, h, "company add L-tek"); code != http.StatusUnauthorized {
 			t.Errorf("%s: status %d, want 401", name, code)
 		}
 	}
@@ -564,12 +487,12 @@ func TestHandlerWithValidatorRefuses(t *testing.T) {
 	if err != nil || len(all) != 0 {
 		t.Errorf("stored %d references: %v", len(all), err)
 	}
-	if n := r.conn.count(); n != 0 {
+	if n := len(r.sent()); n != 0 {
 		t.Errorf("sent %d activities", n)
 	}
 	// The refused requests changed nothing: a good one still adds the
 	// company as the first.
-	if code := r.post(t, r.a.Header(teamstest.TokenValid), "company add L-tek"); code != http.StatusOK {
+	if code := r.postText(t, r.good(), "company add L-tek"); code != http.StatusOK {
 		t.Fatalf("valid token after refusals: %d", code)
 	}
 	if c, err := r.db.Company(context.Background(), 1); err != nil || c.Name != "L-tek" {

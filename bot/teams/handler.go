@@ -66,8 +66,18 @@ type HandlerConfig struct {
 	Commands   Handler
 	Store      ConversationStore
 	Jobcenters map[string]string // tenant id -> jobcenter a newcomer joins
-	Clock      bot.Clock
-	Logger     *slog.Logger
+	// Seen de-duplicates message activities by id (storage.DB meets it):
+	// Teams sends an activity again when the bot took over 15 seconds to
+	// answer it. Nil: every delivery is handled.
+	Seen   ActivityLog
+	Clock  bot.Clock
+	Logger *slog.Logger
+}
+
+// ActivityLog remembers activity ids: FirstSeen reports whether key was
+// never recorded before.
+type ActivityLog interface {
+	FirstSeen(ctx context.Context, key string) (bool, error)
 }
 
 // MessageHandler serves POST /api/messages: it authenticates the Bot
@@ -174,11 +184,32 @@ func (h *MessageHandler) handle(ctx context.Context, act schema.Activity) error 
 		if err := h.saveRefs(ctx, act); err != nil {
 			return err
 		}
+		if !h.first(ctx, act) {
+			return nil
+		}
 		return h.message(ctx, act)
 	case schema.ConversationUpdate, "installationUpdate":
 		return h.installation(ctx, act)
 	}
 	return nil
+}
+
+// first reports whether the message activity is new: not a redelivery of
+// one handled before (also before a restart). When that cannot be known it
+// is handled: a command run twice beats one never run.
+func (h *MessageHandler) first(ctx context.Context, act schema.Activity) bool {
+	if h.cfg.Seen == nil || act.ID == "" {
+		return true
+	}
+	first, err := h.cfg.Seen.FirstSeen(ctx, "teams/activity/"+act.Conversation.ID+"/"+act.ID)
+	if err != nil {
+		h.cfg.Logger.Warn("teams: activity de-duplication unavailable; handling it", "err", err)
+		return true
+	}
+	if !first {
+		h.cfg.Logger.Info("teams: activity delivered again; not handled twice", "type", act.Type)
+	}
+	return first
 }
 
 var mention = regexp.MustCompile(`(?is)<at\b[^>]*>.*?</at>`)

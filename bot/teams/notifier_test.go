@@ -3,36 +3,54 @@ package teams_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"kontaktbot/bot"
 	"kontaktbot/bot/teams"
+	"kontaktbot/bot/teams/teamstest"
 )
 
+var (
+	mette = bot.Consultant{Name: "Mette", Identities: []bot.Identity{{Platform: "teams", Team: "tenant-1", User: "6b1e4a3c-0000-4000-8000-000000000001"}}}
+	lars  = bot.Consultant{Name: "Lars", Identities: []bot.Identity{{Platform: "teams", Team: "tenant-1", User: "aad-lars"}}}
+)
+
+// TestNotifier: proactive messages through our Client to the fake Bot
+// Framework: to a stored personal chat, to a chat it opens from an
+// installed team, to a channel, updated in place; unreachable people are
+// reported as such.
 func TestNotifier(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
 	ctx := context.Background()
-	n := teams.NewNotifier(r.conn, r.db, bot.ClockFunc(func() time.Time { return testNow }), nil)
-	mette := bot.Consultant{Name: "Mette", Identities: []bot.Identity{{Platform: "teams", Team: "tenant-1", User: "6b1e4a3c-0000-4000-8000-000000000001"}}}
-	lars := bot.Consultant{Name: "Lars", Identities: []bot.Identity{{Platform: "teams", Team: "tenant-1", User: "aad-lars"}}}
+	n := teams.NewNotifier(r.client, r.db, r.clock, nil)
 	if _, err := n.SendToPerson(ctx, lars, nudge()); !errors.Is(err, teams.ErrUnreachable) || !errors.Is(err, bot.ErrUnreachable) {
 		t.Fatalf("no ref, no team: err = %v, want ErrUnreachable", err)
 	}
-	r.post(t, "Bearer good", personal(t, "help")) // stores Mette's personal chat
+	r.postText(t, r.good(), "help") // stores Mette's personal chat
 	rc, err := n.SendToPerson(ctx, mette, nudge())
 	if err != nil || rc.Channel.ID != "a:1personalCONV" || rc.MessageID == "" {
 		t.Fatalf("personal nudge: %+v, %v", rc, err)
 	}
 	ch := personal(t, "<at>kontaktbot</at> help")
 	ch["conversation"] = map[string]any{"conversationType": "channel", "tenantId": "tenant-1", "id": "19:chan"}
-	r.post(t, "Bearer good", ch)
+	r.post(t, r.good(), ch)
 	rc, err = n.SendToPerson(ctx, lars, nudge())
-	if err != nil || rc.Channel.ID != "a:new-aad-lars" {
-		t.Fatalf("created chat: %+v, %v", rc, err)
+	if err != nil {
+		t.Fatalf("created chat: %v", err)
+	}
+	var created teamstest.ConnectorCall
+	for _, c := range r.bf.Calls() {
+		if c.Route == teamstest.RouteCreate {
+			created = c
+		}
+	}
+	if created.ID == "" || rc.Channel.ID != created.ID || len(created.Params.Members) != 1 || created.Params.Members[0].ID != "aad-lars" ||
+		created.Params.TenantID != "tenant-1" {
+		t.Fatalf("created chat: receipt %+v, create call %+v", rc, created)
 	}
 	if _, err := r.db.Conversation(ctx, teams.PersonKey("tenant-1", "aad-lars")); err != nil {
 		t.Fatalf("created chat not stored: %v", err)
@@ -44,12 +62,12 @@ func TestNotifier(t *testing.T) {
 	if _, err := n.UpdateMessage(ctx, post, bot.Reply("Stillingen er besat")); err != nil {
 		t.Fatal(err)
 	}
-	if len(r.conn.updated) != 1 || r.conn.updated[0] != "19:chan/"+post.MessageID || !strings.Contains(r.conn.last(t), "besat") {
-		t.Fatalf("update: %v", r.conn.updated)
+	sent := r.sent()
+	if u := sent[len(sent)-1]; u.Route != teamstest.RouteUpdate || u.ConversationID != "19:chan" || u.ActivityID != post.MessageID ||
+		!strings.Contains(r.last(t), "besat") {
+		t.Fatalf("update: %+v", u)
 	}
-	r.conn.mu.Lock()
-	r.conn.refuse = true
-	r.conn.mu.Unlock()
+	r.bf.Fail(teamstest.RouteSend, 10, http.StatusForbidden, "") // blocked, or the app removed
 	if _, err := n.SendToPerson(ctx, mette, nudge()); !errors.Is(err, teams.ErrUnreachable) {
 		t.Fatalf("refused: err = %v, want ErrUnreachable", err)
 	}
@@ -58,9 +76,9 @@ func TestNotifier(t *testing.T) {
 func TestNotifierConcurrent(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
-	r.post(t, "Bearer good", personal(t, "help"))
-	n := teams.NewNotifier(r.conn, r.db, bot.ClockFunc(func() time.Time { return testNow }), nil)
-	mette := bot.Consultant{Name: "Mette", Identities: []bot.Identity{{Platform: "teams", Team: "tenant-1", User: "6b1e4a3c-0000-4000-8000-000000000001"}}}
+	r.postText(t, r.good(), "help")
+	n := teams.NewNotifier(r.client, r.db, r.clock, nil)
+	before := len(r.sent())
 	var wg sync.WaitGroup
 	for range 16 {
 		wg.Go(func() {
@@ -70,4 +88,7 @@ func TestNotifierConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	if got := len(r.sent()) - before; got != 16 {
+		t.Fatalf("%d nudges reached the connector, want 16", got)
+	}
 }

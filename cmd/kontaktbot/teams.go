@@ -57,7 +57,7 @@ func (e *env) teamsSetup(db *storage.DB) (*teamsParts, error) {
 // mount serves the Bot Framework's messages at /api/messages with svc.
 func (t *teamsParts) mount(e *env, mux *http.ServeMux, db *storage.DB, svc *commands.Service) error {
 	h, err := teams.NewHandler(teams.HandlerConfig{AppID: t.appID, Validator: t.validator, Connector: t.client,
-		Commands: svc, Store: db, Jobcenters: t.tenants, Clock: e.clock, Logger: e.log})
+		Commands: svc, Store: db, Seen: db, Jobcenters: t.tenants, Clock: e.clock, Logger: e.log})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,144 @@
+package teams_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"kontaktbot/bot"
+	"kontaktbot/bot/teams"
+	"kontaktbot/bot/teams/teamstest"
+	"kontaktbot/commands"
+	"kontaktbot/storage"
+)
+
+var testNow = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
+// rig is the real /api/messages handler with our Validator and Client
+// against the fake Bot Framework (teamstest: OpenID metadata and keys, a
+// token endpoint, the /v3/conversations routes), the real commands and a
+// real bbolt file, at the tests' clock.
+type rig struct {
+	db     *storage.DB
+	h      http.Handler
+	bf     *teamstest.Connector
+	auth   *teamstest.Auth
+	v      *teams.Validator
+	client *teams.Client
+	clock  bot.Clock
+}
+
+func newRig(t testing.TB) *rig { return newRigWith(t, nil) }
+
+// newRigWith checks tokens with authn instead of the Validator when it is
+// not nil: for the fuzz target, whose bodies carry no service URL a token
+// could name.
+func newRigWith(t testing.TB, authn teams.Authenticator) *rig {
+	t.Helper()
+	r := &rig{clock: bot.ClockFunc(func() time.Time { return testNow })}
+	var err error
+	if r.db, err = storage.Open(filepath.Join(t.TempDir(), "k.db"), storage.Options{Timeout: time.Second, Clock: r.clock}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.db.Close() })
+	r.bf = teamstest.NewConnector(t, teamstest.ConnectorConfig{})
+	r.auth = teamstest.NewAuth(t, teamstest.AuthOptions{AppID: "app-id-1", ServiceURL: r.bf.URL, Now: testNow})
+	r.v = mustValidator(t, r.auth.MetadataURL, r.clock)
+	if r.client, err = teams.NewClient(teams.ClientConfig{AppID: r.bf.AppID, AppPassword: r.bf.AppPassword, TokenURL: r.bf.TokenURL,
+		Clock: r.clock, Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }}); err != nil {
+		t.Fatal(err)
+	}
+	var a teams.Authenticator = r.v
+	if authn != nil {
+		a = authn
+	}
+	if r.h, err = teams.NewHandler(teams.HandlerConfig{
+		AppID: "app-id-1", Validator: a, Connector: r.client, Commands: commands.New(r.db, commands.Config{Clock: r.clock}),
+		Store: r.db, Seen: r.db, Clock: r.clock, Jobcenters: map[string]string{"tenant-1": "Jobcenter Sorø"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// good is the Authorization header of a valid Bot Framework token for
+// the rig's service URL.
+func (r *rig) good() string { return r.auth.Header(teamstest.TokenValid) }
+
+// post sends act, from the rig's service URL, with the header as
+// Authorization ("" for none).
+func (r *rig) post(t *testing.T, header string, act map[string]any) int {
+	t.Helper()
+	act["serviceUrl"] = r.bf.URL
+	b, err := json.Marshal(act)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.postRaw(header, b)
+}
+
+// postText posts a personal message with the text.
+func (r *rig) postText(t *testing.T, header, text string) int {
+	t.Helper()
+	return r.post(t, header, personal(t, text))
+}
+
+func (r *rig) postRaw(header string, b []byte) int {
+	req := httptest.NewRequest(http.MethodPost, "/api/messages", bytes.NewReader(b))
+	if header != "" {
+		req.Header.Set("Authorization", header)
+	}
+	w := httptest.NewRecorder()
+	r.h.ServeHTTP(w, req)
+	return w.Code
+}
+
+// sent is every activity the connector accepted (sent or updated), in order.
+func (r *rig) sent() []teamstest.ConnectorCall {
+	var out []teamstest.ConnectorCall
+	for _, c := range r.bf.Calls() {
+		if (c.Route == teamstest.RouteSend || c.Route == teamstest.RouteUpdate) && c.Status < 300 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// last is the card of the last activity the connector accepted, as JSON.
+func (r *rig) last(t *testing.T) string {
+	t.Helper()
+	sent := r.sent()
+	if len(sent) == 0 || len(sent[len(sent)-1].Activity.Attachments) == 0 {
+		t.Fatal("no card sent")
+	}
+	b, _ := json.Marshal(sent[len(sent)-1].Activity.Attachments[0].Content)
+	return string(b)
+}
+
+var activityIDs atomic.Int64
+
+// personal is the personal message of testdata as Teams sends it, with the
+// text and an activity id of its own (Teams never repeats one, except to
+// deliver the same activity again).
+func personal(t *testing.T, text string) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile("testdata/message-personal.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var act map[string]any
+	if err := json.Unmarshal(b, &act); err != nil {
+		t.Fatal(err)
+	}
+	act["text"] = text
+	act["id"] = "1763885" + strconv.FormatInt(activityIDs.Add(1), 10)
+	return act
+}
