@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -93,7 +94,7 @@ func (c *Commands) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	cmd, err := parseCommand(r, body)
+	cmd, err := parseCommand(body)
 	if err != nil {
 		c.log.Warn("slack command unreadable", "err", err)
 		http.Error(w, "bad request", http.StatusBadRequest)
@@ -208,18 +209,21 @@ func verifiedBody(w http.ResponseWriter, r *http.Request, v *Verifier, log *slog
 	return body, true
 }
 
-// parseCommand reads the (already verified) form body the way slack-go does.
-func parseCommand(r *http.Request, body []byte) (slackapi.SlashCommand, error) {
-	form, err := http.NewRequestWithContext(r.Context(), http.MethodPost, r.URL.String(), bytes.NewReader(body))
+// parseCommand reads the (already verified) form body into the fields
+// slack-go's SlashCommandParse fills, without building a second request.
+func parseCommand(body []byte) (slackapi.SlashCommand, error) {
+	f, err := url.ParseQuery(string(body))
 	if err != nil {
 		return slackapi.SlashCommand{}, fmt.Errorf("parse slash command: %w", err)
 	}
-	form.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	cmd, err := slackapi.SlashCommandParse(form)
-	if err != nil {
-		return slackapi.SlashCommand{}, fmt.Errorf("parse slash command: %w", err)
-	}
-	return cmd, nil
+	return slackapi.SlashCommand{
+		Token: f.Get("token"), TeamID: f.Get("team_id"), TeamDomain: f.Get("team_domain"),
+		EnterpriseID: f.Get("enterprise_id"), EnterpriseName: f.Get("enterprise_name"),
+		IsEnterpriseInstall: f.Get("is_enterprise_install") == "true",
+		ChannelID:           f.Get("channel_id"), ChannelName: f.Get("channel_name"),
+		UserID: f.Get("user_id"), UserName: f.Get("user_name"), Command: f.Get("command"), Text: f.Get("text"),
+		ResponseURL: f.Get("response_url"), TriggerID: f.Get("trigger_id"), APIAppID: f.Get("api_app_id"),
+	}, nil
 }
 
 // Request turns a slash command into the platform-neutral request.
