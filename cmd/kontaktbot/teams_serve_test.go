@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,6 +18,8 @@ import (
 	"kontaktbot/bot/teams/teamstest"
 	"kontaktbot/storage"
 )
+
+var activitySeq atomic.Int64
 
 // teamsActivity is the personal message of bot/teams' testdata, as Teams
 // sends it, with text, conversation and service URL set.
@@ -30,6 +34,7 @@ func teamsActivity(t *testing.T, serviceURL, text, convType, convID string) []by
 		t.Fatal(err)
 	}
 	act["text"], act["serviceUrl"] = text, serviceURL
+	act["id"] = fmt.Sprintf("activity-%d", activitySeq.Add(1)) // Teams repeats an id only to deliver again
 	conv := act["conversation"].(map[string]any)
 	conv["conversationType"], conv["id"] = convType, convID
 	if convType == "channel" {
