@@ -100,7 +100,12 @@ func (db *DB) putCompany(tx *bolt.Tx, old, c *bot.Company) error {
 	if err := putNudge(tx, old, c); err != nil {
 		return err
 	}
-	return put(tx, bCompanies, c.ID, c)
+	if err := put(tx, bCompanies, c.ID, c); err != nil {
+		return err
+	}
+	cached := *c
+	tx.OnCommit(func() { db.companies.set(cached) })
+	return nil
 }
 
 // putNames moves c's name and alias index entries from old's (nil for a
@@ -228,7 +233,7 @@ func (db *DB) FindCompanies(ctx context.Context, key string, limit int) (exact *
 		return nil, nil, nil
 	}
 	err = db.view(ctx, func(tx *bolt.Tx) error {
-		exact, prefixed, err = findCompanies(tx, key, limit)
+		exact, prefixed, err = db.findCompanies(tx, key, limit)
 		return err
 	})
 	return exact, prefixed, err
@@ -253,7 +258,7 @@ func (db *DB) FindCompaniesFirst(ctx context.Context, keys []string, limit int) 
 			if len(key) < 2 {
 				l = 0
 			}
-			e, p, err := findCompanies(tx, key, l)
+			e, p, err := db.findCompanies(tx, key, l)
 			if err != nil {
 				return err
 			}
@@ -267,11 +272,11 @@ func (db *DB) FindCompaniesFirst(ctx context.Context, keys []string, limit int) 
 	return i, exact, prefixed, err
 }
 
-func findCompanies(tx *bolt.Tx, key string, limit int) (exact *bot.Company, prefixed []bot.Company, err error) {
+func (db *DB) findCompanies(tx *bolt.Tx, key string, limit int) (exact *bot.Company, prefixed []bot.Company, err error) {
 	exactID := lookup(tx, bCompNames, key)
 	if exactID != 0 {
-		var c bot.Company
-		if err := get(tx, bCompanies, exactID, &c); err != nil {
+		c, err := db.company(tx, exactID)
+		if err != nil {
 			return nil, nil, err
 		}
 		exact = &c
@@ -288,13 +293,24 @@ func findCompanies(tx *bolt.Tx, key string, limit int) (exact *bot.Company, pref
 			continue
 		}
 		seen[id] = true
-		var c bot.Company
-		if err := get(tx, bCompanies, id, &c); err != nil {
+		c, err := db.company(tx, id)
+		if err != nil {
 			return nil, nil, err
 		}
 		prefixed = append(prefixed, c)
 	}
 	return exact, prefixed, nil
+}
+
+// company is the company with the id: from the cache of committed
+// companies, else decoded in tx.
+func (db *DB) company(tx *bolt.Tx, id uint64) (bot.Company, error) {
+	if c, ok := db.companies.get(id); ok {
+		return c, nil
+	}
+	var c bot.Company
+	err := get(tx, bCompanies, id, &c)
+	return c, err
 }
 
 // CompanyByCVR returns the company with the CVR number, or bot.ErrNotFound.

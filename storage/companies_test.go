@@ -1,8 +1,10 @@
 package storage_test
 
 import (
+	"context"
 	"errors"
 	"slices"
+	"sync"
 	"testing"
 
 	"kontaktbot/bot"
@@ -383,5 +385,77 @@ func TestFindCompaniesFirst(t *testing.T) {
 		if err != nil || i != tc.i || name != tc.exact || len(prefixed) != tc.prefixed {
 			t.Errorf("FindCompaniesFirst(%q) = %d, %q, %d prefixed, %v; want %d, %q, %d", tc.keys, i, name, len(prefixed), err, tc.i, tc.exact, tc.prefixed)
 		}
+	}
+}
+
+// TestFindCompaniesSeesEveryCommit: lookups by name answer from decoded
+// companies kept in memory; every committed change reaches them, and what
+// a caller does with the result does not.
+func TestFindCompaniesSeesEveryCommit(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, path := newDB(t)
+	co := mustCompany(t, db, bot.Company{Name: "L-tek", Aliases: []string{"Ltek Svejs"}, CadenceDays: 30})
+	find := func(key string) bot.Company {
+		t.Helper()
+		exact, _, err := db.FindCompanies(ctx, key, 0)
+		if err != nil || exact == nil {
+			t.Fatalf("FindCompanies(%q) = %v, %v", key, exact, err)
+		}
+		return *exact
+	}
+	got := find("ltek")
+	got.Aliases[0] = "changed by the caller"
+	if find("ltek").Aliases[0] != "Ltek Svejs" {
+		t.Fatal("a caller's change reached the stored company")
+	}
+	if _, err := db.UpdateCompany(ctx, co.ID, func(c *bot.Company) error { c.CadenceDays = 14; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if c := find("ltek"); c.CadenceDays != 14 {
+		t.Fatalf("after an update: cadence %d", c.CadenceDays)
+	}
+	mustContact(t, db, bot.Contact{CompanyID: co.ID, At: fixed, Kind: bot.KindPhone, Note: "ringede"})
+	if c := find("ltek svejs"); !c.LastContact.Equal(fixed) || c.LastKind != bot.KindPhone {
+		t.Fatalf("after a contact: %+v", c)
+	}
+	// A refused write leaves what was committed.
+	other := mustCompany(t, db, bot.Company{Name: "Sorø Tømrer", CadenceDays: 30})
+	if _, err := db.UpdateCompany(ctx, other.ID, func(c *bot.Company) error { c.Name = "L-tek"; return nil }); err == nil {
+		t.Fatal("a clashing rename was accepted")
+	}
+	if c := find("soroe toemrer"); c.ID != other.ID || c.Name != "Sorø Tømrer" {
+		t.Fatalf("after a refused rename: %+v", c)
+	}
+	mustClose(t, db)
+	db = mustOpen(t, path) // a fresh process decodes from the file
+	if c := find("ltek"); c.CadenceDays != 14 || !c.LastContact.Equal(fixed) {
+		t.Fatalf("after reopen: %+v", c)
+	}
+}
+
+// TestFindCompaniesWhileWriting races lookups against contacts (-race).
+func TestFindCompaniesWhileWriting(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, _ := newDB(t)
+	co := mustCompany(t, db, bot.Company{Name: "L-tek", CadenceDays: 30})
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Go(func() {
+			for j := range 20 {
+				if i%2 == 0 {
+					mustContact(t, db, bot.Contact{CompanyID: co.ID, At: days(-j), Kind: bot.KindVisit, Note: "besøg"})
+				} else if exact, _, err := db.FindCompanies(ctx, "ltek", 6); err != nil || exact == nil || exact.ID != co.ID {
+					t.Errorf("lookup: %v %v", exact, err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	exact, _, _ := db.FindCompanies(ctx, "ltek", 0)
+	stored := mustGetCompany(t, db, co.ID)
+	if !exact.LastContact.Equal(stored.LastContact) {
+		t.Fatalf("lookup says last contact %v, the file %v", exact.LastContact, stored.LastContact)
 	}
 }

@@ -110,6 +110,8 @@ type DB struct {
 	path    string
 	suggest *suggestIndex
 	people  *peopleCache
+	// companies are decoded companies as last committed (companycache.go).
+	companies *companyCache
 }
 
 // Open opens (creating if needed) the database file at path, migrating it
@@ -133,7 +135,7 @@ func Open(path string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db := &DB{bolt: bdb, clock: opt.Clock, path: path}
+	db := &DB{bolt: bdb, clock: opt.Clock, path: path, companies: newCompanyCache()}
 	if opt.ReadOnly {
 		err = bdb.View(checkSchema)
 	} else {
