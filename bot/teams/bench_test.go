@@ -81,7 +81,7 @@ func benchTeams(b *testing.B, db *storage.DB, svc *commands.Service) {
 		b.Fatal(err)
 	}
 	h, err := teams.NewHandler(teams.HandlerConfig{
-		AppID: auth.AppID, Validator: v, Connector: client, Commands: svc, Store: db, Clock: bot.ClockFunc(time.Now),
+		AppID: auth.AppID, Validator: v, Connector: client, Commands: svc, Store: db, Seen: db, Clock: bot.ClockFunc(time.Now),
 	})
 	if err != nil {
 		b.Fatal(err)
