@@ -1,6 +1,7 @@
 package slack_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -62,9 +63,24 @@ func TestSlowCommandIsFinishedThroughResponseURL(t *testing.T) {
 	c := slack.NewCommands(MustVerifier(t, testSecret, func() time.Time { return now }), f, nil, nil, nil)
 	c.SetInlineWait(20 * time.Millisecond)
 	body := slashBody(hook.srv.URL, "L-tek mødte Lars")
-	r := decodeReply(t, post(t, c, sign(testSecret, now.Unix(), body), body))
-	if r.ResponseType != "ephemeral" || !strings.Contains(r.Text, "arbejder på det") || strings.Contains(r.Text, "Gemt") {
-		t.Fatalf("acknowledgement %+v", r)
+	// Over real HTTP, as Slack calls: the acknowledgement must reach the
+	// client whole while the command still runs.
+	srv := httptest.NewServer(c)
+	defer srv.Close()
+	req, _ := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader(body))
+	for k, v := range sign(testSecret, now.Unix(), body) {
+		req.Header[k] = v
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := (&http.Client{Timeout: 5 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatalf("no acknowledgement while the command runs: %v", err)
+	}
+	var r slashReply
+	err = json.NewDecoder(resp.Body).Decode(&r)
+	resp.Body.Close()
+	if err != nil || r.ResponseType != "ephemeral" || !strings.Contains(r.Text, "arbejder på det") || strings.Contains(r.Text, "Gemt") {
+		t.Fatalf("acknowledgement %+v (%v)", r, err)
 	}
 	if got := hook.posted(); len(got) != 0 {
 		t.Fatalf("posted before the command ended: %v", got)
