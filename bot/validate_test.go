@@ -324,6 +324,16 @@ func FuzzNormalizeName(f *testing.F) {
 				t.Fatalf("NormalizeName(%q) = %q holds %q", s, got, r)
 			}
 		}
+		// Normalizing words one by one and joining those that keep
+		// something is normalizing them joined (the command language
+		// builds its company keys so).
+		if i := len(s) / 2; len(s) > 0 && utf8.ValidString(s) && utf8.RuneStart(s[i]) {
+			a, b := bot.NormalizeName(s[:i]), bot.NormalizeName(s[i:])
+			want := strings.TrimSpace(a + " " + b)
+			if got := bot.NormalizeName(s[:i] + " " + s[i:]); got != want {
+				t.Fatalf("NormalizeName(%q + %q) = %q, but the parts give %q", s[:i], s[i:], got, want)
+			}
+		}
 	})
 }
 

@@ -33,9 +33,17 @@ func (s *Service) companyAt(ctx context.Context, c *call, words []string) (bot.C
 	}
 	// The longest run of words first: "Brødrene Hansen mødte Lars" is
 	// Brødrene Hansen, not Brødrene.
+	// Each word is normalized once: normalizing a run of words is
+	// normalizing each and joining those that keep a letter or digit.
 	keys := make([]string, min(len(words), maxNameWords))
-	for i := range keys {
-		keys[i] = bot.NormalizeName(strings.Join(words[:len(keys)-i], " "))
+	run := ""
+	for n := 1; n <= len(keys); n++ {
+		if w := bot.NormalizeName(words[n-1]); w != "" && run != "" {
+			run += " " + w
+		} else if w != "" {
+			run = w
+		}
+		keys[len(keys)-n] = run
 	}
 	i, exact, prefixed, err := s.store.FindCompaniesFirst(ctx, keys, 6)
 	if err != nil {
