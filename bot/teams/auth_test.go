@@ -22,29 +22,11 @@ import (
 	"kontaktbot/bot/teams/teamstest"
 )
 
-var authNow = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+var authNow = testNow
 
-// authClock is a fixed clock that a test moves by hand.
-type authClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *authClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *authClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-func newAuthFake(tb testing.TB) (*teamstest.Auth, *authClock) {
+func newAuthFake(tb testing.TB) (*teamstest.Auth, *testClock) {
 	tb.Helper()
-	return teamstest.NewAuth(tb, teamstest.AuthOptions{AppID: "app-id-1", Now: authNow}), &authClock{t: authNow}
+	return teamstest.NewAuth(tb, teamstest.AuthOptions{AppID: "app-id-1", Now: authNow}), &testClock{t: authNow}
 }
 
 func mustValidator(tb testing.TB, metadataURL string, clock bot.Clock) *teams.Validator {
@@ -259,7 +241,7 @@ func TestValidatorUnknownKidRefreshesOnce(t *testing.T) {
 		t.Fatalf("rotated key before the retry interval: %v", err)
 	}
 	wantFetches(t, v, a, 1, 1)
-	clock.Advance(teams.KeyRetryInterval)
+	clock.advance(teams.KeyRetryInterval)
 	if err := v.Authenticate(ctx, act, rotated); err != nil {
 		t.Fatalf("rotated key: %v", err)
 	}
@@ -271,7 +253,7 @@ func TestValidatorUnknownKidRefreshesOnce(t *testing.T) {
 	}
 	// A kid no one publishes costs one fetch per interval, however often
 	// it comes.
-	clock.Advance(teams.KeyRetryInterval)
+	clock.advance(teams.KeyRetryInterval)
 	for range 5 {
 		if err := v.Authenticate(ctx, act, a.Header(teamstest.TokenUnknownKey)); !errors.Is(err, teams.ErrUnauthorized) {
 			t.Fatalf("unknown key: %v", err)
@@ -295,7 +277,7 @@ func TestValidatorRefreshFailureKeepsKeys(t *testing.T) {
 	}
 	a.SetFailing(true)
 	rotated := a.Rotate()
-	clock.Advance(teams.KeyRetryInterval)
+	clock.advance(teams.KeyRetryInterval)
 	if err := v.Authenticate(ctx, act, token(rotated)); !errors.Is(err, teams.ErrUnauthorized) {
 		t.Fatalf("rotated key while the fake fails: %v", err)
 	}
@@ -304,7 +286,7 @@ func TestValidatorRefreshFailureKeepsKeys(t *testing.T) {
 		t.Fatalf("cached key after a failed refresh: %v", err)
 	}
 	// A day on, the stale keys serve while the refresh fails behind them.
-	clock.Advance(teams.KeyRefreshInterval)
+	clock.advance(teams.KeyRefreshInterval)
 	for m, _ := a.Fetches(); m < 3; m, _ = a.Fetches() {
 		if err := v.Authenticate(ctx, act, token(first)); err != nil {
 			t.Fatalf("stale key while refreshing: %v", err)
@@ -312,7 +294,7 @@ func TestValidatorRefreshFailureKeepsKeys(t *testing.T) {
 		waitAWhile(t)
 	}
 	a.SetFailing(false)
-	clock.Advance(teams.KeyRetryInterval)
+	clock.advance(teams.KeyRetryInterval)
 	for _, k := v.Fetches(); k < 2; _, k = v.Fetches() {
 		if err := v.Authenticate(ctx, act, token(first)); err != nil {
 			t.Fatalf("stale key after the fake recovered: %v", err)

@@ -25,24 +25,6 @@ import (
 	"kontaktbot/storage"
 )
 
-// clientClock is a clock the test moves by hand.
-type clientClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clientClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clientClock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // clientSleeps records the waits the Client asks for, without waiting.
 type clientSleeps struct {
 	mu sync.Mutex
@@ -88,7 +70,7 @@ func (m *clientMetrics) get(key string) int {
 type clientRig struct {
 	fake    *teamstest.Connector
 	client  *teams.Client
-	clock   *clientClock
+	clock   *testClock
 	sleeps  *clientSleeps
 	metrics *clientMetrics
 }
@@ -99,7 +81,7 @@ func newClientRig(tb testing.TB, edit func(*teams.ClientConfig)) *clientRig {
 	tb.Helper()
 	r := &clientRig{
 		fake:  teamstest.NewConnector(tb, teamstest.ConnectorConfig{}),
-		clock: &clientClock{t: testNow}, sleeps: &clientSleeps{}, metrics: &clientMetrics{},
+		clock: &testClock{t: testNow}, sleeps: &clientSleeps{}, metrics: &clientMetrics{},
 	}
 	cfg := teams.ClientConfig{
 		AppID: r.fake.AppID, AppPassword: r.fake.AppPassword, TokenURL: r.fake.TokenURL,
@@ -132,7 +114,7 @@ func (r *clientRig) lastCall(t *testing.T) teamstest.ConnectorCall {
 
 func TestNewClientRequires(t *testing.T) {
 	t.Parallel()
-	clock := &clientClock{t: testNow}
+	clock := &testClock{t: testNow}
 	for name, cfg := range map[string]teams.ClientConfig{
 		"no app id":    {AppPassword: "p", Clock: clock},
 		"no password":  {AppID: "a", Clock: clock},
@@ -205,7 +187,7 @@ func TestClientTokenRefreshedEarly(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := &clientRig{clock: &clientClock{t: testNow}, sleeps: &clientSleeps{}}
+			r := &clientRig{clock: &testClock{t: testNow}, sleeps: &clientSleeps{}}
 			r.fake = teamstest.NewConnector(t, teamstest.ConnectorConfig{TokenLife: tc.life})
 			c, err := teams.NewClient(teams.ClientConfig{AppID: "app-id", AppPassword: "app-secret",
 				TokenURL: r.fake.TokenURL, Clock: r.clock, Sleep: r.sleeps.sleep})
