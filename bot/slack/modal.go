@@ -27,7 +27,6 @@ const (
 const (
 	MaxModalTitle   = 24   // a modal's title, submit and close labels
 	MaxNote         = 2000 // what we let a note be in the modal (Slack allows 3000)
-	MaxInputLabel   = 2000
 	MaxPrivateMeta  = 3000 // private_metadata, in characters
 	MaxErrorMessage = 300  // what we put under a field; Slack shows it whole
 )

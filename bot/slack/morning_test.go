@@ -55,6 +55,29 @@ func sendMorning(ctx context.Context, n *slack.Notifier, people []bot.Consultant
 	return receipts, errs
 }
 
+// postAnnouncements posts count keyed announcements to ch from senders
+// goroutines at once, as announcing several positions would, and returns
+// every error.
+func postAnnouncements(n *slack.Notifier, ch bot.Channel, count, senders int) error {
+	errs := make([]error, count)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range senders {
+		wg.Go(func() {
+			for i := range next {
+				msg := bot.Message{Key: fmt.Sprintf("position/2026-12-01/%d", i), Blocks: []bot.Block{bot.Text{Text: fmt.Sprintf("Stilling #%d", i)}}}
+				_, errs[i] = n.PostToChannel(context.Background(), ch, msg)
+			}
+		})
+	}
+	for i := range count {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
 // accepted returns the calls that were not answered 429.
 func accepted(calls []apiCall) []apiCall {
 	var out []apiCall
@@ -211,27 +234,11 @@ func TestAnnouncementsToOneChannelAreSpacedUnderConcurrency(t *testing.T) {
 	n.Interval = 20 * time.Millisecond
 	ch := bot.Channel{Platform: "slack", Team: "T1", ID: "C-stillinger"}
 	const count, senders = 20, 8
-	next := make(chan int)
-	errs := make([]error, count)
-	var wg sync.WaitGroup
-	for range senders {
-		wg.Go(func() {
-			for i := range next {
-				msg := bot.Message{Key: fmt.Sprintf("position/2026-12-01/%d", i), Blocks: []bot.Block{bot.Text{Text: fmt.Sprintf("Stilling #%d", i)}}}
-				_, errs[i] = n.PostToChannel(context.Background(), ch, msg)
-			}
-		})
-	}
 	start := time.Now()
-	for i := range count {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	elapsed := time.Since(start)
-	if err := errors.Join(errs...); err != nil {
+	if err := postAnnouncements(n, ch, count, senders); err != nil {
 		t.Fatal(err)
 	}
+	elapsed := time.Since(start)
 	posts := accepted(api.callsOf("chat.postMessage"))
 	keys := map[string]bool{}
 	for _, p := range posts {
@@ -277,24 +284,8 @@ func TestARetriedPostKeepsItsChannelsSpacing(t *testing.T) {
 	n.Interval = 300 * time.Millisecond
 	ch := bot.Channel{Platform: "slack", Team: "T1", ID: "C-stillinger"}
 	const count, senders = 10, 4
-	next := make(chan int)
-	errs := make([]error, count)
-	var wg sync.WaitGroup
-	for range senders {
-		wg.Go(func() {
-			for i := range next {
-				msg := bot.Message{Key: fmt.Sprintf("position/2026-12-01/%d", i), Blocks: []bot.Block{bot.Text{Text: fmt.Sprintf("Stilling #%d", i)}}}
-				_, errs[i] = n.PostToChannel(context.Background(), ch, msg)
-			}
-		})
-	}
 	start := time.Now()
-	for i := range count {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := postAnnouncements(n, ch, count, senders); err != nil {
 		t.Fatal(err)
 	}
 	calls := api.callsOf("chat.postMessage")
