@@ -23,6 +23,10 @@ type Command struct {
 	Example string
 	// MinRole is the lowest role that may run it.
 	MinRole bot.Role
+	// Words are the argument keywords and value words the command reads,
+	// each declared once (see Word); help lists them in the reader's
+	// language.
+	Words []Word
 	// Run carries it out. args are the words after the command's name.
 	Run func(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error)
 }
