@@ -72,3 +72,14 @@ func FormatDateLong(t time.Time, lang Lang) string {
 func FormatTime(t time.Time, lang Lang) string {
 	return FormatDate(t, lang) + " " + t.In(Copenhagen).Format("15:04")
 }
+
+// FormatDay writes t's Copenhagen day with its weekday, the way a reply
+// names a date it has understood: "fredag 04.12.2026" in Danish, "Friday
+// 4 Dec 2026" in English.
+func FormatDay(t time.Time, lang Lang) string {
+	t = t.In(Copenhagen)
+	if lang == English {
+		return t.Weekday().String() + " " + FormatDate(t, lang)
+	}
+	return daysDA[t.Weekday()] + " " + FormatDate(t, lang)
+}

@@ -205,7 +205,7 @@ var parseDateCases = []dateCase{
 	{sundayNov, "i går i dag", ""},
 	{sundayNov, "i i går", ""},
 	{sundayNov, "fredag 20/11", ""},
-	{sundayNov, "næste mandag", ""},
+	{sundayNov, "næste mandag", "2026-11-23"}, // a date, ahead: a visit refuses it as future
 	{sundayNov, "mandagen", ""},
 	{sundayNov, "i går..", ""},
 	{sundayNov, "20.11..", ""},
@@ -315,16 +315,16 @@ func TestTakeFutureDate(t *testing.T) {
 		{sundayNov, "i dag", "2026-11-22", 2},
 		{sundayNov, "i morgen", "2026-11-23", 2},
 		{sundayNov, "22/11", "2026-11-22", 1}, // today
-		{sundayNov, "21/11", "2027-11-21", 1},
+		{sundayNov, "21/11", "2026-11-21", 1}, // passed yesterday: this year's, refused as passed by the caller
+		{sundayNov, "25/10", "2026-10-25", 1}, // 28 days ago: still this year's
+		{sundayNov, "20/9", "2027-09-20", 1},  // long gone: next year's
 		{sundayNov, "5/1", "2027-01-05", 1},
 		{sundayNov, "20.11.2026", "2026-11-20", 1}, // a year: as typed
 		{springDST, "mandag", "2026-03-30", 1},
 		{autumnDST, "i morgen", "2026-10-26", 2},
-		{leapYear, "29/2", "2032-02-29", 0}, // 2029 has none; not read
-		{sundayNov, "i går", "", 0},
-		{sundayNov, "igår", "", 0},
-		{sundayNov, "i forgårs", "", 0},
-		{sundayNov, "yesterday", "", 0},
+		{leapYear, "29/2", "2028-02-29", 1},       // 15 days ago: this year's, refused as passed
+		{sundayNov, "i går", "2026-11-21", 2},     // read, and refused as passed by the caller
+		{sundayNov, "yesterday", "2026-11-21", 1}, // likewise
 		{sundayNov, "man mangler svejsere", "", 0},
 		{sundayNov, "12", "", 0},
 	} {
@@ -378,7 +378,7 @@ func TestTakeSnooze(t *testing.T) {
 		{sundayNov, "5/1", "2027-01-05", 1},
 		{sundayNov, "23/11", "2026-11-23", 1},
 		{sundayNov, "22/11", "", 0}, // today
-		{sundayNov, "20/11", "2027-11-20", 1},
+		{sundayNov, "20/11", "", 0}, // two days ago: this year's, so no snooze
 		{sundayNov, "2027-01-05", "2027-01-05", 1},
 		{sundayNov, "05.01.2027 så har de budget", "2027-01-05", 1},
 		{newYear, "28/12", "2027-12-28", 1},
