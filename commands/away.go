@@ -12,8 +12,8 @@ import (
 // away: an absence sends a consultant's nudges to a stand-in, or holds
 // them, until the day after its last day.
 
-// standInWords introduce the person who takes the nudges during an absence.
-var standInWords = []string{"standin", "stedfortraeder", "vikar", "substitute", "cover", "afloeser"}
+// standInWord introduces the person who takes the nudges during an absence.
+var standInWord = word("stedfortræder", "standin", "stand-in", "vikar", "substitute", "cover", "afløser")
 
 // awayArgs is a parsed away command.
 type awayArgs struct {
@@ -28,7 +28,7 @@ type awayArgs struct {
 // such as a person's name alone.
 func parseAway(args []string, now time.Time) (a awayArgs, ok bool) {
 	for k, w := range args {
-		if containsFold(standInWords, fold(w)) {
+		if standInWord.Is(w) {
 			args, a.standIn = args[:k], args[k+1:]
 			if a.standIn == nil {
 				a.standIn = []string{}
@@ -37,7 +37,7 @@ func parseAway(args []string, now time.Time) (a awayArgs, ok bool) {
 		}
 	}
 	i := 0
-	for i < len(args) && !containsFold(untilWords, fold(args[i])) {
+	for i < len(args) && !untilWord.Is(args[i]) {
 		i++
 	}
 	switch {
@@ -54,7 +54,7 @@ func parseAway(args []string, now time.Time) (a awayArgs, ok bool) {
 		return a, a.standIn != nil
 	}
 	// Without »til«: a date is the caller's last day, a name is a question.
-	if _, n := TakeDate(args, now); n > 0 || (args[0][0] >= '0' && args[0][0] <= '9') || a.standIn != nil {
+	if ReadDate(args, now, Deadline).N > 0 || (args[0][0] >= '0' && args[0][0] <= '9') || a.standIn != nil {
 		a.date = args
 		return a, true
 	}
@@ -89,7 +89,7 @@ func runAway(ctx context.Context, s *Service, c *call, args []string) (bot.Messa
 		return s.awayOff(ctx, c, p)
 	}
 	example := c.tr("fravær til 4/12 stedfortræder Per Hansen", "away until 4/12 standin Per Hansen")
-	last, err := dayAhead(c, a.date, example)
+	last, err := dayAhead(c, a.date, example, Deadline)
 	if err != nil {
 		return bot.Message{}, err
 	}

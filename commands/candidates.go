@@ -313,7 +313,7 @@ func runIntroDayMatch(ctx context.Context, s *Service, c *call, args []string) (
 	start := bot.NewCalendar().NextWorkingDay(bot.AddDays(from, 1))
 	if len(a.start) > 0 {
 		if start, err = dayAhead(c, a.start, c.tr("intromøde match "+itoa(int(d.ID))+" "+cand.Reference+" "+co.Name+" start 1/12 uger 2",
-			"introday match "+itoa(int(d.ID))+" "+cand.Reference+" "+co.Name+" start 1/12 weeks 2")); err != nil {
+			"introday match "+itoa(int(d.ID))+" "+cand.Reference+" "+co.Name+" start 1/12 weeks 2"), Ahead); err != nil {
 			return bot.Message{}, err
 		}
 	}

@@ -163,15 +163,12 @@ func nameList(names func(uint64) string, ids []uint64) string {
 // checks it lies from today to a year ahead. It returns the day and the
 // words after it.
 func takeStartDate(c *call, words []string, example string) (time.Time, []string, error) {
-	_, n := TakeFutureDate(words, c.now)
-	if n == 0 {
-		_, n = TakeDate(words, c.now) // »i går«: say it has passed
+	r := ReadDate(words, c.now, Ahead)
+	if !r.OK {
+		return time.Time{}, nil, unreadableDate(c, words[:max(1, min(r.N, len(words)))], Ahead, c.tr(" Skriv fx »"+example+"«.", " For example: »"+example+"«."))
 	}
-	if n == 0 {
-		return time.Time{}, nil, unreadableDate(c, words[:min(1, len(words))], c.tr(" Skriv fx »"+example+"«.", " For example: »"+example+"«."))
-	}
-	day, err := dayAhead(c, words[:n], example)
-	return day, words[n:], err
+	day, err := dayAhead(c, words[:r.N], example, Ahead)
+	return day, words[r.N:], err
 }
 
 func runIntroDayNew(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {

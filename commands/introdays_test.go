@@ -169,7 +169,7 @@ func TestIntroDayLifecycle(t *testing.T) {
 	}
 
 	// internship → meeting → outcome, by the referring consultant.
-	contains(t, b.ok("Hanne", "kandidat KS-14 møde 10/12 kursus AMU truckcertifikat"), "Uddannelsesmødet for KS-14 er noteret til 10.12.2026 om kurset AMU truckcertifikat")
+	contains(t, b.ok("Hanne", "kandidat KS-14 møde 10/12 kursus AMU truckcertifikat"), "Uddannelsesmødet for KS-14 er noteret til torsdag 10.12.2026 om kurset AMU truckcertifikat")
 	ks = b.candidateOf("KS-14")
 	if ks.Stage != bot.StageMeeting || !ks.Meeting.Equal(day(2026, 12, 10)) || ks.Course != "AMU truckcertifikat" || len(ks.History) != 3 {
 		t.Errorf("KS-14 after meeting: %+v", ks)

@@ -132,7 +132,7 @@ func (s *Service) recordMeeting(ctx context.Context, c *call, cand bot.Candidate
 			break
 		}
 	}
-	day, err := dayAhead(c, dateWords, c.tr("kandidat "+cand.Reference+" møde 10/12 kursus AMU truckcertifikat", "candidate "+cand.Reference+" meeting 10/12 course AMU forklift"))
+	day, err := dayAhead(c, dateWords, c.tr("kandidat "+cand.Reference+" møde 10/12 kursus AMU truckcertifikat", "candidate "+cand.Reference+" meeting 10/12 course AMU forklift"), Ahead)
 	if err != nil {
 		return bot.Message{}, err
 	}
@@ -161,8 +161,8 @@ func (s *Service) recordMeeting(ctx context.Context, c *call, cand bot.Candidate
 		courseNote = c.tr(" om kurset "+course, " about the course "+course)
 	}
 	return bot.Reply(c.tr(
-		"📅 Uddannelsesmødet for "+cand.Reference+" er noteret til "+bot.FormatDate(day, c.lang)+courseNote+". Notér udfaldet bagefter med »kandidat "+cand.Reference+" udfald job|løntilskud|praktik|kursus|intet«.",
-		"📅 The education meeting for "+cand.Reference+" is recorded for "+bot.FormatDate(day, c.lang)+courseNote+". Record the outcome afterwards with »candidate "+cand.Reference+" outcome job|wage-subsidy|internship|course|none«.")), nil
+		"📅 Uddannelsesmødet for "+cand.Reference+" er noteret til "+bot.FormatDay(day, c.lang)+courseNote+". Notér udfaldet bagefter med »kandidat "+cand.Reference+" udfald job|løntilskud|praktik|kursus|intet«.",
+		"📅 The education meeting for "+cand.Reference+" is recorded for "+bot.FormatDay(day, c.lang)+courseNote+". Record the outcome afterwards with »candidate "+cand.Reference+" outcome job|wage-subsidy|internship|course|none«.")), nil
 }
 
 func courseSuffix(course string) string {

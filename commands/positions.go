@@ -28,20 +28,31 @@ const (
 	typeIntern   = "praktik"
 )
 
-// positionTypes maps the words for a type, folded, to the type.
-var positionTypes = map[string]string{
-	"ordinaer": typeOrdinary, "ordinaert": typeOrdinary, "ordinary": typeOrdinary, "regular": typeOrdinary, "job": typeOrdinary,
-	"loentilskud": typeSubsidy, "lontilskud": typeSubsidy, "wagesubsidy": typeSubsidy, "wage subsidy": typeSubsidy, "subsidy": typeSubsidy,
-	"praktik": typeIntern, "virksomhedspraktik": typeIntern, "internship": typeIntern,
+// positionTypes are the words for a position's type.
+var positionTypes = []Choice[string]{
+	{word("ordinær", "regular", "ordinaer", "ordinært", "ordinary", "job"), typeOrdinary},
+	{word("løntilskud", "wage-subsidy", "wagesubsidy", "subsidy"), typeSubsidy},
+	{word("praktik", "internship", "virksomhedspraktik"), typeIntern},
 }
 
-// positionOptions maps the option keywords, folded, to the option.
-var positionOptions = map[string]string{
-	"antal": "count", "count": "count",
-	"frist": "deadline", "deadline": "deadline", "ansoegningsfrist": "deadline",
-	"start": "start", "startdato": "start",
-	"type": "type",
-	"krav": "krav", "requirements": "krav",
+// The option keywords of a new position, declared once.
+var (
+	countWord        = word("antal", "count")
+	deadlineWord     = word("frist", "deadline", "ansøgningsfrist")
+	startWord        = word("start", "start", "startdato")
+	typeWord         = word("type", "type")
+	requirementsWord = word("krav", "requirements")
+	positionWords    = []Word{countWord, deadlineWord, startWord, typeWord, requirementsWord}
+)
+
+// positionOption returns the option keyword w is, if any.
+func positionOption(w string) (Word, bool) {
+	for _, o := range positionWords {
+		if o.Is(w) {
+			return o, true
+		}
+	}
+	return Word{}, false
 }
 
 // positionArgs is a parsed "position <company> <title> [options]" after
@@ -54,13 +65,15 @@ type positionArgs struct {
 
 // parsePosition reads "<title> [antal N] [frist <dato>] [start <dato>]
 // [type T] [krav <tekst>]", the words after the company co. The title is
-// every word before the first option; krav takes the rest of the line.
+// every word before the first option; krav takes the rest of the line,
+// except options at its very end that read as such (»krav truckkort type
+// løntilskud«): the reply lists every field, so what went where shows.
 func parsePosition(c *call, co bot.Company, words []string) (positionArgs, error) {
 	a := positionArgs{count: 1, kind: typeOrdinary}
 	eg := c.tr(" Skriv fx »stilling "+co.Name+" Svejser antal 2 frist 15/12 krav svejsecertifikat«.",
 		" For example: »position "+co.Name+" Welder count 2 deadline 15/12 requirements welding certificate«.")
 	i := 0
-	for i < len(words) && positionOptions[fold(words[i])] == "" {
+	for i < len(words) && !isAny(words[i], positionWords...) {
 		i++
 	}
 	a.title = strings.Join(words[:i], " ")
@@ -68,46 +81,87 @@ func parsePosition(c *call, co bot.Company, words []string) (positionArgs, error
 		return a, bot.Errorf(bot.Invalid, "%s", c.tr("Stillingens titel mangler: skriv den lige efter virksomhedens navn.",
 			"The position's title is missing: write it right after the company's name.")+eg)
 	}
-	seen := map[string]bool{}
+	type option struct {
+		kw  Word
+		val []string
+	}
+	var opts []option
 	for i < len(words) {
-		word, opt := words[i], positionOptions[fold(words[i])]
+		kw, _ := positionOption(words[i])
 		j := i + 1
-		for j < len(words) && (opt == "krav" || positionOptions[fold(words[j])] == "") {
+		for j < len(words) && (kw.Da == requirementsWord.Da || !isAny(words[j], positionWords...)) {
 			j++
 		}
 		val := words[i+1 : j]
-		switch {
-		case len(val) == 0:
-			return a, bot.Errorf(bot.Invalid, "%s", c.tr("»"+word+"« mangler en værdi bagefter.", "»"+word+"« needs a value after it.")+eg)
-		case seen[opt]:
-			return a, bot.Errorf(bot.Invalid, "%s", c.tr("»"+word+"« står der to gange; skriv det én gang.", "»"+word+"« is there twice; write it once.")+eg)
-		}
-		seen[opt] = true
-		if err := a.set(c, co, opt, val); err != nil {
-			return a, err
+		if kw.Da == requirementsWord.Da {
+			var trailing []option
+			for k := len(val) - 2; k > 0; k-- {
+				o, ok := positionOption(val[k])
+				if !ok || o.Da == requirementsWord.Da || !trailingOption(c, o, val[k+1:]) {
+					continue
+				}
+				trailing = append([]option{{o, val[k+1:]}}, trailing...)
+				val = val[:k]
+				k = len(val) - 1
+			}
+			opts = append(opts, option{kw, val})
+			opts = append(opts, trailing...)
+		} else {
+			opts = append(opts, option{kw, val})
 		}
 		i = j
+	}
+	seen := map[string]bool{}
+	for _, o := range opts {
+		switch {
+		case len(o.val) == 0:
+			return a, bot.Errorf(bot.Invalid, "%s", c.tr("»"+o.kw.Da+"« mangler en værdi bagefter.", "»"+o.kw.En+"« needs a value after it.")+eg)
+		case seen[o.kw.Da]:
+			return a, bot.Errorf(bot.Invalid, "%s", c.tr("»"+o.kw.Da+"« står der to gange; skriv det én gang.", "»"+o.kw.En+"« is there twice; write it once.")+eg)
+		}
+		seen[o.kw.Da] = true
+		if err := a.set(c, co, o.kw, o.val); err != nil {
+			return a, err
+		}
 	}
 	return a, nil
 }
 
-func (a *positionArgs) set(c *call, co bot.Company, opt string, val []string) error {
+// trailingOption reports whether val, the words after option o at the end
+// of the requirements, are that option rather than more requirements: a
+// count, a date, or a type. A type word that is no type is taken as the
+// option too, so that »type lønntilskud« is refused, not swallowed.
+func trailingOption(c *call, o Word, val []string) bool {
+	switch o.Da {
+	case countWord.Da:
+		_, err := strconv.Atoi(strings.Join(val, " "))
+		return err == nil
+	case deadlineWord.Da, startWord.Da:
+		r := ReadDate(val, c.now, Deadline)
+		return r.Attempted() && r.N == len(val)
+	case typeWord.Da:
+		return len(val) == 1
+	}
+	return false
+}
+
+func (a *positionArgs) set(c *call, co bot.Company, kw Word, val []string) error {
 	var err error
-	switch opt {
-	case "count":
+	switch kw.Da {
+	case countWord.Da:
 		a.count, err = parsePlaces(c, strings.Join(val, " "), maxPositionCount)
-	case "deadline":
-		a.deadline, err = dayAhead(c, val, c.tr("stilling "+co.Name+" Svejser frist 15/12", "position "+co.Name+" Welder deadline 15/12"))
-	case "start":
-		a.start, err = dayAhead(c, val, c.tr("stilling "+co.Name+" Svejser start 4/1", "position "+co.Name+" Welder start 4/1"))
-	case "type":
+	case deadlineWord.Da:
+		a.deadline, err = dayAhead(c, val, c.tr("stilling "+co.Name+" Svejser frist 15/12", "position "+co.Name+" Welder deadline 15/12"), Deadline)
+	case startWord.Da:
+		a.start, err = dayAhead(c, val, c.tr("stilling "+co.Name+" Svejser start 4/1", "position "+co.Name+" Welder start 4/1"), Ahead)
+	case typeWord.Da:
 		var ok bool
-		if a.kind, ok = positionTypes[fold(strings.Join(val, " "))]; !ok {
+		if a.kind, ok = choose(positionTypes, strings.Join(val, " ")); !ok {
 			err = bot.Errorf(bot.Invalid, "%s", c.tr(
-				"Typen »"+clip(strings.Join(val, " "))+"« kender jeg ikke. Skriv ordinær, løntilskud eller praktik, fx »type løntilskud«.",
-				"I don't know the type »"+clip(strings.Join(val, " "))+"«. Write regular, wage-subsidy or internship (or ordinær, løntilskud, praktik), e.g. »type internship«."))
+				"Typen »"+clip(strings.Join(val, " "))+"« kender jeg ikke, så intet er gemt. Skriv "+orList(c.lang, names(positionTypes, bot.Danish))+", fx »type løntilskud«.",
+				"I don't know the type »"+clip(strings.Join(val, " "))+"«, so nothing was saved. Write "+orList(c.lang, names(positionTypes, bot.English))+", e.g. »type internship«."))
 		}
-	case "krav":
+	case requirementsWord.Da:
 		a.requirements = strings.Join(val, " ")
 	}
 	return err
@@ -175,12 +229,24 @@ func (s *Service) newPosition(ctx context.Context, c *call, args []string) (bot.
 	// Stored: from here on nothing may fail the command, or the reply
 	// would say nothing was saved.
 	p, res := s.announce(ctx, p)
+	return bot.Reply(positionSaved(c, co, p) + res.created(c)), nil
+}
+
+// positionSaved confirms a new position naming every field stored, so a
+// consultant sees at once what went where.
+func positionSaved(c *call, co bot.Company, p bot.Position) string {
 	text := c.tr("✅ Stilling "+ref(p)+" oprettet: "+p.Title+" hos "+co.Name, "✅ Position "+ref(p)+" registered: "+p.Title+" at "+co.Name) +
-		", " + c.tr("antal ", "count ") + itoa(p.Count)
+		", " + c.tr("antal ", "count ") + itoa(p.Count) + ", " + c.tr("type ", "type ") + positionTypeName(c.lang, p.Type)
 	if !p.Deadline.IsZero() {
-		text += c.tr(", frist ", ", deadline ") + bot.FormatDate(p.Deadline, c.lang)
+		text += c.tr(", frist ", ", deadline ") + bot.FormatDay(p.Deadline, c.lang)
 	}
-	return bot.Reply(text + "." + res.created(c)), nil
+	if !p.Start.IsZero() {
+		text += ", start " + bot.FormatDay(p.Start, c.lang)
+	}
+	if p.Requirements != "" {
+		text += c.tr(", krav »", ", requirements »") + clipNote(p.Requirements) + "«"
+	}
+	return text + "."
 }
 
 // duplicatePosition refuses a second open position with the title of

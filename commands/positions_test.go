@@ -90,7 +90,7 @@ func TestPositionAnnounced(t *testing.T) {
 	t.Parallel()
 	b, rec := region(t)
 	got := b.ok("Hanne", "stilling L-tek Svejser antal 2 frist 15/12 start 4/1 type løntilskud krav svejsecertifikat og kørekort B")
-	contains(t, got, "✅ Stilling #1 oprettet: Svejser hos L-tek, antal 2, frist 15.12.2026.", "Annonceret i #C-SORO, #19:slagelse.")
+	contains(t, got, "✅ Stilling #1 oprettet: Svejser hos L-tek, antal 2, type løntilskud, frist tirsdag 15.12.2026, start mandag 04.01.2027, krav »svejsecertifikat og kørekort B«.", "Annonceret i #C-SORO, #19:slagelse.")
 
 	hanne := b.person("Hanne")
 	p := b.pos(1)
@@ -471,7 +471,7 @@ func TestPositionEnglish(t *testing.T) {
 	b, rec := region(t)
 	b.ok("Hanne", "language en")
 	got := b.ok("Hanne", "position L-tek Welder count 2 deadline 15/12 type internship requirements welding certificate")
-	contains(t, got, "✅ Position #1 registered: Welder at L-tek, count 2, deadline 15 Dec 2026.", "Announced in #C-SORO, #19:slagelse.")
+	contains(t, got, "✅ Position #1 registered: Welder at L-tek, count 2, type internship, deadline Tuesday 15 Dec 2026, requirements »welding certificate«.", "Announced in #C-SORO, #19:slagelse.")
 	if p := b.pos(1); p.Type != "praktik" || p.Requirements != "welding certificate" || p.Count != 2 {
 		t.Errorf("stored %+v", p)
 	}

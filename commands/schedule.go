@@ -16,48 +16,56 @@ import (
 // Further is a pause, or a typo in the year.
 const maxAheadDays = 365
 
-// offWords end a plan or an absence, or clear closed days.
-var offWords = []string{"off", "ingen", "none", "slut", "stop", "slet", "clear", "end", "ended", "tilbage", "back"}
+// offWord ends a plan or an absence, or clears closed days.
+var offWord = word("ingen", "off", "none", "slut", "stop", "slet", "clear", "end", "ended", "tilbage", "back")
 
-func isOff(w string) bool { return containsFold(offWords, fold(w)) }
+func isOff(w string) bool { return offWord.Is(w) }
 
-// dayAhead reads words that must be exactly one date, from today to
-// maxAheadDays ahead, the way TakeFutureDate reads it. Every refusal says
-// what was wrong and shows example, a whole command line.
-func dayAhead(c *call, words []string, example string) (time.Time, error) {
+// dayAhead reads words that must be exactly one date for slot (Ahead, or
+// Deadline where a week means its last working day), from today to
+// maxAheadDays ahead. Every refusal names the date it read, or the words it
+// could not read, and shows example, a whole command line.
+func dayAhead(c *call, words []string, example string, slot Slot) (time.Time, error) {
 	eg := c.tr(" Skriv fx »"+example+"«.", " For example: »"+example+"«.")
 	if len(words) == 0 {
 		return time.Time{}, bot.Errorf(bot.Invalid, "%s", c.tr("Der mangler en dato.", "A date is missing.")+eg)
 	}
-	today := bot.Day(c.now)
-	day, n := TakeFutureDate(words, c.now)
-	if n == 0 || n != len(words) {
-		// Looking back reads »i går« and a date that has passed, so the
-		// refusal can say that instead of "cannot read".
-		d, m := TakeDate(words, c.now)
-		if m == 0 || m != len(words) || !d.Before(today) {
-			return time.Time{}, unreadableDate(c, words, eg)
-		}
-		day = d
+	r := ReadDate(words, c.now, slot)
+	if !r.OK || r.N != len(words) {
+		return time.Time{}, unreadableDate(c, words, slot, eg)
 	}
-	switch ahead := bot.DaysBetween(today, day); {
+	day := r.Day
+	switch ahead := bot.DaysBetween(c.now, day); {
 	case ahead < 0:
 		return time.Time{}, bot.Errorf(bot.Invalid, "%s", c.tr(
-			"Datoen "+bot.FormatDate(day, c.lang)+" er allerede passeret. Vælg i dag eller en dag frem i tiden.",
-			"The date "+bot.FormatDate(day, c.lang)+" has passed. Choose today or a later day.")+eg)
+			"Datoen "+bot.FormatDay(day, c.lang)+" er allerede passeret, så intet er gemt. Vælg i dag eller en dag frem i tiden.",
+			"The date "+bot.FormatDay(day, c.lang)+" has passed, so nothing was saved. Choose today or a later day.")+eg)
 	case ahead > maxAheadDays:
 		return time.Time{}, bot.Errorf(bot.Invalid, "%s", c.tr(
-			"Datoen "+bot.FormatDate(day, c.lang)+" ligger mere end et år ude. Vælg en dag inden for det næste år.",
-			"The date "+bot.FormatDate(day, c.lang)+" is more than a year ahead. Choose a day within the next year.")+eg)
+			"Datoen "+bot.FormatDay(day, c.lang)+" ligger mere end et år ude, så intet er gemt. Vælg en dag inden for det næste år.",
+			"The date "+bot.FormatDay(day, c.lang)+" is more than a year ahead, so nothing was saved. Choose a day within the next year.")+eg)
 	}
 	return day, nil
 }
 
-func unreadableDate(c *call, words []string, eg string) error {
+// unreadableDate refuses words that should be a date for slot but cannot
+// be read, saying which date forms are understood there.
+func unreadableDate(c *call, words []string, slot Slot, eg string) error {
 	typed := clip(strings.Join(words, " "))
+	if slot == Past && len(words) > 0 && weekWords[dateKey(words[0])] {
+		return bot.Errorf(bot.Invalid, "%s", c.tr(
+			"»"+typed+"« er en uge, men en kontakt skal have sin dag, så intet er gemt. Skriv fx i går, 30/11, sidste mandag eller 30. november.",
+			"»"+typed+"« is a week, but a contact needs its day, so nothing was saved. Write e.g. yesterday, 30/11, last monday or November 30.")+eg)
+	}
+	forms := c.tr("i morgen, 10/12, 10.12.2026, 10. december, på fredag, uge 51 eller om 2 uger",
+		"tomorrow, 10/12, 2026-12-10, 10 December, next friday, week 51 or in 2 weeks")
+	if slot == Past {
+		forms = c.tr("i dag, i går, 3/12, 3. december, sidste fredag eller for 2 dage siden",
+			"today, yesterday, 3/12, 3 December, last friday or 2 days ago")
+	}
 	return bot.Errorf(bot.Invalid, "%s", c.tr(
-		"»"+typed+"« kan jeg ikke læse som en dato. Skriv fx 3/12, 03.12.2026, 2026-12-03, i morgen eller fredag.",
-		"I cannot read »"+typed+"« as a date. Write e.g. 3/12, 03.12.2026, 2026-12-03, tomorrow or friday.")+eg)
+		"»"+typed+"« kan jeg ikke læse som en dato, så intet er gemt. Datoer skrives fx "+forms+".",
+		"I cannot read »"+typed+"« as a date, so nothing was saved. Write dates like "+forms+".")+eg)
 }
 
 // notActive refuses to move the reminders of a paused or ended company,
@@ -81,8 +89,8 @@ func nudgeNote(c *call, co bot.Company) string {
 	if !day.After(bot.Day(c.now)) {
 		return c.tr(" Den er allerede over kadencen og står i næste morgenpåmindelse.", " It is already past its cadence and will be in the next morning nudge.")
 	}
-	return c.tr(" Påmindelsen om "+co.Name+" kommer tidligst "+bot.FormatDate(day, c.lang)+", hvis der ikke er noteret en kontakt inden.",
-		" The nudge about "+co.Name+" comes on "+bot.FormatDate(day, c.lang)+" at the earliest, unless a contact is logged before.")
+	return c.tr(" Påmindelsen om "+co.Name+" kommer tidligst "+bot.FormatDay(day, c.lang)+", hvis der ikke er noteret en kontakt inden.",
+		" The nudge about "+co.Name+" comes on "+bot.FormatDay(day, c.lang)+" at the earliest, unless a contact is logged before.")
 }
 
 func runPlan(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
@@ -101,10 +109,10 @@ func runPlan(ctx context.Context, s *Service, c *call, args []string) (bot.Messa
 	}
 	if len(rest) == 0 && !co.PlannedNext.IsZero() && !co.PlannedNext.Before(bot.Day(c.now)) {
 		return bot.Message{}, bot.Errorf(bot.Invalid, "%s", c.tr(
-			"Næste kontakt med "+co.Name+" er planlagt til "+bot.FormatDate(co.PlannedNext, c.lang)+". Skriv en ny dato for at flytte den, fx »plan "+co.Name+" fredag«, eller »plan "+co.Name+" ingen« for at fjerne den.",
-			"The next contact with "+co.Name+" is planned for "+bot.FormatDate(co.PlannedNext, c.lang)+". Give a new date to move it, e.g. »plan "+co.Name+" friday«, or »plan "+co.Name+" off« to remove it."))
+			"Næste kontakt med "+co.Name+" er planlagt til "+bot.FormatDay(co.PlannedNext, c.lang)+". Skriv en ny dato for at flytte den, fx »plan "+co.Name+" fredag«, eller »plan "+co.Name+" ingen« for at fjerne den.",
+			"The next contact with "+co.Name+" is planned for "+bot.FormatDay(co.PlannedNext, c.lang)+". Give a new date to move it, e.g. »plan "+co.Name+" friday«, or »plan "+co.Name+" off« to remove it."))
 	}
-	day, err := dayAhead(c, rest, c.tr("plan "+co.Name+" fredag", "plan "+co.Name+" friday"))
+	day, err := dayAhead(c, rest, c.tr("plan "+co.Name+" fredag", "plan "+co.Name+" friday"), Ahead)
 	if err != nil {
 		return bot.Message{}, err
 	}
@@ -118,8 +126,8 @@ func runPlan(ctx context.Context, s *Service, c *call, args []string) (bot.Messa
 	if err != nil {
 		return bot.Message{}, err
 	}
-	return bot.Reply(c.tr("📅 Næste kontakt med "+co.Name+" er planlagt til "+bot.FormatDate(day, c.lang)+".",
-		"📅 The next contact with "+co.Name+" is planned for "+bot.FormatDate(day, c.lang)+".") + nudgeNote(c, co)), nil
+	return bot.Reply(c.tr("📅 Næste kontakt med "+co.Name+" er planlagt til "+bot.FormatDay(day, c.lang)+".",
+		"📅 The next contact with "+co.Name+" is planned for "+bot.FormatDay(day, c.lang)+".") + nudgeNote(c, co)), nil
 }
 
 func (s *Service) unplan(ctx context.Context, c *call, co bot.Company) (bot.Message, error) {
@@ -134,9 +142,9 @@ func (s *Service) unplan(ctx context.Context, c *call, co bot.Company) (bot.Mess
 	return bot.Reply(c.tr("✅ Den planlagte kontakt med "+co.Name+" er fjernet.", "✅ The planned contact with "+co.Name+" is removed.") + nudgeNote(c, co)), nil
 }
 
-// untilWords may stand between a company and its snooze, or before the
+// untilWord may stand between a company and its snooze, or before the
 // last day of an absence.
-var untilWords = []string{"til", "until", "to", "indtil", "tom"}
+var untilWord = word("til", "until", "to", "indtil", "tom")
 
 func runSnooze(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
 	if len(args) == 0 {
@@ -149,7 +157,7 @@ func runSnooze(ctx context.Context, s *Service, c *call, args []string) (bot.Mes
 	if err := mayEdit(c, co); err != nil {
 		return bot.Message{}, err
 	}
-	if len(rest) > 1 && containsFold(untilWords, fold(rest[0])) {
+	if len(rest) > 1 && untilWord.Is(rest[0]) {
 		rest = rest[1:]
 	}
 	until, n := TakeSnooze(rest, c.now)
@@ -165,8 +173,8 @@ func runSnooze(ctx context.Context, s *Service, c *call, args []string) (bot.Mes
 	unsnoozed.SnoozedUntil = time.Time{}
 	if base, ok := unsnoozed.NudgeDay(); ok && !until.After(base) {
 		return bot.Message{}, bot.Errorf(bot.Invalid, "%s", c.tr(
-			"Påmindelsen om "+co.Name+" kommer først "+bot.FormatDate(base, c.lang)+", så en udsættelse til "+bot.FormatDate(until, c.lang)+" ændrer intet, og intet er gemt. Har I aftalt en kontakt, så skriv »plan "+co.Name+" <dato>«.",
-			"The nudge about "+co.Name+" does not come before "+bot.FormatDate(base, c.lang)+", so a snooze until "+bot.FormatDate(until, c.lang)+" changes nothing, and nothing was saved. If you have agreed a contact, type »plan "+co.Name+" <date>«."))
+			"Påmindelsen om "+co.Name+" kommer først "+bot.FormatDay(base, c.lang)+", så en udsættelse til "+bot.FormatDay(until, c.lang)+" ændrer intet, og intet er gemt. Har I aftalt en kontakt, så skriv »plan "+co.Name+" <dato>«.",
+			"The nudge about "+co.Name+" does not come before "+bot.FormatDay(base, c.lang)+", so a snooze until "+bot.FormatDay(until, c.lang)+" changes nothing, and nothing was saved. If you have agreed a contact, type »plan "+co.Name+" <date>«."))
 	}
 	co, err = s.editCompany(ctx, c, co, func(x *bot.Company) error {
 		if err := notActive(c, *x); err != nil {
@@ -182,8 +190,8 @@ func runSnooze(ctx context.Context, s *Service, c *call, args []string) (bot.Mes
 	if err != nil {
 		return bot.Message{}, err
 	}
-	return bot.Reply(c.tr("💤 "+co.Name+" er udsat til "+bot.FormatDate(until, c.lang)+": påmindelsen kommer tidligst den dag, hvis der ikke er noteret en kontakt inden.",
-		"💤 "+co.Name+" is snoozed until "+bot.FormatDate(until, c.lang)+": the nudge comes that day at the earliest, unless a contact is logged before.") +
+	return bot.Reply(c.tr("💤 "+co.Name+" er udsat til "+bot.FormatDay(until, c.lang)+": påmindelsen kommer tidligst den dag, hvis der ikke er noteret en kontakt inden.",
+		"💤 "+co.Name+" is snoozed until "+bot.FormatDay(until, c.lang)+": the nudge comes that day at the earliest, unless a contact is logged before.") +
 		escalationNote(c, co)), nil
 }
 
@@ -218,7 +226,7 @@ func snoozeError(c *call, co bot.Company, rest []string) error {
 			"»"+clip(strings.Join(rest, " "))+"« kan jeg ikke bruge: en udsættelse skal vare fra 1 til "+itoa(maxSnoozeDays)+" dage, skrevet som dage (d) eller uger (u).",
 			"I cannot use »"+clip(strings.Join(rest, " "))+"«: a snooze must last from 1 to "+itoa(maxSnoozeDays)+" days, written in days (d) or weeks (w).")+eg)
 	}
-	day, err := dayAhead(c, rest, c.tr("udsæt "+co.Name+" 15/12", "snooze "+co.Name+" 15/12"))
+	day, err := dayAhead(c, rest, c.tr("udsæt "+co.Name+" 15/12", "snooze "+co.Name+" 15/12"), Ahead)
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ func TestPlan(t *testing.T) {
 	b.ok("Hanne", "company add Beta kadence 3")
 
 	got := b.ok("Hanne", "planlæg Beta 2026-12-03")
-	contains(t, got, "Næste kontakt med Beta er planlagt til 03.12.2026", "Påmindelsen om Beta kommer tidligst 04.12.2026")
+	contains(t, got, "Næste kontakt med Beta er planlagt til torsdag 03.12.2026", "Påmindelsen om Beta kommer tidligst fredag 04.12.2026")
 	if co := b.company("Beta"); !co.PlannedNext.Equal(day(2026, 12, 3)) {
 		t.Errorf("PlannedNext = %v, want 3 December", co.PlannedNext)
 	}
@@ -40,9 +40,9 @@ func TestPlan(t *testing.T) {
 		t.Errorf("NudgeDay = %v, want 4 December", nd)
 	}
 
-	contains(t, b.ok("Hanne", "plan beta fredag"), "27.11.2026", "tidligst 28.11.2026")
+	contains(t, b.ok("Hanne", "plan beta fredag"), "27.11.2026", "tidligst lørdag 28.11.2026")
 	contains(t, b.ok("Hanne", "plan Beta i dag"), "22.11.2026")
-	contains(t, b.ok("Hanne", "plan Beta ingen"), "fjernet", "tidligst 25.11.2026")
+	contains(t, b.ok("Hanne", "plan Beta ingen"), "fjernet", "tidligst onsdag 25.11.2026")
 	if co := b.company("Beta"); !co.PlannedNext.IsZero() {
 		t.Errorf("PlannedNext = %v after »ingen«, want none", co.PlannedNext)
 	}
@@ -61,7 +61,7 @@ func TestPlanRefusals(t *testing.T) {
 		want      []string
 	}{
 		{"Hanne", "plan", []string{"Sådan skrives det", "plan <virksomhed> <dato>"}},
-		{"Hanne", "plan Beta", []string{"planlagt til 01.12.2026", "plan Beta ingen"}},
+		{"Hanne", "plan Beta", []string{"planlagt til tirsdag 01.12.2026", "plan Beta ingen"}},
 		{"Hanne", "plan Pauset", []string{"mangler en dato", "plan Pauset fredag"}},
 		{"Hanne", "plan Beta i går", []string{"21.11.2026 er allerede passeret", "plan Beta fredag"}},
 		{"Hanne", "plan Beta 2026-11-01", []string{"01.11.2026 er allerede passeret"}},
@@ -98,7 +98,7 @@ func TestSnooze(t *testing.T) {
 	b.ok("Hanne", "visit Alfa 2026-11-08 mødte Lars")
 
 	got := b.ok("Hanne", "udsæt Alfa 7d")
-	contains(t, got, "Alfa er udsat til 29.11.2026")
+	contains(t, got, "Alfa er udsat til søndag 29.11.2026")
 	lacks(t, got, "oversigt")
 	co := b.company("Alfa")
 	if !co.SnoozedUntil.Equal(day(2026, 11, 29)) || co.SnoozeCount != 1 {
@@ -124,7 +124,7 @@ func TestSnooze(t *testing.T) {
 	if co := b.company("Alfa"); co.SnoozeCount != 0 || !co.SnoozedUntil.IsZero() {
 		t.Errorf("after a contact: until %v, count %d", co.SnoozedUntil, co.SnoozeCount)
 	}
-	contains(t, b.ok("Hanne", "udsæt Alfa 2 uger"), "udsat til 06.12.2026") // due on 2 December
+	contains(t, b.ok("Hanne", "udsæt Alfa 2 uger"), "udsat til søndag 06.12.2026") // due on 2 December
 }
 
 func TestSnoozeEscalatedByOverdue(t *testing.T) {
@@ -162,7 +162,7 @@ func TestSnoozeRefusals(t *testing.T) {
 		{"Hanne", "udsæt Alfa blå mandag", []string{"kan jeg ikke læse som en dato", "udsæt Alfa 15/12"}},
 		{"Hanne", "udsæt Alfaa 7d", []string{"Mente du", "Alfa"}},
 		{"Hanne", "udsæt Pauset 7d", []string{"på pause", "company resume Pauset"}},
-		{"Hanne", "udsæt Gamma 7d", []string{"kommer først 21.01.2027", "ændrer intet", "plan Gamma"}},
+		{"Hanne", "udsæt Gamma 7d", []string{"kommer først torsdag 21.01.2027", "ændrer intet", "plan Gamma"}},
 		{"Per", "udsæt Alfa 7d", []string{"Kun virksomhedens faste konsulent"}},
 	}
 	for _, tt := range tests {
@@ -174,7 +174,7 @@ func TestSnoozeRefusals(t *testing.T) {
 		}
 	}
 	// A lead may snooze another consultant's company.
-	contains(t, b.ok("Lis", "udsæt Alfa 1u"), "Alfa er udsat til 02.12.2026")
+	contains(t, b.ok("Lis", "udsæt Alfa 1u"), "Alfa er udsat til onsdag 02.12.2026")
 	if co := b.company("Alfa"); co.SnoozeCount != 1 {
 		t.Errorf("SnoozeCount = %d after the lead's snooze, want 1", co.SnoozeCount)
 	}
@@ -263,11 +263,11 @@ func TestScheduleInEnglish(t *testing.T) {
 	b.ok("Hanne", "language en")
 	b.ok("Hanne", "company add Alfa kadence 10")
 	b.ok("Hanne", "visit Alfa 2026-11-08 met Lars")
-	contains(t, b.ok("Hanne", "plan Alfa 2026-12-03"), "planned for 3 Dec 2026", "comes on 4 Dec 2026 at the earliest")
+	contains(t, b.ok("Hanne", "plan Alfa 2026-12-03"), "planned for Thursday 3 Dec 2026", "comes on Friday 4 Dec 2026 at the earliest")
 	contains(t, b.refused("Hanne", "plan Alfa yesterday"), "21 Nov 2026 has passed")
-	contains(t, b.refused("Hanne", "plan Alfa"), "planned for 3 Dec 2026", "plan Alfa off")
+	contains(t, b.refused("Hanne", "plan Alfa"), "planned for Thursday 3 Dec 2026", "plan Alfa off")
 	contains(t, b.ok("Hanne", "plan Alfa off"), "removed")
-	contains(t, b.ok("Hanne", "snooze Alfa 1w"), "snoozed until 29 Nov 2026")
+	contains(t, b.ok("Hanne", "snooze Alfa 1w"), "snoozed until Sunday 29 Nov 2026")
 	contains(t, b.refused("Hanne", "snooze Alfa 0d"), "from 1 to 365 days")
 	contains(t, b.refused("Per", "snooze Alfa 1w"), "Kun virksomhedens faste konsulent") // Per reads Danish
 	contains(t, b.ok("Hanne", "away until 4/12 standin Per"), "You are away until and including 4 Dec 2026", "go to Per", "From 5 Dec 2026")

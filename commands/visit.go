@@ -16,68 +16,109 @@ const UndoWindow = 10 * time.Minute
 // almost always a typo in the year.
 const maxPastDays = 2 * 366
 
-// kindWords maps the words a consultant uses for how a contact was made.
-var kindWords = map[string]bot.ContactKind{
-	"besoeg": bot.KindVisit, "visit": bot.KindVisit, "besog": bot.KindVisit,
-	"telefon": bot.KindPhone, "tlf": bot.KindPhone, "phone": bot.KindPhone, "opkald": bot.KindPhone, "call": bot.KindPhone,
-	"mail": bot.KindMail, "email": bot.KindMail,
-	"moede": bot.KindMeeting, "meeting": bot.KindMeeting,
+// contactKinds are the words for how a contact was made.
+var contactKinds = []Choice[bot.ContactKind]{
+	{word("besøg", "visit", "besoeg", "besog"), bot.KindVisit},
+	{word("telefon", "phone", "tlf", "opkald", "call"), bot.KindPhone},
+	{word("mail", "mail", "email", "e-mail"), bot.KindMail},
+	{word("møde", "meeting", "moede"), bot.KindMeeting},
 }
 
-var followUpWords = []string{"opfølgning", "opfoelgning", "opfolgning", "followup", "follow-up"}
+// followUpWord introduces a follow-up date at the end of a visit's note.
+var followUpWord = word("opfølgning", "follow-up", "followup", "opf")
 
 func kindName(lang bot.Lang, k bot.ContactKind) string { return k.Label(lang) }
 
 // visitArgs is a parsed visit command.
 type visitArgs struct {
-	company  bot.Company
-	day      time.Time // zero: today
+	company bot.Company
+	visitTail
+}
+
+// visitTail is what a visit line says after the company: the day (zero
+// for today), how the contact was made, the note and a follow-up day.
+type visitTail struct {
+	day      time.Time
 	kind     bot.ContactKind
 	note     string
 	followUp time.Time
 }
 
 func (s *Service) parseVisit(ctx context.Context, c *call, args []string) (visitArgs, error) {
-	var v visitArgs
 	co, rest, err := s.companyAt(ctx, c, args)
+	if err != nil {
+		return visitArgs{}, err
+	}
+	tail, err := parseVisitTail(c, co.Name, rest)
+	return visitArgs{company: co, visitTail: tail}, err
+}
+
+// parseVisitTail reads "[dato] [besøg|telefon|mail|møde] <note>
+// [opfølgning <dato>]", the words after the company named name; the date
+// and the kind may come in either order. It reads nothing from the store.
+// A date or follow-up that cannot be read refuses the whole line: a
+// contact saved with today's date and the date in its note is worse than
+// no contact.
+func parseVisitTail(c *call, name string, rest []string) (visitTail, error) {
+	v := visitTail{kind: bot.KindVisit}
+	eg := c.tr(" Skriv fx »besøg "+name+" i går telefon aftalte besøg opfølgning 10/12«.",
+		" For example: »visit "+name+" yesterday phone agreed a visit follow-up 10/12«.")
+	dated, kinded := false, false
+	for range 2 {
+		if len(rest) == 0 {
+			break
+		}
+		if r := ReadDate(rest, c.now, Past); !dated && r.Attempted() {
+			if !r.OK {
+				return v, unreadableDate(c, rest[:r.N], Past, eg+c.tr(" Er det ikke en dato, så skriv datoen først, fx »i dag "+clip(strings.Join(rest[:r.N], " "))+" …«.",
+					" If it is not a date, write the date first, e.g. »today "+clip(strings.Join(rest[:r.N], " "))+" …«."))
+			}
+			v.day, rest, dated = r.Day, rest[r.N:], true
+			continue
+		}
+		if k, ok := choose(contactKinds, rest[0]); !kinded && ok {
+			v.kind, rest, kinded = k, rest[1:], true
+			continue
+		}
+		break
+	}
+	rest, followUp, err := takeFollowUp(c, rest, eg)
 	if err != nil {
 		return v, err
 	}
-	v.company, v.kind = co, bot.KindVisit
-	if day, n := TakeDate(rest, c.now); n > 0 {
-		v.day, rest = day, rest[n:]
-	}
-	if len(rest) > 0 {
-		if k, ok := kindWords[fold(rest[0])]; ok {
-			v.kind, rest = k, rest[1:]
-		}
-	}
-	if rest, v.followUp, err = takeFollowUp(c, rest); err != nil {
-		return v, err
-	}
+	v.followUp = followUp
 	v.note = strings.Join(rest, " ")
 	if v.note == "" {
 		return v, bot.Errorf(bot.Invalid, "%s", c.tr(
-			"Skriv en kort note om kontakten efter virksomhedens navn, fx »visit "+co.Name+" mødte Lars om to svejsere«.",
-			"Add a short note after the company's name, e.g. »visit "+co.Name+" met Lars about two welders«."))
+			"Skriv en kort note om kontakten efter virksomhedens navn, fx »besøg "+name+" mødte Lars om to svejsere«. Intet er gemt.",
+			"Add a short note after the company's name, e.g. »visit "+name+" met Lars about two welders«. Nothing was saved."))
 	}
 	return v, validDay(c, v.day)
 }
 
-// takeFollowUp removes a trailing "opfølgning <date>" from a note.
-func takeFollowUp(c *call, words []string) ([]string, time.Time, error) {
+// takeFollowUp removes "opfølgning <dato>" from the end of a note. The
+// word followed by something that is no date is an ordinary word of the
+// note; followed by a date that cannot be read, or by a date with more
+// note after it, the line is refused, since either reading could be wrong.
+func takeFollowUp(c *call, words []string, eg string) ([]string, time.Time, error) {
 	for i, w := range words {
-		if !containsFold(followUpWords, w) {
+		if !followUpWord.Is(w) {
 			continue
 		}
-		day, n := TakeDate(words[i+1:], c.now)
-		if n == 0 || i+1+n != len(words) {
-			continue // "opfølgning" as an ordinary word in the note
-		}
-		if day.Before(bot.Day(c.now)) {
+		r := ReadDate(words[i+1:], c.now, Ahead)
+		switch {
+		case !r.Attempted():
+			continue // »opfølgning« as an ordinary word in the note
+		case !r.OK:
+			return nil, time.Time{}, unreadableDate(c, words[i+1:i+1+r.N], Ahead, eg)
+		case i+1+r.N != len(words):
 			return nil, time.Time{}, bot.Errorf(bot.Invalid, "%s", c.tr(
-				"Opfølgningsdatoen "+bot.FormatDate(day, c.lang)+" er allerede passeret. Vælg i dag eller en dag frem i tiden.",
-				"The follow-up date "+bot.FormatDate(day, c.lang)+" has passed. Choose today or a later day."))
+				"»"+w+" "+strings.Join(words[i+1:i+1+r.N], " ")+"« står midt i noten. Skriv opfølgningen til sidst på linjen, så jeg ved, hvad der er noten, og hvad der er datoen. Intet er gemt.",
+				"»"+w+" "+strings.Join(words[i+1:i+1+r.N], " ")+"« stands in the middle of the note. Put the follow-up at the end of the line, so I know what is note and what is date. Nothing was saved.")+eg)
+		}
+		day, err := dayAhead(c, words[i+1:], c.tr("besøg … opfølgning 10/12", "visit … follow-up 10/12"), Ahead)
+		if err != nil {
+			return nil, time.Time{}, err
 		}
 		return words[:i], day, nil
 	}
@@ -91,24 +132,15 @@ func validDay(c *call, day time.Time) error {
 	today := bot.Day(c.now)
 	if day.After(today) {
 		return bot.Errorf(bot.Invalid, "%s", c.tr(
-			"Datoen "+bot.FormatDate(day, c.lang)+" ligger i fremtiden. En kontakt noteres, når den har fundet sted; brug »opfølgning <dato>« til det, der kommer.",
-			"The date "+bot.FormatDate(day, c.lang)+" is in the future. Log a contact once it has happened; use »follow-up <date>« for what is coming."))
+			"Datoen "+bot.FormatDay(day, c.lang)+" ligger i fremtiden, så intet er gemt. En kontakt noteres, når den har fundet sted; brug »opfølgning <dato>« til det, der kommer, eller »planlæg«.",
+			"The date "+bot.FormatDay(day, c.lang)+" is in the future, so nothing was saved. Log a contact once it has happened; use »follow-up <date>« for what is coming, or »plan«."))
 	}
 	if bot.DaysBetween(day, today) > maxPastDays {
 		return bot.Errorf(bot.Invalid, "%s", c.tr(
-			"Datoen "+bot.FormatDate(day, c.lang)+" er mere end to år siden. Tjek årstallet.",
-			"The date "+bot.FormatDate(day, c.lang)+" is more than two years ago. Check the year."))
+			"Datoen "+bot.FormatDay(day, c.lang)+" er mere end to år siden, så intet er gemt. Tjek årstallet.",
+			"The date "+bot.FormatDay(day, c.lang)+" is more than two years ago, so nothing was saved. Check the year."))
 	}
 	return nil
-}
-
-func containsFold(list []string, w string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, w) {
-			return true
-		}
-	}
-	return false
 }
 
 func runVisit(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
@@ -137,22 +169,33 @@ func runVisit(ctx context.Context, s *Service, c *call, args []string) (bot.Mess
 	return visitReply(c, co, contact), nil
 }
 
+// visitReply confirms a saved contact naming every field that was stored:
+// how, with whom, the day with its weekday, the note and the follow-up, so
+// that a consultant sees at once what went where.
 func visitReply(c *call, co bot.Company, ct bot.Contact) bot.Message {
 	line := c.tr("✅ Gemt: ", "✅ Saved: ") + kindName(c.lang, ct.Kind) + c.tr(" hos ", " with ") + co.Name +
-		" " + bot.FormatDate(ct.At, c.lang) + "."
+		" " + bot.FormatDay(ct.At, c.lang) + ": »" + clipNote(ct.Note) + "«."
 	var more []string
+	if !ct.FollowUp.IsZero() {
+		more = append(more, c.tr("Opfølgning: ", "Follow-up: ")+bot.FormatDay(ct.FollowUp, c.lang)+".")
+	}
 	if due := co.DueDay(); !due.IsZero() {
 		more = append(more, c.tr("Næste kontakt senest ", "Next contact due ")+bot.FormatDate(due, c.lang)+
 			c.tr(" (kadence "+itoa(co.CadenceDays)+" dage).", " (cadence "+itoa(co.CadenceDays)+" days)."))
-	}
-	if !ct.FollowUp.IsZero() {
-		more = append(more, c.tr("Opfølgning: ", "Follow-up: ")+bot.FormatDate(ct.FollowUp, c.lang)+".")
 	}
 	if co.OwnerID != 0 && co.OwnerID != c.actor.ID {
 		more = append(more, c.tr("Virksomheden har en anden fast konsulent; kontakten tæller for den.", "The company has another dedicated consultant; the contact counts for it."))
 	}
 	more = append(more, c.tr("Skrev du forkert? »fortryd« inden for 10 minutter.", "A mistake? »undo« within 10 minutes."))
 	return bot.Message{Blocks: []bot.Block{bot.Text{Text: line + " " + strings.Join(more, " ")}}}
+}
+
+// clipNote shortens a long note where a reply echoes it.
+func clipNote(s string) string {
+	if r := []rune(s); len(r) > 200 {
+		return string(r[:200]) + "…"
+	}
+	return s
 }
 
 func runUndo(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
@@ -170,5 +213,5 @@ func runUndo(ctx context.Context, s *Service, c *call, args []string) (bot.Messa
 		name = co.Name
 	}
 	return bot.Reply(c.tr("↩️ Fortrudt: ", "↩️ Undone: ") + kindName(c.lang, ct.Kind) + c.tr(" hos ", " with ") + name +
-		" " + bot.FormatDate(ct.At, c.lang) + c.tr(" er slettet.", " is removed.")), nil
+		" " + bot.FormatDay(ct.At, c.lang) + c.tr(" er slettet.", " is removed.")), nil
 }

@@ -132,7 +132,7 @@ func TestVisitFollowUp(t *testing.T) {
 	t.Parallel()
 	b := newBot(t)
 	b.ok("Hanne", "company add L-tek")
-	contains(t, b.ok("Hanne", "visit L-tek telefon aftalte besøg opfølgning 2026-12-01"), "Opfølgning: 01.12.2026")
+	contains(t, b.ok("Hanne", "visit L-tek telefon aftalte besøg opfølgning 2026-12-01"), "Opfølgning: tirsdag 01.12.2026")
 	cs := b.contacts("L-tek")
 	if len(cs) != 1 || cs[0].Note != "aftalte besøg" || !cs[0].FollowUp.Equal(time.Date(2026, 12, 1, 0, 0, 0, 0, bot.Copenhagen)) {
 		t.Fatalf("contact = %+v", cs)

@@ -119,6 +119,8 @@ func TestConsoleSessionInDanish(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "k.db")
 	today, yday := danishDays()
+	now := time.Now()
+	todayLong, ydayLong := bot.FormatDay(now, bot.Danish), bot.FormatDay(bot.AddDays(now, -1), bot.Danish)
 	script := "company add Ærø Maskinfabrik cvr 12345674 kadence 14\n" +
 		"visit aeroe i går telefon talte med Claus\n" +
 		"company ærø\n" +
@@ -132,11 +134,11 @@ func TestConsoleSessionInDanish(t *testing.T) {
 	}
 	afterUndo := inOrder(t, out,
 		"✅ Oprettet: Ærø Maskinfabrik med Hanne Jensen som fast konsulent, kadence 14 dage.",
-		"✅ Gemt: telefon hos Ærø Maskinfabrik "+yday+".",
+		"✅ Gemt: telefon hos Ærø Maskinfabrik "+ydayLong+": »talte med Claus«.",
 		"Ærø Maskinfabrik\nCVR: 12345674\nFast konsulent: Hanne Jensen\nKadence: 14 dage\nSeneste kontakt: "+yday+"\n",
 		"  • "+yday+" telefon (Hanne Jensen): talte med Claus\n",
 		"Dine virksomheder: 1, heraf 0 over kadencen\n  • Ærø Maskinfabrik — om 13 dage (sidst "+yday+")\n",
-		"↩️ Fortrudt: telefon hos Ærø Maskinfabrik "+yday+" er slettet.\n",
+		"↩️ Fortrudt: telefon hos Ærø Maskinfabrik "+ydayLong+" er slettet.\n",
 	)
 	inOrder(t, afterUndo, "Ærø Maskinfabrik\nCVR: 12345674\n", "Seneste kontakt: ingen endnu\n", "  • Ingen kontakter endnu.\n")
 	if strings.Contains(afterUndo, "talte med Claus") {
@@ -146,7 +148,7 @@ func TestConsoleSessionInDanish(t *testing.T) {
 	// Another run on the same file: the company persists, the undone
 	// contact does not, and a new contact logged by CVR is kept.
 	out = mustRun(t, "company aeroe maskinfabrik\nvisit 12345674 mødte Claus om lærlinge\n", nil, "--db", db, "--as", "Hanne Jensen")
-	inOrder(t, out, "CVR: 12345674\n", "Kadence: 14 dage\n", "  • Ingen kontakter endnu.\n", "✅ Gemt: besøg hos Ærø Maskinfabrik "+today+".")
+	inOrder(t, out, "CVR: 12345674\n", "Kadence: 14 dage\n", "  • Ingen kontakter endnu.\n", "✅ Gemt: besøg hos Ærø Maskinfabrik "+todayLong+": »mødte Claus om lærlinge«.")
 	out = mustRun(t, "company Ærø\n", nil, "--db", db, "--as", "Hanne Jensen")
 	inOrder(t, out, "Seneste kontakt: "+today+"\n", "  • "+today+" besøg (Hanne Jensen): mødte Claus om lærlinge\n")
 	if strings.Contains(out, "talte med Claus") {
