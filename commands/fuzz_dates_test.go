@@ -20,14 +20,16 @@ func isMidnight(d time.Time) bool {
 // 2000 and 2099: no panic; every day read is a Copenhagen midnight in
 // 2000..2099; the same text at the same moment reads the same; a day read
 // is read back from the way the bot prints it; TakeDate, TakeFutureDate
-// and TakeSnooze use at most the words they were given, and a snooze ends
+// and TakeSnooze use at most the words they were given, ReadDate reads a
+// day exactly when it says OK, in every slot, and a snooze ends
 // 1..365 days ahead.
 func FuzzParseDate(f *testing.F) {
 	nows := []time.Time{sundayNov, fridayNov, newYear, springDST, springLate, autumnDST, autumnLate, leapYear}
 	for i, tc := range parseDateCases {
 		f.Add(tc.in, tc.now.Unix()+int64(i))
 	}
-	for _, s := range []string{"i går mødte Lars", "man mangler svejsere", "7d", "2 uger", "10 dage ferie", "365d", "366d", "fredag"} {
+	for _, s := range []string{"i går mødte Lars", "man mangler svejsere", "7d", "2 uger", "10 dage ferie", "365d", "366d", "fredag",
+		"3. december telefon", "d. 20/11", "uge 53 2026", "for 2 uger siden", "om en måned", "Nov 20th, 2026", "i fredags", "sidste mandag", "31. november"} {
 		f.Add(s, nows[len(s)%len(nows)].Unix())
 	}
 	lo := time.Date(2000, 1, 1, 0, 0, 0, 0, bot.Copenhagen).Unix()
@@ -49,18 +51,30 @@ func FuzzParseDate(f *testing.F) {
 			t.Fatalf("ParseDate(%q) refused but returned %s", s, got)
 		}
 		words := strings.Fields(s)
-		if d, n := commands.TakeDate(words, now); n < 0 || n > 2 || n > len(words) || (n > 0) == d.IsZero() {
+		if d, n := commands.TakeDate(words, now); n < 0 || n > 4 || n > len(words) || (n > 0) == d.IsZero() {
 			t.Fatalf("TakeDate(%q) = %s, %d", words, d, n)
 		} else if n > 0 {
 			checkDay(t, "TakeDate", s, d)
 		}
-		if d, n := commands.TakeFutureDate(words, now); n < 0 || n > 2 || n > len(words) || (n > 0) == d.IsZero() {
+		if d, n := commands.TakeFutureDate(words, now); n < 0 || n > 4 || n > len(words) || (n > 0) == d.IsZero() {
 			t.Fatalf("TakeFutureDate(%q) = %s, %d", words, d, n)
 		} else if n > 0 {
 			checkDay(t, "TakeFutureDate", s, d)
 		}
+		for _, slot := range []commands.Slot{commands.Past, commands.Ahead, commands.Deadline} {
+			r := commands.ReadDate(words, now, slot)
+			if r.N < 0 || r.N > 4 || r.N > len(words) || (r.OK && r.N == 0) || r.OK == r.Day.IsZero() {
+				t.Fatalf("ReadDate(%q, %d) = %+v", words, slot, r)
+			}
+			if r.OK {
+				checkDay(t, "ReadDate", s, r.Day)
+			}
+			if again := commands.ReadDate(words, now, slot); again != r {
+				t.Fatalf("ReadDate(%q, %d) = %+v then %+v", words, slot, r, again)
+			}
+		}
 		until, n := commands.TakeSnooze(words, now)
-		if n < 0 || n > 2 || n > len(words) || (n > 0) == until.IsZero() {
+		if n < 0 || n > 4 || n > len(words) || (n > 0) == until.IsZero() {
 			t.Fatalf("TakeSnooze(%q) = %s, %d", words, until, n)
 		}
 		if ahead := bot.DaysBetween(now, until); n > 0 && (ahead < 1 || ahead > 365) {

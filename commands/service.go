@@ -112,14 +112,14 @@ func (s *Service) handle(ctx context.Context, req bot.Request, name *string) (bo
 		return bot.Danish, bot.Message{}, err
 	}
 	c := &call{actor: actor, now: s.clock.Now().In(bot.Copenhagen), lang: langOf(actor), req: req}
-	text, err := cleanLine(c.lang, req.Text)
+	line, err := s.ParseLine(req.Text, c.lang)
 	if err != nil {
 		return c.lang, bot.Message{}, err
 	}
-	c.words = fields(text)
-	cmd, args := s.lookup(text)
+	c.words = fields(line.Text)
+	cmd, args := line.cmd, line.Args
 	if cmd == nil {
-		return c.lang, bot.Message{}, s.unknownCommand(c, text)
+		return c.lang, bot.Message{}, s.unknownCommand(c, line.Text)
 	}
 	*name = cmd.Name
 	if !cmd.allowed(actor.Role) {
@@ -129,6 +129,39 @@ func (s *Service) handle(ctx context.Context, req bot.Request, name *string) (bo
 	}
 	msg, err := cmd.Run(ctx, s, c, args)
 	return c.lang, msg, err
+}
+
+// Line is a command line read without the store: the first step of
+// Handle. Resolving the names in it (companies, people, jobcenters)
+// against the store is the second; each command's own reader then turns
+// the words after a name into its typed arguments, again without the store
+// (parseVisitTail, parsePosition, dayAhead, TakeSnooze).
+type Line struct {
+	// Text is the cleaned line: trimmed, without a leading slash, line
+	// breaks as spaces.
+	Text string
+	// Command is the table name of the command the line begins with; ""
+	// when it names none.
+	Command string
+	// Args are the words after the command's name.
+	Args []string
+	cmd  *Command
+}
+
+// ParseLine checks and cleans a raw line and finds its command. It reads
+// nothing but the command table: a line that is not UTF-8, holds control
+// characters, is too long or holds a CPR number is refused with a message
+// in lang that never echoes it.
+func (s *Service) ParseLine(raw string, lang bot.Lang) (Line, error) {
+	text, err := cleanLine(lang, raw)
+	if err != nil {
+		return Line{}, err
+	}
+	l := Line{Text: text}
+	if l.cmd, l.Args = s.lookup(text); l.cmd != nil {
+		l.Command = l.cmd.Name
+	}
+	return l, nil
 }
 
 // errorReply turns err into a reply: a *bot.Error's own message, or for
