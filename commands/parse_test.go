@@ -154,4 +154,3 @@ func BenchmarkParseLine(b *testing.B) {
 		}
 	}
 }
-
