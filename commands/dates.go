@@ -363,7 +363,9 @@ func readDayMonth(words, keys []string, today time.Time, slot Slot) DateRead {
 	} else {
 		return DateRead{}
 	}
-	if len(keys) > n && isDigits(keys[n]) && len(keys[n]) == 4 {
+	// A four-digit number after the month is its year when it could be
+	// one (»3. december 1000 kr« is a date and a sum).
+	if len(keys) > n && isDigits(keys[n]) && len(keys[n]) == 4 && keys[n] >= "1900" && keys[n] < "2200" {
 		y, _ := strconv.Atoi(keys[n])
 		day, ok := validDate(y, int(m), d)
 		return DateRead{Day: day, N: n + 1, OK: ok}

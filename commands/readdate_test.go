@@ -53,6 +53,8 @@ func TestReadDate(t *testing.T) {
 		{past, "20th November", "2026-11-20", 2},
 		{past, "20. nov. 2026", "2026-11-20", 3},
 		{past, "20 nov 2025", "2025-11-20", 3},
+		{past, "20 nov 1999", "", 3},
+		{past, "3. december 1000 kr", "2026-12-03", 2},
 		{past, "November 20, 2026", "2026-11-20", 3},
 		{past, "d. 3. december", "2026-12-03", 3},
 		{past, "31. november", "", 2},
