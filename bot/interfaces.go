@@ -30,6 +30,11 @@ type Request struct {
 	// the one configured for the Slack workspace or Teams tenant the
 	// request came from. Empty means the service's default.
 	Jobcenter string
+	// OpenForm, when set, asks for a form (a button's Form) instead of
+	// running Text: the reply carries it in Message.Form.
+	OpenForm *FormRef
+	// Submit, when set, is a submitted form, run instead of Text.
+	Submit *Submission
 }
 
 // Channel is a place a message can be posted: a platform and its channel id.

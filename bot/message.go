@@ -19,6 +19,12 @@ type Message struct {
 	// Recheck says the message keyed Key was tried before and may have
 	// been delivered without our knowing: look for it before sending.
 	Recheck bool
+	// Form, when set, is a form for the person to fill in: the answer to a
+	// button that asks for one (Request.OpenForm), or a refused submission
+	// coming back with what was entered and what was wrong. Adapters that
+	// show forms render it in place of Blocks; Blocks says the same in
+	// words for those that do not.
+	Form *Form
 }
 
 // Block is one part of a Message: Heading, Text, Fields, List, Buttons or Divider.
@@ -43,13 +49,17 @@ type List struct {
 	Items []string
 }
 
-// Button is an action a person can take from a message. Action names the
-// command it runs (a line in the command language, such as "snooze 12 7d")
+// Button is an action a person can take from a message. Command is the
+// line it runs (a line in the command language, such as "snooze 12 7d")
 // so that every platform handles it by the same handler.
 type Button struct {
 	Label   string
 	Command string
 	Primary bool
+	// Form, when set, is the form a platform that shows forms asks for
+	// instead of running Command (a contact needs its note, a plan its
+	// day); Command stays the way to do it by typing.
+	Form *FormRef
 }
 
 // Buttons is a row of buttons.

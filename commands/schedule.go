@@ -116,7 +116,12 @@ func runPlan(ctx context.Context, s *Service, c *call, args []string) (bot.Messa
 	if err != nil {
 		return bot.Message{}, err
 	}
-	co, err = s.editCompany(ctx, c, co, func(x *bot.Company) error {
+	return s.planOn(ctx, c, co, day)
+}
+
+// planOn plans the next contact with co for day and confirms it.
+func (s *Service) planOn(ctx context.Context, c *call, co bot.Company, day time.Time) (bot.Message, error) {
+	co, err := s.editCompany(ctx, c, co, func(x *bot.Company) error {
 		if err := notActive(c, *x); err != nil {
 			return err
 		}

@@ -112,6 +112,10 @@ func (s *Service) handle(ctx context.Context, req bot.Request, name *string) (bo
 		return bot.Danish, bot.Message{}, err
 	}
 	c := &call{actor: actor, now: s.clock.Now().In(bot.Copenhagen), lang: langOf(actor), req: req}
+	if req.OpenForm != nil || req.Submit != nil {
+		msg, err := s.formRequest(ctx, c, req, name)
+		return c.lang, msg, err
+	}
 	line, err := s.ParseLine(req.Text, c.lang)
 	if err != nil {
 		return c.lang, bot.Message{}, err
@@ -123,9 +127,7 @@ func (s *Service) handle(ctx context.Context, req bot.Request, name *string) (bo
 	}
 	*name = cmd.Name
 	if !cmd.allowed(actor.Role) {
-		return c.lang, bot.Message{}, bot.Errorf(bot.Forbidden, "%s", c.tr(
-			"Det må du ikke med din rolle ("+roleName(bot.Danish, actor.Role)+"). Spørg en leder eller administrator.",
-			"Your role ("+roleName(bot.English, actor.Role)+") may not do that. Ask a lead or an admin."))
+		return c.lang, bot.Message{}, forbiddenError(c, cmd)
 	}
 	msg, err := cmd.Run(ctx, s, c, args)
 	return c.lang, msg, err
@@ -162,6 +164,13 @@ func (s *Service) ParseLine(raw string, lang bot.Lang) (Line, error) {
 		l.Command = l.cmd.Name
 	}
 	return l, nil
+}
+
+// forbiddenError refuses cmd to c's person for their role.
+func forbiddenError(c *call, cmd *Command) error {
+	return bot.Errorf(bot.Forbidden, "%s", c.tr(
+		"Det må du ikke med din rolle ("+roleName(bot.Danish, c.actor.Role)+"). Spørg en leder eller administrator.",
+		"Your role ("+roleName(bot.English, c.actor.Role)+") may not do that. Ask a lead or an admin."))
 }
 
 // errorReply turns err into a reply: a *bot.Error's own message, or for
