@@ -36,9 +36,32 @@ func (f *fakeHandler) Handle(ctx context.Context, req bot.Request) bot.Message {
 	}
 	f.mu.Unlock()
 	if f.reply == nil {
-		return bot.Reply("ok: " + req.Text)
+		return fakeAnswer(req)
 	}
 	return f.reply(req)
+}
+
+// fakeAnswer answers as the commands do in outline: a form when one is
+// asked for (in English for U0ENGLISH), a refusal with the form when a
+// submission leaves a required input empty, else "ok" and what was run.
+func fakeAnswer(req bot.Request) bot.Message {
+	lang := bot.Danish
+	if req.From.User == "U0ENGLISH" {
+		lang = bot.English
+	}
+	switch {
+	case req.OpenForm != nil:
+		f, _ := bot.NewForm(req.OpenForm.Kind, req.OpenForm.Subject, now, lang)
+		return bot.Message{Blocks: []bot.Block{bot.Text{Text: f.Title}}, Form: &f}
+	case req.Submit != nil:
+		f, _ := bot.NewForm(req.Submit.Form, req.Submit.Subject, now, lang)
+		if id, text, missing := f.Missing(req.Submit.Values); missing {
+			refilled := f.Refill(req.Submit.Values, text, id)
+			return bot.Message{Error: true, Blocks: []bot.Block{bot.Text{Text: "⚠️ " + text}}, Form: &refilled}
+		}
+		return bot.Reply("ok: " + req.Submit.Form + " " + req.Submit.Subject + " " + req.Submit.Values["date"])
+	}
+	return bot.Reply("ok: " + req.Text)
 }
 
 func (f *fakeHandler) requests() []bot.Request {

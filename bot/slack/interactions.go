@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -103,37 +105,60 @@ func (i *Interactivity) Interaction(ctx context.Context, cb slackapi.Interaction
 	switch cb.Type {
 	case slackapi.InteractionTypeBlockActions:
 		for _, a := range cb.ActionCallback.BlockActions {
-			if a != nil && strings.HasPrefix(a.ActionID, buttonActionBase) {
-				i.button(ctx, cb, a.Value)
+			switch {
+			case a == nil:
+			case strings.HasPrefix(a.ActionID, formActionBase):
+				if ref, line, ok := decodeFormButton(a.Value); ok {
+					i.button(ctx, cb, &ref, line)
+				}
+			case strings.HasPrefix(a.ActionID, buttonActionBase):
+				i.button(ctx, cb, legacyForm(a.Value), a.Value)
 			}
 		}
 	case slackapi.InteractionTypeViewSubmission:
-		switch cb.View.CallbackID {
-		case VisitCallback:
-			return i.submitVisit(ctx, cb)
-		case PlanCallback:
-			return i.submitPlan(ctx, cb)
+		if kind, ok := strings.CutPrefix(cb.View.CallbackID, formCallbackBase); ok {
+			return i.submit(ctx, cb, kind)
 		}
 	}
 	return nil
 }
 
-// button handles one of our buttons, whose value is a command line. A bare
-// "visit <company>" or "plan <company>" opens its modal at once, before
-// anything slow (the trigger id dies 3 seconds after the click); any other
-// line runs as typed, its reply posted to the button's response_url.
-func (i *Interactivity) button(ctx context.Context, cb slackapi.InteractionCallback, line string) {
+// legacyForm reads the form a button posted before buttons named their
+// forms asked for: a bare "visit <company>" or "plan <company>". Nudges
+// stay in people's DMs for days, so their buttons keep working.
+func legacyForm(line string) *bot.FormRef {
 	verb, company, _ := strings.Cut(strings.TrimSpace(line), " ")
 	company = strings.TrimSpace(company)
-	open := map[string]func(time.Time, string, bot.Lang, string) slackapi.ModalViewRequest{"visit": VisitModal, "plan": PlanModal}[verb]
-	if open != nil && company != "" && i.cfg.API != nil && cb.TriggerID != "" {
-		meta := encodeMeta(modalMeta{Company: company, ResponseURL: cb.ResponseURL, Channel: cb.Channel.ID})
-		view := open(i.cfg.Clock.Now(), company, i.lang(ctx, cb), meta)
-		_, err := i.cfg.API.OpenViewContext(ctx, cb.TriggerID, view)
+	if company == "" || (verb != bot.FormVisit && verb != bot.FormPlan) {
+		return nil
+	}
+	return &bot.FormRef{Kind: verb, Subject: company}
+}
+
+// button handles one of our buttons. One that opens a form asks the
+// commands for it and opens it as a modal at once, before anything slow
+// (the trigger id dies 3 seconds after the click); a refusal (an unknown
+// company) is posted to the button's response_url. Any other button, and
+// a form button where no modal can open, runs its command line, the reply
+// posted to the response_url.
+func (i *Interactivity) button(ctx context.Context, cb slackapi.InteractionCallback, ref *bot.FormRef, line string) {
+	if ref != nil && i.cfg.API != nil && cb.TriggerID != "" {
+		req := i.request(ctx, cb, cb.Channel.ID, "")
+		req.OpenForm = ref
+		msg := runSafely(ctx, i.cfg.Handler, i.cfg.Log, req)
+		if msg.Form == nil {
+			i.later(func(ctx context.Context) { i.respond(ctx, cb.ResponseURL, msg) })
+			return
+		}
+		meta := encodeMeta(modalMeta{Company: msg.Form.Subject, ResponseURL: cb.ResponseURL, Channel: cb.Channel.ID})
+		_, err := i.cfg.API.OpenViewContext(ctx, cb.TriggerID, Modal(*msg.Form, meta))
 		if err == nil {
 			return
 		}
 		i.cfg.Log.Warn("slack: modal not opened; running the button's command instead", "err", err)
+	}
+	if strings.TrimSpace(line) == "" {
+		return
 	}
 	i.later(func(ctx context.Context) {
 		msg := runSafely(ctx, i.cfg.Handler, i.cfg.Log, i.request(ctx, cb, cb.Channel.ID, line))
@@ -150,49 +175,29 @@ func (i *Interactivity) later(fn func(ctx context.Context)) {
 	})
 }
 
-// submitVisit logs the contact a visit modal describes. A refusal comes
-// back as an error under the field it is about, and the modal stays open
-// with what was typed; a saved contact closes it and is confirmed where
-// the button was.
-func (i *Interactivity) submitVisit(ctx context.Context, cb slackapi.InteractionCallback) any {
+// submit runs a submitted form of kind, its values read by input id. A
+// refusal comes back as an error under the input it is about (or the
+// first input), and the modal stays open with what was typed; a success
+// closes it and is confirmed where the button was.
+func (i *Interactivity) submit(ctx context.Context, cb slackapi.InteractionCallback, kind string) any {
 	meta := decodeMeta(cb.View.PrivateMetadata)
-	date, kind, note := viewValue(cb, BlockDate, actionDate), viewValue(cb, BlockKind, actionKind), viewValue(cb, BlockNote, actionNote)
-	lang := i.lang(ctx, cb)
-	if note == "" {
-		return slackapi.NewErrorsViewSubmissionResponse(map[string]string{BlockNote: lang.Pick(
-			"Skriv en kort note om kontakten, fx »mødte Lars om to svejsere«.", "Write a short note about the contact, e.g. »met Lars about two welders«.")})
-	}
-	// The note is one line in the command language, so its line breaks
-	// become spaces; kind words at its start stay the note's, since kind
-	// and date come first.
-	line := strings.Join(strings.Fields("visit "+meta.Company+" "+date+" "+kind+" "+note), " ")
-	return i.submit(ctx, cb, meta, line, date, BlockNote)
-}
-
-// submitPlan plans the next contact a plan modal names.
-func (i *Interactivity) submitPlan(ctx context.Context, cb slackapi.InteractionCallback) any {
-	meta := decodeMeta(cb.View.PrivateMetadata)
-	date := viewValue(cb, BlockDate, actionDate)
-	if date == "" {
-		return slackapi.NewErrorsViewSubmissionResponse(map[string]string{BlockDate: i.lang(ctx, cb).Pick("Vælg en dato.", "Choose a date.")})
-	}
-	return i.submit(ctx, cb, meta, "plan "+meta.Company+" "+date, date, BlockDate)
-}
-
-// submit runs a modal's command line. An error is shown under the date
-// field when it speaks of the date, else under field.
-func (i *Interactivity) submit(ctx context.Context, cb slackapi.InteractionCallback, meta modalMeta, line, date, field string) any {
+	values := viewValues(cb)
 	if meta.Company == "" {
-		return slackapi.NewErrorsViewSubmissionResponse(map[string]string{field: i.lang(ctx, cb).Pick(
+		return slackapi.NewErrorsViewSubmissionResponse(map[string]string{firstInput(values): i.lang(ctx, cb).Pick(
 			"Formularen er for gammel. Luk den og tryk på knappen igen.", "This form is too old. Close it and press the button again.")})
 	}
-	msg := runSafely(ctx, i.cfg.Handler, i.cfg.Log, i.request(ctx, cb, meta.Channel, line))
+	req := i.request(ctx, cb, meta.Channel, "")
+	req.Submit = &bot.Submission{Form: kind, Subject: meta.Company, Values: values}
+	msg := runSafely(ctx, i.cfg.Handler, i.cfg.Log, req)
 	if msg.Error {
-		text := msg.PlainText()
-		if date != "" && mentionsDate(text) {
-			field = BlockDate
+		field := ""
+		if msg.Form != nil {
+			field = msg.Form.ErrorField
 		}
-		return slackapi.NewErrorsViewSubmissionResponse(map[string]string{field: clip(text, MaxErrorMessage)})
+		if _, ok := values[field]; !ok {
+			field = firstInput(values)
+		}
+		return slackapi.NewErrorsViewSubmissionResponse(map[string]string{field: clip(strings.TrimPrefix(msg.PlainText(), "⚠️ "), MaxErrorMessage)})
 	}
 	i.later(func(ctx context.Context) {
 		if meta.ResponseURL != "" {
@@ -204,18 +209,37 @@ func (i *Interactivity) submit(ctx context.Context, cb slackapi.InteractionCallb
 	return nil
 }
 
-// mentionsDate reports whether a refusal is about the date.
-func mentionsDate(text string) bool {
-	t := strings.ToLower(text)
-	return strings.Contains(t, "dato") || strings.Contains(t, "date")
+// viewValues are the values of a submitted view's inputs, by block id.
+func viewValues(cb slackapi.InteractionCallback) map[string]string {
+	values := map[string]string{}
+	if cb.View.State == nil {
+		return values
+	}
+	for block, actions := range cb.View.State.Values {
+		for _, a := range actions {
+			values[block] = actionValue(a)
+		}
+	}
+	return values
 }
 
-// viewValue is what the person entered in one input of the submitted view.
-func viewValue(cb slackapi.InteractionCallback, block, action string) string {
-	if cb.View.State == nil {
-		return ""
+// firstInput is the input an error about the whole form is shown under:
+// the note where there is one, else the date, else the first by id.
+func firstInput(values map[string]string) string {
+	for _, id := range []string{BlockNote, BlockDate} {
+		if _, ok := values[id]; ok {
+			return id
+		}
 	}
-	a := cb.View.State.Values[block][action]
+	ids := slices.Sorted(maps.Keys(values))
+	if len(ids) == 0 {
+		return BlockDate
+	}
+	return ids[0]
+}
+
+// actionValue is what the person entered in one input.
+func actionValue(a slackapi.BlockAction) string {
 	switch {
 	case a.SelectedDate != "":
 		return a.SelectedDate

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -178,8 +179,56 @@ func TestLogContactButtonOpensModal(t *testing.T) {
 			t.Errorf("modal blocks lack %s:\n%s", want, text)
 		}
 	}
-	if n := len(e.f.requests()); n != 0 {
-		t.Fatalf("the button ran %d commands before the modal was submitted", n)
+	if reqs := e.f.requests(); len(reqs) != 1 || reqs[0].OpenForm == nil || *reqs[0].OpenForm != (bot.FormRef{Kind: bot.FormVisit, Subject: "Ærø Maskinfabrik"}) || reqs[0].Text != "" {
+		t.Fatalf("the button asked %+v, want only the visit form", reqs)
+	}
+}
+
+// TestFormButtonOpensItsForm: a button that names its form (as nudges and
+// cards now render them) opens that form; the command line it also carries
+// is not run.
+func TestFormButtonOpensItsForm(t *testing.T) {
+	t.Parallel()
+	e := newInteractivity(t, &fakeHandler{}, nil)
+	msg := bot.Message{Blocks: []bot.Block{bot.Buttons{Buttons: []bot.Button{
+		{Label: "Planlæg", Command: "planlæg L-tek", Form: &bot.FormRef{Kind: bot.FormPlan, Subject: "L-tek"}}}}}}
+	blocks, _ := json.Marshal(slack.Blocks(msg))
+	var rendered []struct {
+		Elements []struct {
+			ActionID string `json:"action_id"`
+			Value    string `json:"value"`
+		} `json:"elements"`
+	}
+	if err := json.Unmarshal(blocks, &rendered); err != nil || len(rendered) != 1 || len(rendered[0].Elements) != 1 {
+		t.Fatalf("rendered %s (%v)", blocks, err)
+	}
+	btn := rendered[0].Elements[0]
+	e.interact(t, e.payload(t, "block_actions.json", func(p map[string]any) {
+		a := p["actions"].([]any)[0].(map[string]any)
+		a["action_id"], a["value"] = btn.ActionID, btn.Value
+	}), nil)
+	if view := e.web.lastView("views.open"); view == nil || view["callback_id"] != slack.PlanCallback {
+		t.Fatalf("views.open view %v", view)
+	}
+	if reqs := e.f.requests(); len(reqs) != 1 || reqs[0].OpenForm == nil || reqs[0].OpenForm.Subject != "L-tek" {
+		t.Fatalf("requests %+v", reqs)
+	}
+}
+
+// TestFormRefusedBeforeOpening: a form the commands refuse (an unknown
+// company) opens no modal; the refusal reaches the person.
+func TestFormRefusedBeforeOpening(t *testing.T) {
+	t.Parallel()
+	e := newInteractivity(t, &fakeHandler{reply: func(bot.Request) bot.Message {
+		return bot.Message{Error: true, Blocks: []bot.Block{bot.Text{Text: "⚠️ Jeg kender ingen virksomhed, der hedder »Ærø Maskinfabrik«."}}}
+	}}, nil)
+	e.interact(t, e.payload(t, "block_actions.json", nil), nil)
+	e.it.Wait()
+	if n := len(e.web.callsOf("views.open")); n != 0 {
+		t.Fatalf("views.open called %d times", n)
+	}
+	if posted := e.hook.posted(); len(posted) != 1 || !strings.Contains(posted[0]["text"].(string), "kender ingen virksomhed") {
+		t.Fatalf("response_url got %v", posted)
 	}
 }
 
@@ -210,18 +259,24 @@ func TestSnoozeButtonRunsItsCommand(t *testing.T) {
 // confirms it where the button was.
 func TestVisitModalSubmission(t *testing.T) {
 	t.Parallel()
-	e := newInteractivity(t, &fakeHandler{reply: func(req bot.Request) bot.Message { return bot.Reply("✅ Gemt: " + req.Text) }}, nil)
-	rec := e.interact(t, e.payload(t, "view_submission.json", setInput("note", "value", "mødte Lars\nom to <svejsere> & en smed")), nil)
+	e := newInteractivity(t, &fakeHandler{reply: func(req bot.Request) bot.Message {
+		return bot.Reply("✅ Gemt: " + req.Submit.Values["kind"] + " hos " + req.Submit.Subject)
+	}}, nil)
+	note := "3. december mødte Lars\nom to <svejsere> & en smed"
+	rec := e.interact(t, e.payload(t, "view_submission.json", setInput("note", "value", note)), nil)
 	if rec.Code != http.StatusOK || rec.Body.Len() != 0 {
 		t.Fatalf("ack %d %q: want an empty 200, which closes the modal", rec.Code, rec.Body)
 	}
+	// The fields travel as fields: no command line, so nothing in the note
+	// can be read as a date or a kind.
 	reqs := e.f.requests()
-	want := "visit Ærø Maskinfabrik 2026-09-01 phone mødte Lars om to <svejsere> & en smed"
-	if len(reqs) != 1 || reqs[0].Text != want || reqs[0].From.User != "U2147483697" || reqs[0].Channel.ID != "D0123ABC" {
-		t.Fatalf("requests %+v, want text %q", reqs, want)
+	want := bot.Submission{Form: bot.FormVisit, Subject: "Ærø Maskinfabrik", Values: map[string]string{"date": "2026-09-01", "kind": "phone", "note": note}}
+	if len(reqs) != 1 || reqs[0].Submit == nil || reqs[0].Text != "" || reqs[0].From.User != "U2147483697" || reqs[0].Channel.ID != "D0123ABC" ||
+		reqs[0].Submit.Form != want.Form || reqs[0].Submit.Subject != want.Subject || !maps.Equal(reqs[0].Submit.Values, want.Values) {
+		t.Fatalf("requests %+v, want the submission %+v", reqs, want)
 	}
 	posted := e.hook.posted()
-	if len(posted) != 1 || !strings.HasPrefix(posted[0]["text"].(string), "✅ Gemt: visit Ærø") || posted[0]["response_type"] != "ephemeral" {
+	if len(posted) != 1 || !strings.HasPrefix(posted[0]["text"].(string), "✅ Gemt: phone hos Ærø") || posted[0]["response_type"] != "ephemeral" {
 		t.Fatalf("confirmation %v", posted)
 	}
 }
@@ -231,17 +286,23 @@ func TestVisitModalSubmission(t *testing.T) {
 func TestVisitModalFieldErrors(t *testing.T) {
 	t.Parallel()
 	refuse := func(req bot.Request) bot.Message {
-		if strings.Contains(req.Text, "2030-01-01") {
-			return bot.Message{Error: true, Blocks: []bot.Block{bot.Text{Text: "Datoen 1. januar 2030 ligger i fremtiden."}}}
+		if m := fakeAnswer(req); m.Error {
+			return m
 		}
-		return bot.Message{Error: true, Blocks: []bot.Block{bot.Text{Text: "Noten ligner et CPR-nummer og er ikke gemt."}}}
+		f := bot.VisitForm(req.Submit.Subject, now, bot.Danish)
+		if req.Submit.Values["date"] == "2030-01-01" {
+			f = f.Refill(req.Submit.Values, "Datoen 1. januar 2030 ligger i fremtiden.", bot.InputDate)
+		} else {
+			f = f.Refill(req.Submit.Values, "Noten ligner et CPR-nummer og er ikke gemt.", bot.InputNote)
+		}
+		return bot.Message{Error: true, Blocks: []bot.Block{bot.Text{Text: "⚠️ " + f.Error}}, Form: &f}
 	}
 	for _, tc := range []struct {
 		name, block, field, value string
 		wantField, wantText       string
 		ran                       bool
 	}{
-		{"empty note", "note", "value", "   ", slack.BlockNote, "Skriv en kort note", false},
+		{"empty note", "note", "value", "   ", slack.BlockNote, "Skriv en kort note", true},
 		{"future date", "date", "selected_date", "2030-01-01", slack.BlockDate, "ligger i fremtiden", true},
 		{"refused note", "note", "value", "010190-1234", slack.BlockNote, "CPR", true},
 	} {
@@ -284,12 +345,13 @@ func TestPlanButtonAndModal(t *testing.T) {
 		v["state"] = map[string]any{"values": map[string]any{"date": map[string]any{"date": map[string]any{"type": "datepicker", "selected_date": "2026-09-15"}}}}
 	}), nil)
 	reqs := e.f.requests()
-	if len(reqs) != 1 || reqs[0].Text != "plan Ærø Maskinfabrik 2026-09-15" {
+	if len(reqs) != 2 || reqs[1].Submit == nil || reqs[1].Submit.Form != bot.FormPlan || reqs[1].Submit.Values["date"] != "2026-09-15" {
 		t.Fatalf("requests %+v", reqs)
 	}
 }
 
-// TestModalSpeaksEnglish: a consultant who chose English gets English labels.
+// TestModalSpeaksEnglish: the modal is the form the commands answer with,
+// in the language they chose for the person.
 func TestModalSpeaksEnglish(t *testing.T) {
 	t.Parallel()
 	e := newInteractivity(t, &fakeHandler{}, nil)
@@ -397,7 +459,7 @@ func TestAppHomeOpened(t *testing.T) {
 func TestViewsWithinLimits(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("Ærø & Søn <Maskinfabrik> ", 400)
-	for _, v := range []any{slack.VisitModal(now, long, bot.Danish, ""), slack.PlanModal(now, long, bot.English, "")} {
+	for _, v := range []any{slack.Modal(bot.VisitForm(long, now, bot.Danish), ""), slack.Modal(bot.PlanForm(long, now, bot.English), "")} {
 		data, _ := json.Marshal(v)
 		var view struct {
 			Title  struct{ Text string } `json:"title"`
@@ -429,8 +491,8 @@ func TestViewsWithinLimits(t *testing.T) {
 
 func init() {
 	at := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
-	addTSSample("modal_visit", "View", slack.VisitModal(at, "Ærø Maskinfabrik", bot.Danish, `{"company":"Ærø Maskinfabrik"}`))
-	addTSSample("modal_plan", "View", slack.PlanModal(at, "L-tek", bot.English, ""))
+	addTSSample("modal_visit", "View", slack.Modal(bot.VisitForm("Ærø Maskinfabrik", at, bot.Danish), `{"company":"Ærø Maskinfabrik"}`))
+	addTSSample("modal_plan", "View", slack.Modal(bot.PlanForm("L-tek", at, bot.English), ""))
 	addTSSample("home_tab", "View", slack.HomeView(bigMessage(), bot.Reply("Dine virksomheder: 3")))
 }
 
@@ -465,7 +527,7 @@ func TestSocketModeModal(t *testing.T) {
 		t.Fatalf("good submission acknowledged with %v, want none (the modal closes)", ack["payload"])
 	}
 	it.Wait()
-	if reqs := f.requests(); len(reqs) != 1 || !strings.HasPrefix(reqs[0].Text, "visit Ærø Maskinfabrik 2026-09-01 phone") {
+	if reqs := f.requests(); len(reqs) != 2 || reqs[1].Submit == nil || reqs[1].Submit.Values["note"] != "mødte Lars om to svejsere" {
 		t.Fatalf("requests %+v", reqs)
 	}
 	if len(e.hook.posted()) != 1 {

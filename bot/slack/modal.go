@@ -2,7 +2,6 @@ package slack
 
 import (
 	"encoding/json"
-	"time"
 
 	slackapi "github.com/slack-go/slack"
 
@@ -12,23 +11,20 @@ import (
 // Callback ids of our modals, and the block and action ids of their
 // inputs: a view_submission names them back to us.
 const (
-	VisitCallback = "kontaktbot-visit"
-	PlanCallback  = "kontaktbot-plan"
+	VisitCallback = formCallbackBase + bot.FormVisit
+	PlanCallback  = formCallbackBase + bot.FormPlan
 
-	BlockDate  = "date"
-	BlockKind  = "kind"
-	BlockNote  = "note"
-	actionDate = "date"
-	actionKind = "kind"
-	actionNote = "note"
+	BlockDate = bot.InputDate
+	BlockKind = bot.InputKind
+	BlockNote = bot.InputNote
 )
 
 // Modal limits that Slack enforces on views.open.
 const (
-	MaxModalTitle   = 24   // a modal's title, submit and close labels
-	MaxNote         = 2000 // what we let a note be in the modal (Slack allows 3000)
-	MaxPrivateMeta  = 3000 // private_metadata, in characters
-	MaxErrorMessage = 300  // what we put under a field; Slack shows it whole
+	MaxModalTitle   = 24          // a modal's title, submit and close labels
+	MaxNote         = bot.MaxNote // what we let a note be in the modal (Slack allows 3000)
+	MaxPrivateMeta  = 3000        // private_metadata, in characters
+	MaxErrorMessage = 300         // what we put under a field; Slack shows it whole
 )
 
 // maxCompanyShown is how much of a company's name a modal shows.
@@ -61,48 +57,85 @@ func decodeMeta(s string) modalMeta {
 	return m
 }
 
-// VisitModal is the "log contact" modal for company: date (today in
-// Europe/Copenhagen by default, none later than today), kind of contact
-// (a visit by default) and a required note.
-func VisitModal(now time.Time, company string, lang bot.Lang, meta string) slackapi.ModalViewRequest {
-	today := now.In(bot.Copenhagen).Format(time.DateOnly)
-	date := slackapi.NewDatePickerBlockElement(actionDate)
-	date.InitialDate = today
-	var opts []*slackapi.OptionBlockObject
-	for _, k := range []bot.ContactKind{bot.KindVisit, bot.KindPhone, bot.KindMail, bot.KindMeeting} {
-		opts = append(opts, slackapi.NewOptionBlockObject(string(k), plain(k.Label(lang)), nil))
+// formCallbackBase begins the callback id of a form's modal; the form's
+// kind follows.
+const formCallbackBase = "kontaktbot-"
+
+// formButton is the value of a button that opens a form: the form, and
+// the command line to run where no modal can open.
+type formButton struct {
+	Form    string `json:"form"`
+	Subject string `json:"subject"`
+	Command string `json:"command,omitempty"`
+}
+
+func encodeFormButton(f bot.FormRef, command string) string {
+	data, _ := json.Marshal(formButton{Form: f.Kind, Subject: f.Subject, Command: command}) // strings only: cannot fail
+	return string(data)
+}
+
+func decodeFormButton(value string) (bot.FormRef, string, bool) {
+	var fb formButton
+	if err := json.Unmarshal([]byte(value), &fb); err != nil || fb.Form == "" || fb.Subject == "" {
+		return bot.FormRef{}, "", false
 	}
-	kind := slackapi.NewOptionsSelectBlockElement(slackapi.OptTypeStatic, nil, actionKind, opts...)
-	kind.InitialOption = opts[0]
-	note := slackapi.NewPlainTextInputBlockElement(plain(lang.Pick("Fx: mødte Lars om to svejsere", "E.g. met Lars about two welders")), actionNote)
-	note.Multiline, note.MaxLength = true, MaxNote
-	return modal(VisitCallback, lang.Pick("Noter kontakt", "Log contact"), lang.Pick("Gem", "Save"), lang, meta,
-		slackapi.NewSectionBlock(mrkdwn("*"+clipEscaped(company, maxCompanyShown)+"*"), nil, nil),
-		slackapi.NewInputBlock(BlockDate, plain(lang.Pick("Dato", "Date")), nil, date),
-		slackapi.NewInputBlock(BlockKind, plain(lang.Pick("Type", "Kind")), nil, kind),
-		slackapi.NewInputBlock(BlockNote, plain(lang.Pick("Note", "Note")), nil, note),
-	)
+	return bot.FormRef{Kind: fb.Form, Subject: fb.Subject}, fb.Command, true
 }
 
-// PlanModal is the "plan a contact" modal for company: one date, today or
-// later.
-func PlanModal(now time.Time, company string, lang bot.Lang, meta string) slackapi.ModalViewRequest {
-	date := slackapi.NewDatePickerBlockElement(actionDate)
-	date.InitialDate = now.In(bot.Copenhagen).AddDate(0, 0, 7).Format(time.DateOnly)
-	return modal(PlanCallback, lang.Pick("Planlæg kontakt", "Plan contact"), lang.Pick("Planlæg", "Plan"), lang, meta,
-		slackapi.NewSectionBlock(mrkdwn("*"+clipEscaped(company, maxCompanyShown)+"*\n"+lang.Pick(
-			"Påmindelsen om virksomheden venter til den dag.", "The nudge about the company waits until that day.")), nil, nil),
-		slackapi.NewInputBlock(BlockDate, plain(lang.Pick("Næste kontakt", "Next contact")), nil, date),
-	)
+// Modal renders a form as a modal: the subject (and the form's intro) on
+// top, then one input block per input, whose block and action ids are the
+// input's id, so a view_submission names the values back by them.
+func Modal(f bot.Form, meta string) slackapi.ModalViewRequest {
+	head := "*" + clipEscaped(f.Subject, maxCompanyShown) + "*"
+	if f.Intro != "" {
+		head += "\n" + escape(f.Intro)
+	}
+	blocks := []slackapi.Block{slackapi.NewSectionBlock(mrkdwn(head), nil, nil)}
+	for _, in := range f.Fields {
+		var el slackapi.BlockElement
+		switch in.Type {
+		case bot.InputDateType:
+			d := slackapi.NewDatePickerBlockElement(in.ID)
+			d.InitialDate = in.Value
+			el = d
+		case bot.InputChoice:
+			var opts []*slackapi.OptionBlockObject
+			var initial *slackapi.OptionBlockObject
+			for _, o := range in.Options {
+				opt := slackapi.NewOptionBlockObject(o.Value, plain(o.Label), nil)
+				if o.Value == in.Value {
+					initial = opt
+				}
+				opts = append(opts, opt)
+			}
+			sel := slackapi.NewOptionsSelectBlockElement(slackapi.OptTypeStatic, nil, in.ID, opts...)
+			sel.InitialOption = initial
+			el = sel
+		default:
+			t := slackapi.NewPlainTextInputBlockElement(plain(in.Placeholder), in.ID)
+			if in.Placeholder == "" {
+				t.Placeholder = nil
+			}
+			t.Multiline, t.InitialValue = in.Multiline, in.Value
+			if t.MaxLength = in.MaxLength; t.MaxLength == 0 || t.MaxLength > MaxNote {
+				t.MaxLength = MaxNote
+			}
+			el = t
+		}
+		block := slackapi.NewInputBlock(in.ID, plain(in.Label), nil, el)
+		block.Optional = !in.Required
+		blocks = append(blocks, block)
+	}
+	return modal(formCallbackBase+f.Kind, f.Title, f.Submit, f.Cancel, meta, blocks...)
 }
 
-func modal(callback, title, submit string, lang bot.Lang, meta string, blocks ...slackapi.Block) slackapi.ModalViewRequest {
+func modal(callback, title, submit, cancel, meta string, blocks ...slackapi.Block) slackapi.ModalViewRequest {
 	return slackapi.ModalViewRequest{
 		Type:            slackapi.VTModal,
 		CallbackID:      callback,
 		Title:           plain(clip(title, MaxModalTitle)),
 		Submit:          plain(clip(submit, MaxModalTitle)),
-		Close:           plain(lang.Pick("Annullér", "Cancel")),
+		Close:           plain(clip(cancel, MaxModalTitle)),
 		Blocks:          slackapi.Blocks{BlockSet: blocks},
 		PrivateMetadata: meta,
 	}

@@ -28,6 +28,7 @@ const (
 	MaxFallbackText  = 3000 // the notification text we send beside the blocks
 	ellipsis         = "…"
 	buttonActionBase = "cmd-"
+	formActionBase   = "form-" // a button that opens a form; its value is a formButton
 )
 
 // Blocks renders msg as Block Kit blocks within Slack's limits: long text
@@ -139,10 +140,14 @@ func (r *renderer) buttons(bs bot.Buttons) {
 		if label == "" {
 			label = strings.TrimSpace(b.Command)
 		}
-		if label == "" || utf8.RuneCountInString(b.Command) > MaxButtonValue {
+		action, value := buttonActionBase+strconv.Itoa(r.actions), b.Command
+		if b.Form != nil {
+			action, value = formActionBase+strconv.Itoa(r.actions), encodeFormButton(*b.Form, b.Command)
+		}
+		if label == "" || utf8.RuneCountInString(value) > MaxButtonValue {
 			continue
 		}
-		btn := slackapi.NewButtonBlockElement(buttonActionBase+strconv.Itoa(r.actions), b.Command, plain(clip(label, MaxButtonText)))
+		btn := slackapi.NewButtonBlockElement(action, value, plain(clip(label, MaxButtonText)))
 		if b.Primary {
 			btn.WithStyle(slackapi.StylePrimary)
 		}

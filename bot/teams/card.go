@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"kontaktbot/bot"
@@ -25,8 +24,13 @@ const (
 // Submit kinds carried in Action.Submit data under the "kontaktbot" key.
 const (
 	SubmitCommand = "command" // data.command is a command line to run
-	SubmitVisit   = "visit"   // the log-contact form: company, date, kind, note
-	SubmitPlan    = "plan"    // the plan form: company, date
+	SubmitOpen    = "open"    // a button asks for the form data.form about data.subject
+	SubmitForm    = "form"    // a filled-in form: data.form, data.subject and the inputs by id
+	// SubmitVisit and SubmitPlan are the forms of cards posted before
+	// forms were neutral (company, date, kind, note): read still, since
+	// cards stay in chats for weeks.
+	SubmitVisit = "visit"
+	SubmitPlan  = "plan"
 )
 
 // Card renders msg as an Adaptive Card 1.5, as a JSON-ready map. Buttons
@@ -34,7 +38,12 @@ const (
 // "command":line}, so a click runs the same command line in the same handler
 // as typing it. A card never exceeds MaxCardBytes: long lists are cut and
 // summarised ("… (+N)").
+//
+// A message with a form (msg.Form) is rendered as that form.
 func Card(msg bot.Message) map[string]any {
+	if msg.Form != nil {
+		return FormCard(*msg.Form)
+	}
 	body, actions := renderBlocks(msg.Blocks, MaxListItems)
 	card := newCard(body, actions)
 	for limit := MaxListItems / 2; size(card) > MaxCardBytes && limit >= 1; limit /= 2 {
@@ -159,11 +168,11 @@ func submitActions(bs bot.Buttons) []any {
 		if label == "" || strings.TrimSpace(b.Command) == "" {
 			continue
 		}
-		a := map[string]any{
-			"type":  "Action.Submit",
-			"title": clip(label, MaxButtonTitle),
-			"data":  map[string]any{"kontaktbot": SubmitCommand, "command": b.Command},
+		data := map[string]any{"kontaktbot": SubmitCommand, "command": b.Command}
+		if b.Form != nil {
+			data = map[string]any{"kontaktbot": SubmitOpen, "form": b.Form.Kind, "subject": b.Form.Subject}
 		}
+		a := map[string]any{"type": "Action.Submit", "title": clip(label, MaxButtonTitle), "data": data}
 		if b.Primary {
 			a["style"] = "positive"
 		}
@@ -225,51 +234,52 @@ func clip(s string, n int) string {
 	return string(rs[:n-1]) + ellipsis
 }
 
-// FormValues are the values a form card shows: defaults the first time,
-// what the consultant entered when the form comes back with an error.
-type FormValues struct {
-	Company string
-	Date    string // YYYY-MM-DD
-	Kind    string
-	Note    string
-	Error   string // shown in attention colour above the inputs
-}
-
-// VisitForm is the "log contact" card for a company: date (today in
-// Europe/Copenhagen by default), kind of contact and a required note. Its
-// submit carries {"kontaktbot":"visit","company":...} plus the inputs.
-func VisitForm(now time.Time, v FormValues, da bool) map[string]any {
-	if v.Date == "" {
-		v.Date = today(now)
+// FormCard renders a form as an Adaptive Card: its title and subject, the
+// refusal of the last submission in attention colour, an input per input
+// (ids as the form names them) and a submit whose data carries
+// {"kontaktbot":"form","form":kind,"subject":subject}; Teams adds the
+// inputs' values to it.
+func FormCard(f bot.Form) map[string]any {
+	body := formHead(f.Title+": "+f.Subject, f.Error)
+	if f.Intro != "" {
+		body = append(body, textBlock(escape(f.Intro), false))
 	}
-	if v.Kind == "" {
-		v.Kind = string(bot.KindVisit)
+	for _, in := range f.Fields {
+		el := map[string]any{"id": in.ID, "label": in.Label}
+		switch in.Type {
+		case bot.InputDateType:
+			el["type"] = "Input.Date"
+			for k, v := range map[string]string{"min": in.Min, "max": in.Max} {
+				if v != "" {
+					el[k] = v
+				}
+			}
+		case bot.InputChoice:
+			el["type"] = "Input.ChoiceSet"
+			choices := make([]any, 0, len(in.Options))
+			for _, o := range in.Options {
+				choices = append(choices, map[string]any{"title": o.Label, "value": o.Value})
+			}
+			el["choices"] = choices
+		default:
+			el["type"], el["isMultiline"] = "Input.Text", in.Multiline
+			if in.MaxLength > 0 {
+				el["maxLength"] = in.MaxLength
+			}
+			if in.Placeholder != "" {
+				el["placeholder"] = in.Placeholder
+			}
+		}
+		if in.Value != "" {
+			el["value"] = in.Value
+		}
+		if in.Required {
+			el["isRequired"], el["errorMessage"] = true, in.Missing
+		}
+		body = append(body, el)
 	}
-	lang := pick(da)
-	body := formHead(lang("Noter kontakt: ", "Log contact: ")+v.Company, v.Error)
-	choices := []any{}
-	for _, k := range []bot.ContactKind{bot.KindVisit, bot.KindPhone, bot.KindMail, bot.KindMeeting} {
-		choices = append(choices, map[string]any{"title": k.Label(langOf(da)), "value": string(k)})
-	}
-	body = append(body,
-		map[string]any{"type": "Input.Date", "id": "date", "label": lang("Dato", "Date"), "value": v.Date, "max": today(now)},
-		map[string]any{"type": "Input.ChoiceSet", "id": "kind", "label": lang("Type", "Kind"), "value": v.Kind, "choices": choices},
-		map[string]any{"type": "Input.Text", "id": "note", "label": lang("Note", "Note"), "isMultiline": true,
-			"isRequired": true, "errorMessage": lang("Skriv en note", "Write a note"), "value": v.Note, "maxLength": 2000},
-	)
-	return newCard(body, []any{map[string]any{"type": "Action.Submit", "title": lang("Gem", "Save"), "style": "positive",
-		"data": map[string]any{"kontaktbot": SubmitVisit, "company": v.Company}}})
-}
-
-// PlanForm is the "plan a contact" card: a date input for the company. Its
-// submit carries {"kontaktbot":"plan","company":...,"date":...}.
-func PlanForm(now time.Time, v FormValues, da bool) map[string]any {
-	lang := pick(da)
-	body := formHead(lang("Planlæg kontakt: ", "Plan contact: ")+v.Company, v.Error)
-	body = append(body, map[string]any{"type": "Input.Date", "id": "date", "label": lang("Dato", "Date"),
-		"value": v.Date, "min": today(now), "isRequired": true, "errorMessage": lang("Vælg en dato", "Choose a date")})
-	return newCard(body, []any{map[string]any{"type": "Action.Submit", "title": lang("Planlæg", "Plan"), "style": "positive",
-		"data": map[string]any{"kontaktbot": SubmitPlan, "company": v.Company}}})
+	return newCard(body, []any{map[string]any{"type": "Action.Submit", "title": f.Submit, "style": "positive",
+		"data": map[string]any{"kontaktbot": SubmitForm, "form": f.Kind, "subject": f.Subject}}})
 }
 
 func formHead(title, errText string) []any {
@@ -282,30 +292,4 @@ func formHead(title, errText string) []any {
 		body = append(body, e)
 	}
 	return body
-}
-
-var copenhagen = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Copenhagen")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
-
-func today(now time.Time) string { return now.In(copenhagen).Format(time.DateOnly) }
-
-func pick(da bool) func(d, e string) string {
-	return func(d, e string) string {
-		if da {
-			return d
-		}
-		return e
-	}
-}
-
-func langOf(da bool) bot.Lang {
-	if da {
-		return bot.Danish
-	}
-	return bot.English
 }

@@ -193,25 +193,36 @@ func TestCardForms(t *testing.T) {
 	t.Parallel()
 	// 23:30 UTC on 23 November is already the 24th in Copenhagen.
 	now := time.Date(2026, 11, 23, 23, 30, 0, 0, time.UTC)
-	visit := mustValidCard(t, teams.VisitForm(now, teams.FormValues{Company: "L-tek"}, true))
-	for _, want := range []string{`"id":"date"`, `"value":"2026-11-24"`, `"id":"kind"`, `"value":"visit"`,
-		`"id":"note"`, `"isMultiline":true`, `"isRequired":true`, `"company":"L-tek"`, `"kontaktbot":"visit"`} {
+	visit := mustValidCard(t, teams.Card(bot.Message{Form: ptr(bot.VisitForm("L-tek", now, bot.Danish))}))
+	for _, want := range []string{`"id":"date"`, `"value":"2026-11-24"`, `"max":"2026-11-24"`, `"id":"kind"`, `"value":"visit"`,
+		`"id":"note"`, `"isMultiline":true`, `"isRequired":true`, `"subject":"L-tek"`, `"kontaktbot":"form"`, `"form":"visit"`, "Noter kontakt: L-tek"} {
 		if !strings.Contains(string(visit), want) {
 			t.Errorf("visit form lacks %s:\n%s", want, visit)
 		}
 	}
-	back := mustValidCard(t, teams.VisitForm(now, teams.FormValues{Company: "L-tek", Date: "2027-01-01", Kind: "phone",
-		Note: "mødte Lars", Error: "Datoen ligger i fremtiden"}, true))
+	back := bot.VisitForm("L-tek", now, bot.Danish).Refill(map[string]string{"date": "2027-01-01", "kind": "phone", "note": "mødte Lars"},
+		"Datoen ligger i fremtiden", bot.InputDate)
+	backCard := mustValidCard(t, teams.FormCard(back))
 	for _, want := range []string{`"color":"attention"`, "Datoen ligger i fremtiden", `"value":"2027-01-01"`, `"value":"phone"`, `"value":"mødte Lars"`} {
-		if !strings.Contains(string(back), want) {
-			t.Errorf("returned form lacks %s:\n%s", want, back)
+		if !strings.Contains(string(backCard), want) {
+			t.Errorf("returned form lacks %s:\n%s", want, backCard)
 		}
 	}
-	plan := mustValidCard(t, teams.PlanForm(now, teams.FormValues{Company: "L-tek"}, false))
-	if !strings.Contains(string(plan), `"type":"Input.Date"`) || !strings.Contains(string(plan), `"kontaktbot":"plan"`) {
-		t.Errorf("plan form: %s", plan)
+	plan := mustValidCard(t, teams.FormCard(bot.PlanForm("L-tek", now, bot.English)))
+	for _, want := range []string{`"type":"Input.Date"`, `"min":"2026-11-24"`, `"form":"plan"`, "Plan contact: L-tek", "waits until that day"} {
+		if !strings.Contains(string(plan), want) {
+			t.Errorf("plan form lacks %s:\n%s", want, plan)
+		}
+	}
+	// A button that names its form asks for it when clicked.
+	card := mustValidCard(t, teams.Card(bot.Message{Blocks: []bot.Block{bot.Buttons{Buttons: []bot.Button{
+		{Label: "Planlæg", Command: "planlæg L-tek", Form: &bot.FormRef{Kind: bot.FormPlan, Subject: "L-tek"}}}}}}))
+	if !strings.Contains(string(card), `"data":{"form":"plan","kontaktbot":"open","subject":"L-tek"}`) {
+		t.Errorf("form button: %s", card)
 	}
 }
+
+func ptr[T any](v T) *T { return &v }
 
 // TestCardSchemaBites proves the schema check can fail, so the tests above
 // that pass through it mean something.

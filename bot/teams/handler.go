@@ -338,58 +338,49 @@ func (h *MessageHandler) reply(ctx context.Context, req bot.Request) map[string]
 	return Card(h.cfg.Commands.Handle(ctx, req))
 }
 
-// buttonForm answers a button's bare "visit <company>" or "plan <company>"
-// with the form that asks for the rest, since the line alone lacks the
-// note or date the command needs; ok is false for any other line.
-func (h *MessageHandler) buttonForm(line string) (map[string]any, bool) {
+// legacyForm reads the form a button posted before buttons named their
+// forms asked for: a bare "visit <company>" or "plan <company>". Cards stay
+// in chats for weeks, so their buttons keep working.
+func legacyForm(line string) *bot.FormRef {
 	verb, company, _ := strings.Cut(strings.TrimSpace(line), " ")
 	company = strings.TrimSpace(company)
-	switch {
-	case company == "":
-		return nil, false
-	case strings.EqualFold(verb, "visit"):
-		return VisitForm(h.cfg.Clock.Now(), FormValues{Company: company}, true), true
-	case strings.EqualFold(verb, "plan"):
-		return PlanForm(h.cfg.Clock.Now(), FormValues{Company: company}, true), true
+	if company == "" || (!strings.EqualFold(verb, bot.FormVisit) && !strings.EqualFold(verb, bot.FormPlan)) {
+		return nil
 	}
-	return nil, false
+	return &bot.FormRef{Kind: strings.ToLower(verb), Subject: company}
 }
 
 // submit handles an Action.Submit's data; ok is false for a plain message.
+// A button runs its command line or asks for its form; a filled-in form
+// goes to the commands field by field, and comes back as the form with the
+// refusal when one of them is wrong.
 func (h *MessageHandler) submit(ctx context.Context, req bot.Request, v map[string]any) (card map[string]any, ok bool) {
 	str := func(k string) string { s, _ := v[k].(string); return strings.TrimSpace(s) }
-	switch str("kontaktbot") {
+	switch kind := str("kontaktbot"); kind {
 	case SubmitCommand:
-		req.Text = str("command")
-		if form, ok := h.buttonForm(req.Text); ok {
-			return form, true
+		if ref := legacyForm(str("command")); ref != nil {
+			req.OpenForm = ref
+		} else {
+			req.Text = str("command")
 		}
-		return h.reply(ctx, req), true
-	case SubmitVisit:
-		fv := FormValues{Company: str("company"), Date: str("date"), Kind: str("kind"), Note: str("note")}
-		req.Text = strings.Join(strings.Fields("visit "+quote(fv.Company)+" "+fv.Date+" "+fv.Kind+" "+fv.Note), " ")
-		msg := h.cfg.Commands.Handle(ctx, req)
-		if msg.Error {
-			fv.Error = msg.PlainText()
-			return VisitForm(h.cfg.Clock.Now(), fv, true), true
+	case SubmitOpen:
+		req.OpenForm = &bot.FormRef{Kind: str("form"), Subject: str("subject")}
+	case SubmitForm, SubmitVisit, SubmitPlan:
+		sub := &bot.Submission{Form: str("form"), Subject: str("subject"), Values: map[string]string{}}
+		if kind != SubmitForm {
+			sub.Form, sub.Subject = kind, str("company")
 		}
-		return Card(msg), true
-	case SubmitPlan:
-		fv := FormValues{Company: str("company"), Date: str("date")}
-		req.Text = "plan " + quote(fv.Company) + " " + fv.Date
-		msg := h.cfg.Commands.Handle(ctx, req)
-		if msg.Error {
-			fv.Error = msg.PlainText()
-			return PlanForm(h.cfg.Clock.Now(), fv, true), true
+		for k, val := range v {
+			if s, isString := val.(string); isString && k != "kontaktbot" && k != "form" && k != "subject" && k != "company" {
+				sub.Values[k] = s
+			}
 		}
-		return Card(msg), true
+		req.Submit = sub
+	default:
+		return nil, false
 	}
-	return nil, false
+	return h.reply(ctx, req), true
 }
-
-// quote leaves a company name as it is: the command language finds the
-// longest known company name at the start of the line.
-func quote(company string) string { return company }
 
 // send renders msg and sends it to the conversation of r.
 func (h *MessageHandler) send(ctx context.Context, r ConversationRef, msg bot.Message) (string, error) {

@@ -78,18 +78,33 @@ func TestHandlerVisitForm(t *testing.T) {
 	if got := r.last(t); !strings.Contains(got, `"id":"note"`) {
 		t.Fatalf("button did not open the form: %.300s", got)
 	}
+	// A button that names its form, as cards are now rendered.
+	open := personal(t, "")
+	open["value"] = map[string]any{"kontaktbot": "open", "form": "plan", "subject": "ltek"}
+	r.post(t, r.good(), open)
+	if got := r.last(t); !strings.Contains(got, `"form":"plan"`) || !strings.Contains(got, `"subject":"L-tek"`) {
+		t.Fatalf("open did not answer the plan form: %.400s", got)
+	}
 	bad := personal(t, "")
-	bad["value"] = map[string]any{"kontaktbot": "visit", "company": "L-tek", "date": "2027-01-05", "kind": "phone", "note": "ringede"}
+	bad["value"] = map[string]any{"kontaktbot": "form", "form": "visit", "subject": "L-tek", "date": "2027-01-05", "kind": "phone", "note": "ringede"}
 	r.post(t, r.good(), bad)
-	if got := r.last(t); !strings.Contains(got, `"color":"attention"`) || !strings.Contains(got, "ringede") {
+	if got := r.last(t); !strings.Contains(got, `"color":"attention"`) || !strings.Contains(got, "ringede") || !strings.Contains(got, "fremtiden") {
 		t.Fatalf("future date did not return the form with the error: %s", got)
 	}
+	// The note is a field: a date at its start stays the note's.
 	good := personal(t, "")
-	good["value"] = map[string]any{"kontaktbot": "visit", "company": "L-tek", "date": "2026-11-20", "kind": "phone", "note": "ringede"}
+	good["value"] = map[string]any{"kontaktbot": "form", "form": "visit", "subject": "L-tek", "date": "2026-11-20", "kind": "phone", "note": "3. december ringede"}
 	r.post(t, r.good(), good)
 	cs, err := r.db.Contacts(context.Background(), 1, 5)
-	if err != nil || len(cs) != 1 || cs[0].Kind != bot.KindPhone {
+	if err != nil || len(cs) != 1 || cs[0].Kind != bot.KindPhone || cs[0].Note != "3. december ringede" {
 		t.Fatalf("contacts = %+v, %v; last reply %s", cs, err, r.last(t))
+	}
+	// A form of a card posted before forms were neutral still works.
+	old := personal(t, "")
+	old["value"] = map[string]any{"kontaktbot": "visit", "company": "L-tek", "date": "2026-11-21", "kind": "mail", "note": "sendte tilbud"}
+	r.post(t, r.good(), old)
+	if cs, err := r.db.Contacts(context.Background(), 1, 5); err != nil || len(cs) != 2 {
+		t.Fatalf("contacts after an old card's form = %+v, %v; last reply %s", cs, err, r.last(t))
 	}
 }
 

@@ -36,14 +36,16 @@ func renderSamples() map[string]map[string]any {
 			bot.Divider{},
 			bot.List{Title: "Også forfaldne", Items: []string{"Brødrene Hansen (42 dage)", "Sorø Tømrer (35 dage)"}},
 			bot.Buttons{Buttons: []bot.Button{
-				{Label: "Noter kontakt: Ærø Maskinfabrik", Command: "visit Ærø Maskinfabrik", Primary: true},
-				{Label: "Udsæt 1 uge", Command: "snooze Ærø Maskinfabrik 1w"},
-				{Label: "Planlæg", Command: "plan Ærø Maskinfabrik"},
+				{Label: "Noter kontakt: Ærø Maskinfabrik", Command: "besøg Ærø Maskinfabrik", Primary: true,
+					Form: &bot.FormRef{Kind: bot.FormVisit, Subject: "Ærø Maskinfabrik"}},
+				{Label: "Udsæt 1 uge", Command: "udsæt Ærø Maskinfabrik 1u"},
+				{Label: "Planlæg", Command: "planlæg Ærø Maskinfabrik", Form: &bot.FormRef{Kind: bot.FormPlan, Subject: "Ærø Maskinfabrik"}},
 			}},
 		}}),
-		"visit-form-error": teams.VisitForm(now, teams.FormValues{Company: "L-tek", Date: "2026-11-21", Kind: string(bot.KindPhone),
-			Note: "Talte med Lars om to svejsere", Error: "Datoen 21. nov ligger i fremtiden: vælg i dag eller før."}, true),
-		"plan-form": teams.PlanForm(now, teams.FormValues{Company: "L-tek"}, true),
+		"visit-form-error": teams.FormCard(bot.VisitForm("L-tek", now, bot.Danish).Refill(
+			map[string]string{"date": "2026-11-21", "kind": string(bot.KindPhone), "note": "Talte med Lars om to svejsere"},
+			"Datoen lørdag 21.11.2026 ligger i fremtiden, så intet er gemt.", bot.InputDate)),
+		"plan-form": teams.FormCard(bot.PlanForm("L-tek", now, bot.Danish)),
 		"long-list": teams.Card(bot.Message{Blocks: []bot.Block{
 			bot.Heading{Text: "Dine virksomheder, de mest forfaldne først"},
 			bot.List{Title: "Forfaldne", Items: long},
