@@ -28,6 +28,10 @@ type Command struct {
 	Example, ExampleEn string
 	// MinRole is the lowest role that may run it.
 	MinRole bot.Role
+	// Slash is the command's place among the Slack app's slash commands
+	// (1 first), Menu its place in the Teams command menu; 0 leaves it out.
+	// Sub-commands reach Slack through their first word's slash command.
+	Slash, Menu int
 	// Words are the argument keywords and value words the command reads,
 	// each declared once (see Word); help lists them in the reader's
 	// language.
@@ -57,6 +61,9 @@ type Spec struct {
 	// Example is a typical line in each language.
 	Example map[bot.Lang]string
 	MinRole bot.Role
+	// Slash and Menu place it among the Slack slash commands and in the
+	// Teams command menu (1 first; 0 leaves it out).
+	Slash, Menu int
 	// Words are the command's keywords, for help in each language.
 	Words []Word
 }
@@ -69,7 +76,7 @@ func (s *Service) Specs() []Spec {
 	out := make([]Spec, 0, len(s.table))
 	for _, c := range s.table {
 		out = append(out, Spec{Name: c.Name, Da: c.Da, Aliases: c.Aliases, Usage: c.Usage, Summary: c.Summary,
-			Example: usage(c.Example, c.ExampleEn), MinRole: c.MinRole, Words: c.Words})
+			Example: usage(c.Example, c.ExampleEn), MinRole: c.MinRole, Slash: c.Slash, Menu: c.Menu, Words: c.Words})
 	}
 	return out
 }
@@ -184,29 +191,29 @@ func commandTable() []*Command {
 		{Name: "visit", Da: "besøg", Aliases: []string{"kontakt", "log"},
 			Usage:   usage("besøg <virksomhed> [dato] [besøg|telefon|mail|møde] <note> [opfølgning <dato>]", "visit <company> [date] [visit|phone|mail|meeting] <note> [follow-up <date>]"),
 			Summary: usage("Noter en kontakt med en virksomhed; nulstiller kadencen.", "Log a contact with a company; resets its cadence clock."),
-			Example: "besøg L-tek i går mødte Lars om to svejsere", ExampleEn: "visit L-tek yesterday met Lars about two welders", MinRole: bot.RoleConsultant, Run: runVisit},
+			Example: "besøg L-tek i går mødte Lars om to svejsere", ExampleEn: "visit L-tek yesterday met Lars about two welders", Slash: 1, Menu: 1, MinRole: bot.RoleConsultant, Run: runVisit},
 		{Name: "mine", Da: "mine", Aliases: []string{"mine virksomheder", "my"},
 			Usage:   usage("mine", "mine"),
 			Summary: usage("Dine virksomheder, de mest forfaldne først.", "Your companies, most overdue first."),
-			Example: "mine", ExampleEn: "mine", MinRole: bot.RoleConsultant, Run: runMine},
+			Example: "mine", ExampleEn: "mine", Slash: 3, Menu: 3, MinRole: bot.RoleConsultant, Run: runMine},
 		{Name: "plan", Da: "planlæg",
 			Usage:   usage("planlæg <virksomhed> <dato>|ingen", "plan <company> <date>|off"),
 			Summary: usage("Planlæg næste kontakt: påmindelsen venter, til dagen er gået uden kontakt.", "Plan the next contact: the nudge waits until that day has passed without one."),
-			Example: "planlæg L-tek fredag", ExampleEn: "plan L-tek friday", MinRole: bot.RoleConsultant, Run: runPlan},
+			Example: "planlæg L-tek fredag", ExampleEn: "plan L-tek friday", Slash: 5, Menu: 4, MinRole: bot.RoleConsultant, Run: runPlan},
 		{Name: "snooze", Da: "udsæt",
 			Usage:   usage("udsæt <virksomhed> 7d|2u|<dato>", "snooze <company> 7d|2w|<date>"),
 			Summary: usage("Udsæt påmindelsen om en virksomhed 1 til 365 dage.", "Snooze the nudge about a company for 1 to 365 days."),
-			Example: "udsæt L-tek 2u", ExampleEn: "snooze L-tek 2w", MinRole: bot.RoleConsultant, Run: runSnooze},
+			Example: "udsæt L-tek 2u", ExampleEn: "snooze L-tek 2w", Slash: 4, Menu: 5, MinRole: bot.RoleConsultant, Run: runSnooze},
 		{Name: "away", Da: "fravær", Aliases: []string{"væk"},
 			Usage: usage("fravær [person] til <dato> [stedfortræder <person>] | fravær [person] slut",
 				"away [person] until <date> [standin <person>] | away [person] off"),
 			Summary: usage("Meld fravær til og med en dato: påmindelserne holder pause eller går til en stedfortræder. Ledere kan melde det for andre.",
 				"Report an absence through a date: the nudges pause or go to a stand-in. Leads can report it for others."),
-			Example: "fravær til 4/12 stedfortræder Per Hansen", ExampleEn: "away until 4/12 standin Per Hansen", MinRole: bot.RoleConsultant, Run: runAway},
+			Example: "fravær til 4/12 stedfortræder Per Hansen", ExampleEn: "away until 4/12 standin Per Hansen", Slash: 6, Menu: 6, MinRole: bot.RoleConsultant, Run: runAway},
 		{Name: "coverage", Da: "dækning",
 			Usage:   usage("dækning [mig|team|<person>]", "coverage [me|team|<person>]"),
 			Summary: usage("Hvor mange faste virksomheder der er inden for kadencen, og de mest forfaldne.", "How many dedicated companies are within their cadence, and the most overdue."),
-			Example: "dækning team", ExampleEn: "coverage team", MinRole: bot.RoleConsultant, Run: runCoverage},
+			Example: "dækning team", ExampleEn: "coverage team", Slash: 7, Menu: 7, MinRole: bot.RoleConsultant, Run: runCoverage},
 		{Name: "company add", Da: "virksomhed opret", Aliases: []string{"virksomhed tilføj", "company new"},
 			Usage:   usage("virksomhed opret <navn> [cvr <nr>] [kadence <dage>] [ejer <person>] [niveau intensiveret] [område <tekst>]", "company add <name> [cvr <no>] [cadence <days>] [owner <person>] [tier intensified] [area <text>]"),
 			Summary: usage("Opret en virksomhed; du er dens faste konsulent, hvis ikke andet er sagt.", "Register a company; you are its dedicated consultant unless you name another."),
@@ -242,7 +249,7 @@ func commandTable() []*Command {
 		{Name: "company", Da: "virksomhed",
 			Usage:   usage("virksomhed <virksomhed>", "company <company>"),
 			Summary: usage("Vis en virksomheds kort: CVR, konsulent, kadence, seneste kontakter.", "Show a company's card: CVR, consultant, cadence, latest contacts."),
-			Example: "virksomhed L-tek", ExampleEn: "company L-tek", MinRole: bot.RoleConsultant, Run: runCompanyShow},
+			Example: "virksomhed L-tek", ExampleEn: "company L-tek", Slash: 2, Menu: 2, MinRole: bot.RoleConsultant, Run: runCompanyShow},
 		{Name: "position filled", Da: "stilling besat", Aliases: []string{"position fill"},
 			Usage:   usage("stilling besat <nr> [antal]", "position filled <no> [count]"),
 			Summary: usage("Meld pladser i en stilling besat (alle, der er tilbage, hvis du ikke skriver et antal); opslagene opdateres.", "Mark places of a position filled (all that remain unless you give a count); the announcements are updated."),
@@ -260,7 +267,7 @@ func commandTable() []*Command {
 				"position <company> <title> [count N] [deadline <date>] [start <date>] [type regular|wage-subsidy|internship] [requirements <text>] | position <no>"),
 			Summary: usage("Opret en ledig stilling og slå den op i stillingskanalerne hos dit jobcenter og jeres samarbejdspartnere (krav står til sidst), eller vis en stilling med dens historik.",
 				"Register an open position and announce it in the positions channels of your jobcenter and its partners (requirements come last), or show a position with its history."),
-			Example: "stilling L-tek Svejser antal 2 frist 15/12 krav svejsecertifikat", ExampleEn: "position L-tek Welder count 2 deadline 15/12 requirements welding certificate", MinRole: bot.RoleConsultant, Run: runPosition},
+			Example: "stilling L-tek Svejser antal 2 frist 15/12 krav svejsecertifikat", ExampleEn: "position L-tek Welder count 2 deadline 15/12 requirements welding certificate", Slash: 8, Menu: 8, MinRole: bot.RoleConsultant, Run: runPosition},
 		{Name: "undo", Da: "fortryd",
 			Usage:   usage("fortryd", "undo"),
 			Summary: usage("Slet den kontakt, du noterede sidst (inden for 10 minutter).", "Remove the contact you logged last (within 10 minutes)."),
@@ -295,7 +302,7 @@ func commandTable() []*Command {
 		{Name: "introday", Da: "intromøder", Aliases: []string{"intromøde", "introdays", "introday list", "intromøde liste"},
 			Usage:   usage("intromøder", "introday list"),
 			Summary: usage("De kommende intromøder i dit jobcenter og hos jeres samarbejdspartnere.", "The coming intro days of your jobcenter and its partners."),
-			Example: "intromøder", ExampleEn: "introday list", MinRole: bot.RoleConsultant, Run: runIntroDays},
+			Example: "intromøder", ExampleEn: "introday list", Slash: 9, Menu: 9, MinRole: bot.RoleConsultant, Run: runIntroDays},
 		{Name: "candidate", Da: "kandidat",
 			Usage: usage("kandidat <reference> [møde <dato> [kursus <tekst>] | udfald job|løntilskud|praktik|kursus|intet]",
 				"candidate <reference> [meeting <date> [course <text>] | outcome job|wage-subsidy|internship|course|none]"),
@@ -348,6 +355,6 @@ func commandTable() []*Command {
 		{Name: "help", Da: "hjælp", Aliases: []string{"?"},
 			Usage:   usage("hjælp [kommando]", "help [command]"),
 			Summary: usage("Vis kommandoerne, eller hjælp til én.", "List the commands, or help for one."),
-			Example: "hjælp besøg", ExampleEn: "help visit", MinRole: bot.RoleConsultant, Run: runHelp},
+			Example: "hjælp besøg", ExampleEn: "help visit", Menu: 10, MinRole: bot.RoleConsultant, Run: runHelp},
 	}
 }
