@@ -1,0 +1,32 @@
+package commands_test
+
+import (
+	"testing"
+)
+
+// TestIntroDayJobcenterSeparators checks that the jobcenters taking part
+// may be separated by commas, »og«/»and«, »&« and »+«, in both languages.
+func TestIntroDayJobcenterSeparators(t *testing.T) {
+	t.Parallel()
+	lines := map[string]string{
+		"Tove": "intromøde ny 3/12 Sorø Bibliotek jobcentre Slagelse & Ringsted",
+		"Bo":   "introday new 4/12 Holbæk Library jobcenters Slagelse + Ringsted",
+	}
+	for who, line := range lines {
+		b, _ := introBot(t)
+		if who == "Bo" {
+			b.ok("Bo", "language en")
+			b.ok("Anne", "jobcenter partner Jobcenter Holbæk and Jobcenter Slagelse")
+		}
+		b.ok(who, line)
+		d := b.introDayOf(1)
+		if len(d.Jobcenters) != 3 || d.Jobcenters[1] != b.jobcenterIDOf("Jobcenter Slagelse") || d.Jobcenters[2] != b.jobcenterIDOf("Jobcenter Ringsted") {
+			t.Errorf("%q: taking part %v", line, d.Jobcenters)
+		}
+	}
+	b, _ := introBot(t)
+	b.ok("Tove", "intromøde ny 3/12 Sorø jobcentre Slagelse&, Ringsted og Holbæk")
+	if d := b.introDayOf(1); len(d.Jobcenters) != 4 {
+		t.Errorf("taking part %v, want 4 jobcenters", d.Jobcenters)
+	}
+}
