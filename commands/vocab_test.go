@@ -30,3 +30,19 @@ func TestIntroDayJobcenterSeparators(t *testing.T) {
 		t.Errorf("taking part %v, want 4 jobcenters", d.Jobcenters)
 	}
 }
+
+// TestRefusalNamesWhoMay checks that a refusal for want of a role names the
+// roles that may run the command, and sends a lead to an administrator.
+func TestRefusalNamesWhoMay(t *testing.T) {
+	t.Parallel()
+	b, _ := introBot(t) // Anne admin, Lis lead, Tove coordinator, Hanne consultant
+	got := b.refused("Hanne", "virksomhed tildel L-tek Per")
+	contains(t, got, "din rolle (konsulent)", "»virksomhed tildel« kræver rollen leder eller admin", "Spørg en leder eller en administrator.")
+	got = b.refused("Lis", "rolle Hanne leder")
+	contains(t, got, "din rolle (leder)", "»rolle« kræver rollen admin", "Spørg en administrator.")
+	lacks(t, got, "Spørg en leder")
+	contains(t, b.refused("Hanne", "intromøde ny 4/12 Sorø"), "kræver rollen tovholder, leder eller admin")
+	b.ok("Lis", "language en")
+	got = b.refused("Lis", "role Hanne lead")
+	contains(t, got, "Your role (lead) may not do that: »role« needs the role admin. Ask an admin.")
+}
