@@ -183,8 +183,8 @@ func runIntroDayCandidate(ctx context.Context, s *Service, c *call, args []strin
 	}
 	when := " (" + bot.FormatDate(d.Date, c.lang) + ", " + clip(d.Place) + ")"
 	return bot.Reply(c.tr(
-		"✅ "+cand.Reference+" fra "+home+" står nu på listen til intromøde "+dayRef(d.ID)+when+", med dig som henvisende konsulent."+joined+announceHint(c, d),
-		"✅ "+cand.Reference+" from "+home+" is now on the list of intro day "+dayRef(d.ID)+when+", with you as referring consultant."+joined+announceHint(c, d))), nil
+		"✅ "+cand.Reference+" fra "+home+" står nu på listen til intromøde "+dayRef(d.ID)+when+", med dig som henvisende konsulent."+joined+announceHint(s, c, d),
+		"✅ "+cand.Reference+" from "+home+" is now on the list of intro day "+dayRef(d.ID)+when+", with you as referring consultant."+joined+announceHint(s, c, d))), nil
 }
 
 // newCandidate checks a parsed »introday candidate« and returns the

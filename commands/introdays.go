@@ -326,17 +326,24 @@ func runIntroDayCompany(ctx context.Context, s *Service, c *call, args []string)
 		return bot.Message{}, fmt.Errorf("add company to intro day: %w", err)
 	}
 	return bot.Reply(c.tr(
-		"✅ "+co.Name+" kommer til intromøde "+dayRef(d.ID)+" ("+bot.FormatDate(d.Date, c.lang)+"); "+counted(len(d.CompanyIDs), "virksomhed", "virksomheder")+" i alt."+announceHint(c, d),
-		"✅ "+co.Name+" attends intro day "+dayRef(d.ID)+" ("+bot.FormatDate(d.Date, c.lang)+"); "+counted(len(d.CompanyIDs), "company", "companies")+" in all."+announceHint(c, d))), nil
+		"✅ "+co.Name+" kommer til intromøde "+dayRef(d.ID)+" ("+bot.FormatDate(d.Date, c.lang)+"); "+counted(len(d.CompanyIDs), "virksomhed", "virksomheder")+" i alt."+announceHint(s, c, d),
+		"✅ "+co.Name+" attends intro day "+dayRef(d.ID)+" ("+bot.FormatDate(d.Date, c.lang)+"); "+counted(len(d.CompanyIDs), "company", "companies")+" in all."+announceHint(s, c, d))), nil
 }
 
-// announceHint reminds that an announced list is not updated by itself.
-func announceHint(c *call, d bot.IntroDay) string {
+// announceHint reminds that an announced list is not updated by itself:
+// it suggests the command to whoever may run it, and asks anyone else to
+// tell the day's coordinator.
+func announceHint(s *Service, c *call, d bot.IntroDay) string {
 	if len(d.Announced) == 0 {
 		return ""
 	}
-	id := itoa(int(d.ID))
-	return c.tr(" Opdatér de annoncerede opslag med »intromøde annoncér "+id+"«.", " Update the announced posts with »introday announce "+id+"«.")
+	cmd := s.find("introday announce")
+	if !cmd.allowed(c.actor.Role) {
+		return c.tr(" Listen er allerede annonceret; bed mødets tovholder opdatere opslagene.",
+			" The list has been announced already; ask the day's coordinator to update the posts.")
+	}
+	line := cmd.In(c.lang) + " " + itoa(int(d.ID))
+	return c.tr(" Opdatér de annoncerede opslag med »"+line+"«.", " Update the announced posts with »"+line+"«.")
 }
 
 // visibleIntroDays returns the coming intro days that the caller's
