@@ -222,7 +222,7 @@ func announceReply(c *call, d bot.IntroDay, targets, failed []target, parts int)
 	id := itoa(int(d.ID))
 	partsNote := ""
 	if parts > 1 {
-		partsNote = c.tr(" i "+itoa(parts)+" beskeder", " in "+itoa(parts)+" messages")
+		partsNote = c.tr(" i "+counted(parts, "besked", "beskeder"), " in "+counted(parts, "message", "messages"))
 	}
 	var failNote string
 	if len(failed) > 0 {
