@@ -22,7 +22,8 @@ import (
 //     a planned contact, since those move a reminder but not the cadence;
 //   - within cadence: every other dedicated company, so that within +
 //     overdue = dedicated; the percentage is within / dedicated, rounded
-//     down, so that 100 % means none is overdue;
+//     half up, except that it shows 100 % only when none is overdue and 0 %
+//     only when none is within;
 //   - due within 7 days: within cadence and due from today through the
 //     sixth day after (OverdueDays -6..0), a part of "within cadence".
 //
@@ -54,12 +55,20 @@ func (t *tally) add(overdue int, held bool) {
 	}
 }
 
-// percent is within / dedicated in whole percent, rounded down.
+// percent is within / dedicated in whole percent, rounded half up (1 of 6
+// is 17 %), but never 100 while one is overdue nor 0 while one is within.
 func (t tally) percent() int {
 	if t.dedicated == 0 {
 		return 0
 	}
-	return t.within * 100 / t.dedicated
+	p := (t.within*200 + t.dedicated) / (2 * t.dedicated)
+	switch {
+	case p == 100 && t.within < t.dedicated:
+		return 99
+	case p == 0 && t.within > 0:
+		return 1
+	}
+	return p
 }
 
 // overdueCompany is one line of the most-overdue list.

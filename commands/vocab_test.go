@@ -2,6 +2,7 @@ package commands_test
 
 import (
 	"testing"
+	"time"
 )
 
 // TestIntroDayJobcenterSeparators checks that the jobcenters taking part
@@ -45,4 +46,22 @@ func TestRefusalNamesWhoMay(t *testing.T) {
 	b.ok("Lis", "language en")
 	got = b.refused("Lis", "role Hanne lead")
 	contains(t, got, "Your role (lead) may not do that: »role« needs the role admin. Ask an admin.")
+}
+
+// TestCoveragePercentRoundsHalfUp checks that 1 of 6 within cadence is
+// 17 %, not the 16 % of rounding down, and 5 of 6 is 83 %.
+func TestCoveragePercentRoundsHalfUp(t *testing.T) {
+	t.Parallel()
+	b := newBot(t)
+	names := []string{"Alfa", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot"}
+	for _, n := range names {
+		b.ok("Hanne", "virksomhed opret "+n+" kadence 7")
+	}
+	b.clock.Add(10 * 24 * time.Hour)
+	b.ok("Hanne", "besøg Alfa mødte Lars")
+	contains(t, b.ok("Hanne", "dækning"), "*17 % i løbende kontakt*: 1 af 6")
+	for _, n := range names[1:5] {
+		b.ok("Hanne", "besøg "+n+" ringede")
+	}
+	contains(t, b.ok("Hanne", "dækning"), "*83 % i løbende kontakt*: 5 af 6")
 }
