@@ -66,7 +66,7 @@ func (s *Service) card(ctx context.Context, c *call, co bot.Company, contacts []
 		items = append(items, c.tr("Ingen kontakter endnu.", "No contacts yet."))
 	}
 	blocks = append(blocks, bot.List{Title: c.tr("Seneste kontakter", "Latest contacts"), Items: items},
-		bot.Buttons{Buttons: []bot.Button{{Label: c.tr("Noter kontakt", "Log contact"), Command: "visit " + co.Name, Primary: true}}})
+		bot.Buttons{Buttons: []bot.Button{{Label: c.tr("Noter kontakt", "Log contact"), Command: s.find("visit").In(c.lang) + " " + co.Name, Primary: true}}})
 	return bot.Message{Blocks: blocks}
 }
 

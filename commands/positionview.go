@@ -172,8 +172,8 @@ func (s *Service) showPosition(ctx context.Context, c *call, id uint64) (bot.Mes
 	if p.Status == bot.PositionOpen && mayChangePosition(c, p, "") == nil {
 		num := ref(p)[1:]
 		blocks = append(blocks, bot.Buttons{Buttons: []bot.Button{
-			{Label: c.tr("Besat", "Filled"), Command: "position filled " + num, Primary: true},
-			{Label: c.tr("Luk", "Close"), Command: "position close " + num},
+			{Label: c.tr("Besat", "Filled"), Command: s.find("position filled").In(c.lang) + " " + num, Primary: true},
+			{Label: c.tr("Luk", "Close"), Command: s.find("position close").In(c.lang) + " " + num},
 		}})
 	}
 	return bot.Message{Blocks: blocks}, nil

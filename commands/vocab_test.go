@@ -65,3 +65,16 @@ func TestCoveragePercentRoundsHalfUp(t *testing.T) {
 	}
 	contains(t, b.ok("Hanne", "dækning"), "*83 % i løbende kontakt*: 5 af 6")
 }
+
+// TestButtonsSpeakTheReadersLanguage checks that a button runs its command
+// under the name of the reader's language, and that the line it sends is
+// accepted.
+func TestButtonsSpeakTheReadersLanguage(t *testing.T) {
+	t.Parallel()
+	b := newBot(t)
+	b.ok("Hanne", "virksomhed opret L-tek")
+	contains(t, b.ok("Hanne", "virksomhed L-tek"), "[Noter kontakt: besøg L-tek]")
+	b.ok("Hanne", "sprog en")
+	contains(t, b.ok("Hanne", "company L-tek"), "[Log contact: visit L-tek]")
+	contains(t, b.ok("Hanne", "visit L-tek mødte Lars"), "L-tek")
+}
