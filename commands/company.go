@@ -43,7 +43,7 @@ func parseCompanyAdd(c *call, args []string) (companyAddArgs, error) {
 	a.name = strings.Join(args[:i], " ")
 	if bot.NormalizeName(a.name) == "" {
 		return a, bot.Errorf(bot.Invalid, "%s", c.tr(
-			"Skriv virksomhedens navn, fx »company add Ærø Maskinfabrik cvr 12345674«.",
+			"Skriv virksomhedens navn, fx »virksomhed opret Ærø Maskinfabrik cvr 12345674«.",
 			"Give the company's name, e.g. »company add Ærø Maskinfabrik cvr 12345674«."))
 	}
 	for i < len(args) {
@@ -166,7 +166,7 @@ func (s *Service) conflictError(ctx context.Context, c *call, err error) error {
 	}
 	if ce.What == "cvr" {
 		return bot.Errorf(bot.Conflict, "%s", c.tr(
-			"CVR "+ce.Key+" hører allerede til "+holder+". Se den med »company "+holder+"«.",
+			"CVR "+ce.Key+" hører allerede til "+holder+". Se den med »virksomhed "+holder+"«.",
 			"CVR "+ce.Key+" already belongs to "+holder+". See it with »company "+holder+"«."))
 	}
 	return bot.Errorf(bot.Conflict, "%s", c.tr(

@@ -154,7 +154,7 @@ func runCoverage(ctx context.Context, s *Service, c *call, args []string) (bot.M
 // coverage; another person's own figure is for leads and admins.
 func (s *Service) coverageScope(ctx context.Context, c *call, args []string) (coverageScope, error) {
 	mine := coverageScope{title: c.tr("dine virksomheder", "your companies"), owners: []bot.Consultant{c.actor},
-		empty: c.tr("Du er ikke fast konsulent for nogen virksomhed endnu, så der er ingen dækning at vise. Opret en med »company add <navn>«.",
+		empty: c.tr("Du er ikke fast konsulent for nogen virksomhed endnu, så der er ingen dækning at vise. Opret en med »virksomhed opret <navn>«.",
 			"You are not the dedicated consultant of any company yet, so there is no coverage to show. Register one with »company add <name>«.")}
 	switch fold(strings.Join(args, " ")) {
 	case "", "mig", "me", "mine", "my", "mit", "min", "egen", "own":

@@ -229,7 +229,7 @@ func runMine(ctx context.Context, s *Service, c *call, args []string) (bot.Messa
 	title := c.tr("Dine virksomheder: "+itoa(len(cs))+", heraf "+itoa(overdue)+" over kadencen",
 		"Your companies: "+itoa(len(cs))+", "+itoa(overdue)+" past their cadence")
 	return listMessage(c, title, cs, c.tr(
-		"Du er ikke fast konsulent for nogen virksomhed endnu. Opret en med »company add <navn>«.",
+		"Du er ikke fast konsulent for nogen virksomhed endnu. Opret en med »virksomhed opret <navn>«.",
 		"You are not the dedicated consultant of any company yet. Register one with »company add <name>«.")), nil
 }
 
@@ -251,7 +251,7 @@ func runCompanyList(ctx context.Context, s *Service, c *call, args []string) (bo
 		return runCompanyShow(ctx, s, c, append([]string{"list"}, args...))
 	}
 	return bot.Message{}, bot.Errorf(bot.Invalid, "%s", c.tr(
-		"Skriv »company list mine«, »company list forfaldne« eller »company list alle«.",
+		"Skriv »virksomhed liste mine«, »virksomhed liste forfaldne« eller »virksomhed liste alle«.",
 		"Type »company list mine«, »company list overdue« or »company list all«."))
 }
 
@@ -304,7 +304,7 @@ func (s *Service) listAll(ctx context.Context, c *call) (bot.Message, error) {
 	}
 	sort.Slice(cs, func(i, j int) bool { return bot.NormalizeName(cs[i].Name) < bot.NormalizeName(cs[j].Name) })
 	msg := listMessage(c, c.tr("Alle virksomheder: "+itoa(n), "All companies: "+itoa(n)), cs,
-		c.tr("Der er ingen virksomheder endnu. Opret en med »company add <navn>«.", "There are no companies yet. Register one with »company add <name>«."))
+		c.tr("Der er ingen virksomheder endnu. Opret en med »virksomhed opret <navn>«.", "There are no companies yet. Register one with »company add <name>«."))
 	if n > maxListed {
 		msg.Blocks = append(msg.Blocks, bot.Text{Text: c.tr(
 			"Viser de "+itoa(maxListed)+" først oprettede. Hele listen: »kontaktbot export companies«.",
