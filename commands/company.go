@@ -17,14 +17,25 @@ const (
 	MaxCadence                = 366
 )
 
-// option keywords of "company add", folded.
+// The option keywords of »virksomhed opret«, each standing for the field
+// it sets.
 var (
-	cvrWords     = []string{"cvr"}
-	cadenceWords = []string{"kadence", "cadence"}
-	ownerWords   = []string{"ejer", "owner", "konsulent", "consultant"}
-	tierWords    = []string{"niveau", "tier"}
-	areaWords    = []string{"omraade", "area", "adresse", "address"}
+	wordCVR     = word("cvr", "cvr")
+	wordCadence = word("kadence", "cadence")
+	wordOwner   = word("ejer", "owner", "konsulent", "consultant")
+	wordTier    = word("niveau", "tier")
+	wordArea    = word("område", "area", "adresse", "address")
+
+	companyOptions = []Choice[string]{
+		{wordCVR, "cvr"}, {wordCadence, "cadence"}, {wordOwner, "owner"}, {wordTier, "tier"}, {wordArea, "area"},
+	}
 )
+
+// tiers are the values »niveau« takes.
+var tiers = []Choice[bot.Tier]{
+	{word("normal", "normal", "almindelig"), bot.TierNormal},
+	{word("intensiveret", "intensified", "tæt", "close"), bot.TierIntensified},
+}
 
 type companyAddArgs struct {
 	name, cvr, area, owner string
@@ -67,16 +78,11 @@ func parseCompanyAdd(c *call, args []string) (companyAddArgs, error) {
 	return a, nil
 }
 
+// optionKind is the field the option keyword w sets, or "" when w is no
+// option keyword.
 func optionKind(w string) string {
-	f := fold(w)
-	for kind, list := range map[string][]string{"cvr": cvrWords, "cadence": cadenceWords, "owner": ownerWords, "tier": tierWords, "area": areaWords} {
-		for _, x := range list {
-			if f == x {
-				return kind
-			}
-		}
-	}
-	return ""
+	kind, _ := choose(companyOptions, w)
+	return kind
 }
 
 func (a *companyAddArgs) set(c *call, kind, word, val string) error {
@@ -121,13 +127,14 @@ func parseCadence(c *call, s string) (int, error) {
 }
 
 func parseTier(c *call, s string) (bot.Tier, error) {
-	switch fold(s) {
-	case "intensiveret", "intensified", "taet", "tæt", "close":
-		return bot.TierIntensified, nil
-	case "normal", "almindelig":
-		return bot.TierNormal, nil
+	if t, ok := choose(tiers, s); ok {
+		return t, nil
 	}
-	return "", bot.Errorf(bot.Invalid, "%s", c.tr("Niveau skal være »normal« eller »intensiveret«.", "Tier must be »normal« or »intensified«."))
+	quoted := names(tiers, c.lang)
+	for i, n := range quoted {
+		quoted[i] = "»" + n + "«"
+	}
+	return "", bot.Errorf(bot.Invalid, "%s", c.tr("Niveau skal være ", "Tier must be ")+orList(c.lang, quoted)+".")
 }
 
 func runCompanyAdd(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
