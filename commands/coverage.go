@@ -149,6 +149,12 @@ func runCoverage(ctx context.Context, s *Service, c *call, args []string) (bot.M
 	return coverageMessage(c, sc.title, cv), nil
 }
 
+// The words »dækning« takes instead of a person.
+var (
+	wordMe   = word("mig", "me", "mine", "my", "mit", "min", "egen", "own")
+	wordTeam = word("team", "team", "teamet", "jobcenter", "jobcentret", "jobcentre", "alle", "all")
+)
+
 // coverageScope reads [mig|team|<person>] into a title and the consultants
 // whose companies count. A consultant may see their own and their team's
 // coverage; another person's own figure is for leads and admins.
@@ -156,10 +162,10 @@ func (s *Service) coverageScope(ctx context.Context, c *call, args []string) (co
 	mine := coverageScope{title: c.tr("dine virksomheder", "your companies"), owners: []bot.Consultant{c.actor},
 		empty: c.tr("Du er ikke fast konsulent for nogen virksomhed endnu, så der er ingen dækning at vise. Opret en med »virksomhed opret <navn>«.",
 			"You are not the dedicated consultant of any company yet, so there is no coverage to show. Register one with »company add <name>«.")}
-	switch fold(strings.Join(args, " ")) {
-	case "", "mig", "me", "mine", "my", "mit", "min", "egen", "own":
+	switch {
+	case fold(strings.Join(args, " ")) == "" || len(args) == 1 && wordMe.Is(args[0]):
 		return mine, nil
-	case "team", "teamet", "jobcenter", "jobcentret", "jobcentre", "alle", "all":
+	case len(args) == 1 && wordTeam.Is(args[0]):
 		all, err := s.store.Consultants(ctx)
 		if err != nil {
 			return coverageScope{}, fmt.Errorf("coverage: consultants: %w", err)

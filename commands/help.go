@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"kontaktbot/bot"
@@ -47,9 +48,11 @@ func (s *Service) helpFor(c *call, topic string) (bot.Message, error) {
 		bot.Fields{Fields: []bot.Field{{Label: c.tr("Eksempel", "Example"), Value: cmd.exampleIn(c.lang)}}},
 	}
 	if len(cmd.Words) > 0 {
-		words := make([]string, len(cmd.Words))
-		for i, w := range cmd.Words {
-			words[i] = w.In(c.lang)
+		var words []string
+		for _, w := range cmd.Words {
+			if !slices.Contains(words, w.In(c.lang)) { // »kursus« is a keyword and an outcome
+				words = append(words, w.In(c.lang))
+			}
 		}
 		blocks = append(blocks, bot.Fields{Fields: []bot.Field{{Label: c.tr("Nøgleord", "Keywords"), Value: strings.Join(words, ", ")}}})
 	}

@@ -233,26 +233,35 @@ func runMine(ctx context.Context, s *Service, c *call, args []string) (bot.Messa
 		"You are not the dedicated consultant of any company yet. Register one with »company add <name>«.")), nil
 }
 
+// companyFilters are the lists »virksomhed liste« shows.
+var companyFilters = []Choice[string]{
+	{word("mine", "mine", "my"), "mine"},
+	{word("forfaldne", "overdue", "over", "due"), "overdue"},
+	{word("alle", "all"), "all"},
+}
+
 func runCompanyList(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
 	filter := "mine"
 	if len(args) > 0 {
-		filter = fold(strings.Join(args, " "))
+		filter, _ = choose(companyFilters, strings.Join(args, " "))
 	}
 	switch filter {
-	case "mine", "my":
+	case "mine":
 		return runMine(ctx, s, c, nil)
-	case "forfaldne", "overdue", "over", "due":
+	case "overdue":
 		return s.listOverdue(ctx, c)
-	case "alle", "all":
+	case "all":
 		return s.listAll(ctx, c)
 	}
 	// "company list tech" may name a company called "List Tech".
 	if _, err := s.company(ctx, c, append([]string{"list"}, args...)); err == nil {
 		return runCompanyShow(ctx, s, c, append([]string{"list"}, args...))
 	}
-	return bot.Message{}, bot.Errorf(bot.Invalid, "%s", c.tr(
-		"Skriv »virksomhed liste mine«, »virksomhed liste forfaldne« eller »virksomhed liste alle«.",
-		"Type »company list mine«, »company list overdue« or »company list all«."))
+	lines := names(companyFilters, c.lang)
+	for i, f := range lines {
+		lines[i] = "»" + s.find("company list").In(c.lang) + " " + f + "«"
+	}
+	return bot.Message{}, bot.Errorf(bot.Invalid, "%s", c.tr("Skriv ", "Type ")+orList(c.lang, lines)+".")
 }
 
 func (s *Service) listOverdue(ctx context.Context, c *call) (bot.Message, error) {
