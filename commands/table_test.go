@@ -66,3 +66,27 @@ func TestHelpSpeaksTheReadersLanguage(t *testing.T) {
 	contains(t, list, "• company add <name>", "• undo —", "• language da|en")
 	lacks(t, list, "virksomhed opret", "fortryd")
 }
+
+// TestNoNameShadowsAnother checks that no command's name or alias is also
+// another command's English or Danish name: the lookup keeps the first,
+// so the second would silently be unreachable under that name.
+func TestNoNameShadowsAnother(t *testing.T) {
+	t.Parallel()
+	owner := map[string]string{}
+	specs := newBot(t).svc.Specs()
+	for _, s := range specs {
+		for _, n := range []string{s.Name, s.Da} {
+			if o, ok := owner[strings.ToLower(n)]; ok && o != s.Name {
+				t.Errorf("%q names both %s and %s", n, o, s.Name)
+			}
+			owner[strings.ToLower(n)] = s.Name
+		}
+	}
+	for _, s := range specs {
+		for _, a := range s.Aliases {
+			if o, ok := owner[strings.ToLower(a)]; ok && o != s.Name {
+				t.Errorf("alias %q of %s is %s's name", a, s.Name, o)
+			}
+		}
+	}
+}
