@@ -237,7 +237,7 @@ func (s *Service) mayJoin(ctx context.Context, c *call, d bot.IntroDay, jobcente
 
 // Option words of »introday match«.
 var (
-	wordStart = word("start", "start", "startdato", "fra", "from")
+	wordStart = word("start", "start", "startdato", "fra")
 	wordWeeks = word("uger", "weeks", "uge", "week")
 )
 
