@@ -27,12 +27,12 @@ const (
 	maxNote = 200 // skills, wishes, course
 )
 
-// Option words of »introday candidate«, folded. fromWords count only right
-// after the reference, so that »fra« may stand in the skills.
+// Option words of »introday candidate«. wordFrom counts only right after
+// the reference, so that »fra« may stand in the skills.
 var (
-	fromWords   = []string{"fra", "from"}
-	skillsWords = []string{"kompetencer", "kompetence", "skills", "faerdigheder"}
-	wishesWords = []string{"oensker", "oenske", "wishes", "wish"}
+	wordFrom   = word("fra", "from")
+	wordSkills = word("kompetencer", "skills", "kompetence", "færdigheder")
+	wordWishes = word("ønsker", "wishes", "ønske", "wish")
 )
 
 // refKey is a reference as storage matches it: no case, spaces or
@@ -115,18 +115,18 @@ type candidateArgs struct {
 func parseCandidate(words []string) candidateArgs {
 	var a candidateArgs
 	i := 0
-	for i < len(words) && !isWord(words[i], skillsWords) && !isWord(words[i], wishesWords) && !(i > 0 && isWord(words[i], fromWords)) {
+	for i < len(words) && !isAny(words[i], wordSkills, wordWishes) && !(i > 0 && wordFrom.Is(words[i])) {
 		i++
 	}
 	a.ref = words[:i]
 	var cur *[]string
 	for _, w := range words[i:] {
 		switch {
-		case isWord(w, fromWords) && !a.hasFrom && cur == nil:
+		case wordFrom.Is(w) && !a.hasFrom && cur == nil:
 			cur, a.hasFrom = &a.from, true
-		case isWord(w, skillsWords) && a.skills == nil:
+		case wordSkills.Is(w) && a.skills == nil:
 			a.skills, cur = []string{}, &a.skills
-		case isWord(w, wishesWords) && a.wishes == nil:
+		case wordWishes.Is(w) && a.wishes == nil:
 			a.wishes, cur = []string{}, &a.wishes
 		default:
 			*cur = append(*cur, w)
@@ -183,8 +183,8 @@ func runIntroDayCandidate(ctx context.Context, s *Service, c *call, args []strin
 	}
 	when := " (" + bot.FormatDate(d.Date, c.lang) + ", " + clip(d.Place) + ")"
 	return bot.Reply(c.tr(
-		"✅ "+cand.Reference+" fra "+home+" står nu på listen til intromøde "+dayRef(d.ID)+when+", med dig som henvisende konsulent."+joined+announceHint(c, d),
-		"✅ "+cand.Reference+" from "+home+" is now on the list of intro day "+dayRef(d.ID)+when+", with you as referring consultant."+joined+announceHint(c, d))), nil
+		"✅ "+cand.Reference+" fra "+home+" står nu på listen til intromøde "+dayRef(d.ID)+when+", med dig som henvisende konsulent."+joined+announceHint(s, c, d),
+		"✅ "+cand.Reference+" from "+home+" is now on the list of intro day "+dayRef(d.ID)+when+", with you as referring consultant."+joined+announceHint(s, c, d))), nil
 }
 
 // newCandidate checks a parsed »introday candidate« and returns the
@@ -235,10 +235,10 @@ func (s *Service) mayJoin(ctx context.Context, c *call, d bot.IntroDay, jobcente
 		names(jobcenter)+" does not take part in intro day "+dayRef(d.ID)+" and is no partner of the host, "+names(d.HostID)+". Taking part: "+nameList(names, d.Jobcenters)+". Nothing was saved; an admin can make the jobcenters partners."))
 }
 
-// Option words of »introday match«, folded.
+// Option words of »introday match«.
 var (
-	startWords = []string{"start", "startdato", "fra"}
-	weeksWords = []string{"uger", "uge", "weeks", "week"}
+	wordStart = word("start", "start", "startdato", "fra")
+	wordWeeks = word("uger", "weeks", "uge", "week")
 )
 
 // Internship lengths in weeks.
@@ -262,14 +262,14 @@ func parseMatch(words []string) matchArgs {
 		a.ref, words = words[:1], words[1:]
 	}
 	for range 2 {
-		if n := len(words); n >= 3 && isWord(words[n-2], weeksWords) {
+		if n := len(words); n >= 3 && wordWeeks.Is(words[n-2]) {
 			a.weeksText = words[n-1]
 			a.weeks, _ = strconv.Atoi(words[n-1])
 			words = words[:n-2]
 			continue
 		}
 		for i := len(words) - 2; i >= 1; i-- {
-			if isWord(words[i], startWords) {
+			if wordStart.Is(words[i]) {
 				a.start, words = words[i+1:], words[:i]
 				break
 			}

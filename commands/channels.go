@@ -156,9 +156,12 @@ func announceChannels(js []bot.Jobcenter, purpose string) []bot.Channel {
 // its partners.
 func runChannel(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
 	if len(args) > 0 {
+		// »kanal stillinger« and »kanal intromøder« are commands of their
+		// own, so any word here is one this command does not know.
+		pos, intro, ch := s.find("channel positions").In(c.lang), s.find("channel introdays").In(c.lang), s.find("channel").In(c.lang)
 		return bot.Message{}, bot.Errorf(bot.Invalid, "%s", c.tr(
-			"Skriv »kanal stillinger« eller »kanal intromøder« i den kanal, der skal have opslagene, eller »kanal« alene for at se, hvilke kanaler der er sat op.",
-			"Type »channel positions« or »channel introdays« in the channel that is to carry the announcements, or »channel« alone to see which channels are set up."))
+			"Skriv »"+pos+"« eller »"+intro+"« i den kanal, der skal have opslagene, eller »"+ch+"« alene for at se, hvilke kanaler der er sat op.",
+			"Type »"+pos+"« or »"+intro+"« in the channel that is to carry the announcements, or »"+ch+"« alone to see which channels are set up."))
 	}
 	js, err := s.withPartners(ctx, c.actor.JobcenterID)
 	if err != nil {

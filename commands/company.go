@@ -17,14 +17,25 @@ const (
 	MaxCadence                = 366
 )
 
-// option keywords of "company add", folded.
+// The option keywords of »virksomhed opret«, each standing for the field
+// it sets.
 var (
-	cvrWords     = []string{"cvr"}
-	cadenceWords = []string{"kadence", "cadence"}
-	ownerWords   = []string{"ejer", "owner", "konsulent", "consultant"}
-	tierWords    = []string{"niveau", "tier"}
-	areaWords    = []string{"omraade", "area", "adresse", "address"}
+	wordCVR     = word("cvr", "cvr")
+	wordCadence = word("kadence", "cadence")
+	wordOwner   = word("ejer", "owner", "konsulent", "consultant")
+	wordTier    = word("niveau", "tier")
+	wordArea    = word("område", "area", "adresse", "address")
+
+	companyOptions = []Choice[string]{
+		{wordCVR, "cvr"}, {wordCadence, "cadence"}, {wordOwner, "owner"}, {wordTier, "tier"}, {wordArea, "area"},
+	}
 )
+
+// tiers are the values »niveau« takes.
+var tiers = []Choice[bot.Tier]{
+	{word("normal", "normal", "almindelig"), bot.TierNormal},
+	{word("intensiveret", "intensified", "tæt", "close"), bot.TierIntensified},
+}
 
 type companyAddArgs struct {
 	name, cvr, area, owner string
@@ -43,7 +54,7 @@ func parseCompanyAdd(c *call, args []string) (companyAddArgs, error) {
 	a.name = strings.Join(args[:i], " ")
 	if bot.NormalizeName(a.name) == "" {
 		return a, bot.Errorf(bot.Invalid, "%s", c.tr(
-			"Skriv virksomhedens navn, fx »company add Ærø Maskinfabrik cvr 12345674«.",
+			"Skriv virksomhedens navn, fx »virksomhed opret Ærø Maskinfabrik cvr 12345674«.",
 			"Give the company's name, e.g. »company add Ærø Maskinfabrik cvr 12345674«."))
 	}
 	for i < len(args) {
@@ -67,16 +78,11 @@ func parseCompanyAdd(c *call, args []string) (companyAddArgs, error) {
 	return a, nil
 }
 
+// optionKind is the field the option keyword w sets, or "" when w is no
+// option keyword.
 func optionKind(w string) string {
-	f := fold(w)
-	for kind, list := range map[string][]string{"cvr": cvrWords, "cadence": cadenceWords, "owner": ownerWords, "tier": tierWords, "area": areaWords} {
-		for _, x := range list {
-			if f == x {
-				return kind
-			}
-		}
-	}
-	return ""
+	kind, _ := choose(companyOptions, w)
+	return kind
 }
 
 func (a *companyAddArgs) set(c *call, kind, word, val string) error {
@@ -121,13 +127,14 @@ func parseCadence(c *call, s string) (int, error) {
 }
 
 func parseTier(c *call, s string) (bot.Tier, error) {
-	switch fold(s) {
-	case "intensiveret", "intensified", "taet", "tæt", "close":
-		return bot.TierIntensified, nil
-	case "normal", "almindelig":
-		return bot.TierNormal, nil
+	if t, ok := choose(tiers, s); ok {
+		return t, nil
 	}
-	return "", bot.Errorf(bot.Invalid, "%s", c.tr("Niveau skal være »normal« eller »intensiveret«.", "Tier must be »normal« or »intensified«."))
+	quoted := names(tiers, c.lang)
+	for i, n := range quoted {
+		quoted[i] = "»" + n + "«"
+	}
+	return "", bot.Errorf(bot.Invalid, "%s", c.tr("Niveau skal være ", "Tier must be ")+orList(c.lang, quoted)+".")
 }
 
 func runCompanyAdd(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
@@ -166,7 +173,7 @@ func (s *Service) conflictError(ctx context.Context, c *call, err error) error {
 	}
 	if ce.What == "cvr" {
 		return bot.Errorf(bot.Conflict, "%s", c.tr(
-			"CVR "+ce.Key+" hører allerede til "+holder+". Se den med »company "+holder+"«.",
+			"CVR "+ce.Key+" hører allerede til "+holder+". Se den med »virksomhed "+holder+"«.",
 			"CVR "+ce.Key+" already belongs to "+holder+". See it with »company "+holder+"«."))
 	}
 	return bot.Errorf(bot.Conflict, "%s", c.tr(

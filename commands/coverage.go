@@ -22,7 +22,8 @@ import (
 //     a planned contact, since those move a reminder but not the cadence;
 //   - within cadence: every other dedicated company, so that within +
 //     overdue = dedicated; the percentage is within / dedicated, rounded
-//     down, so that 100 % means none is overdue;
+//     half up, except that it shows 100 % only when none is overdue and 0 %
+//     only when none is within;
 //   - due within 7 days: within cadence and due from today through the
 //     sixth day after (OverdueDays -6..0), a part of "within cadence".
 //
@@ -54,12 +55,20 @@ func (t *tally) add(overdue int, held bool) {
 	}
 }
 
-// percent is within / dedicated in whole percent, rounded down.
+// percent is within / dedicated in whole percent, rounded half up (1 of 6
+// is 17 %), but never 100 while one is overdue nor 0 while one is within.
 func (t tally) percent() int {
 	if t.dedicated == 0 {
 		return 0
 	}
-	return t.within * 100 / t.dedicated
+	p := (t.within*200 + t.dedicated) / (2 * t.dedicated)
+	switch {
+	case p == 100 && t.within < t.dedicated:
+		return 99
+	case p == 0 && t.within > 0:
+		return 1
+	}
+	return p
 }
 
 // overdueCompany is one line of the most-overdue list.
@@ -140,17 +149,23 @@ func runCoverage(ctx context.Context, s *Service, c *call, args []string) (bot.M
 	return coverageMessage(c, sc.title, cv), nil
 }
 
+// The words »dækning« takes instead of a person.
+var (
+	wordMe   = word("mig", "me", "mine", "my", "mit", "min", "egen", "own")
+	wordTeam = word("team", "team", "teamet", "jobcenter", "jobcentret", "jobcentre", "alle", "all")
+)
+
 // coverageScope reads [mig|team|<person>] into a title and the consultants
 // whose companies count. A consultant may see their own and their team's
 // coverage; another person's own figure is for leads and admins.
 func (s *Service) coverageScope(ctx context.Context, c *call, args []string) (coverageScope, error) {
 	mine := coverageScope{title: c.tr("dine virksomheder", "your companies"), owners: []bot.Consultant{c.actor},
-		empty: c.tr("Du er ikke fast konsulent for nogen virksomhed endnu, så der er ingen dækning at vise. Opret en med »company add <navn>«.",
+		empty: c.tr("Du er ikke fast konsulent for nogen virksomhed endnu, så der er ingen dækning at vise. Opret en med »virksomhed opret <navn>«.",
 			"You are not the dedicated consultant of any company yet, so there is no coverage to show. Register one with »company add <name>«.")}
-	switch fold(strings.Join(args, " ")) {
-	case "", "mig", "me", "mine", "my", "mit", "min", "egen", "own":
+	switch {
+	case fold(strings.Join(args, " ")) == "" || len(args) == 1 && wordMe.Is(args[0]):
 		return mine, nil
-	case "team", "teamet", "jobcenter", "jobcentret", "jobcentre", "alle", "all":
+	case len(args) == 1 && wordTeam.Is(args[0]):
 		all, err := s.store.Consultants(ctx)
 		if err != nil {
 			return coverageScope{}, fmt.Errorf("coverage: consultants: %w", err)

@@ -73,7 +73,7 @@ func TestCoverageMine(t *testing.T) {
 	// A week on: Bravo's snooze has ended; Charlie, Delta and Golf are overdue.
 	b.clock.Add(7 * 24 * time.Hour)
 	got = b.ok("Hanne", "dækning")
-	contains(t, got, "*37 % i løbende kontakt*: 3 af 8", "Forfalder inden for 7 dage: 2", "Over kadencen: 5",
+	contains(t, got, "*38 % i løbende kontakt*: 3 af 8", "Forfalder inden for 7 dage: 2", "Over kadencen: 5",
 		"Echo (intensiveret) — 21 dage over", "Bravo — 10 dage over (Hanne)", "Golf — 1 dag over (Hanne)")
 	lacks(t, got, "udsat til", "heraf")
 	// A contact brings Echo back within its cadence, due in 7 days.
@@ -86,7 +86,7 @@ func TestCoverageTeamAndPeople(t *testing.T) {
 	t.Parallel()
 	b := coveragePortfolio(t)
 	got := b.ok("Per", "dækning team")
-	contains(t, got, "Dækning: Jobcenter (4 konsulenter)", "*66 % i løbende kontakt*: 6 af 9 faste virksomheder",
+	contains(t, got, "Dækning: Jobcenter (4 konsulenter)", "*67 % i løbende kontakt*: 6 af 9 faste virksomheder",
 		"Faste virksomheder: 9 (+ 1 på pause", "Forfalder inden for 7 dage: 3", "Over kadencen: 3",
 		"Echo (intensiveret) — 14 dage over (Hanne)", "Quebec — 5 dage over (Per)", "Bravo — 3 dage over (Hanne")
 	lacks(t, got, "Romeo")
@@ -131,7 +131,7 @@ func TestCoverageInEnglish(t *testing.T) {
 	contains(t, got, "Coverage: your companies", "*75% within cadence*: 6 of 8 dedicated companies are within their agreed cadence.",
 		"Dedicated companies: 8 (+ 1 paused, not counted)", "Due within 7 days: 3", "Past cadence: 2 (1 of them snoozed or with a planned contact)",
 		"Intensified: 2 in all; 1 within cadence (50%)", "Echo (intensified) — 14 days overdue (Hanne)", "Bravo — 3 days overdue (Hanne; snoozed until 29 Nov 2026)")
-	contains(t, b.ok("Hanne", "coverage team"), "Coverage: Jobcenter (4 consultants)", "*66% within cadence*")
+	contains(t, b.ok("Hanne", "coverage team"), "Coverage: Jobcenter (4 consultants)", "*67% within cadence*")
 	b.ok("Per", "language en")
 	contains(t, b.refused("Per", "coverage Hanne"), "for leads and admins")
 }

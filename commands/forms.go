@@ -35,7 +35,7 @@ func (s *Service) formRequest(ctx context.Context, c *call, req bot.Request, nam
 	}
 	*name = cmd.Name
 	if !cmd.allowed(c.actor.Role) {
-		return bot.Message{}, forbiddenError(c, cmd)
+		return bot.Message{}, forbidden(c, cmd)
 	}
 	co, err := s.company(ctx, c, fields(subject))
 	if err != nil {

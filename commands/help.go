@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"kontaktbot/bot"
@@ -44,10 +45,24 @@ func (s *Service) helpFor(c *call, topic string) (bot.Message, error) {
 	blocks := []bot.Block{
 		bot.Heading{Text: cmd.Usage[c.lang]},
 		bot.Text{Text: cmd.Summary[c.lang]},
-		bot.Fields{Fields: []bot.Field{{Label: c.tr("Eksempel", "Example"), Value: cmd.Example}}},
+		bot.Fields{Fields: []bot.Field{{Label: c.tr("Eksempel", "Example"), Value: cmd.exampleIn(c.lang)}}},
 	}
-	if len(cmd.Aliases) > 0 {
-		blocks = append(blocks, bot.Fields{Fields: []bot.Field{{Label: c.tr("Også", "Also"), Value: strings.Join(cmd.Aliases, ", ")}}})
+	if len(cmd.Words) > 0 {
+		var words []string
+		for _, w := range cmd.Words {
+			if !slices.Contains(words, w.In(c.lang)) { // »kursus« is a keyword and an outcome
+				words = append(words, w.In(c.lang))
+			}
+		}
+		blocks = append(blocks, bot.Fields{Fields: []bot.Field{{Label: c.tr("Nøgleord", "Keywords"), Value: strings.Join(words, ", ")}}})
+	}
+	// The other language's name is accepted too; say so beside the aliases.
+	var also []string
+	if other := c.lang.Pick(cmd.Name, cmd.Da); other != cmd.In(c.lang) {
+		also = append(also, other)
+	}
+	if also = append(also, cmd.Aliases...); len(also) > 0 {
+		blocks = append(blocks, bot.Fields{Fields: []bot.Field{{Label: c.tr("Også", "Also"), Value: strings.Join(also, ", ")}}})
 	}
 	if len(related) > 0 {
 		blocks = append(blocks, bot.List{Title: c.tr("Beslægtede", "Related"), Items: related})

@@ -16,8 +16,8 @@ import (
 // the first ones with the new parts, new posts for parts that are new,
 // and a short "no more" in posts the list no longer needs.
 
-// hereWords ask for the announcement in the channel the command is typed in too.
-var hereWords = []string{"her", "here", "kanal", "channel"}
+// wordHere asks for the announcement in the channel the command is typed in too.
+var wordHere = word("her", "here", "kanal", "channel")
 
 // announceLang is the language of announcements: channels shared by
 // Danish jobcenters read Danish.
@@ -36,7 +36,7 @@ func runIntroDayAnnounce(ctx context.Context, s *Service, c *call, args []string
 	if err != nil {
 		return bot.Message{}, err
 	}
-	here := len(rest) == 1 && isWord(rest[0], hereWords)
+	here := len(rest) == 1 && wordHere.Is(rest[0])
 	if len(rest) > 0 && !here {
 		return bot.Message{}, usageError(s, c, "introday announce")
 	}
@@ -222,7 +222,7 @@ func announceReply(c *call, d bot.IntroDay, targets, failed []target, parts int)
 	id := itoa(int(d.ID))
 	partsNote := ""
 	if parts > 1 {
-		partsNote = c.tr(" i "+itoa(parts)+" beskeder", " in "+itoa(parts)+" messages")
+		partsNote = c.tr(" i "+counted(parts, "besked", "beskeder"), " in "+counted(parts, "message", "messages"))
 	}
 	var failNote string
 	if len(failed) > 0 {

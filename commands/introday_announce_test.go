@@ -64,6 +64,10 @@ func TestIntroDayAnnounce(t *testing.T) {
 		t.Fatalf("receipts: %+v", d.Announced)
 	}
 	contains(t, b.ok("Tove", "intromøde virksomhed 1 Danish Crown"), "Opdatér de annoncerede opslag med »intromøde annoncér 1«")
+	// A consultant may not announce, so is not told to.
+	got := b.ok("Hanne", "intromøde kandidat 1 KS-15 kompetencer lager")
+	contains(t, got, "bed mødets tovholder opdatere opslagene")
+	lacks(t, got, "annoncér")
 
 	// Announcing again edits the posts in place.
 	contains(t, b.ok("Tove", "intromøde annoncér 1"), "er opdateret i: Jobcenter Sorø, Jobcenter Slagelse.")

@@ -23,15 +23,29 @@ import (
 // maxPlace is the longest place (and time) of an intro day, in characters.
 const maxPlace = 200
 
-// jobcentresWords introduce the other jobcenters taking part. The singular
-// is left out: a place such as »Jobcenter Sorø, lokale 2« is common.
-var jobcentresWords = []string{"jobcentre", "jobcenters", "jobcentres", "jobcentrene"}
+// The keywords of the intro-day commands.
+var (
+	// wordJobcenters introduces the other jobcenters taking part. The
+	// singular is left out: a place such as »Jobcenter Sorø, lokale 2« is
+	// common.
+	wordJobcenters = word("jobcentre", "jobcenters", "jobcentres", "jobcentrene")
+	// wordAnd separates the names in a list of jobcenters, as do commas,
+	// »&« and »+« (symbols that folding would erase, so they are compared
+	// as typed; see isListSep).
+	wordAnd = word("og", "and")
+	// wordList and wordComing may follow »intromøder«.
+	wordList   = word("liste", "list")
+	wordComing = word("kommende", "coming")
+)
 
-// listSeps separate the names in a list of jobcenters.
-var listSeps = []string{"og", "and", "&", "+"}
+// listSymbols end a jobcenter's name in a list, alone or at a word's end.
+const listSymbols = ",;&+"
 
-// isWord reports whether w, folded, is one of words (given folded).
-func isWord(w string, words []string) bool { return slices.Contains(words, fold(w)) }
+// isListSep reports whether w, once trailing separators are trimmed, is
+// nothing but a separator: »og«, »and«, »&« or »+«.
+func isListSep(w string) bool {
+	return strings.Trim(w, listSymbols) == "" || wordAnd.Is(w)
+}
 
 // dayRef writes an intro day's id as users see it: "#3".
 func dayRef(id uint64) string { return "#" + strconv.FormatUint(id, 10) }
@@ -182,7 +196,7 @@ func runIntroDayNew(ctx context.Context, s *Service, c *call, args []string) (bo
 	}
 	placeWords, others := rest, []string(nil)
 	for i, w := range rest {
-		if isWord(w, jobcentresWords) {
+		if wordJobcenters.Is(w) {
 			placeWords, others = rest[:i], rest[i+1:]
 			break
 		}
@@ -218,7 +232,7 @@ func runIntroDayNew(ctx context.Context, s *Service, c *call, args []string) (bo
 }
 
 // takingPart resolves the jobcenters named after »jobcentre« (separated by
-// commas, »og« or »and«) and returns the caller's jobcenter, the host,
+// commas, »og«, »and«, »&« or »+«) and returns the caller's jobcenter, the host,
 // followed by them, each once.
 func (s *Service) takingPart(ctx context.Context, c *call, words []string) ([]uint64, error) {
 	ids := []uint64{c.actor.JobcenterID}
@@ -238,10 +252,11 @@ func (s *Service) takingPart(ctx context.Context, c *call, words []string) ([]ui
 		return nil
 	}
 	for _, w := range words {
-		last := strings.HasSuffix(w, ",") || strings.HasSuffix(w, ";")
-		if w = strings.TrimRight(w, ",;"); w != "" && !isWord(w, listSeps) {
-			name = append(name, w)
-		} else if w != "" {
+		trimmed := strings.TrimRight(w, listSymbols)
+		last := trimmed != w
+		if trimmed != "" && !isListSep(trimmed) {
+			name = append(name, trimmed)
+		} else {
 			last = true
 		}
 		if last {
@@ -308,17 +323,24 @@ func runIntroDayCompany(ctx context.Context, s *Service, c *call, args []string)
 		return bot.Message{}, fmt.Errorf("add company to intro day: %w", err)
 	}
 	return bot.Reply(c.tr(
-		"✅ "+co.Name+" kommer til intromøde "+dayRef(d.ID)+" ("+bot.FormatDate(d.Date, c.lang)+"); "+counted(len(d.CompanyIDs), "virksomhed", "virksomheder")+" i alt."+announceHint(c, d),
-		"✅ "+co.Name+" attends intro day "+dayRef(d.ID)+" ("+bot.FormatDate(d.Date, c.lang)+"); "+counted(len(d.CompanyIDs), "company", "companies")+" in all."+announceHint(c, d))), nil
+		"✅ "+co.Name+" kommer til intromøde "+dayRef(d.ID)+" ("+bot.FormatDate(d.Date, c.lang)+"); "+counted(len(d.CompanyIDs), "virksomhed", "virksomheder")+" i alt."+announceHint(s, c, d),
+		"✅ "+co.Name+" attends intro day "+dayRef(d.ID)+" ("+bot.FormatDate(d.Date, c.lang)+"); "+counted(len(d.CompanyIDs), "company", "companies")+" in all."+announceHint(s, c, d))), nil
 }
 
-// announceHint reminds that an announced list is not updated by itself.
-func announceHint(c *call, d bot.IntroDay) string {
+// announceHint reminds that an announced list is not updated by itself:
+// it suggests the command to whoever may run it, and asks anyone else to
+// tell the day's coordinator.
+func announceHint(s *Service, c *call, d bot.IntroDay) string {
 	if len(d.Announced) == 0 {
 		return ""
 	}
-	id := itoa(int(d.ID))
-	return c.tr(" Opdatér de annoncerede opslag med »intromøde annoncér "+id+"«.", " Update the announced posts with »introday announce "+id+"«.")
+	cmd := s.find("introday announce")
+	if !cmd.allowed(c.actor.Role) {
+		return c.tr(" Listen er allerede annonceret; bed mødets tovholder opdatere opslagene.",
+			" The list has been announced already; ask the day's coordinator to update the posts.")
+	}
+	line := cmd.In(c.lang) + " " + itoa(int(d.ID))
+	return c.tr(" Opdatér de annoncerede opslag med »"+line+"«.", " Update the announced posts with »"+line+"«.")
 }
 
 // visibleIntroDays returns the coming intro days that the caller's
@@ -346,7 +368,7 @@ func (s *Service) visibleIntroDays(ctx context.Context, c *call) ([]bot.IntroDay
 // runIntroDays lists the coming intro days; any other word after the
 // command is a subcommand it does not know.
 func runIntroDays(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
-	if len(args) > 0 && !isWord(args[0], []string{"liste", "list", "kommende", "coming"}) {
+	if len(args) > 0 && !isAny(args[0], wordList, wordComing) {
 		return bot.Message{}, s.unknownSubcommand(c, "introday", args[0])
 	}
 	days, err := s.visibleIntroDays(ctx, c)

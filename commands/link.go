@@ -105,7 +105,7 @@ func runLink(ctx context.Context, s *Service, c *call, args []string) (bot.Messa
 	if errors.Is(err, bot.ErrConflict) {
 		return bot.Message{}, bot.Errorf(bot.Conflict, "%s", c.tr(
 			"Du har allerede virksomheder, kontakter eller stillinger begge steder, så jeg kan ikke bare lægge dem sammen. "+
-				"Bed en leder flytte virksomhederne til den ene (»company assign <virksomhed> <person>«), og forbind så igen.",
+				"Bed en leder flytte virksomhederne til den ene (»virksomhed tildel <virksomhed> <person>«), og forbind så igen.",
 			"You already have companies, contacts or positions in both places, so I can't simply put them together. "+
 				"Ask a lead to move the companies to one of them (»company assign <company> <person>«), then link again."))
 	}

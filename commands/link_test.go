@@ -78,7 +78,7 @@ func TestLinkRefusals(t *testing.T) {
 	if !m.Error {
 		t.Fatalf("two portfolios merged: %s", m.PlainText())
 	}
-	contains(t, m.PlainText(), "company assign")
+	contains(t, m.PlainText(), "virksomhed tildel")
 	contains(t, b.as(hanneTeams, "Hanne Jensen", "mine").PlainText(), "Sorø Tømrer")
 	lacks(t, b.as(hanneTeams, "Hanne Jensen", "mine").PlainText(), "L-tek")
 	// Garbage.

@@ -10,35 +10,33 @@ import (
 	"kontaktbot/bot"
 )
 
-var roleWords = map[string]bot.Role{
-	"konsulent": bot.RoleConsultant, "consultant": bot.RoleConsultant, "virksomhedskonsulent": bot.RoleConsultant,
-	"leder": bot.RoleLead, "lead": bot.RoleLead, "teamleder": bot.RoleLead,
-	"tovholder": bot.RoleCoordinator, "koordinator": bot.RoleCoordinator, "coordinator": bot.RoleCoordinator,
-	"admin": bot.RoleAdmin, "administrator": bot.RoleAdmin,
+// roles are the values »rolle« takes, in the order help lists them.
+var roles = []Choice[bot.Role]{
+	{word("konsulent", "consultant", "virksomhedskonsulent"), bot.RoleConsultant},
+	{word("leder", "lead", "teamleder"), bot.RoleLead},
+	{word("tovholder", "coordinator", "koordinator"), bot.RoleCoordinator},
+	{word("admin", "admin", "administrator"), bot.RoleAdmin},
 }
 
+// languages are the values »sprog« takes.
+var languages = []Choice[bot.Lang]{
+	{word("da", "da", "dansk", "danish"), bot.Danish},
+	{word("en", "en", "engelsk", "english"), bot.English},
+}
+
+// roleName is r's name in lang, as »rolle« takes it.
 func roleName(lang bot.Lang, r bot.Role) string {
-	switch r {
-	case bot.RoleConsultant:
-		return tr(lang, "konsulent", "consultant")
-	case bot.RoleLead:
-		return tr(lang, "leder", "lead")
-	case bot.RoleCoordinator:
-		return tr(lang, "tovholder", "coordinator")
-	case bot.RoleAdmin:
-		return "admin"
+	for _, x := range roles {
+		if x.Value == r {
+			return x.Word.In(lang)
+		}
 	}
 	return string(r)
 }
 
 func runLanguage(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
-	var lang bot.Lang
-	switch strings.ToLower(strings.Join(args, " ")) {
-	case "da", "dansk", "danish":
-		lang = bot.Danish
-	case "en", "engelsk", "english":
-		lang = bot.English
-	default:
+	lang, ok := choose(languages, strings.Join(args, " "))
+	if !ok || len(args) != 1 {
 		return bot.Message{}, bot.Errorf(bot.Invalid, "%s", c.tr("Skriv »sprog da« for dansk eller »sprog en« for engelsk.", "Type »language da« for Danish or »language en« for English."))
 	}
 	if _, err := s.store.UpdateConsultant(ctx, c.actor.ID, func(p *bot.Consultant) error { p.Lang = lang; return nil }); err != nil {
@@ -51,11 +49,10 @@ func runRole(ctx context.Context, s *Service, c *call, args []string) (bot.Messa
 	if len(args) < 2 {
 		return bot.Message{}, usageError(s, c, "role")
 	}
-	role, ok := roleWords[fold(args[len(args)-1])]
+	role, ok := choose(roles, args[len(args)-1])
 	if !ok {
-		return bot.Message{}, bot.Errorf(bot.Invalid, "%s", c.tr(
-			"Rollen skal være konsulent, leder, tovholder eller admin, fx »rolle Hanne Jensen leder«.",
-			"The role must be consultant, lead, coordinator or admin, e.g. »role Hanne Jensen lead«."))
+		return bot.Message{}, bot.Errorf(bot.Invalid, "%s", c.tr("Rollen skal være ", "The role must be ")+orList(c.lang, names(roles, c.lang))+
+			c.tr(", fx »rolle Hanne Jensen leder«.", ", e.g. »role Hanne Jensen lead«."))
 	}
 	p, err := s.person(ctx, c, args[:len(args)-1])
 	if err != nil {

@@ -13,21 +13,21 @@ func TestRolesAndHelp(t *testing.T) {
 	t.Parallel()
 	b := newBot(t)
 	admin := b.ok("Anne", "hjælp")
-	contains(t, admin, "role <person>", "jobcenter add", "visit <virksomhed>")
+	contains(t, admin, "rolle <person>", "jobcenter opret", "besøg <virksomhed>")
 	cons := b.ok("Hanne", "hjælp")
-	contains(t, cons, "visit <virksomhed>", "mine")
-	lacks(t, cons, "role <person>", "jobcenter add", "company assign")
+	contains(t, cons, "besøg <virksomhed>", "mine")
+	lacks(t, cons, "rolle <person>", "jobcenter opret", "virksomhed tildel")
 	contains(t, b.refused("Hanne", "role Hanne admin"), "rolle")
 	contains(t, b.refused("Hanne", "jobcenter add Jobcenter Sorø"), "rolle")
 	if p := b.person("Hanne"); p.Role != bot.RoleConsultant {
 		t.Errorf("Hanne's role = %s", p.Role)
 	}
 	contains(t, b.ok("Anne", "rolle Hanne leder"), "Hanne er nu leder")
-	contains(t, b.ok("Hanne", "hjælp"), "company assign")
+	contains(t, b.ok("Hanne", "hjælp"), "virksomhed tildel")
 	contains(t, b.refused("Anne", "rolle Anne konsulent"), "eneste admin")
 	contains(t, b.refused("Anne", "rolle Hanne chef"), "Rollen skal være")
 	contains(t, b.refused("Anne", "rolle Hanna Jensen leder"), "ingen person", "Mente du", "Hanne")
-	contains(t, b.ok("Hanne", "help visit"), "Eksempel", "visit L-tek")
+	contains(t, b.ok("Hanne", "help visit"), "Eksempel", "besøg L-tek", "Også: visit, kontakt, log")
 	contains(t, b.refused("Hanne", "help role"), "ingen kommando")
 }
 

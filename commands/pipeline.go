@@ -14,11 +14,11 @@ import (
 // starts an internship (candidates.go), then the referring consultant
 // holds an education meeting and records the outcome with »candidate«.
 
-// Option words of »candidate«, folded.
+// Option words of »candidate«.
 var (
-	meetingWords = []string{"moede", "meeting", "uddannelsesmoede"}
-	outcomeWords = []string{"udfald", "outcome", "resultat", "result"}
-	courseWords  = []string{"kursus", "course"}
+	wordMeeting = word("møde", "meeting", "uddannelsesmøde")
+	wordOutcome = word("udfald", "outcome", "resultat", "result")
+	wordCourse  = word("kursus", "course")
 )
 
 // Outcomes, as stored in Candidate.Outcome.
@@ -30,14 +30,15 @@ const (
 	OutcomeNone        = "none"
 )
 
-// outcomeWordList maps the folded words for an outcome, spaces and hyphens
-// removed, to the outcome.
-var outcomeWordList = map[string]string{
-	"job": OutcomeJob, "ordinaertjob": OutcomeJob, "ansat": OutcomeJob, "ansaettelse": OutcomeJob, "employed": OutcomeJob,
-	"wagesubsidy": OutcomeWageSubsidy, "loentilskud": OutcomeWageSubsidy, "lontilskud": OutcomeWageSubsidy,
-	"internship": OutcomeInternship, "praktik": OutcomeInternship, "virksomhedspraktik": OutcomeInternship, "merepraktik": OutcomeInternship,
-	"course": OutcomeCourse, "kursus": OutcomeCourse, "uddannelse": OutcomeCourse, "education": OutcomeCourse, "amu": OutcomeCourse,
-	"none": OutcomeNone, "intet": OutcomeNone, "ingen": OutcomeNone, "nothing": OutcomeNone,
+// outcomes are the words for each outcome. The typed words are joined
+// before they are compared, so every spelling here is written without
+// spaces: »mere praktik« is »merepraktik«, »wage subsidy« »wagesubsidy«.
+var outcomes = []Choice[string]{
+	{word("job", "job", "ordinærtjob", "ansat", "ansættelse", "employed"), OutcomeJob},
+	{word("løntilskud", "wage-subsidy", "wagesubsidy", "lontilskud"), OutcomeWageSubsidy},
+	{word("praktik", "internship", "virksomhedspraktik", "merepraktik"), OutcomeInternship},
+	{word("kursus", "course", "uddannelse", "education", "amu"), OutcomeCourse},
+	{word("intet", "none", "ingen", "nothing"), OutcomeNone},
 }
 
 // outcomeName is an outcome in lang.
@@ -98,9 +99,9 @@ func runCandidate(ctx context.Context, s *Service, c *call, args []string) (bot.
 		return bot.Message{}, err
 	}
 	switch {
-	case isWord(args[1], meetingWords):
+	case wordMeeting.Is(args[1]):
 		return s.recordMeeting(ctx, c, cand, args[2:])
-	case isWord(args[1], outcomeWords):
+	case wordOutcome.Is(args[1]):
 		return s.recordOutcome(ctx, c, cand, args[2:])
 	}
 	return bot.Message{}, usageError(s, c, "candidate")
@@ -127,7 +128,7 @@ func (s *Service) mayRecord(ctx context.Context, c *call, cand bot.Candidate) er
 func (s *Service) recordMeeting(ctx context.Context, c *call, cand bot.Candidate, words []string) (bot.Message, error) {
 	dateWords, courseText := words, []string(nil)
 	for i, w := range words {
-		if isWord(w, courseWords) {
+		if wordCourse.Is(w) {
 			dateWords, courseText = words[:i], words[i+1:]
 			break
 		}
@@ -173,16 +174,15 @@ func courseSuffix(course string) string {
 }
 
 func (s *Service) recordOutcome(ctx context.Context, c *call, cand bot.Candidate, words []string) (bot.Message, error) {
-	key := strings.ReplaceAll(fold(strings.Join(words, "")), " ", "")
-	outcome, ok := outcomeWordList[key]
+	outcome, ok := choose(outcomes, strings.Join(words, ""))
 	if !ok {
 		what := c.tr("Skriv udfaldet: ", "Give the outcome: ")
 		if len(words) > 0 {
 			what = c.tr("»"+clip(strings.Join(words, " "))+"« er ikke et udfald. Skriv et af: ", "»"+clip(strings.Join(words, " "))+"« is not an outcome. Write one of: ")
 		}
-		return bot.Message{}, bot.Errorf(bot.Invalid, "%s", what+c.tr(
-			"job, løntilskud, praktik, kursus eller intet, fx »kandidat "+cand.Reference+" udfald job«. Intet er gemt.",
-			"job, wage-subsidy, internship, course or none, e.g. »candidate "+cand.Reference+" outcome job«. Nothing was saved."))
+		return bot.Message{}, bot.Errorf(bot.Invalid, "%s", what+orList(c.lang, names(outcomes, c.lang))+c.tr(
+			", fx »kandidat "+cand.Reference+" udfald job«. Intet er gemt.",
+			", e.g. »candidate "+cand.Reference+" outcome job«. Nothing was saved."))
 	}
 	cand, err := s.store.UpdateCandidate(ctx, cand.IntroDayID, cand.Reference, func(x *bot.Candidate) error {
 		if x.Stage == bot.StageOutcome && x.Outcome == outcome {

@@ -66,7 +66,7 @@ func (s *Service) card(ctx context.Context, c *call, co bot.Company, contacts []
 		items = append(items, c.tr("Ingen kontakter endnu.", "No contacts yet."))
 	}
 	blocks = append(blocks, bot.List{Title: c.tr("Seneste kontakter", "Latest contacts"), Items: items},
-		bot.Buttons{Buttons: []bot.Button{{Label: c.tr("Noter kontakt", "Log contact"), Command: "visit " + co.Name, Primary: true}}})
+		bot.Buttons{Buttons: []bot.Button{{Label: c.tr("Noter kontakt", "Log contact"), Command: s.find("visit").In(c.lang) + " " + co.Name, Primary: true}}})
 	return bot.Message{Blocks: blocks}
 }
 
@@ -229,30 +229,39 @@ func runMine(ctx context.Context, s *Service, c *call, args []string) (bot.Messa
 	title := c.tr("Dine virksomheder: "+itoa(len(cs))+", heraf "+itoa(overdue)+" over kadencen",
 		"Your companies: "+itoa(len(cs))+", "+itoa(overdue)+" past their cadence")
 	return listMessage(c, title, cs, c.tr(
-		"Du er ikke fast konsulent for nogen virksomhed endnu. Opret en med »company add <navn>«.",
+		"Du er ikke fast konsulent for nogen virksomhed endnu. Opret en med »virksomhed opret <navn>«.",
 		"You are not the dedicated consultant of any company yet. Register one with »company add <name>«.")), nil
+}
+
+// companyFilters are the lists »virksomhed liste« shows.
+var companyFilters = []Choice[string]{
+	{word("mine", "mine", "my"), "mine"},
+	{word("forfaldne", "overdue", "over", "due"), "overdue"},
+	{word("alle", "all"), "all"},
 }
 
 func runCompanyList(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
 	filter := "mine"
 	if len(args) > 0 {
-		filter = fold(strings.Join(args, " "))
+		filter, _ = choose(companyFilters, strings.Join(args, " "))
 	}
 	switch filter {
-	case "mine", "my":
+	case "mine":
 		return runMine(ctx, s, c, nil)
-	case "forfaldne", "overdue", "over", "due":
+	case "overdue":
 		return s.listOverdue(ctx, c)
-	case "alle", "all":
+	case "all":
 		return s.listAll(ctx, c)
 	}
 	// "company list tech" may name a company called "List Tech".
 	if _, err := s.company(ctx, c, append([]string{"list"}, args...)); err == nil {
 		return runCompanyShow(ctx, s, c, append([]string{"list"}, args...))
 	}
-	return bot.Message{}, bot.Errorf(bot.Invalid, "%s", c.tr(
-		"Skriv »company list mine«, »company list forfaldne« eller »company list alle«.",
-		"Type »company list mine«, »company list overdue« or »company list all«."))
+	lines := names(companyFilters, c.lang)
+	for i, f := range lines {
+		lines[i] = "»" + s.find("company list").In(c.lang) + " " + f + "«"
+	}
+	return bot.Message{}, bot.Errorf(bot.Invalid, "%s", c.tr("Skriv ", "Type ")+orList(c.lang, lines)+".")
 }
 
 func (s *Service) listOverdue(ctx context.Context, c *call) (bot.Message, error) {
@@ -304,7 +313,7 @@ func (s *Service) listAll(ctx context.Context, c *call) (bot.Message, error) {
 	}
 	sort.Slice(cs, func(i, j int) bool { return bot.NormalizeName(cs[i].Name) < bot.NormalizeName(cs[j].Name) })
 	msg := listMessage(c, c.tr("Alle virksomheder: "+itoa(n), "All companies: "+itoa(n)), cs,
-		c.tr("Der er ingen virksomheder endnu. Opret en med »company add <navn>«.", "There are no companies yet. Register one with »company add <name>«."))
+		c.tr("Der er ingen virksomheder endnu. Opret en med »virksomhed opret <navn>«.", "There are no companies yet. Register one with »company add <name>«."))
 	if n > maxListed {
 		msg.Blocks = append(msg.Blocks, bot.Text{Text: c.tr(
 			"Viser de "+itoa(maxListed)+" først oprettede. Hele listen: »kontaktbot export companies«.",

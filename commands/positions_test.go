@@ -277,7 +277,7 @@ func TestPositionPermissions(t *testing.T) {
 		t.Errorf("a refused change changed something: %+v", p)
 	}
 	lacks(t, b.ok("Per", "stilling 1"), "[Luk")
-	contains(t, b.ok("Hanne", "stilling 1"), "[Besat: position filled 1]", "[Luk: position close 1]")
+	contains(t, b.ok("Hanne", "stilling 1"), "[Besat: stilling besat 1]", "[Luk: stilling luk 1]")
 
 	contains(t, b.ok("Lis", "stilling besat 1 1"), "1/2 besat")
 	contains(t, b.ok("Lis", "stilling luk 1"), "er lukket")

@@ -172,8 +172,8 @@ func (s *Service) showPosition(ctx context.Context, c *call, id uint64) (bot.Mes
 	if p.Status == bot.PositionOpen && mayChangePosition(c, p, "") == nil {
 		num := ref(p)[1:]
 		blocks = append(blocks, bot.Buttons{Buttons: []bot.Button{
-			{Label: c.tr("Besat", "Filled"), Command: "position filled " + num, Primary: true},
-			{Label: c.tr("Luk", "Close"), Command: "position close " + num},
+			{Label: c.tr("Besat", "Filled"), Command: s.find("position filled").In(c.lang) + " " + num, Primary: true},
+			{Label: c.tr("Luk", "Close"), Command: s.find("position close").In(c.lang) + " " + num},
 		}})
 	}
 	return bot.Message{Blocks: blocks}, nil
@@ -215,13 +215,21 @@ func positionList(c *call, title string, ps []bot.Position, n positionNames, wit
 	return bot.Message{Blocks: []bot.Block{bot.Heading{Text: title}, bot.List{Items: items}}}
 }
 
+// The lists »stilling liste« shows besides a company's.
+var (
+	wordOpen = word("åbne", "open", "åben", "abne", "aben")
+	// wordMine may be followed by »stillinger« or »positions«.
+	wordMine      = word("mine", "mine", "my")
+	wordPositions = word("stillinger", "positions")
+)
+
 // runPositionList lists the open positions of the caller's jobcenter and
 // its partners, the caller's own positions, or a company's.
 func runPositionList(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
-	switch fold(strings.Join(args, " ")) {
-	case "", "open", "aabne", "abne", "aaben", "aben":
+	switch {
+	case fold(strings.Join(args, " ")) == "" || len(args) == 1 && wordOpen.Is(args[0]):
 		return s.listOpenPositions(ctx, c)
-	case "mine", "my", "mine stillinger", "my positions":
+	case len(args) >= 1 && len(args) <= 2 && wordMine.Is(args[0]) && (len(args) == 1 || wordPositions.Is(args[1])):
 		return s.listPositions(ctx, c, func(p bot.Position) bool { return p.ConsultantID == c.actor.ID },
 			c.tr("Dine stillinger", "Your positions"),
 			c.tr("Du har ingen stillinger endnu. Opret en med »stilling <virksomhed> <titel>«.",

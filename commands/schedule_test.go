@@ -60,7 +60,7 @@ func TestPlanRefusals(t *testing.T) {
 		who, line string
 		want      []string
 	}{
-		{"Hanne", "plan", []string{"Sådan skrives det", "plan <virksomhed> <dato>"}},
+		{"Hanne", "plan", []string{"Sådan skrives det", "planlæg <virksomhed> <dato>"}},
 		{"Hanne", "plan Beta", []string{"planlagt til tirsdag 01.12.2026", "plan Beta ingen"}},
 		{"Hanne", "plan Pauset", []string{"mangler en dato", "plan Pauset fredag"}},
 		{"Hanne", "plan Beta i går", []string{"21.11.2026 er allerede passeret", "plan Beta fredag"}},
@@ -149,7 +149,7 @@ func TestSnoozeRefusals(t *testing.T) {
 		who, line string
 		want      []string
 	}{
-		{"Hanne", "snooze", []string{"Sådan skrives det", "snooze <virksomhed>"}},
+		{"Hanne", "snooze", []string{"Sådan skrives det", "udsæt <virksomhed>"}},
 		{"Hanne", "udsæt Alfa", []string{"hvor længe", "udsæt Alfa 7d"}},
 		{"Hanne", "udsæt Alfa 0d", []string{"»0d«", "fra 1 til 365 dage"}},
 		{"Hanne", "udsæt Alfa 999d", []string{"»999d«", "fra 1 til 365 dage"}},

@@ -127,7 +127,7 @@ func (s *Service) handle(ctx context.Context, req bot.Request, name *string) (bo
 	}
 	*name = cmd.Name
 	if !cmd.allowed(actor.Role) {
-		return c.lang, bot.Message{}, forbiddenError(c, cmd)
+		return c.lang, bot.Message{}, forbidden(c, cmd)
 	}
 	msg, err := cmd.Run(ctx, s, c, args)
 	return c.lang, msg, err
@@ -166,11 +166,26 @@ func (s *Service) ParseLine(raw string, lang bot.Lang) (Line, error) {
 	return l, nil
 }
 
-// forbiddenError refuses cmd to c's person for their role.
-func forbiddenError(c *call, cmd *Command) error {
+// rolesByRank are the roles from the lowest to the highest.
+var rolesByRank = []bot.Role{bot.RoleConsultant, bot.RoleCoordinator, bot.RoleLead, bot.RoleAdmin}
+
+// forbidden refuses cmd to the person in c, naming the roles that may run
+// it, so that they know whom to ask: a lead refused an admin's command is
+// sent to an administrator, not to a lead.
+func forbidden(c *call, cmd *Command) error {
+	var may, ask []string
+	for _, r := range rolesByRank {
+		if r.Rank() < cmd.MinRole.Rank() {
+			continue
+		}
+		may = append(may, roleName(c.lang, r))
+		ask = append(ask, c.tr("en ", "a ")+roleName(c.lang, r))
+	}
+	ask[len(ask)-1] = c.tr("en administrator", "an admin") // the last is always admin
+	name := "»" + cmd.In(c.lang) + "«"
 	return bot.Errorf(bot.Forbidden, "%s", c.tr(
-		"Det må du ikke med din rolle ("+roleName(bot.Danish, c.actor.Role)+"). Spørg en leder eller administrator.",
-		"Your role ("+roleName(bot.English, c.actor.Role)+") may not do that. Ask a lead or an admin."))
+		"Det må du ikke med din rolle ("+roleName(bot.Danish, c.actor.Role)+"): "+name+" kræver rollen "+orList(c.lang, may)+". Spørg "+orList(c.lang, ask)+".",
+		"Your role ("+roleName(bot.English, c.actor.Role)+") may not do that: "+name+" needs the role "+orList(c.lang, may)+". Ask "+orList(c.lang, ask)+"."))
 }
 
 // errorReply turns err into a reply: a *bot.Error's own message, or for

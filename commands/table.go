@@ -13,16 +13,25 @@ import (
 type Command struct {
 	// Name is the English command, one or two words ("visit", "company add").
 	Name string
-	// Aliases are other spellings, Danish first ("besøg", "virksomhed opret").
+	// Da is the Danish command ("besøg", "virksomhed opret"). Both names
+	// are always accepted; help, examples and buttons use the reader's.
+	Da string
+	// Aliases are other spellings, also accepted ("kontakt", "log").
 	Aliases []string
-	// Usage is the syntax in each language, starting with the command word.
+	// Usage is the syntax in each language, starting with the command's
+	// name in that language.
 	Usage map[bot.Lang]string
 	// Summary says in one sentence what it does, in each language.
 	Summary map[bot.Lang]string
-	// Example is a typical line, in Danish.
-	Example string
+	// Example is a typical line in Danish, ExampleEn the same in English;
+	// each starts with the command's name in its language.
+	Example, ExampleEn string
 	// MinRole is the lowest role that may run it.
 	MinRole bot.Role
+	// Slash is the command's place among the Slack app's slash commands
+	// (1 first), Menu its place in the Teams command menu; 0 leaves it out.
+	// Sub-commands reach Slack through their first word's slash command.
+	Slash, Menu int
 	// Words are the argument keywords and value words the command reads,
 	// each declared once (see Word); help lists them in the reader's
 	// language.
@@ -31,6 +40,12 @@ type Command struct {
 	Run func(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error)
 }
 
+// In returns the command's name in lang: Da in Danish, Name in English.
+func (cmd *Command) In(lang bot.Lang) string { return lang.Pick(cmd.Da, cmd.Name) }
+
+// exampleIn returns the example line in lang.
+func (cmd *Command) exampleIn(lang bot.Lang) string { return lang.Pick(cmd.Example, cmd.ExampleEn) }
+
 func (cmd *Command) allowed(r bot.Role) bool {
 	return r.Rank() >= cmd.MinRole.Rank()
 }
@@ -38,19 +53,30 @@ func (cmd *Command) allowed(r bot.Role) bool {
 // Spec is the public, read-only description of a command, for generated
 // help, app manifests and command lists.
 type Spec struct {
-	Name    string
-	Aliases []string
-	Usage   map[bot.Lang]string
-	Summary map[bot.Lang]string
-	Example string
+	// Name is the English name, Da the Danish; both are accepted.
+	Name, Da string
+	Aliases  []string
+	Usage    map[bot.Lang]string
+	Summary  map[bot.Lang]string
+	// Example is a typical line in each language.
+	Example map[bot.Lang]string
 	MinRole bot.Role
+	// Slash and Menu place it among the Slack slash commands and in the
+	// Teams command menu (1 first; 0 leaves it out).
+	Slash, Menu int
+	// Words are the command's keywords, for help in each language.
+	Words []Word
 }
+
+// In returns the command's name in lang.
+func (s Spec) In(lang bot.Lang) string { return lang.Pick(s.Da, s.Name) }
 
 // Specs returns the command table's descriptions in table order.
 func (s *Service) Specs() []Spec {
 	out := make([]Spec, 0, len(s.table))
 	for _, c := range s.table {
-		out = append(out, Spec{Name: c.Name, Aliases: c.Aliases, Usage: c.Usage, Summary: c.Summary, Example: c.Example, MinRole: c.MinRole})
+		out = append(out, Spec{Name: c.Name, Da: c.Da, Aliases: c.Aliases, Usage: c.Usage, Summary: c.Summary,
+			Example: usage(c.Example, c.ExampleEn), MinRole: c.MinRole, Slash: c.Slash, Menu: c.Menu, Words: c.Words})
 	}
 	return out
 }
@@ -74,18 +100,24 @@ func (s *Service) lookup(text string) (*Command, []string) {
 	return nil, nil
 }
 
-// keys maps every folded name and alias to its command, the first of the
+// keys maps every folded name (English and Danish) and alias to its command, the first of the
 // table where two share one, so a lookup folds only the typed words.
 func keys(table []*Command) map[string]*Command {
 	m := map[string]*Command{}
 	for _, cmd := range table {
-		for _, k := range append([]string{cmd.Name}, cmd.Aliases...) {
+		for _, k := range cmd.names() {
 			if _, ok := m[fold(k)]; !ok {
 				m[fold(k)] = cmd
 			}
 		}
 	}
 	return m
+}
+
+// names are every spelling the command is accepted under: the English
+// name, the Danish name, then the aliases.
+func (cmd *Command) names() []string {
+	return append([]string{cmd.Name, cmd.Da}, cmd.Aliases...)
 }
 
 func (s *Service) find(name string) *Command {
@@ -106,7 +138,7 @@ func (s *Service) unknownCommand(c *call, text string) error {
 		if !cmd.allowed(c.actor.Role) {
 			continue
 		}
-		for _, name := range append([]string{cmd.Name}, cmd.Aliases...) {
+		for _, name := range cmd.names() {
 			first := fold(strings.Fields(name)[0])
 			if d := editDistance(word, first); d < bestD {
 				best, bestD = strings.Fields(name)[0], d
@@ -156,173 +188,173 @@ func usage(da, en string) map[bot.Lang]string {
 // commandTable declares every command. Order is the order of help.
 func commandTable() []*Command {
 	return []*Command{
-		{Name: "visit", Aliases: []string{"besøg", "kontakt", "log"},
-			Usage:   usage("visit <virksomhed> [dato] [besøg|telefon|mail|møde] <note> [opfølgning <dato>]", "visit <company> [date] [visit|phone|mail|meeting] <note> [follow-up <date>]"),
+		{Name: "visit", Da: "besøg", Aliases: []string{"kontakt", "log"},
+			Usage:   usage("besøg <virksomhed> [dato] [besøg|telefon|mail|møde] <note> [opfølgning <dato>]", "visit <company> [date] [visit|phone|mail|meeting] <note> [follow-up <date>]"),
 			Summary: usage("Noter en kontakt med en virksomhed; nulstiller kadencen.", "Log a contact with a company; resets its cadence clock."),
-			Example: "visit L-tek i går mødte Lars om to svejsere", MinRole: bot.RoleConsultant, Run: runVisit},
-		{Name: "mine", Aliases: []string{"mine virksomheder", "my"},
+			Example: "besøg L-tek i går mødte Lars om to svejsere", ExampleEn: "visit L-tek yesterday met Lars about two welders", Slash: 1, Menu: 1, MinRole: bot.RoleConsultant, Run: runVisit},
+		{Name: "mine", Da: "mine", Aliases: []string{"mine virksomheder", "my"},
 			Usage:   usage("mine", "mine"),
 			Summary: usage("Dine virksomheder, de mest forfaldne først.", "Your companies, most overdue first."),
-			Example: "mine", MinRole: bot.RoleConsultant, Run: runMine},
-		{Name: "plan", Aliases: []string{"planlæg"},
-			Usage:   usage("plan <virksomhed> <dato>|ingen", "plan <company> <date>|off"),
+			Example: "mine", ExampleEn: "mine", Slash: 3, Menu: 3, MinRole: bot.RoleConsultant, Run: runMine},
+		{Name: "plan", Da: "planlæg",
+			Usage:   usage("planlæg <virksomhed> <dato>|ingen", "plan <company> <date>|off"),
 			Summary: usage("Planlæg næste kontakt: påmindelsen venter, til dagen er gået uden kontakt.", "Plan the next contact: the nudge waits until that day has passed without one."),
-			Example: "planlæg L-tek fredag", MinRole: bot.RoleConsultant, Run: runPlan},
-		{Name: "snooze", Aliases: []string{"udsæt"},
-			Usage:   usage("snooze <virksomhed> 7d|2u|<dato>", "snooze <company> 7d|2w|<date>"),
+			Example: "planlæg L-tek fredag", ExampleEn: "plan L-tek friday", Slash: 5, Menu: 4, MinRole: bot.RoleConsultant, Run: runPlan},
+		{Name: "snooze", Da: "udsæt",
+			Usage:   usage("udsæt <virksomhed> 7d|2u|<dato>", "snooze <company> 7d|2w|<date>"),
 			Summary: usage("Udsæt påmindelsen om en virksomhed 1 til 365 dage.", "Snooze the nudge about a company for 1 to 365 days."),
-			Example: "udsæt L-tek 2u", MinRole: bot.RoleConsultant, Run: runSnooze},
-		{Name: "away", Aliases: []string{"fravær", "væk"},
+			Example: "udsæt L-tek 2u", ExampleEn: "snooze L-tek 2w", Slash: 4, Menu: 5, MinRole: bot.RoleConsultant, Run: runSnooze},
+		{Name: "away", Da: "fravær", Aliases: []string{"væk"},
 			Usage: usage("fravær [person] til <dato> [stedfortræder <person>] | fravær [person] slut",
 				"away [person] until <date> [standin <person>] | away [person] off"),
 			Summary: usage("Meld fravær til og med en dato: påmindelserne holder pause eller går til en stedfortræder. Ledere kan melde det for andre.",
 				"Report an absence through a date: the nudges pause or go to a stand-in. Leads can report it for others."),
-			Example: "fravær til 4/12 stedfortræder Per Hansen", MinRole: bot.RoleConsultant, Run: runAway},
-		{Name: "coverage", Aliases: []string{"dækning"},
+			Example: "fravær til 4/12 stedfortræder Per Hansen", ExampleEn: "away until 4/12 standin Per Hansen", Slash: 6, Menu: 6, MinRole: bot.RoleConsultant, Run: runAway},
+		{Name: "coverage", Da: "dækning",
 			Usage:   usage("dækning [mig|team|<person>]", "coverage [me|team|<person>]"),
 			Summary: usage("Hvor mange faste virksomheder der er inden for kadencen, og de mest forfaldne.", "How many dedicated companies are within their cadence, and the most overdue."),
-			Example: "dækning team", MinRole: bot.RoleConsultant, Run: runCoverage},
-		{Name: "company add", Aliases: []string{"virksomhed opret", "virksomhed tilføj", "company new"},
-			Usage:   usage("company add <navn> [cvr <nr>] [kadence <dage>] [ejer <person>] [niveau intensiveret] [område <tekst>]", "company add <name> [cvr <no>] [cadence <days>] [owner <person>] [tier intensified] [area <text>]"),
+			Example: "dækning team", ExampleEn: "coverage team", Slash: 7, Menu: 7, Words: []Word{wordMe, wordTeam}, MinRole: bot.RoleConsultant, Run: runCoverage},
+		{Name: "company add", Da: "virksomhed opret", Aliases: []string{"virksomhed tilføj", "company new"},
+			Usage:   usage("virksomhed opret <navn> [cvr <nr>] [kadence <dage>] [ejer <person>] [niveau intensiveret] [område <tekst>]", "company add <name> [cvr <no>] [cadence <days>] [owner <person>] [tier intensified] [area <text>]"),
 			Summary: usage("Opret en virksomhed; du er dens faste konsulent, hvis ikke andet er sagt.", "Register a company; you are its dedicated consultant unless you name another."),
-			Example: "company add Ærø Maskinfabrik cvr 12345674 kadence 30", MinRole: bot.RoleConsultant, Run: runCompanyAdd},
-		{Name: "company list", Aliases: []string{"virksomhed liste", "virksomheder", "companies"},
-			Usage:   usage("company list [mine|forfaldne|alle]", "company list [mine|overdue|all]"),
+			Example: "virksomhed opret Ærø Maskinfabrik cvr 12345674 kadence 30", ExampleEn: "company add Ærø Maskinfabrik cvr 12345674 cadence 30", Words: append([]Word{wordCVR, wordCadence, wordOwner, wordTier, wordArea}, wordsOf(tiers)...), MinRole: bot.RoleConsultant, Run: runCompanyAdd},
+		{Name: "company list", Da: "virksomhed liste", Aliases: []string{"virksomheder", "companies"},
+			Usage:   usage("virksomhed liste [mine|forfaldne|alle]", "company list [mine|overdue|all]"),
 			Summary: usage("Vis virksomheder: dine, de forfaldne i dit jobcenter eller alle.", "List companies: yours, the overdue ones in your jobcenter, or all."),
-			Example: "company list forfaldne", MinRole: bot.RoleConsultant, Run: runCompanyList},
-		{Name: "company assign", Aliases: []string{"virksomhed tildel"},
-			Usage:   usage("company assign <virksomhed> <person>", "company assign <company> <person>"),
+			Example: "virksomhed liste forfaldne", ExampleEn: "company list overdue", Words: wordsOf(companyFilters), MinRole: bot.RoleConsultant, Run: runCompanyList},
+		{Name: "company assign", Da: "virksomhed tildel",
+			Usage:   usage("virksomhed tildel <virksomhed> <person>", "company assign <company> <person>"),
 			Summary: usage("Giv en virksomhed en ny fast konsulent.", "Give a company a new dedicated consultant."),
-			Example: "company assign L-tek Hanne Jensen", MinRole: bot.RoleLead, Run: runCompanyAssign},
-		{Name: "company cadence", Aliases: []string{"virksomhed kadence"},
-			Usage:   usage("company cadence <virksomhed> <dage>", "company cadence <company> <days>"),
+			Example: "virksomhed tildel L-tek Hanne Jensen", ExampleEn: "company assign L-tek Hanne Jensen", MinRole: bot.RoleLead, Run: runCompanyAssign},
+		{Name: "company cadence", Da: "virksomhed kadence",
+			Usage:   usage("virksomhed kadence <virksomhed> <dage>", "company cadence <company> <days>"),
 			Summary: usage("Sæt den aftalte kontaktkadence i dage.", "Set the agreed contact cadence in days."),
-			Example: "company cadence L-tek 14", MinRole: bot.RoleConsultant, Run: runCompanyCadence},
-		{Name: "company pause", Aliases: []string{"virksomhed pause"},
-			Usage:   usage("company pause <virksomhed>", "company pause <company>"),
+			Example: "virksomhed kadence L-tek 14", ExampleEn: "company cadence L-tek 14", MinRole: bot.RoleConsultant, Run: runCompanyCadence},
+		{Name: "company pause", Da: "virksomhed pause",
+			Usage:   usage("virksomhed pause <virksomhed>", "company pause <company>"),
 			Summary: usage("Sæt kontakten på pause: ingen påmindelser, til den genoptages.", "Pause contact: no reminders until resumed."),
-			Example: "company pause L-tek", MinRole: bot.RoleConsultant, Run: runCompanyPause},
-		{Name: "company resume", Aliases: []string{"virksomhed genoptag"},
-			Usage:   usage("company resume <virksomhed>", "company resume <company>"),
+			Example: "virksomhed pause L-tek", ExampleEn: "company pause L-tek", MinRole: bot.RoleConsultant, Run: runCompanyPause},
+		{Name: "company resume", Da: "virksomhed genoptag",
+			Usage:   usage("virksomhed genoptag <virksomhed>", "company resume <company>"),
 			Summary: usage("Genoptag kontakten med en virksomhed på pause.", "Resume contact with a paused company."),
-			Example: "company resume L-tek", MinRole: bot.RoleConsultant, Run: runCompanyResume},
-		{Name: "company alias", Aliases: []string{"virksomhed alias"},
-			Usage:   usage("company alias <virksomhed> = <alias>", "company alias <company> = <alias>"),
+			Example: "virksomhed genoptag L-tek", ExampleEn: "company resume L-tek", MinRole: bot.RoleConsultant, Run: runCompanyResume},
+		{Name: "company alias", Da: "virksomhed alias",
+			Usage:   usage("virksomhed alias <virksomhed> = <alias>", "company alias <company> = <alias>"),
 			Summary: usage("Giv en virksomhed et ekstra navn, den kan findes under.", "Give a company another name it can be found by."),
-			Example: "company alias Ærø Maskinfabrik = ÆM", MinRole: bot.RoleConsultant, Run: runCompanyAlias},
-		{Name: "company rename", Aliases: []string{"virksomhed omdøb"},
-			Usage:   usage("company rename <virksomhed> = <nyt navn>", "company rename <company> = <new name>"),
+			Example: "virksomhed alias Ærø Maskinfabrik = ÆM", ExampleEn: "company alias Ærø Maskinfabrik = ÆM", MinRole: bot.RoleConsultant, Run: runCompanyAlias},
+		{Name: "company rename", Da: "virksomhed omdøb",
+			Usage:   usage("virksomhed omdøb <virksomhed> = <nyt navn>", "company rename <company> = <new name>"),
 			Summary: usage("Giv en virksomhed et nyt navn; det gamle bliver et alias.", "Rename a company; the old name stays as an alias."),
-			Example: "company rename L-tek = L-tek Svejs A/S", MinRole: bot.RoleConsultant, Run: runCompanyRename},
-		{Name: "company", Aliases: []string{"virksomhed"},
-			Usage:   usage("company <virksomhed>", "company <company>"),
+			Example: "virksomhed omdøb L-tek = L-tek Svejs A/S", ExampleEn: "company rename L-tek = L-tek Svejs A/S", MinRole: bot.RoleConsultant, Run: runCompanyRename},
+		{Name: "company", Da: "virksomhed",
+			Usage:   usage("virksomhed <virksomhed>", "company <company>"),
 			Summary: usage("Vis en virksomheds kort: CVR, konsulent, kadence, seneste kontakter.", "Show a company's card: CVR, consultant, cadence, latest contacts."),
-			Example: "company L-tek", MinRole: bot.RoleConsultant, Run: runCompanyShow},
-		{Name: "position filled", Aliases: []string{"stilling besat", "position fill"},
+			Example: "virksomhed L-tek", ExampleEn: "company L-tek", Slash: 2, Menu: 2, MinRole: bot.RoleConsultant, Run: runCompanyShow},
+		{Name: "position filled", Da: "stilling besat", Aliases: []string{"position fill"},
 			Usage:   usage("stilling besat <nr> [antal]", "position filled <no> [count]"),
 			Summary: usage("Meld pladser i en stilling besat (alle, der er tilbage, hvis du ikke skriver et antal); opslagene opdateres.", "Mark places of a position filled (all that remain unless you give a count); the announcements are updated."),
-			Example: "stilling besat 3 1", MinRole: bot.RoleConsultant, Run: runPositionFilled},
-		{Name: "position close", Aliases: []string{"stilling luk", "position closed"},
+			Example: "stilling besat 3 1", ExampleEn: "position filled 3 1", MinRole: bot.RoleConsultant, Run: runPositionFilled},
+		{Name: "position close", Da: "stilling luk", Aliases: []string{"position closed"},
 			Usage:   usage("stilling luk <nr>", "position close <no>"),
 			Summary: usage("Luk en åben stilling, der ikke skal besættes; opslagene opdateres.", "Close an open position that will not be filled; the announcements are updated."),
-			Example: "stilling luk 3", MinRole: bot.RoleConsultant, Run: runPositionClose},
-		{Name: "position list", Aliases: []string{"stilling liste", "stillinger", "positions"},
+			Example: "stilling luk 3", ExampleEn: "position close 3", MinRole: bot.RoleConsultant, Run: runPositionClose},
+		{Name: "position list", Da: "stilling liste", Aliases: []string{"stillinger", "positions"},
 			Usage:   usage("stilling liste [åbne|mine|<virksomhed>]", "position list [open|mine|<company>]"),
 			Summary: usage("Vis de åbne stillinger i dit jobcenter og hos jeres samarbejdspartnere, dine egne eller en virksomheds.", "List the open positions of your jobcenter and its partners, your own, or a company's."),
-			Example: "stilling liste", MinRole: bot.RoleConsultant, Run: runPositionList},
-		{Name: "position", Aliases: []string{"stilling", "jobordre"},
+			Example: "stilling liste", ExampleEn: "position list", Words: []Word{wordOpen, wordMine}, MinRole: bot.RoleConsultant, Run: runPositionList},
+		{Name: "position", Da: "stilling", Aliases: []string{"jobordre"},
 			Usage: usage("stilling <virksomhed> <titel> [antal N] [frist <dato>] [start <dato>] [type ordinær|løntilskud|praktik] [krav <tekst>] | stilling <nr>",
 				"position <company> <title> [count N] [deadline <date>] [start <date>] [type regular|wage-subsidy|internship] [requirements <text>] | position <no>"),
 			Summary: usage("Opret en ledig stilling og slå den op i stillingskanalerne hos dit jobcenter og jeres samarbejdspartnere (krav står til sidst), eller vis en stilling med dens historik.",
 				"Register an open position and announce it in the positions channels of your jobcenter and its partners (requirements come last), or show a position with its history."),
-			Example: "stilling L-tek Svejser antal 2 frist 15/12 krav svejsecertifikat", MinRole: bot.RoleConsultant, Run: runPosition},
-		{Name: "undo", Aliases: []string{"fortryd"},
-			Usage:   usage("undo", "undo"),
+			Example: "stilling L-tek Svejser antal 2 frist 15/12 krav svejsecertifikat", ExampleEn: "position L-tek Welder count 2 deadline 15/12 requirements welding certificate", Slash: 8, Menu: 8, MinRole: bot.RoleConsultant, Run: runPosition},
+		{Name: "undo", Da: "fortryd",
+			Usage:   usage("fortryd", "undo"),
 			Summary: usage("Slet den kontakt, du noterede sidst (inden for 10 minutter).", "Remove the contact you logged last (within 10 minutes)."),
-			Example: "fortryd", MinRole: bot.RoleConsultant, Run: runUndo},
+			Example: "fortryd", ExampleEn: "undo", MinRole: bot.RoleConsultant, Run: runUndo},
 		// Intro days (introdays.go, candidates.go, pipeline.go, introday_*.go).
-		{Name: "introday new", Aliases: []string{"intromøde ny", "intromøde opret", "introday add"},
+		{Name: "introday new", Da: "intromøde ny", Aliases: []string{"intromøde opret", "introday add"},
 			Usage:   usage("intromøde ny <dato> <sted> [jobcentre <a>, <b>, …]", "introday new <date> <place> [jobcenters <a>, <b>, …]"),
 			Summary: usage("Opret et intromøde i dit jobcenter, evt. med andre jobcentre; du bliver tovholder.", "Plan an intro day hosted by your jobcenter, optionally with others; you become its coordinator."),
-			Example: "intromøde ny 3/12 kl. 9-12 Sorø Bibliotek jobcentre Slagelse, Ringsted", MinRole: bot.RoleCoordinator, Run: runIntroDayNew},
-		{Name: "introday company", Aliases: []string{"intromøde virksomhed"},
+			Example: "intromøde ny 3/12 kl. 9-12 Sorø Bibliotek jobcentre Slagelse, Ringsted", ExampleEn: "introday new 3/12 9-12 Sorø Library jobcenters Slagelse, Ringsted", Words: []Word{wordJobcenters, wordAnd}, MinRole: bot.RoleCoordinator, Run: runIntroDayNew},
+		{Name: "introday company", Da: "intromøde virksomhed",
 			Usage:   usage("intromøde virksomhed <nr> <virksomhed>", "introday company <no> <company>"),
 			Summary: usage("Sæt en virksomhed på listen over dem, der kommer til intromødet.", "Add a company to those attending the intro day."),
-			Example: "intromøde virksomhed 1 L-tek", MinRole: bot.RoleCoordinator, Run: runIntroDayCompany},
-		{Name: "introday candidate", Aliases: []string{"intromøde kandidat"},
+			Example: "intromøde virksomhed 1 L-tek", ExampleEn: "introday company 1 L-tek", MinRole: bot.RoleCoordinator, Run: runIntroDayCompany},
+		{Name: "introday candidate", Da: "intromøde kandidat",
 			Usage: usage("intromøde kandidat <nr> <reference> [fra <jobcenter>] [kompetencer <tekst>] [ønsker <tekst>]",
 				"introday candidate <no> <reference> [from <jobcenter>] [skills <text>] [wishes <text>]"),
 			Summary: usage("Sæt en kandidat, du henviser, på listen under en reference som KS-14 — aldrig navn eller CPR-nummer: listen vises i kanaler, som flere jobcentre deler, så borgeren må ikke kunne genkendes.",
 				"Put a candidate you refer on the list under a reference such as KS-14 — never a name or CPR number: the list is shown in channels several jobcenters share, so the citizen must not be recognisable."),
-			Example: "intromøde kandidat 1 KS-14 kompetencer truckkort, lager ønsker fast job i Sorø", MinRole: bot.RoleConsultant, Run: runIntroDayCandidate},
-		{Name: "introday announce", Aliases: []string{"intromøde annoncér"},
+			Example: "intromøde kandidat 1 KS-14 kompetencer truckkort, lager ønsker fast job i Sorø", ExampleEn: "introday candidate 1 KS-14 skills forklift licence, warehouse wishes permanent job in Sorø", Words: []Word{wordFrom, wordSkills, wordWishes}, MinRole: bot.RoleConsultant, Run: runIntroDayCandidate},
+		{Name: "introday announce", Da: "intromøde annoncér",
 			Usage:   usage("intromøde annoncér <nr> [her]", "introday announce <no> [here]"),
 			Summary: usage("Slå listen op i jobcentrenes kanaler til intromøder (og her); gør du det igen, opdateres opslagene.", "Post the list in the jobcenters' intro-day channels (and here); doing it again updates the posts."),
-			Example: "intromøde annoncér 1", MinRole: bot.RoleCoordinator, Run: runIntroDayAnnounce},
-		{Name: "introday match", Aliases: []string{"intromøde match"},
+			Example: "intromøde annoncér 1", ExampleEn: "introday announce 1", Words: []Word{wordHere}, MinRole: bot.RoleCoordinator, Run: runIntroDayAnnounce},
+		{Name: "introday match", Da: "intromøde match",
 			Usage:   usage("intromøde match <nr> <reference> <virksomhed> [start <dato>] [uger N]", "introday match <no> <reference> <company> [start <date>] [weeks N]"),
 			Summary: usage("Start en praktik for en kandidat fra listen (som standard 2 uger fra i morgen).", "Start an internship for a candidate on the list (by default 2 weeks from tomorrow)."),
-			Example: "intromøde match 1 KS-14 L-tek start 30/11 uger 2", MinRole: bot.RoleCoordinator, Run: runIntroDayMatch},
-		{Name: "introday status", Aliases: []string{"intromøde status"},
+			Example: "intromøde match 1 KS-14 L-tek start 30/11 uger 2", ExampleEn: "introday match 1 KS-14 L-tek start 30/11 weeks 2", Words: []Word{wordStart, wordWeeks}, MinRole: bot.RoleCoordinator, Run: runIntroDayMatch},
+		{Name: "introday status", Da: "intromøde status",
 			Usage:   usage("intromøde status <nr>", "introday status <no>"),
 			Summary: usage("Tal pr. jobcenter og trin (inviteret, matchet, i praktik, møde, udfald) — tal, ikke personer, så det kan vises i en kanal.", "Numbers per jobcenter and stage (invited, matched, internship, meeting, outcome) — numbers, not people, so it may be shown in a channel."),
-			Example: "intromøde status 1", MinRole: bot.RoleConsultant, Run: runIntroDayStatus},
-		{Name: "introday", Aliases: []string{"intromøde", "intromøder", "introdays", "introday list", "intromøde liste"},
+			Example: "intromøde status 1", ExampleEn: "introday status 1", MinRole: bot.RoleConsultant, Run: runIntroDayStatus},
+		{Name: "introday", Da: "intromøder", Aliases: []string{"intromøde", "introdays", "introday list", "intromøde liste"},
 			Usage:   usage("intromøder", "introday list"),
 			Summary: usage("De kommende intromøder i dit jobcenter og hos jeres samarbejdspartnere.", "The coming intro days of your jobcenter and its partners."),
-			Example: "intromøder", MinRole: bot.RoleConsultant, Run: runIntroDays},
-		{Name: "candidate", Aliases: []string{"kandidat"},
+			Example: "intromøder", ExampleEn: "introday list", Slash: 9, Menu: 9, Words: []Word{wordList, wordComing}, MinRole: bot.RoleConsultant, Run: runIntroDays},
+		{Name: "candidate", Da: "kandidat",
 			Usage: usage("kandidat <reference> [møde <dato> [kursus <tekst>] | udfald job|løntilskud|praktik|kursus|intet]",
 				"candidate <reference> [meeting <date> [course <text>] | outcome job|wage-subsidy|internship|course|none]"),
 			Summary: usage("Vis en kandidat, eller notér uddannelsesmødet og udfaldet for en kandidat, du har henvist.", "Show a candidate, or record the education meeting and the outcome for a candidate you referred."),
-			Example: "kandidat KS-14 møde 10/12 kursus AMU truckcertifikat", MinRole: bot.RoleConsultant, Run: runCandidate},
-		{Name: "language", Aliases: []string{"sprog"},
-			Usage:   usage("language da|en", "language da|en"),
+			Example: "kandidat KS-14 møde 10/12 kursus AMU truckcertifikat", ExampleEn: "candidate KS-14 meeting 10/12 course AMU forklift certificate", Words: append([]Word{wordMeeting, wordCourse, wordOutcome}, wordsOf(outcomes)...), MinRole: bot.RoleConsultant, Run: runCandidate},
+		{Name: "language", Da: "sprog",
+			Usage:   usage("sprog da|en", "language da|en"),
 			Summary: usage("Skift sprog: dansk (da) eller engelsk (en).", "Switch language: Danish (da) or English (en)."),
-			Example: "sprog en", MinRole: bot.RoleConsultant, Run: runLanguage},
-		{Name: "link", Aliases: []string{"forbind"},
+			Example: "sprog en", ExampleEn: "language en", Words: wordsOf(languages), MinRole: bot.RoleConsultant, Run: runLanguage},
+		{Name: "link", Da: "forbind",
 			Usage:   usage("forbind [kode]", "link [code]"),
 			Summary: usage("Bruger du både Slack og Teams? Skriv »forbind« det ene sted og koden det andet, så er du én person med dine virksomheder begge steder.", "Use both Slack and Teams? Type »link« in one and the code in the other, and you are one person with your companies in both."),
-			Example: "forbind", MinRole: bot.RoleConsultant, Run: runLink},
-		{Name: "role", Aliases: []string{"rolle"},
-			Usage:   usage("role <person> konsulent|leder|tovholder|admin", "role <person> consultant|lead|coordinator|admin"),
+			Example: "forbind", ExampleEn: "link", MinRole: bot.RoleConsultant, Run: runLink},
+		{Name: "role", Da: "rolle",
+			Usage:   usage("rolle <person> konsulent|leder|tovholder|admin", "role <person> consultant|lead|coordinator|admin"),
 			Summary: usage("Giv en person en rolle.", "Give a person a role."),
-			Example: "rolle Hanne Jensen leder", MinRole: bot.RoleAdmin, Run: runRole},
-		{Name: "jobcenter add", Aliases: []string{"jobcenter opret"},
-			Usage:   usage("jobcenter add <navn>", "jobcenter add <name>"),
+			Example: "rolle Hanne Jensen leder", ExampleEn: "role Hanne Jensen lead", Words: wordsOf(roles), MinRole: bot.RoleAdmin, Run: runRole},
+		{Name: "jobcenter add", Da: "jobcenter opret",
+			Usage:   usage("jobcenter opret <navn>", "jobcenter add <name>"),
 			Summary: usage("Opret et jobcenter.", "Register a jobcenter."),
-			Example: "jobcenter add Jobcenter Sorø", MinRole: bot.RoleAdmin, Run: runJobcenterAdd},
-		{Name: "jobcenter partner", Aliases: []string{"jobcenter samarbejde"},
-			Usage:   usage("jobcenter partner <jobcenter> og <jobcenter>", "jobcenter partner <jobcenter> and <jobcenter>"),
+			Example: "jobcenter opret Jobcenter Sorø", ExampleEn: "jobcenter add Jobcenter Sorø", MinRole: bot.RoleAdmin, Run: runJobcenterAdd},
+		{Name: "jobcenter partner", Da: "jobcenter samarbejde",
+			Usage:   usage("jobcenter samarbejde <jobcenter> og <jobcenter>", "jobcenter partner <jobcenter> and <jobcenter>"),
 			Summary: usage("Lad to jobcentre dele stillinger og intromøder.", "Let two jobcenters share positions and intro days."),
-			Example: "jobcenter partner Jobcenter Sorø og Jobcenter Slagelse", MinRole: bot.RoleAdmin, Run: runJobcenterPartner},
-		{Name: "jobcenter join", Aliases: []string{"jobcenter flyt"},
-			Usage:   usage("jobcenter join <person> = <jobcenter>", "jobcenter join <person> = <jobcenter>"),
+			Example: "jobcenter samarbejde Jobcenter Sorø og Jobcenter Slagelse", ExampleEn: "jobcenter partner Jobcenter Sorø and Jobcenter Slagelse", MinRole: bot.RoleAdmin, Run: runJobcenterPartner},
+		{Name: "jobcenter join", Da: "jobcenter flyt",
+			Usage:   usage("jobcenter flyt <person> = <jobcenter>", "jobcenter join <person> = <jobcenter>"),
 			Summary: usage("Flyt en person til et jobcenter.", "Move a person to a jobcenter."),
-			Example: "jobcenter join Hanne Jensen = Jobcenter Sorø", MinRole: bot.RoleAdmin, Run: runJobcenterJoin},
-		{Name: "jobcenter closed", Aliases: []string{"jobcenter lukkedage"},
+			Example: "jobcenter flyt Hanne Jensen = Jobcenter Sorø", ExampleEn: "jobcenter join Hanne Jensen = Jobcenter Sorø", MinRole: bot.RoleAdmin, Run: runJobcenterJoin},
+		{Name: "jobcenter closed", Da: "jobcenter lukkedage",
 			Usage:   usage("jobcenter lukkedage <jobcenter> [= <dage>|ingen]", "jobcenter closed <jobcenter> [= <days>|none]"),
 			Summary: usage("Vis eller sæt et jobcenters ekstra lukkedage; der sendes ingen påmindelser de dage.", "Show or set a jobcenter's extra closed days; no nudges are sent on them."),
-			Example: "jobcenter lukkedage Jobcenter Sorø = grundlovsdag, juleaftensdag, 31/12", MinRole: bot.RoleAdmin, Run: runJobcenterClosed},
-		{Name: "channel positions", Aliases: []string{"kanal stillinger", "kanal stilling", "channel position"},
+			Example: "jobcenter lukkedage Jobcenter Sorø = grundlovsdag, juleaftensdag, 31/12", ExampleEn: "jobcenter closed Jobcenter Sorø = constitution day, christmas eve, 31/12", MinRole: bot.RoleAdmin, Run: runJobcenterClosed},
+		{Name: "channel positions", Da: "kanal stillinger", Aliases: []string{"kanal stilling", "channel position"},
 			Usage:   usage("kanal stillinger [jobcenter]", "channel positions [jobcenter]"),
 			Summary: usage("Skrevet i en kanal: gør den til jobcentrets kanal for opslag om ledige stillinger (dit eget jobcenter, hvis du ikke nævner et).", "Typed in a channel: make it the jobcenter's channel for announcing open positions (your own jobcenter unless you name one)."),
-			Example: "kanal stillinger", MinRole: bot.RoleLead, Run: runChannelPositions},
-		{Name: "channel introdays", Aliases: []string{"kanal intromøder", "kanal intromoder", "kanal intromøde", "kanal intro", "channel intro", "channel introday"},
+			Example: "kanal stillinger", ExampleEn: "channel positions", MinRole: bot.RoleLead, Run: runChannelPositions},
+		{Name: "channel introdays", Da: "kanal intromøder", Aliases: []string{"kanal intromoder", "kanal intromøde", "kanal intro", "channel intro", "channel introday"},
 			Usage:   usage("kanal intromøder [jobcenter]", "channel introdays [jobcenter]"),
 			Summary: usage("Skrevet i en kanal: gør den til jobcentrets kanal for opslag om intromøder.", "Typed in a channel: make it the jobcenter's channel for announcing intro days."),
-			Example: "kanal intromøder Jobcenter Sorø", MinRole: bot.RoleLead, Run: runChannelIntroDays},
-		{Name: "channel", Aliases: []string{"kanal", "kanaler", "channels"},
+			Example: "kanal intromøder Jobcenter Sorø", ExampleEn: "channel introdays Jobcenter Sorø", MinRole: bot.RoleLead, Run: runChannelIntroDays},
+		{Name: "channel", Da: "kanal", Aliases: []string{"kanaler", "channels"},
 			Usage:   usage("kanal", "channel"),
 			Summary: usage("Vis kanalerne til opslag for dit jobcenter og jeres samarbejdspartnere.", "Show the announcement channels of your jobcenter and its partners."),
-			Example: "kanal", MinRole: bot.RoleConsultant, Run: runChannel},
-		{Name: "jobcenter", Aliases: []string{"jobcentre", "jobcenter list", "jobcenters"},
+			Example: "kanal", ExampleEn: "channel", MinRole: bot.RoleConsultant, Run: runChannel},
+		{Name: "jobcenter", Da: "jobcenter", Aliases: []string{"jobcentre", "jobcenter list", "jobcenters"},
 			Usage:   usage("jobcenter", "jobcenter"),
 			Summary: usage("Vis jobcentrene og deres samarbejdspartnere.", "List the jobcenters and their partners."),
-			Example: "jobcenter", MinRole: bot.RoleConsultant, Run: runJobcenterList},
-		{Name: "help", Aliases: []string{"hjælp", "?"},
-			Usage:   usage("help [kommando]", "help [command]"),
+			Example: "jobcenter", ExampleEn: "jobcenter", MinRole: bot.RoleConsultant, Run: runJobcenterList},
+		{Name: "help", Da: "hjælp", Aliases: []string{"?"},
+			Usage:   usage("hjælp [kommando]", "help [command]"),
 			Summary: usage("Vis kommandoerne, eller hjælp til én.", "List the commands, or help for one."),
-			Example: "hjælp visit", MinRole: bot.RoleConsultant, Run: runHelp},
+			Example: "hjælp besøg", ExampleEn: "help visit", Menu: 10, MinRole: bot.RoleConsultant, Run: runHelp},
 	}
 }

@@ -26,7 +26,7 @@ func cleanLine(lang bot.Lang, raw string) (string, error) {
 	}
 	if n := utf8.RuneCountInString(raw); n > MaxLine {
 		return "", bot.Errorf(bot.Invalid, "%s", tr(lang,
-			"Teksten er for lang: "+itoa(n)+" tegn, højst "+itoa(MaxLine)+". Skriv det vigtigste kort, fx »visit L-tek mødte Lars om to svejsere«.",
+			"Teksten er for lang: "+itoa(n)+" tegn, højst "+itoa(MaxLine)+". Skriv det vigtigste kort, fx »besøg L-tek mødte Lars om to svejsere«.",
 			"The text is too long: "+itoa(n)+" characters, at most "+itoa(MaxLine)+". Keep it short, e.g. »visit L-tek met Lars about two welders«."))
 	}
 	var b strings.Builder

@@ -95,3 +95,12 @@ func orList(lang bot.Lang, items []string) string {
 	}
 	return out + lang.Pick(" eller ", " or ") + items[len(items)-1]
 }
+
+// wordsOf returns the words of choices, for a command's Words.
+func wordsOf[T any](choices []Choice[T]) []Word {
+	out := make([]Word, len(choices))
+	for i, c := range choices {
+		out[i] = c.Word
+	}
+	return out
+}

@@ -54,7 +54,7 @@ func renderNudge(d bot.Delivery, lang bot.Lang, day time.Time) bot.Message {
 	}
 	blocks = append(blocks, buttons(d.Items, lang)...)
 	blocks = append(blocks, bot.Text{Text: lang.Pick(
-		"Noter en kontakt med »visit <virksomhed> <note>«, udsæt med »snooze <virksomhed> 1w«, planlæg med »plan <virksomhed> <dato>«.",
+		"Noter en kontakt med »besøg <virksomhed> <note>«, udsæt med »udsæt <virksomhed> 1u«, planlæg med »planlæg <virksomhed> <dato>«.",
 		"Log a contact with »visit <company> <note>«, snooze with »snooze <company> 1w«, plan with »plan <company> <date>«.")})
 	return bot.Message{Blocks: blocks}
 }
@@ -138,7 +138,10 @@ func lastContact(it bot.NudgeItem, lang bot.Lang, day time.Time) string {
 	return s + ")"
 }
 
-// buttons offer, for the first companies, to log a contact or snooze.
+// buttons offer, for the first companies, to log a contact or snooze. The
+// commands are written with their names in lang, as the command table in
+// package commands declares them (reminders may not import it; a test in
+// cmd/kontaktbot runs every button's command through the table).
 func buttons(items []bot.NudgeItem, lang bot.Lang) []bot.Block {
 	var out []bot.Block
 	for i, it := range items {
@@ -146,9 +149,9 @@ func buttons(items []bot.NudgeItem, lang bot.Lang) []bot.Block {
 			break
 		}
 		out = append(out, bot.Buttons{Buttons: []bot.Button{
-			{Label: lang.Pick("Noter kontakt: ", "Log contact: ") + it.Name, Command: "visit " + it.Name, Primary: true},
-			{Label: lang.Pick("Udsæt 1 uge", "Snooze 1 week"), Command: "snooze " + it.Name + " 1w"},
-			{Label: lang.Pick("Planlæg", "Plan"), Command: "plan " + it.Name},
+			{Label: lang.Pick("Noter kontakt: ", "Log contact: ") + it.Name, Command: lang.Pick("besøg ", "visit ") + it.Name, Primary: true},
+			{Label: lang.Pick("Udsæt 1 uge", "Snooze 1 week"), Command: lang.Pick("udsæt ", "snooze ") + it.Name + lang.Pick(" 1u", " 1w")},
+			{Label: lang.Pick("Planlæg", "Plan"), Command: lang.Pick("planlæg ", "plan ") + it.Name},
 		}})
 	}
 	return out

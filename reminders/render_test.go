@@ -30,10 +30,10 @@ func TestRenderNudgeDanish(t *testing.T) {
 		"  • *Lund Låse* (intensiveret) — forfalder i dag; kadence 7 dage; ingen kontakt endnu; for Anna, der er væk til og med 11.09.2026",
 		"Planlagt i dag",
 		"  • *Dahl Catering* — planlagt kontakt i dag; kadence 30 dage; sidste kontakt 08.09.2026 (1 dag siden, besøg ved Bo)",
-		"[Noter kontakt: Bager Hansen: visit Bager Hansen]   [Udsæt 1 uge: snooze Bager Hansen 1w]   [Planlæg: plan Bager Hansen]",
-		"[Noter kontakt: Lund Låse: visit Lund Låse]   [Udsæt 1 uge: snooze Lund Låse 1w]   [Planlæg: plan Lund Låse]",
-		"[Noter kontakt: Dahl Catering: visit Dahl Catering]   [Udsæt 1 uge: snooze Dahl Catering 1w]   [Planlæg: plan Dahl Catering]",
-		"Noter en kontakt med »visit <virksomhed> <note>«, udsæt med »snooze <virksomhed> 1w«, planlæg med »plan <virksomhed> <dato>«.",
+		"[Noter kontakt: Bager Hansen: besøg Bager Hansen]   [Udsæt 1 uge: udsæt Bager Hansen 1u]   [Planlæg: planlæg Bager Hansen]",
+		"[Noter kontakt: Lund Låse: besøg Lund Låse]   [Udsæt 1 uge: udsæt Lund Låse 1u]   [Planlæg: planlæg Lund Låse]",
+		"[Noter kontakt: Dahl Catering: besøg Dahl Catering]   [Udsæt 1 uge: udsæt Dahl Catering 1u]   [Planlæg: planlæg Dahl Catering]",
+		"Noter en kontakt med »besøg <virksomhed> <note>«, udsæt med »udsæt <virksomhed> 1u«, planlæg med »planlæg <virksomhed> <dato>«.",
 	}, "\n")
 	if got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
@@ -149,7 +149,7 @@ func TestRenderLong(t *testing.T) {
 				rows = append(rows, bs.Buttons[0].Command)
 			}
 		}
-		if len(rows) != tt.buttons || rows[0] != "visit Firma 01" {
+		if len(rows) != tt.buttons || rows[0] != tt.lang.Pick("besøg ", "visit ")+"Firma 01" {
 			t.Errorf("%s: button rows %q, want %d starting with the first company", name, rows, tt.buttons)
 		}
 		if h := msg.Blocks[0].(bot.Heading).Text; !strings.Contains(h, fmt.Sprint(tt.overdue)) {

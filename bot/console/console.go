@@ -50,10 +50,12 @@ var Channel = bot.Channel{Platform: Platform, ID: "kanal"}
 
 // Run reads one command per line from in until end of input or until ctx
 // ends, and prints each reply. A leading "/" is optional; blank lines are
-// skipped. It returns nil at end of input.
+// skipped. It returns nil at end of input, and in an interactive console
+// also when the person types »afslut«, »exit« or »quit« (which are then not
+// sent as commands).
 func (c *Console) Run(ctx context.Context, in io.Reader, h Handler) error {
 	if c.interactive {
-		c.printf("kontaktbot — du skriver som %s. Skriv »hjælp« for kommandoer, Ctrl-D for at slutte.\n", c.as)
+		c.printf("kontaktbot — du skriver som %s. Skriv »hjælp« for kommandoer, »afslut« eller Ctrl-D for at slutte.\n", c.as)
 	}
 	lines := make(chan string)
 	errc := make(chan error, 1)
@@ -72,12 +74,25 @@ func (c *Console) Run(ctx context.Context, in io.Reader, h Handler) error {
 			}
 			return fmt.Errorf("read command: %w", err)
 		case line := <-lines:
-			if text := strings.TrimSpace(line); text != "" {
+			text := strings.TrimSpace(line)
+			if c.interactive && isQuit(text) {
+				return nil
+			}
+			if text != "" {
 				msg := h.Handle(ctx, bot.Request{From: Identity(c.as), Name: c.as, Text: text, Channel: Channel})
 				c.printf("%s\n", msg.PlainText())
 			}
 		}
 	}
+}
+
+// isQuit reports whether text asks to leave the console.
+func isQuit(text string) bool {
+	switch strings.ToLower(strings.TrimPrefix(text, "/")) {
+	case "afslut", "exit", "quit":
+		return true
+	}
+	return false
 }
 
 // readLines sends each line of in to lines, then the error that ended the

@@ -299,10 +299,38 @@ func TestInteractiveRunGreetsAndPrompts(t *testing.T) {
 	if err := runWithin(t, 5*time.Second, context.Background(), c, strings.NewReader("mine\n"), &recorder{}); err != nil {
 		t.Fatal(err)
 	}
-	want := "kontaktbot — du skriver som Hanne Jensen. Skriv »hjælp« for kommandoer, Ctrl-D for at slutte.\n" +
+	want := "kontaktbot — du skriver som Hanne Jensen. Skriv »hjælp« for kommandoer, »afslut« eller Ctrl-D for at slutte.\n" +
 		"> svar: mine\n> \n"
 	if out.String() != want {
 		t.Errorf("output\n%q\nwant\n%q", out.String(), want)
+	}
+}
+
+// TestInteractiveRunEndsOnExit checks that »exit«, »quit« and »afslut«
+// end an interactive console, are not sent as commands, and that the lines
+// after them are not read; in a script they are ordinary lines.
+func TestInteractiveRunEndsOnExit(t *testing.T) {
+	t.Parallel()
+	for _, word := range []string{"exit", "Quit", "afslut", "/exit", "  EXIT  "} {
+		h := &recorder{}
+		c := console.New(io.Discard, "Hanne", true)
+		// The input does not end: only the word can end the run in time.
+		pr, pw := io.Pipe()
+		t.Cleanup(func() { pw.Close() })
+		go pw.Write([]byte("mine\n" + word + "\nhjælp\n"))
+		if err := runWithin(t, 5*time.Second, context.Background(), c, pr, h); err != nil {
+			t.Fatal(err)
+		}
+		if got := h.texts(); !slices.Equal(got, []string{"mine"}) {
+			t.Errorf("%q: handled %q, want only »mine«", word, got)
+		}
+	}
+	h := &recorder{}
+	if err := runWithin(t, 5*time.Second, context.Background(), console.New(io.Discard, "Hanne", false), strings.NewReader("exit\nmine\n"), h); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.texts(); !slices.Equal(got, []string{"exit", "mine"}) {
+		t.Errorf("a script handled %q, want both lines", got)
 	}
 }
 

@@ -60,7 +60,7 @@ func TestHandlerChannelMention(t *testing.T) {
 	if code := r.post(t, r.good(), act); code != http.StatusOK {
 		t.Fatalf("status %d", code)
 	}
-	if got := r.last(t); strings.Contains(got, "kontaktbot</at>") || !strings.Contains(got, "visit") {
+	if got := r.last(t); strings.Contains(got, "kontaktbot</at>") || !strings.Contains(got, "besøg \\u003cvirksomhed") {
 		t.Errorf("help reply: %.400s", got)
 	}
 	if _, err := r.db.Conversation(context.Background(), teams.ChannelKey("tenant-1", "19:chan@thread.tacv2;messageid=1")); err != nil {

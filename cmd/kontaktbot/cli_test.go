@@ -199,7 +199,7 @@ func TestAsNamesTheActingConsultant(t *testing.T) {
 	}
 	// The second person is a consultant: refused politely, exit 0.
 	out = mustRun(t, "role Hanne Jensen konsulent\n", nil, "--db", db, "--as", "Søren")
-	if want := "⚠️ Det må du ikke med din rolle (konsulent). Spørg en leder eller administrator.\n"; out != want {
+	if want := "⚠️ Det må du ikke med din rolle (konsulent): »rolle« kræver rollen admin. Spørg en administrator.\n"; out != want {
 		t.Errorf("Søren giving a role got %q, want %q", out, want)
 	}
 	// The first person is the admin.

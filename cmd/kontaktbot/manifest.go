@@ -2,16 +2,13 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"kontaktbot/bot"
 	"kontaktbot/bot/slack"
 	"kontaktbot/commands"
 )
-
-// slashNames are the slash commands the Slack app installs; /kontakt takes
-// every command of the table.
-var slashNames = []string{"visit", "company", "mine", "snooze", "plan", "away", "coverage", "position", "introday"}
 
 // slackManifest prints the Slack app manifest (YAML) for serve at --url.
 func (e *env) slackManifest(args []string) error {
@@ -36,26 +33,23 @@ func (e *env) slackManifest(args []string) error {
 	return err
 }
 
-// slashCommands describes each slash command from the command table: its
-// description is the Danish summary, its usage hint every usage that
-// begins with its name, the name left out (Slack shows it already).
+// slashCommands describes each slash command from the command table, in
+// the order of the rows' Slash positions: its description is the Danish
+// summary, its usage hint the Danish usage of it and of every command that
+// begins with its name, the name left out (Slack shows it already). A
+// sub-command keeps its English word ("/company add"), since that is what
+// the slash command's name is joined to. /kontakt takes every command.
 func slashCommands(specs []commands.Spec) []slack.SlashCommand {
 	var out []slack.SlashCommand
-	for _, name := range slashNames {
-		c := slack.SlashCommand{Name: name}
+	for _, top := range ordered(specs, func(s commands.Spec) int { return s.Slash }) {
+		name := top.Name
+		c := slack.SlashCommand{Name: name, Description: top.Summary[bot.Danish]}
 		var hints []string
 		for _, s := range specs {
 			if s.Name != name && !strings.HasPrefix(s.Name, name+" ") {
 				continue
 			}
-			if s.Name == name {
-				c.Description = s.Summary[bot.Danish]
-			}
-			u := s.Usage[bot.Danish]
-			if !strings.HasPrefix(u, name) {
-				u = s.Usage[bot.English] // the Danish form begins with a Danish word
-			}
-			if h := strings.TrimSpace(strings.TrimPrefix(u, name)); h != "" {
+			if h := slashHint(s, strings.TrimPrefix(s.Name, name)); h != "" {
 				hints = append(hints, h)
 			}
 		}
@@ -65,4 +59,27 @@ func slashCommands(specs []commands.Spec) []slack.SlashCommand {
 	return append(out, slack.SlashCommand{Name: slack.CatchAll,
 		Description: "Alle kontaktbots kommandoer: skriv fx /kontakt visit L-tek mødte Lars, eller /kontakt hjælp.",
 		UsageHint:   "<kommando> … | hjælp"})
+}
+
+// slashHint is s's Danish usage with its Danish name replaced by sub, the
+// English words that follow the slash command's name ("" or " add").
+func slashHint(s commands.Spec, sub string) string {
+	alts := strings.Split(s.Usage[bot.Danish], " | ")
+	for i, a := range alts {
+		alts[i] = strings.TrimSpace(sub + strings.TrimPrefix(a, s.Da))
+	}
+	return strings.TrimSpace(strings.Join(alts, " | "))
+}
+
+// ordered returns the specs whose position (from pos) is above zero, in
+// the order of their positions: the slash commands or the Teams menu.
+func ordered(specs []commands.Spec, pos func(commands.Spec) int) []commands.Spec {
+	var out []commands.Spec
+	for _, s := range specs {
+		if pos(s) > 0 {
+			out = append(out, s)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b commands.Spec) int { return pos(a) - pos(b) })
+	return out
 }

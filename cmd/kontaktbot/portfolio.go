@@ -58,7 +58,7 @@ func (e *env) importReport(res commands.ImportResult, dry bool) {
 	if dry {
 		verb = "Prøvekørsel, intet gemt. Ville importere"
 	}
-	fmt.Fprintf(e.stdout, "%s: %d virksomheder, %d med seneste kontakt, %d uden fast konsulent.\n", verb, res.Companies, res.Contacts, res.WithoutOwner)
+	fmt.Fprintf(e.stdout, "%s: %s, %d med seneste kontakt, %d uden fast konsulent.\n", verb, counted(res.Companies, "virksomhed", "virksomheder"), res.Contacts, res.WithoutOwner)
 	if len(res.NewPeople) > 0 {
 		fmt.Fprintf(e.stdout, "Nye personer: %s\n", strings.Join(res.NewPeople, ", "))
 	}

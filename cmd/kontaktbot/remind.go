@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"time"
 
 	"kontaktbot/bot"
@@ -100,7 +101,7 @@ func (e *env) remind(ctx context.Context, args []string) (err error) {
 		for _, p := range ps {
 			fmt.Fprintf(e.stdout, "── ville sende til %s (%s) ──\n%s\n", p.To.Name, p.Delivery.Kind, p.Message.PlainText())
 		}
-		fmt.Fprintf(e.stdout, "Prøvekørsel for %s: %d beskeder ville blive sendt; intet er gemt.\n", day, len(ps))
+		fmt.Fprintf(e.stdout, "Prøvekørsel for %s: %s ville blive sendt; intet er gemt.\n", day, counted(len(ps), "besked", "beskeder"))
 		return nil
 	}
 	rep, err := sw.Sweep(ctx, now)
@@ -124,4 +125,13 @@ func (e *env) remind(ctx context.Context, args []string) (err error) {
 	fmt.Fprintf(e.stdout, "Påmindelser for %s: %d planlagt nu, %d sendt, %d fejlet (prøves igen), %d opgivet.\n",
 		day, planned, rep.Sent, rep.Failed, rep.Given)
 	return nil
+}
+
+// counted writes n with the singular or the plural noun: "1 besked",
+// "2 beskeder", "0 beskeder".
+func counted(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }

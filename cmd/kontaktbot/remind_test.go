@@ -82,6 +82,21 @@ func TestRemindSendsOncePerDay(t *testing.T) {
 	}
 }
 
+// TestRemindDryRunCountsInTheSingular checks the dry run's sum on a day with
+// one message: a Tuesday brings Hanne her nudge but no weekly digest.
+func TestRemindDryRunCountsInTheSingular(t *testing.T) {
+	t.Parallel()
+	db := remindFixture(t)
+	tuesday := bot.AddDays(workingMonday(40), 1)
+	for n := 47; !bot.NewCalendar().IsWorkingDay(tuesday); n += 7 {
+		tuesday = bot.AddDays(workingMonday(n), 1)
+	}
+	dry := mustRun(t, "", nil, "remind", "--db", db, "--at", rfc(tuesday, 8), "--dry-run")
+	if !strings.Contains(dry, ": 1 besked ville blive sendt;") {
+		t.Errorf("a dry run with one message:\n%s", dry)
+	}
+}
+
 func TestRemindOnHolidaySendsNothing(t *testing.T) {
 	t.Parallel()
 	db := remindFixture(t)

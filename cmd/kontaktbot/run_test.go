@@ -68,7 +68,7 @@ func TestBackupImportExport(t *testing.T) {
 		t.Fatalf("dry run (%v): %s", err, out)
 	}
 	out, _, err = runCmd(t, "", env, "import", "companies", csvPath)
-	if err != nil || !strings.Contains(out, "Importeret: 1 virksomheder") {
+	if err != nil || !strings.Contains(out, "Importeret: 1 virksomhed,") {
 		t.Fatalf("import (%v): %s", err, out)
 	}
 	out, _, err = runCmd(t, "", env, "import", "companies", csvPath)

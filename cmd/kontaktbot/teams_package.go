@@ -13,10 +13,6 @@ import (
 	"kontaktbot/commands"
 )
 
-// teamsNames are the commands of the Teams command menu, in menu order.
-// Teams shows at most ten per list; the rest are a "hjælp" away.
-var teamsNames = []string{"visit", "company", "mine", "plan", "snooze", "away", "coverage", "position", "introday", "help"}
-
 const teamsPackageUsage = "usage: kontaktbot teams-package --app-id GUID --url https://host --out kontaktbot.zip"
 
 // guid is the form Teams requires of the app id and the bot id.
@@ -74,16 +70,14 @@ func teamsOptions(appID, rawURL, out string) (string, error) {
 	return strings.TrimRight(rawURL, "/"), nil
 }
 
-// teamsCommands is the Teams command menu from the command table: each
-// command by its name with its Danish summary, shortened to fit.
+// teamsCommands is the Teams command menu from the command table, in the
+// order of the rows' Menu positions: each command by its name with its
+// Danish summary, shortened to fit. Teams shows at most ten per list; the
+// rest are a "hjælp" away.
 func teamsCommands(specs []commands.Spec) []teams.Command {
 	var out []teams.Command
-	for _, name := range teamsNames {
-		for _, s := range specs {
-			if s.Name == name {
-				out = append(out, teams.Command{Name: name, Description: menuDescription(s.Summary[bot.Danish])})
-			}
-		}
+	for _, s := range ordered(specs, func(s commands.Spec) int { return s.Menu }) {
+		out = append(out, teams.Command{Name: s.Name, Description: menuDescription(s.Summary[bot.Danish])})
 	}
 	return out
 }

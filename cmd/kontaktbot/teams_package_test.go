@@ -92,8 +92,9 @@ func checkTeamsBot(t *testing.T, m teamsManifest) {
 			t.Errorf("command %q: description %q, want the table's Danish summary %q, shortened to 128 characters", c.Title, c.Description, want)
 		}
 	}
-	if len(teamsNames) > 10 || !slices.Equal(titles, teamsNames) {
-		t.Errorf("command menu %v, want %v (Teams shows at most 10)", titles, teamsNames)
+	menu := []string{"visit", "company", "mine", "plan", "snooze", "away", "coverage", "position", "introday", "help"}
+	if len(titles) > 10 || !slices.Equal(titles, menu) {
+		t.Errorf("command menu %v, want %v (Teams shows at most 10)", titles, menu)
 	}
 }
 
