@@ -168,5 +168,5 @@ func runCompanyRename(ctx context.Context, s *Service, c *call, args []string) (
 func usageError(s *Service, c *call, name string) error {
 	cmd := s.find(name)
 	return bot.Errorf(bot.Invalid, "%s", c.tr("Sådan skrives det: ", "Write it like this: ")+cmd.Usage[c.lang]+
-		c.tr(", fx »", ", e.g. »")+cmd.Example+"«.")
+		c.tr(", fx »", ", e.g. »")+cmd.exampleIn(c.lang)+"«.")
 }

@@ -66,7 +66,8 @@ func (s *Service) card(ctx context.Context, c *call, co bot.Company, contacts []
 		items = append(items, c.tr("Ingen kontakter endnu.", "No contacts yet."))
 	}
 	blocks = append(blocks, bot.List{Title: c.tr("Seneste kontakter", "Latest contacts"), Items: items},
-		bot.Buttons{Buttons: []bot.Button{{Label: c.tr("Noter kontakt", "Log contact"), Command: s.find("visit").In(c.lang) + " " + co.Name, Primary: true}}})
+		bot.Buttons{Buttons: []bot.Button{{Label: c.tr("Noter kontakt", "Log contact"), Command: s.find("visit").In(c.lang) + " " + co.Name, Primary: true,
+			Form: &bot.FormRef{Kind: bot.FormVisit, Subject: co.Name}}}})
 	return bot.Message{Blocks: blocks}
 }
 

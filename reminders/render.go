@@ -149,9 +149,11 @@ func buttons(items []bot.NudgeItem, lang bot.Lang) []bot.Block {
 			break
 		}
 		out = append(out, bot.Buttons{Buttons: []bot.Button{
-			{Label: lang.Pick("Noter kontakt: ", "Log contact: ") + it.Name, Command: lang.Pick("besøg ", "visit ") + it.Name, Primary: true},
+			{Label: lang.Pick("Noter kontakt: ", "Log contact: ") + it.Name, Command: lang.Pick("besøg ", "visit ") + it.Name, Primary: true,
+				Form: &bot.FormRef{Kind: bot.FormVisit, Subject: it.Name}},
 			{Label: lang.Pick("Udsæt 1 uge", "Snooze 1 week"), Command: lang.Pick("udsæt ", "snooze ") + it.Name + lang.Pick(" 1u", " 1w")},
-			{Label: lang.Pick("Planlæg", "Plan"), Command: lang.Pick("planlæg ", "plan ") + it.Name},
+			{Label: lang.Pick("Planlæg", "Plan"), Command: lang.Pick("planlæg ", "plan ") + it.Name,
+				Form: &bot.FormRef{Kind: bot.FormPlan, Subject: it.Name}},
 		}})
 	}
 	return out

@@ -146,6 +146,13 @@ func TestRenderLong(t *testing.T) {
 				if len(bs.Buttons) != 3 || !bs.Buttons[0].Primary || bs.Buttons[1].Primary {
 					t.Errorf("%s: button row %+v, want log (primary), snooze, plan", name, bs)
 				}
+				// Log and plan open their forms where a platform shows forms.
+				if f := bs.Buttons[0].Form; f == nil || f.Kind != bot.FormVisit || !strings.HasSuffix(bs.Buttons[0].Command, " "+f.Subject) {
+					t.Errorf("%s: log button %+v opens no visit form about its company", name, bs.Buttons[0])
+				}
+				if f := bs.Buttons[2].Form; f == nil || f.Kind != bot.FormPlan || bs.Buttons[1].Form != nil {
+					t.Errorf("%s: buttons %+v, want only log and plan to open forms", name, bs.Buttons)
+				}
 				rows = append(rows, bs.Buttons[0].Command)
 			}
 		}
