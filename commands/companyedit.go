@@ -83,7 +83,7 @@ func runCompanyCadence(ctx context.Context, s *Service, c *call, args []string) 
 
 func runCompanyPause(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
 	return s.setStatus(ctx, c, args, bot.StatusPaused,
-		"⏸️ %s er sat på pause: ingen påmindelser, før du skriver »company resume %s«.",
+		"⏸️ %s er sat på pause: ingen påmindelser, før du skriver »virksomhed genoptag %s«.",
 		"⏸️ %s is paused: no reminders until you type »company resume %s«.")
 }
 

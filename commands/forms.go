@@ -95,7 +95,7 @@ func (s *Service) submitForm(ctx context.Context, c *call, co bot.Company, form 
 		}
 		day, err := formDay(c, values[bot.InputDate])
 		if err == nil {
-			day, err = dayAhead(c, []string{day.Format(time.DateOnly)}, c.tr("plan "+co.Name+" fredag", "plan "+co.Name+" friday"), Ahead)
+			day, err = dayAhead(c, []string{day.Format(time.DateOnly)}, c.tr("planlæg "+co.Name+" fredag", "plan "+co.Name+" friday"), Ahead)
 		}
 		if err != nil {
 			return bot.Message{}, bot.InputDate, err

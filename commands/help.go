@@ -24,8 +24,8 @@ func runHelp(ctx context.Context, s *Service, c *call, args []string) (bot.Messa
 		bot.Heading{Text: c.tr("kontaktbot: det kan du skrive", "kontaktbot: what you can type")},
 		bot.List{Items: items},
 		bot.Text{Text: c.tr(
-			"Navne skrives uden anførselstegn. Datoer: 2026-11-20, 20/11, 20.11.2026, i dag, i går eller en ugedag. »hjælp <kommando>« viser et eksempel.",
-			"Names need no quotes. Dates: 2026-11-20, 20/11, 20.11.2026, today, yesterday or a weekday. »help <command>« shows an example.")},
+			"Navne skrives uden anførselstegn. Datoer: 3/12, 03.12.2026, 3. december, i går, i morgen, sidste fredag, på fredag, uge 50, om 2 uger. En dato, jeg ikke kan læse, gemmer intet. »hjælp <kommando>« viser et eksempel.",
+			"Names need no quotes. Dates: 3/12, 2026-12-03, 3 December, yesterday, tomorrow, last friday, next friday, week 50, in 2 weeks. A date I cannot read saves nothing. »help <command>« shows an example.")},
 	}}, nil
 }
 

@@ -75,7 +75,7 @@ func notActive(c *call, co bot.Company) error {
 		return nil
 	}
 	return bot.Errorf(bot.Invalid, "%s", c.tr(
-		co.Name+" er "+statusName(c, co.Status)+" og får ingen påmindelser. Skriv »company resume "+co.Name+"« først, hvis kontakten skal i gang igen.",
+		co.Name+" er "+statusName(c, co.Status)+" og får ingen påmindelser. Skriv »virksomhed genoptag "+co.Name+"« først, hvis kontakten skal i gang igen.",
 		co.Name+" is "+statusName(c, co.Status)+" and gets no reminders. Type »company resume "+co.Name+"« first if contact is to start again."))
 }
 
@@ -109,10 +109,10 @@ func runPlan(ctx context.Context, s *Service, c *call, args []string) (bot.Messa
 	}
 	if len(rest) == 0 && !co.PlannedNext.IsZero() && !co.PlannedNext.Before(bot.Day(c.now)) {
 		return bot.Message{}, bot.Errorf(bot.Invalid, "%s", c.tr(
-			"Næste kontakt med "+co.Name+" er planlagt til "+bot.FormatDay(co.PlannedNext, c.lang)+". Skriv en ny dato for at flytte den, fx »plan "+co.Name+" fredag«, eller »plan "+co.Name+" ingen« for at fjerne den.",
+			"Næste kontakt med "+co.Name+" er planlagt til "+bot.FormatDay(co.PlannedNext, c.lang)+". Skriv en ny dato for at flytte den, fx »planlæg "+co.Name+" fredag«, eller »planlæg "+co.Name+" ingen« for at fjerne den.",
 			"The next contact with "+co.Name+" is planned for "+bot.FormatDay(co.PlannedNext, c.lang)+". Give a new date to move it, e.g. »plan "+co.Name+" friday«, or »plan "+co.Name+" off« to remove it."))
 	}
-	day, err := dayAhead(c, rest, c.tr("plan "+co.Name+" fredag", "plan "+co.Name+" friday"), Ahead)
+	day, err := dayAhead(c, rest, c.tr("planlæg "+co.Name+" fredag", "plan "+co.Name+" friday"), Ahead)
 	if err != nil {
 		return bot.Message{}, err
 	}
@@ -178,7 +178,7 @@ func runSnooze(ctx context.Context, s *Service, c *call, args []string) (bot.Mes
 	unsnoozed.SnoozedUntil = time.Time{}
 	if base, ok := unsnoozed.NudgeDay(); ok && !until.After(base) {
 		return bot.Message{}, bot.Errorf(bot.Invalid, "%s", c.tr(
-			"Påmindelsen om "+co.Name+" kommer først "+bot.FormatDay(base, c.lang)+", så en udsættelse til "+bot.FormatDay(until, c.lang)+" ændrer intet, og intet er gemt. Har I aftalt en kontakt, så skriv »plan "+co.Name+" <dato>«.",
+			"Påmindelsen om "+co.Name+" kommer først "+bot.FormatDay(base, c.lang)+", så en udsættelse til "+bot.FormatDay(until, c.lang)+" ændrer intet, og intet er gemt. Har I aftalt en kontakt, så skriv »planlæg "+co.Name+" <dato>«.",
 			"The nudge about "+co.Name+" does not come before "+bot.FormatDay(base, c.lang)+", so a snooze until "+bot.FormatDay(until, c.lang)+" changes nothing, and nothing was saved. If you have agreed a contact, type »plan "+co.Name+" <date>«."))
 	}
 	co, err = s.editCompany(ctx, c, co, func(x *bot.Company) error {

@@ -42,7 +42,7 @@ func TestPlan(t *testing.T) {
 
 	contains(t, b.ok("Hanne", "plan beta fredag"), "27.11.2026", "tidligst lørdag 28.11.2026")
 	contains(t, b.ok("Hanne", "plan Beta i dag"), "22.11.2026")
-	contains(t, b.ok("Hanne", "plan Beta ingen"), "fjernet", "tidligst onsdag 25.11.2026")
+	contains(t, b.ok("Hanne", "planlæg Beta ingen"), "fjernet", "tidligst onsdag 25.11.2026")
 	if co := b.company("Beta"); !co.PlannedNext.IsZero() {
 		t.Errorf("PlannedNext = %v after »ingen«, want none", co.PlannedNext)
 	}
@@ -61,17 +61,17 @@ func TestPlanRefusals(t *testing.T) {
 		want      []string
 	}{
 		{"Hanne", "plan", []string{"Sådan skrives det", "planlæg <virksomhed> <dato>"}},
-		{"Hanne", "plan Beta", []string{"planlagt til tirsdag 01.12.2026", "plan Beta ingen"}},
-		{"Hanne", "plan Pauset", []string{"mangler en dato", "plan Pauset fredag"}},
-		{"Hanne", "plan Beta i går", []string{"21.11.2026 er allerede passeret", "plan Beta fredag"}},
+		{"Hanne", "plan Beta", []string{"planlagt til tirsdag 01.12.2026", "planlæg Beta ingen"}},
+		{"Hanne", "plan Pauset", []string{"mangler en dato", "planlæg Pauset fredag"}},
+		{"Hanne", "plan Beta i går", []string{"21.11.2026 er allerede passeret", "planlæg Beta fredag"}},
 		{"Hanne", "plan Beta 2026-11-01", []string{"01.11.2026 er allerede passeret"}},
 		{"Hanne", "plan Beta 2028-01-01", []string{"mere end et år"}},
 		{"Hanne", "plan Beta 31/11", []string{"»31/11« kan jeg ikke læse som en dato"}},
 		{"Hanne", "plan Beta snart", []string{"»snart« kan jeg ikke læse som en dato"}},
 		{"Hanne", "plan Betaa 3/12", []string{"ingen virksomhed", "Mente du", "Beta"}},
-		{"Hanne", "plan Pauset 3/12", []string{"på pause", "company resume Pauset"}},
+		{"Hanne", "plan Pauset 3/12", []string{"på pause", "virksomhed genoptag Pauset"}},
 		{"Per", "plan Beta 3/12", []string{"Kun virksomhedens faste konsulent"}},
-		{"Per", "plan Beta ingen", []string{"Kun virksomhedens faste konsulent"}},
+		{"Per", "planlæg Beta ingen", []string{"Kun virksomhedens faste konsulent"}},
 		{"Hanne", "plan Beta 010190-1234", []string{"CPR"}},
 	}
 	for _, tt := range tests {
@@ -161,8 +161,8 @@ func TestSnoozeRefusals(t *testing.T) {
 		{"Hanne", "udsæt Alfa 2028-01-01", []string{"mere end et år"}},
 		{"Hanne", "udsæt Alfa blå mandag", []string{"kan jeg ikke læse som en dato", "udsæt Alfa 15/12"}},
 		{"Hanne", "udsæt Alfaa 7d", []string{"Mente du", "Alfa"}},
-		{"Hanne", "udsæt Pauset 7d", []string{"på pause", "company resume Pauset"}},
-		{"Hanne", "udsæt Gamma 7d", []string{"kommer først torsdag 21.01.2027", "ændrer intet", "plan Gamma"}},
+		{"Hanne", "udsæt Pauset 7d", []string{"på pause", "virksomhed genoptag Pauset"}},
+		{"Hanne", "udsæt Gamma 7d", []string{"kommer først torsdag 21.01.2027", "ændrer intet", "planlæg Gamma"}},
 		{"Per", "udsæt Alfa 7d", []string{"Kun virksomhedens faste konsulent"}},
 	}
 	for _, tt := range tests {
