@@ -102,7 +102,7 @@ func runAway(ctx context.Context, s *Service, c *call, args []string) (bot.Messa
 		return bot.Message{}, bot.Errorf(bot.Invalid, "%s", c.tr("Skriv, hvem der er stedfortræder.", "Say who the stand-in is.")+
 			c.tr(" Skriv fx »"+example+"«.", " For example: »"+example+"«."))
 	}
-	p, err = s.store.UpdateConsultant(ctx, p.ID, func(x *bot.Consultant) error {
+	p, err = s.people.UpdateConsultant(ctx, p.ID, func(x *bot.Consultant) error {
 		x.AwayUntil, x.StandInID = last, sub.ID
 		return nil
 	})
@@ -167,7 +167,7 @@ func awayReply(c *call, p, sub bot.Consultant) string {
 // coveringNote warns that p stands in for someone who is away: while p is
 // away too, that person's nudges wait.
 func (s *Service) coveringNote(ctx context.Context, c *call, p bot.Consultant) string {
-	all, err := s.store.Consultants(ctx)
+	all, err := s.people.Consultants(ctx)
 	if err != nil {
 		return "" // only a courtesy; the absence is stored
 	}
@@ -186,7 +186,7 @@ func (s *Service) coveringNote(ctx context.Context, c *call, p bot.Consultant) s
 
 func (s *Service) awayOff(ctx context.Context, c *call, p bot.Consultant) (bot.Message, error) {
 	was := p.Away(c.now)
-	_, err := s.store.UpdateConsultant(ctx, p.ID, func(x *bot.Consultant) error {
+	_, err := s.people.UpdateConsultant(ctx, p.ID, func(x *bot.Consultant) error {
 		x.AwayUntil, x.StandInID = time.Time{}, 0
 		return nil
 	})
@@ -217,7 +217,7 @@ func awayStatus(ctx context.Context, s *Service, c *call, p bot.Consultant) (bot
 	line := c.tr(name+" er meldt fraværende til og med "+bot.FormatDate(p.AwayUntil, c.lang)+"; ",
 		name+" "+is+" away until and including "+bot.FormatDate(p.AwayUntil, c.lang)+"; ")
 	if p.StandInID != 0 {
-		if sub, err := s.store.Consultant(ctx, p.StandInID); err == nil {
+		if sub, err := s.people.Consultant(ctx, p.StandInID); err == nil {
 			return bot.Reply(line + c.tr("påmindelserne går imens til "+sub.Name+".", "the nudges go to "+sub.Name+" meanwhile.")), nil
 		}
 	}

@@ -159,7 +159,7 @@ func runIntroDayCandidate(ctx context.Context, s *Service, c *call, args []strin
 	if err != nil {
 		return bot.Message{}, err
 	}
-	if _, err := s.store.AddCandidate(ctx, cand); err != nil {
+	if _, err := s.introDays.AddCandidate(ctx, cand); err != nil {
 		var ce *bot.ConflictError
 		if errors.As(err, &ce) {
 			return bot.Message{}, bot.Errorf(bot.Conflict, "%s", c.tr(
@@ -171,7 +171,7 @@ func runIntroDayCandidate(ctx context.Context, s *Service, c *call, args []strin
 	names := s.jobcenterNames(ctx)
 	home, joined := names(cand.HomeJobcenterID), ""
 	if joins {
-		if d, err = s.store.UpdateIntroDay(ctx, d.ID, func(x *bot.IntroDay) error {
+		if d, err = s.introDays.UpdateIntroDay(ctx, d.ID, func(x *bot.IntroDay) error {
 			if !takesPart(*x, cand.HomeJobcenterID) {
 				x.Jobcenters = append(x.Jobcenters, cand.HomeJobcenterID)
 			}
@@ -222,7 +222,7 @@ func (s *Service) mayJoin(ctx context.Context, c *call, d bot.IntroDay, jobcente
 	if takesPart(d, jobcenter) {
 		return false, nil
 	}
-	host, err := s.store.Jobcenter(ctx, d.HostID)
+	host, err := s.introDays.Jobcenter(ctx, d.HostID)
 	if err != nil && !errors.Is(err, bot.ErrNotFound) {
 		return false, fmt.Errorf("host jobcenter: %w", err)
 	}
@@ -329,7 +329,7 @@ func runIntroDayMatch(ctx context.Context, s *Service, c *call, args []string) (
 // startInternship records the match: stage internship at co from start
 // through end. The same match sent twice is recorded once.
 func (s *Service) startInternship(ctx context.Context, c *call, cand bot.Candidate, co bot.Company, start, end time.Time) (bot.Candidate, error) {
-	cand, err := s.store.UpdateCandidate(ctx, cand.IntroDayID, cand.Reference, func(x *bot.Candidate) error {
+	cand, err := s.introDays.UpdateCandidate(ctx, cand.IntroDayID, cand.Reference, func(x *bot.Candidate) error {
 		if x.Stage == bot.StageInternship && x.CompanyID == co.ID && x.InternshipStart.Equal(start) && x.InternshipEnd.Equal(end) {
 			return nil
 		}
@@ -347,7 +347,7 @@ func (s *Service) startInternship(ctx context.Context, c *call, cand bot.Candida
 // onList returns the candidate with ref on d, or refuses with the list's
 // references.
 func (s *Service) onList(ctx context.Context, c *call, d bot.IntroDay, ref string) (bot.Candidate, error) {
-	cands, err := s.store.Candidates(ctx, d.ID)
+	cands, err := s.introDays.Candidates(ctx, d.ID)
 	if err != nil {
 		return bot.Candidate{}, fmt.Errorf("candidates: %w", err)
 	}

@@ -61,7 +61,7 @@ func (s *Service) setChannel(ctx context.Context, c *call, args []string, purpos
 			"As a lead you can set up the channel of your own jobcenter. Ask a lead in "+j.Name+" or an admin to do it."))
 	}
 	var old bot.Channel
-	j, err = s.store.UpdateJobcenter(ctx, j.ID, func(x *bot.Jobcenter) error {
+	j, err = s.people.UpdateJobcenter(ctx, j.ID, func(x *bot.Jobcenter) error {
 		old = x.Channels[purpose]
 		if x.Channels == nil {
 			x.Channels = map[string]bot.Channel{}
@@ -108,7 +108,7 @@ func (s *Service) jobcenterOrOwn(ctx context.Context, c *call, args []string) (b
 	if len(args) > 0 {
 		return s.jobcenter(ctx, c, args)
 	}
-	j, err := s.store.Jobcenter(ctx, c.actor.JobcenterID)
+	j, err := s.people.Jobcenter(ctx, c.actor.JobcenterID)
 	if err != nil {
 		return j, fmt.Errorf("own jobcenter: %w", err)
 	}
@@ -118,13 +118,13 @@ func (s *Service) jobcenterOrOwn(ctx context.Context, c *call, args []string) (b
 // withPartners returns the jobcenter with the id followed by its partners,
 // skipping a partner that no longer exists.
 func (s *Service) withPartners(ctx context.Context, id uint64) ([]bot.Jobcenter, error) {
-	own, err := s.store.Jobcenter(ctx, id)
+	own, err := s.people.Jobcenter(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("jobcenter #%d: %w", id, err)
 	}
 	out := []bot.Jobcenter{own}
 	for _, pid := range own.Partners {
-		p, err := s.store.Jobcenter(ctx, pid)
+		p, err := s.people.Jobcenter(ctx, pid)
 		if isNotFound(err) || pid == id {
 			continue
 		}
@@ -239,7 +239,7 @@ func (s *Service) announce(ctx context.Context, p bot.Position) (bot.Position, p
 	if len(receipts) == 0 {
 		return p, res
 	}
-	stored, err := s.store.UpdatePosition(ctx, p.ID, func(x *bot.Position) error {
+	stored, err := s.positions.UpdatePosition(ctx, p.ID, func(x *bot.Position) error {
 		x.Announced = append(x.Announced, receipts...)
 		return nil
 	})
@@ -283,7 +283,7 @@ func (s *Service) reannounce(ctx context.Context, p bot.Position) (bot.Position,
 	if !changed {
 		return p, res
 	}
-	stored, err := s.store.UpdatePosition(ctx, p.ID, func(x *bot.Position) error {
+	stored, err := s.positions.UpdatePosition(ctx, p.ID, func(x *bot.Position) error {
 		// Replace only what was updated: another change may have come in
 		// between, and its receipts win.
 		for i := range x.Announced {

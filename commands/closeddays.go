@@ -28,7 +28,7 @@ func runJobcenterClosed(ctx context.Context, s *Service, c *call, args []string)
 		if set {
 			return bot.Message{}, usageError(s, c, "jobcenter closed")
 		}
-		j, err = s.store.Jobcenter(ctx, c.actor.JobcenterID)
+		j, err = s.people.Jobcenter(ctx, c.actor.JobcenterID)
 	} else {
 		j, err = s.jobcenter(ctx, c, fields(left))
 	}
@@ -47,7 +47,7 @@ func runJobcenterClosed(ctx context.Context, s *Service, c *call, args []string)
 	} else if _, perr := bot.ParseClosedDays(text); perr != nil {
 		return bot.Message{}, closedDaysError(c, j, text, perr)
 	}
-	j, err = s.store.UpdateJobcenter(ctx, j.ID, func(x *bot.Jobcenter) error { x.ClosedDays = text; return nil })
+	j, err = s.people.UpdateJobcenter(ctx, j.ID, func(x *bot.Jobcenter) error { x.ClosedDays = text; return nil })
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("set closed days: %w", err)
 	}

@@ -10,6 +10,13 @@ import (
 	"kontaktbot/bot"
 )
 
+// companyRegister is what registering and showing a company use of the
+// store (the contracts are in store.go).
+type companyRegister interface {
+	CreateCompany(ctx context.Context, c bot.Company) (bot.Company, error)
+	Company(ctx context.Context, id uint64) (bot.Company, error)
+}
+
 // Default cadences in days when a company is added without one.
 const (
 	DefaultCadence            = 30
@@ -148,7 +155,7 @@ func runCompanyAdd(ctx context.Context, s *Service, c *call, args []string) (bot
 			return bot.Message{}, err
 		}
 	}
-	co, err := s.store.CreateCompany(ctx, bot.Company{
+	co, err := s.register.CreateCompany(ctx, bot.Company{
 		Name: strings.Join(fields(a.name), " "), CVR: a.cvr, Area: a.area, OwnerID: owner.ID, OwnerSince: c.now,
 		CadenceDays: a.cadence, Tier: a.tier, Status: bot.StatusActive, Created: c.now,
 	})
@@ -168,7 +175,7 @@ func (s *Service) conflictError(ctx context.Context, c *call, err error) error {
 		return fmt.Errorf("store company: %w", err)
 	}
 	holder := "#" + itoa(int(ce.ID))
-	if co, gerr := s.store.Company(ctx, ce.ID); gerr == nil {
+	if co, gerr := s.register.Company(ctx, ce.ID); gerr == nil {
 		holder = co.Name
 	}
 	if ce.What == "cvr" {

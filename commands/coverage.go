@@ -138,7 +138,7 @@ func runCoverage(ctx context.Context, s *Service, c *call, args []string) (bot.M
 	owners := sc.owners
 	portfolios := make([][]bot.Company, len(owners))
 	for i, p := range owners {
-		if portfolios[i], err = s.store.CompaniesOwnedBy(ctx, p.ID); err != nil {
+		if portfolios[i], err = s.portfolio.CompaniesOwnedBy(ctx, p.ID); err != nil {
 			return bot.Message{}, fmt.Errorf("coverage: %w", err)
 		}
 	}
@@ -166,7 +166,7 @@ func (s *Service) coverageScope(ctx context.Context, c *call, args []string) (co
 	case fold(strings.Join(args, " ")) == "" || len(args) == 1 && wordMe.Is(args[0]):
 		return mine, nil
 	case len(args) == 1 && wordTeam.Is(args[0]):
-		all, err := s.store.Consultants(ctx)
+		all, err := s.portfolio.Consultants(ctx)
 		if err != nil {
 			return coverageScope{}, fmt.Errorf("coverage: consultants: %w", err)
 		}
@@ -177,7 +177,7 @@ func (s *Service) coverageScope(ctx context.Context, c *call, args []string) (co
 			}
 		}
 		name := c.tr("dit jobcenter", "your jobcenter")
-		if j, err := s.store.Jobcenter(ctx, c.actor.JobcenterID); err == nil {
+		if j, err := s.portfolio.Jobcenter(ctx, c.actor.JobcenterID); err == nil {
 			name = j.Name
 		}
 		people := c.tr(" konsulenter)", " consultants)")

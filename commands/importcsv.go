@@ -15,6 +15,20 @@ import (
 	"kontaktbot/bot"
 )
 
+// importStore is what an import uses of the store (the contracts are in
+// store.go).
+type importStore interface {
+	Importer
+	ForEachCompany(ctx context.Context, fn func(bot.Company) error) error
+	FindCompanies(ctx context.Context, key string, limit int) (exact *bot.Company, prefixed []bot.Company, err error)
+	CompanyByCVR(ctx context.Context, cvr string) (bot.Company, error)
+	ConsultantByName(ctx context.Context, name string) (bot.Consultant, error)
+	Consultants(ctx context.Context) ([]bot.Consultant, error)
+	CreateConsultant(ctx context.Context, c bot.Consultant) (bot.Consultant, error)
+	CreateJobcenter(ctx context.Context, j bot.Jobcenter) (bot.Jobcenter, error)
+	JobcenterByName(ctx context.Context, name string) (bot.Jobcenter, error)
+}
+
 // ImportOptions steers ImportCompanies.
 type ImportOptions struct {
 	// DryRun checks every row and reports, but stores nothing.
@@ -101,7 +115,7 @@ func (s *Service) ImportCompanies(ctx context.Context, r io.Reader, opt ImportOp
 	for i, row := range rows {
 		cs[i] = row.company
 	}
-	if err := s.store.ImportCompanies(ctx, cs); err != nil {
+	if err := s.importer.ImportCompanies(ctx, cs); err != nil {
 		return res, fmt.Errorf("import companies: %w", err)
 	}
 	return res, nil
@@ -282,14 +296,14 @@ func (s *Service) checkImport(ctx context.Context, c *call, rows []importRow, op
 		key := bot.NormalizeName(row.company.Name)
 		if first, ok := names[key]; ok {
 			bad = append(bad, RowError{row.line, c.tr("samme navn som linje "+itoa(first), "same name as line "+itoa(first))})
-		} else if exact, _, err := s.store.FindCompanies(ctx, key, 0); err == nil && exact != nil {
+		} else if exact, _, err := s.importer.FindCompanies(ctx, key, 0); err == nil && exact != nil {
 			bad = append(bad, RowError{row.line, c.tr("»"+row.company.Name+"« findes allerede", "»"+row.company.Name+"« already exists")})
 		}
 		names[key] = row.line
 		if cvr := row.company.CVR; cvr != "" {
 			if first, ok := cvrs[cvr]; ok {
 				bad = append(bad, RowError{row.line, c.tr("samme CVR som linje "+itoa(first), "same CVR as line "+itoa(first))})
-			} else if other, err := s.store.CompanyByCVR(ctx, cvr); err == nil {
+			} else if other, err := s.importer.CompanyByCVR(ctx, cvr); err == nil {
 				bad = append(bad, RowError{row.line, c.tr("CVR "+cvr+" hører allerede til "+other.Name, "CVR "+cvr+" already belongs to "+other.Name)})
 			}
 			cvrs[cvr] = row.line
@@ -310,7 +324,7 @@ func (s *Service) resolveOwner(ctx context.Context, c *call, row *importRow, opt
 		res.WithoutOwner++
 		return ""
 	}
-	p, err := s.store.ConsultantByName(ctx, row.owner)
+	p, err := s.importer.ConsultantByName(ctx, row.owner)
 	if err == nil {
 		row.company.OwnerID = p.ID
 		return ""
@@ -332,18 +346,18 @@ func (s *Service) createPeople(ctx context.Context, c *call, rows []importRow, n
 	if len(names) == 0 {
 		return nil
 	}
-	jc, err := s.store.JobcenterByName(ctx, s.newcomers)
+	jc, err := s.importer.JobcenterByName(ctx, s.newcomers)
 	if err != nil && !isNotFound(err) {
 		return fmt.Errorf("import: jobcenter: %w", err)
 	}
 	if isNotFound(err) {
-		if jc, err = s.store.CreateJobcenter(ctx, bot.Jobcenter{Name: s.newcomers, Created: c.now}); err != nil {
+		if jc, err = s.importer.CreateJobcenter(ctx, bot.Jobcenter{Name: s.newcomers, Created: c.now}); err != nil {
 			return fmt.Errorf("import: create jobcenter: %w", err)
 		}
 	}
 	ids := map[string]uint64{}
 	for _, n := range names {
-		p, err := s.store.CreateConsultant(ctx, bot.Consultant{Name: n, JobcenterID: jc.ID, Role: bot.RoleConsultant, Lang: bot.Danish, Created: c.now})
+		p, err := s.importer.CreateConsultant(ctx, bot.Consultant{Name: n, JobcenterID: jc.ID, Role: bot.RoleConsultant, Lang: bot.Danish, Created: c.now})
 		if err != nil {
 			return fmt.Errorf("import: create %q: %w", n, err)
 		}
@@ -360,7 +374,7 @@ func (s *Service) createPeople(ctx context.Context, c *call, rows []importRow, n
 // ExportCompanies writes every company in the import format: ";"
 // separated, UTF-8 with a BOM so that Excel shows æ, ø and å.
 func (s *Service) ExportCompanies(ctx context.Context, w io.Writer) error {
-	people, err := s.store.Consultants(ctx)
+	people, err := s.importer.Consultants(ctx)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
@@ -376,7 +390,7 @@ func (s *Service) ExportCompanies(ctx context.Context, w io.Writer) error {
 	if err := cw.Write(exportColumns); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	err = s.store.ForEachCompany(ctx, func(co bot.Company) error {
+	err = s.importer.ForEachCompany(ctx, func(co bot.Company) error {
 		last := ""
 		if !co.LastContact.IsZero() {
 			last = co.LastContact.In(bot.Copenhagen).Format("2006-01-02")

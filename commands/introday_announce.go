@@ -63,7 +63,7 @@ func runIntroDayAnnounce(ctx context.Context, s *Service, c *call, args []string
 	}
 	msgs := RenderIntroDay(announceLang, view)
 	receipts, failed := s.publish(ctx, d, targets, msgs)
-	if _, err := s.store.UpdateIntroDay(ctx, d.ID, func(x *bot.IntroDay) error { x.Announced = receipts; return nil }); err != nil {
+	if _, err := s.introDays.UpdateIntroDay(ctx, d.ID, func(x *bot.IntroDay) error { x.Announced = receipts; return nil }); err != nil {
 		return bot.Message{}, fmt.Errorf("store announcement receipts: %w", err)
 	}
 	return announceReply(c, d, targets, failed, len(msgs)), nil
@@ -84,7 +84,7 @@ func (s *Service) announceTargets(ctx context.Context, c *call, d bot.IntroDay, 
 	}
 	var names []string
 	for _, id := range append([]uint64{d.HostID}, d.Jobcenters...) {
-		j, err := s.store.Jobcenter(ctx, id)
+		j, err := s.introDays.Jobcenter(ctx, id)
 		if errors.Is(err, bot.ErrNotFound) {
 			continue
 		}
@@ -124,7 +124,7 @@ func (s *Service) introDayView(ctx context.Context, d bot.IntroDay) (IntroDayVie
 			return n
 		}
 		n := "#" + itoa(int(id))
-		if p, err := s.store.Consultant(ctx, id); err == nil {
+		if p, err := s.introDays.Consultant(ctx, id); err == nil {
 			n = p.Name
 		}
 		people[id] = n
@@ -136,14 +136,14 @@ func (s *Service) introDayView(ctx context.Context, d bot.IntroDay) (IntroDayVie
 	}
 	for _, id := range d.CompanyIDs {
 		name := "#" + itoa(int(id))
-		if co, err := s.store.Company(ctx, id); err == nil {
+		if co, err := s.introDays.Company(ctx, id); err == nil {
 			name = co.Name
 		} else if !errors.Is(err, bot.ErrNotFound) {
 			return v, fmt.Errorf("company %d: %w", id, err)
 		}
 		v.Companies = append(v.Companies, name)
 	}
-	cands, err := s.store.Candidates(ctx, d.ID)
+	cands, err := s.introDays.Candidates(ctx, d.ID)
 	if err != nil {
 		return v, fmt.Errorf("candidates: %w", err)
 	}

@@ -62,7 +62,7 @@ func runIntroDayStatus(ctx context.Context, s *Service, c *call, args []string) 
 	if len(rest) > 0 {
 		return bot.Message{}, usageError(s, c, "introday status")
 	}
-	cands, err := s.store.Candidates(ctx, d.ID)
+	cands, err := s.introDays.Candidates(ctx, d.ID)
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("candidates: %w", err)
 	}

@@ -13,6 +13,16 @@ import (
 	"kontaktbot/bot"
 )
 
+// introDayStore is what the intro-day and candidate commands use of the
+// store: the IntroDays of store.go, and the names they show.
+type introDayStore interface {
+	IntroDays
+	Company(ctx context.Context, id uint64) (bot.Company, error)
+	Consultant(ctx context.Context, id uint64) (bot.Consultant, error)
+	Jobcenter(ctx context.Context, id uint64) (bot.Jobcenter, error)
+	Jobcenters(ctx context.Context) ([]bot.Jobcenter, error)
+}
+
 // Intro days (intromøder): a coordinator plans a day where screened,
 // pseudonymous candidates from several jobcenters meet companies; the
 // list is announced in the jobcenters' intro-day channels, and matches
@@ -69,7 +79,7 @@ func (s *Service) introDayAt(ctx context.Context, c *call, args []string, cmd st
 			"»"+clip(args[0])+"« er ikke et intromødes nummer. Skriv nummeret først, fx »#3« eller »3«; »intromøder« viser de kommende.",
 			"»"+clip(args[0])+"« is not an intro day's number. Give the number first, e.g. »#3« or »3«; »introday list« shows the coming ones."))
 	}
-	d, err := s.store.IntroDay(ctx, id)
+	d, err := s.introDays.IntroDay(ctx, id)
 	if errors.Is(err, bot.ErrNotFound) {
 		return d, nil, s.unknownIntroDay(ctx, c, id)
 	}
@@ -133,7 +143,7 @@ func notPast(c *call, d bot.IntroDay) error {
 
 // jobcenterNames returns a lookup from jobcenter id to name, read once.
 func (s *Service) jobcenterNames(ctx context.Context) func(uint64) string {
-	all, _ := s.store.Jobcenters(ctx) // names only: an id stands in on error
+	all, _ := s.introDays.Jobcenters(ctx) // names only: an id stands in on error
 	names := make(map[uint64]string, len(all))
 	for _, j := range all {
 		names[j.ID] = j.Name
@@ -217,7 +227,7 @@ func runIntroDayNew(ctx context.Context, s *Service, c *call, args []string) (bo
 	if err := s.sameDay(ctx, c, day, place); err != nil {
 		return bot.Message{}, err
 	}
-	d, err := s.store.CreateIntroDay(ctx, bot.IntroDay{Date: day, Place: place, HostID: c.actor.JobcenterID,
+	d, err := s.introDays.CreateIntroDay(ctx, bot.IntroDay{Date: day, Place: place, HostID: c.actor.JobcenterID,
 		Jobcenters: ids, Coordinator: c.actor.ID, Created: c.now})
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("create intro day: %w", err)
@@ -274,7 +284,7 @@ func (s *Service) takingPart(ctx context.Context, c *call, words []string) ([]ui
 // sameDay refuses a second intro day on the same day at the same place:
 // a command sent twice creates one.
 func (s *Service) sameDay(ctx context.Context, c *call, day time.Time, place string) error {
-	days, err := s.store.IntroDaysFrom(ctx, day)
+	days, err := s.introDays.IntroDaysFrom(ctx, day)
 	if err != nil {
 		return fmt.Errorf("intro days from: %w", err)
 	}
@@ -309,7 +319,7 @@ func runIntroDayCompany(ctx context.Context, s *Service, c *call, args []string)
 	already := bot.Errorf(bot.Conflict, "%s", c.tr(
 		co.Name+" står allerede på listen til intromøde "+dayRef(d.ID)+"; intet er ændret.",
 		co.Name+" is already on the list of intro day "+dayRef(d.ID)+"; nothing changed."))
-	d, err = s.store.UpdateIntroDay(ctx, d.ID, func(x *bot.IntroDay) error {
+	d, err = s.introDays.UpdateIntroDay(ctx, d.ID, func(x *bot.IntroDay) error {
 		if slices.Contains(x.CompanyIDs, co.ID) {
 			return already
 		}
@@ -346,12 +356,12 @@ func announceHint(s *Service, c *call, d bot.IntroDay) string {
 // visibleIntroDays returns the coming intro days that the caller's
 // jobcenter or one of its partners hosts or takes part in, soonest first.
 func (s *Service) visibleIntroDays(ctx context.Context, c *call) ([]bot.IntroDay, error) {
-	days, err := s.store.IntroDaysFrom(ctx, bot.Day(c.now))
+	days, err := s.introDays.IntroDaysFrom(ctx, bot.Day(c.now))
 	if err != nil {
 		return nil, fmt.Errorf("intro days from: %w", err)
 	}
 	mine := []uint64{c.actor.JobcenterID}
-	if j, err := s.store.Jobcenter(ctx, c.actor.JobcenterID); err == nil {
+	if j, err := s.introDays.Jobcenter(ctx, c.actor.JobcenterID); err == nil {
 		mine = append(mine, j.Partners...)
 	} else if !errors.Is(err, bot.ErrNotFound) {
 		return nil, fmt.Errorf("own jobcenter: %w", err)
@@ -384,7 +394,7 @@ func runIntroDays(ctx context.Context, s *Service, c *call, args []string) (bot.
 	names := s.jobcenterNames(ctx)
 	items := make([]string, 0, len(days))
 	for _, d := range days {
-		cands, err := s.store.Candidates(ctx, d.ID)
+		cands, err := s.introDays.Candidates(ctx, d.ID)
 		if err != nil {
 			return bot.Message{}, fmt.Errorf("candidates of intro day %d: %w", d.ID, err)
 		}

@@ -10,6 +10,21 @@ import (
 	"kontaktbot/bot"
 )
 
+// directory is what the commands about people, jobcenters, absences,
+// channels and closed days use of the store (the contracts are in
+// store.go).
+type directory interface {
+	EnsureConsultant(ctx context.Context, id bot.Identity, name, jobcenter string) (c bot.Consultant, created bool, err error)
+	Consultant(ctx context.Context, id uint64) (bot.Consultant, error)
+	Consultants(ctx context.Context) ([]bot.Consultant, error)
+	UpdateConsultant(ctx context.Context, id uint64, fn func(*bot.Consultant) error) (bot.Consultant, error)
+	LinkConsultants(ctx context.Context, a, b uint64) (bot.Consultant, error)
+	CreateJobcenter(ctx context.Context, j bot.Jobcenter) (bot.Jobcenter, error)
+	Jobcenter(ctx context.Context, id uint64) (bot.Jobcenter, error)
+	Jobcenters(ctx context.Context) ([]bot.Jobcenter, error)
+	UpdateJobcenter(ctx context.Context, id uint64, fn func(*bot.Jobcenter) error) (bot.Jobcenter, error)
+}
+
 // roles are the values »rolle« takes, in the order help lists them.
 var roles = []Choice[bot.Role]{
 	{word("konsulent", "consultant", "virksomhedskonsulent"), bot.RoleConsultant},
@@ -39,7 +54,7 @@ func runLanguage(ctx context.Context, s *Service, c *call, args []string) (bot.M
 	if !ok || len(args) != 1 {
 		return bot.Message{}, bot.Errorf(bot.Invalid, "%s", c.tr("Skriv »sprog da« for dansk eller »sprog en« for engelsk.", "Type »language da« for Danish or »language en« for English."))
 	}
-	if _, err := s.store.UpdateConsultant(ctx, c.actor.ID, func(p *bot.Consultant) error { p.Lang = lang; return nil }); err != nil {
+	if _, err := s.people.UpdateConsultant(ctx, c.actor.ID, func(p *bot.Consultant) error { p.Lang = lang; return nil }); err != nil {
 		return bot.Message{}, fmt.Errorf("set language: %w", err)
 	}
 	return bot.Reply(tr(lang, "✅ Jeg svarer dig nu på dansk.", "✅ I will answer you in English from now on.")), nil
@@ -63,7 +78,7 @@ func runRole(ctx context.Context, s *Service, c *call, args []string) (bot.Messa
 			return bot.Message{}, err
 		}
 	}
-	if _, err := s.store.UpdateConsultant(ctx, p.ID, func(x *bot.Consultant) error { x.Role = role; return nil }); err != nil {
+	if _, err := s.people.UpdateConsultant(ctx, p.ID, func(x *bot.Consultant) error { x.Role = role; return nil }); err != nil {
 		return bot.Message{}, fmt.Errorf("set role: %w", err)
 	}
 	return bot.Reply(c.tr("✅ ", "✅ ") + p.Name + c.tr(" er nu ", " is now ") + roleName(c.lang, role) + "."), nil
@@ -72,7 +87,7 @@ func runRole(ctx context.Context, s *Service, c *call, args []string) (bot.Messa
 // keepAnAdmin refuses to take the admin role from the last admin, which
 // would leave no one able to give roles.
 func (s *Service) keepAnAdmin(ctx context.Context, c *call, p bot.Consultant) error {
-	all, err := s.store.Consultants(ctx)
+	all, err := s.people.Consultants(ctx)
 	if err != nil {
 		return fmt.Errorf("list consultants: %w", err)
 	}
@@ -91,7 +106,7 @@ func runJobcenterAdd(ctx context.Context, s *Service, c *call, args []string) (b
 	if bot.NormalizeName(name) == "" {
 		return bot.Message{}, usageError(s, c, "jobcenter add")
 	}
-	j, err := s.store.CreateJobcenter(ctx, bot.Jobcenter{Name: name, Created: c.now})
+	j, err := s.people.CreateJobcenter(ctx, bot.Jobcenter{Name: name, Created: c.now})
 	if err != nil {
 		if errors.Is(err, bot.ErrConflict) {
 			return bot.Message{}, bot.Errorf(bot.Conflict, "%s", c.tr("Jobcentret »"+clip(name)+"« findes allerede.", "The jobcenter »"+clip(name)+"« already exists."))
@@ -131,7 +146,7 @@ func runJobcenterPartner(ctx context.Context, s *Service, c *call, args []string
 		return bot.Message{}, bot.Errorf(bot.Invalid, "%s", c.tr("Et jobcenter kan ikke være partner med sig selv.", "A jobcenter cannot partner with itself."))
 	}
 	link := func(x, y bot.Jobcenter) error {
-		_, err := s.store.UpdateJobcenter(ctx, x.ID, func(j *bot.Jobcenter) error {
+		_, err := s.people.UpdateJobcenter(ctx, x.ID, func(j *bot.Jobcenter) error {
 			if !slices.Contains(j.Partners, y.ID) {
 				j.Partners = append(j.Partners, y.ID)
 			}
@@ -164,7 +179,7 @@ func runJobcenterJoin(ctx context.Context, s *Service, c *call, args []string) (
 	} else if p, j, err = s.personAndJobcenter(ctx, c, args); err != nil {
 		return bot.Message{}, err
 	}
-	if _, err := s.store.UpdateConsultant(ctx, p.ID, func(x *bot.Consultant) error { x.JobcenterID = j.ID; return nil }); err != nil {
+	if _, err := s.people.UpdateConsultant(ctx, p.ID, func(x *bot.Consultant) error { x.JobcenterID = j.ID; return nil }); err != nil {
 		return bot.Message{}, fmt.Errorf("join jobcenter: %w", err)
 	}
 	return bot.Reply(c.tr("✅ "+p.Name+" hører nu til "+j.Name+".", "✅ "+p.Name+" now belongs to "+j.Name+".")), nil
@@ -194,7 +209,7 @@ func (s *Service) personAndJobcenter(ctx context.Context, c *call, args []string
 }
 
 func runJobcenterList(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
-	all, err := s.store.Jobcenters(ctx)
+	all, err := s.people.Jobcenters(ctx)
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("list jobcenters: %w", err)
 	}

@@ -83,7 +83,7 @@ func runCandidate(ctx context.Context, s *Service, c *call, args []string) (bot.
 	if len(args) == 0 {
 		return bot.Message{}, usageError(s, c, "candidate")
 	}
-	cand, err := s.store.CandidateByRef(ctx, args[0])
+	cand, err := s.introDays.CandidateByRef(ctx, args[0])
 	if errors.Is(err, bot.ErrNotFound) {
 		return bot.Message{}, bot.Errorf(bot.NotFound, "%s", c.tr(
 			"Jeg kender ingen kandidat med referencen »"+clip(args[0])+"«. Kandidater kommer på listen med »intromøde kandidat <nr> <reference>«.",
@@ -114,7 +114,7 @@ func (s *Service) mayRecord(ctx context.Context, c *call, cand bot.Candidate) er
 		return nil
 	}
 	if c.actor.Role.Rank() >= bot.RoleCoordinator.Rank() {
-		d, err := s.store.IntroDay(ctx, cand.IntroDayID)
+		d, err := s.introDays.IntroDay(ctx, cand.IntroDayID)
 		if err != nil {
 			return fmt.Errorf("candidate's intro day: %w", err)
 		}
@@ -146,7 +146,7 @@ func (s *Service) recordMeeting(ctx context.Context, c *call, cand bot.Candidate
 			cand.Reference+" er allerede afsluttet med udfaldet "+outcomeName(c.lang, cand.Outcome)+", så intet er gemt. Ret udfaldet med »kandidat "+cand.Reference+" udfald …«.",
 			cand.Reference+" is already closed with the outcome "+outcomeName(c.lang, cand.Outcome)+", so nothing was saved. Correct the outcome with »candidate "+cand.Reference+" outcome …«."))
 	}
-	cand, err = s.store.UpdateCandidate(ctx, cand.IntroDayID, cand.Reference, func(x *bot.Candidate) error {
+	cand, err = s.introDays.UpdateCandidate(ctx, cand.IntroDayID, cand.Reference, func(x *bot.Candidate) error {
 		if x.Stage == bot.StageMeeting && x.Meeting.Equal(day) && x.Course == course {
 			return nil // sent twice
 		}
@@ -184,7 +184,7 @@ func (s *Service) recordOutcome(ctx context.Context, c *call, cand bot.Candidate
 			", fx »kandidat "+cand.Reference+" udfald job«. Intet er gemt.",
 			", e.g. »candidate "+cand.Reference+" outcome job«. Nothing was saved."))
 	}
-	cand, err := s.store.UpdateCandidate(ctx, cand.IntroDayID, cand.Reference, func(x *bot.Candidate) error {
+	cand, err := s.introDays.UpdateCandidate(ctx, cand.IntroDayID, cand.Reference, func(x *bot.Candidate) error {
 		if x.Stage == bot.StageOutcome && x.Outcome == outcome {
 			return nil // sent twice
 		}
@@ -208,15 +208,15 @@ func (s *Service) candidateCard(ctx context.Context, c *call, cand bot.Candidate
 		{Label: c.tr("Jobcenter", "Jobcenter"), Value: names(cand.HomeJobcenterID)},
 		{Label: c.tr("Status", "Stage"), Value: stageName(c.lang, cand.Stage)},
 	}
-	if d, err := s.store.IntroDay(ctx, cand.IntroDayID); err == nil {
+	if d, err := s.introDays.IntroDay(ctx, cand.IntroDayID); err == nil {
 		f[0].Value += " (" + bot.FormatDate(d.Date, c.lang) + ", " + clip(d.Place) + ")"
 	}
-	if p, err := s.store.Consultant(ctx, cand.ReferrerID); err == nil {
+	if p, err := s.introDays.Consultant(ctx, cand.ReferrerID); err == nil {
 		f = append(f, bot.Field{Label: c.tr("Henvist af", "Referred by"), Value: p.Name})
 	}
 	if cand.CompanyID != 0 {
 		co := "#" + itoa(int(cand.CompanyID))
-		if x, err := s.store.Company(ctx, cand.CompanyID); err == nil {
+		if x, err := s.introDays.Company(ctx, cand.CompanyID); err == nil {
 			co = x.Name
 		}
 		f = append(f, bot.Field{Label: c.tr("Praktik", "Internship"), Value: co + ", " + bot.FormatDate(cand.InternshipStart, c.lang) + " – " + bot.FormatDate(cand.InternshipEnd, c.lang)})

@@ -12,6 +12,18 @@ import (
 	"kontaktbot/bot"
 )
 
+// portfolioReader is what the portfolio and coverage views use of the
+// store (the contracts are in store.go).
+type portfolioReader interface {
+	CompaniesOwnedBy(ctx context.Context, consultantID uint64) ([]bot.Company, error)
+	ForEachCompany(ctx context.Context, fn func(bot.Company) error) error
+	NudgeDue(ctx context.Context, day time.Time, fn func(bot.Company) error) error
+	Contacts(ctx context.Context, companyID uint64, limit int) ([]bot.Contact, error)
+	Consultant(ctx context.Context, id uint64) (bot.Consultant, error)
+	Consultants(ctx context.Context) ([]bot.Consultant, error)
+	Jobcenter(ctx context.Context, id uint64) (bot.Jobcenter, error)
+}
+
 // maxListed is the most companies one reply lists; the rest are counted.
 const maxListed = 40
 
@@ -23,7 +35,7 @@ func runCompanyShow(ctx context.Context, s *Service, c *call, args []string) (bo
 	if err != nil {
 		return bot.Message{}, err
 	}
-	contacts, err := s.store.Contacts(ctx, co.ID, 5)
+	contacts, err := s.portfolio.Contacts(ctx, co.ID, 5)
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("company card: %w", err)
 	}
@@ -83,7 +95,7 @@ func (s *Service) nameCache(ctx context.Context) func(uint64) string {
 			return n
 		}
 		n := "#" + itoa(int(id))
-		if p, err := s.store.Consultant(ctx, id); err == nil {
+		if p, err := s.portfolio.Consultant(ctx, id); err == nil {
 			n = p.Name
 		}
 		seen[id] = n
@@ -216,7 +228,7 @@ func listMessage(c *call, title string, cs []bot.Company, empty string) bot.Mess
 }
 
 func runMine(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
-	cs, err := s.store.CompaniesOwnedBy(ctx, c.actor.ID)
+	cs, err := s.portfolio.CompaniesOwnedBy(ctx, c.actor.ID)
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("mine: %w", err)
 	}
@@ -271,7 +283,7 @@ func (s *Service) listOverdue(ctx context.Context, c *call) (bot.Message, error)
 		return bot.Message{}, err
 	}
 	var cs []bot.Company
-	err = s.store.NudgeDue(ctx, c.now, func(co bot.Company) error {
+	err = s.portfolio.NudgeDue(ctx, c.now, func(co bot.Company) error {
 		if owners[co.OwnerID] {
 			cs = append(cs, co)
 		}
@@ -286,7 +298,7 @@ func (s *Service) listOverdue(ctx context.Context, c *call) (bot.Message, error)
 }
 
 func (s *Service) jobcenterMembers(ctx context.Context, jobcenterID uint64) (map[uint64]bool, error) {
-	all, err := s.store.Consultants(ctx)
+	all, err := s.portfolio.Consultants(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list consultants: %w", err)
 	}
@@ -302,7 +314,7 @@ func (s *Service) jobcenterMembers(ctx context.Context, jobcenterID uint64) (map
 func (s *Service) listAll(ctx context.Context, c *call) (bot.Message, error) {
 	var cs []bot.Company
 	n := 0
-	err := s.store.ForEachCompany(ctx, func(co bot.Company) error {
+	err := s.portfolio.ForEachCompany(ctx, func(co bot.Company) error {
 		n++
 		if len(cs) < maxListed {
 			cs = append(cs, co)

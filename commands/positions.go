@@ -11,6 +11,19 @@ import (
 	"kontaktbot/bot"
 )
 
+// positionStore is what the position commands use of the store (the
+// contracts are in store.go).
+type positionStore interface {
+	CreatePosition(ctx context.Context, p bot.Position) (bot.Position, error)
+	Position(ctx context.Context, id uint64) (bot.Position, error)
+	UpdatePosition(ctx context.Context, id uint64, fn func(*bot.Position) error) (bot.Position, error)
+	PositionsOf(ctx context.Context, companyID uint64) ([]bot.Position, error)
+	ForEachPosition(ctx context.Context, fn func(bot.Position) error) error
+	PositionsPastDeadline(ctx context.Context, day time.Time) ([]bot.Position, error)
+	Company(ctx context.Context, id uint64) (bot.Company, error)
+	Jobcenter(ctx context.Context, id uint64) (bot.Jobcenter, error)
+}
+
 // Open positions (ledige stillinger, jobordrer): a consultant registers one
 // for a company, and it is announced in the positions channels of their
 // jobcenter and its partners. It lives open -> filled or closed, or
@@ -209,7 +222,7 @@ func (s *Service) newPosition(ctx context.Context, c *call, args []string) (bot.
 	if err != nil {
 		return bot.Message{}, err
 	}
-	p, err := s.store.CreatePosition(ctx, bot.Position{
+	p, err := s.positions.CreatePosition(ctx, bot.Position{
 		CompanyID: co.ID, ConsultantID: c.actor.ID, JobcenterID: c.actor.JobcenterID,
 		Title: strings.Join(fields(a.title), " "), Count: a.count, Requirements: a.requirements, Place: co.Area, Type: a.kind,
 		Deadline: a.deadline, Start: a.start, Status: bot.PositionOpen, Created: c.now,
@@ -219,7 +232,7 @@ func (s *Service) newPosition(ctx context.Context, c *call, args []string) (bot.
 		var ce *bot.ConflictError
 		if errors.As(err, &ce) && ce.What == "position" {
 			title := ce.Key
-			if first, err := s.store.Position(ctx, ce.ID); err == nil {
+			if first, err := s.positions.Position(ctx, ce.ID); err == nil {
 				title = first.Title
 			}
 			return bot.Message{}, duplicatePosition(c, co, title, ce.ID)
@@ -275,13 +288,13 @@ func mayChangePosition(c *call, p bot.Position, contact string) error {
 // changePosition applies fn to the open position id, when the caller may
 // change it, records what happened, and updates its announcements.
 func (s *Service) changePosition(ctx context.Context, c *call, id uint64, fn func(*bot.Position) error) (bot.Position, posted, error) {
-	cur, err := s.store.Position(ctx, id)
+	cur, err := s.positions.Position(ctx, id)
 	if err != nil {
 		return cur, posted{}, s.positionError(c, id, err)
 	}
 	// Named before the transaction: fn must not read the store.
 	contact := s.nameCache(ctx)(cur.ConsultantID)
-	p, err := s.store.UpdatePosition(ctx, id, func(x *bot.Position) error {
+	p, err := s.positions.UpdatePosition(ctx, id, func(x *bot.Position) error {
 		if err := mayChangePosition(c, *x, contact); err != nil {
 			return err
 		}
@@ -447,13 +460,13 @@ var errUnchanged = errors.New("unchanged")
 // and the position stays expired.
 func (s *Service) ExpirePositions(ctx context.Context, now time.Time) (int, error) {
 	today := bot.Day(now)
-	due, err := s.store.PositionsPastDeadline(ctx, today)
+	due, err := s.positions.PositionsPastDeadline(ctx, today)
 	if err != nil {
 		return 0, fmt.Errorf("expire positions: %w", err)
 	}
 	n := 0
 	for _, d := range due {
-		p, err := s.store.UpdatePosition(ctx, d.ID, func(x *bot.Position) error {
+		p, err := s.positions.UpdatePosition(ctx, d.ID, func(x *bot.Position) error {
 			if x.Status != bot.PositionOpen || x.Deadline.IsZero() || !bot.Day(x.Deadline).Before(today) {
 				return errUnchanged
 			}

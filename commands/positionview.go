@@ -40,7 +40,7 @@ func cached(load func(uint64) string) func(uint64) string {
 
 // companyName is the company's name, or "#id" when it cannot be read.
 func (s *Service) companyName(ctx context.Context, id uint64) string {
-	co, err := s.store.Company(ctx, id)
+	co, err := s.positions.Company(ctx, id)
 	if err != nil {
 		return "#" + strconv.FormatUint(id, 10)
 	}
@@ -48,7 +48,7 @@ func (s *Service) companyName(ctx context.Context, id uint64) string {
 }
 
 func (s *Service) jobcenterName(ctx context.Context, id uint64) string {
-	j, err := s.store.Jobcenter(ctx, id)
+	j, err := s.positions.Jobcenter(ctx, id)
 	if err != nil {
 		return "#" + strconv.FormatUint(id, 10)
 	}
@@ -142,7 +142,7 @@ func (s *Service) announcement(ctx context.Context, p bot.Position) bot.Message 
 }
 
 func (s *Service) showPosition(ctx context.Context, c *call, id uint64) (bot.Message, error) {
-	p, err := s.store.Position(ctx, id)
+	p, err := s.positions.Position(ctx, id)
 	if err != nil {
 		return bot.Message{}, s.positionError(c, id, err)
 	}
@@ -247,7 +247,7 @@ func runPositionList(ctx context.Context, s *Service, c *call, args []string) (b
 		}
 		return bot.Message{}, err
 	}
-	ps, err := s.store.PositionsOf(ctx, co.ID)
+	ps, err := s.positions.PositionsOf(ctx, co.ID)
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("positions of company: %w", err)
 	}
@@ -281,7 +281,7 @@ func (s *Service) listOpenPositions(ctx context.Context, c *call) (bot.Message, 
 // listPositions lists the positions keep accepts, newest first.
 func (s *Service) listPositions(ctx context.Context, c *call, keep func(bot.Position) bool, title, empty string) (bot.Message, error) {
 	var ps []bot.Position
-	err := s.store.ForEachPosition(ctx, func(p bot.Position) error {
+	err := s.positions.ForEachPosition(ctx, func(p bot.Position) error {
 		if keep(p) {
 			ps = append(ps, p)
 		}
@@ -298,7 +298,7 @@ func (s *Service) listPositions(ctx context.Context, c *call, keep func(bot.Posi
 
 // openPositionLines are the company card's lines about its open positions.
 func (s *Service) openPositionLines(ctx context.Context, c *call, companyID uint64) ([]string, error) {
-	ps, err := s.store.PositionsOf(ctx, companyID)
+	ps, err := s.positions.PositionsOf(ctx, companyID)
 	if err != nil {
 		return nil, fmt.Errorf("positions of company: %w", err)
 	}

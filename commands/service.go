@@ -15,8 +15,19 @@ import (
 )
 
 // Service runs commands. It is safe for concurrent use.
+//
+// Each family of handlers reaches the store through a field of its own,
+// typed by the small interface it uses (declared beside it): a handler
+// cannot use more of the store than its family declares.
 type Service struct {
-	store     Store
+	store     Store // names, company edits: until they get their own
+	contacts  contactLog
+	register  companyRegister
+	portfolio portfolioReader
+	people    directory
+	positions positionStore
+	introDays introDayStore
+	importer  importStore
 	clock     bot.Clock
 	log       *slog.Logger
 	newcomers string // the jobcenter new people join
@@ -55,7 +66,8 @@ func New(store Store, cfg Config) *Service {
 	if cfg.Metrics == nil {
 		cfg.Metrics = bot.NopMetrics{}
 	}
-	s := &Service{store: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter, notifier: cfg.Notifier, metrics: cfg.Metrics}
+	s := &Service{store: store, contacts: store, register: store, portfolio: store, people: store, positions: store,
+		introDays: store, importer: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter, notifier: cfg.Notifier, metrics: cfg.Metrics}
 	s.table = commandTable()
 	s.byKey = keys(s.table)
 	s.links = &linkCodes{codes: map[string]linkCode{}}
@@ -107,7 +119,7 @@ func (s *Service) handle(ctx context.Context, req bot.Request, name *string) (bo
 	if req.Jobcenter != "" {
 		joins = req.Jobcenter
 	}
-	actor, _, err := s.store.EnsureConsultant(ctx, req.From, displayName(req), joins)
+	actor, _, err := s.people.EnsureConsultant(ctx, req.From, displayName(req), joins)
 	if err != nil {
 		return bot.Danish, bot.Message{}, err
 	}

@@ -118,7 +118,11 @@ type Importer interface {
 	ImportCompanies(ctx context.Context, cs []bot.Company) error
 }
 
-// Store is everything commands needs, met by storage.DB.
+// Store is what New takes: one value (storage.DB) that meets every
+// family's interface. The interfaces above state the contracts; the
+// Service hands each family of handlers only the part it uses
+// (contactLog, companyRegister, portfolioReader, directory,
+// positionStore, introDayStore, importStore).
 type Store interface {
 	People
 	Companies

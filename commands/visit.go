@@ -9,6 +9,14 @@ import (
 	"kontaktbot/bot"
 )
 
+// contactLog is what logging and undoing a contact use of the store (the
+// contracts are in store.go).
+type contactLog interface {
+	AddContact(ctx context.Context, c bot.Contact) (bot.Contact, error)
+	UndoContact(ctx context.Context, consultantID uint64, since time.Time) (bot.Contact, error)
+	Company(ctx context.Context, id uint64) (bot.Company, error)
+}
+
 // UndoWindow is how long after logging a contact "undo" may remove it.
 const UndoWindow = 10 * time.Minute
 
@@ -157,7 +165,7 @@ func (s *Service) logVisit(ctx context.Context, c *call, v visitArgs) (bot.Messa
 	if !v.day.IsZero() && !v.day.Equal(bot.Day(c.now)) {
 		at = v.day.Add(12 * time.Hour) // a past day without a time: midday
 	}
-	contact, err := s.store.AddContact(ctx, bot.Contact{
+	contact, err := s.contacts.AddContact(ctx, bot.Contact{
 		CompanyID: v.company.ID, ConsultantID: c.actor.ID, At: at,
 		Kind: v.kind, Note: v.note, FollowUp: v.followUp, Logged: c.now,
 	})
@@ -204,7 +212,7 @@ func clipNote(s string) string {
 }
 
 func runUndo(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
-	ct, err := s.store.UndoContact(ctx, c.actor.ID, c.now.Add(-UndoWindow))
+	ct, err := s.contacts.UndoContact(ctx, c.actor.ID, c.now.Add(-UndoWindow))
 	if err != nil {
 		if isNotFound(err) {
 			return bot.Message{}, bot.Errorf(bot.NotFound, "%s", c.tr(
@@ -214,7 +222,7 @@ func runUndo(ctx context.Context, s *Service, c *call, args []string) (bot.Messa
 		return bot.Message{}, fmt.Errorf("undo: %w", err)
 	}
 	name := c.tr("en virksomhed", "a company")
-	if co, err := s.store.Company(ctx, ct.CompanyID); err == nil {
+	if co, err := s.contacts.Company(ctx, ct.CompanyID); err == nil {
 		name = co.Name
 	}
 	return bot.Reply(c.tr("↩️ Fortrudt: ", "↩️ Undone: ") + kindName(c.lang, ct.Kind) + c.tr(" hos ", " with ") + name +
