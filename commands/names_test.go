@@ -77,13 +77,14 @@ func TestNamesDanishLettersTypedPlain(t *testing.T) {
 	if cs := b.contacts("Aero"); len(cs) != 1 || cs[0].Note != "ringede" {
 		t.Errorf("Aero contacts = %+v, want the exact name to win", cs)
 	}
-	// A whole name typed plain beats a name it only starts: "Fotex" is
-	// Føtex, not Føtex Odense.
+	// Only an exact spelling picks: "Fotex" fits Føtex and Føtex Odense,
+	// which are listed; "Foetex" is Føtex exactly.
 	b.ok("Hanne", "company add Føtex Odense")
 	b.clock.Add(time.Minute)
-	b.ok("Hanne", "visit Fotex ringede")
+	contains(t, b.refused("Hanne", "visit Fotex ringede"), "Føtex, Føtex Odense")
+	b.ok("Hanne", "visit Foetex ringede")
 	if cs := b.contacts("Føtex"); len(cs) != 2 || cs[0].Note != "ringede" {
-		t.Errorf("Føtex contacts = %+v, want the plain whole name to win", cs)
+		t.Errorf("Føtex contacts = %+v, want the exact spelling to win", cs)
 	}
 	// "Michael" holds "ae", "aalborg" holds "aa": their variants only widen
 	// a search. "Alborg" alone fits Aalborg Zoo and nothing else.

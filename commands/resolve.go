@@ -14,10 +14,9 @@ const maxNameWords = 8
 
 // companyAt finds the company named by the longest run of leading words:
 // "Grundfos Odense mødte Claus" finds "Grundfos Odense" before "Grundfos".
-// A run matches a company's name or alias exactly; failing that, the whole
-// of exactly one name spelt with a, e, o for æ, ø, å ("Fotex"); failing
-// that, a run of whole words anywhere in exactly one name, spelt so too
-// ("zoo" for Odense Zoo). It returns the company and the words after its
+// A run matches a company's name or alias exactly or, failing that, a run
+// of whole words anywhere in exactly one name or alias, also with a, e, o
+// typed for æ, ø, å ("zoo" for Odense Zoo, "Fotex" for Føtex). It returns the company and the words after its
 // name. An unknown or ambiguous name gives a *bot.Error listing the
 // candidates or the closest companies; it never guesses.
 func (s *Service) companyAt(ctx context.Context, c *call, words []string) (bot.Company, []string, error) {
@@ -139,21 +138,13 @@ func (s *Service) person(ctx context.Context, c *call, words []string) (bot.Cons
 	if err != nil {
 		return bot.Consultant{}, fmt.Errorf("list consultants: %w", err)
 	}
-	// Loosely, with æ, ø, å typed as a, e, o: a whole name first ("soren
-	// orsted" is Søren Ørsted even beside Søren Ørsted Hansen), then the
-	// start of one.
+	// Loosely, with æ, ø, å typed as a, e, o: "soren" is Søren Ørsted.
 	key := bot.NormalizeName(typed)
-	var whole, hits []bot.Consultant
+	var hits []bot.Consultant
 	for _, p := range all {
-		if n := bot.NormalizeName(p.Name); bot.LooseHasPrefix(n, key) {
+		if bot.LooseHasPrefix(bot.NormalizeName(p.Name), key) {
 			hits = append(hits, p)
-			if bot.LooseEqual(n, key) {
-				whole = append(whole, p)
-			}
 		}
-	}
-	if len(whole) == 1 {
-		return whole[0], nil
 	}
 	if len(hits) == 1 {
 		return hits[0], nil

@@ -70,10 +70,9 @@ type Companies interface {
 	UpdateCompany(ctx context.Context, id uint64, fn func(*bot.Company) error) (bot.Company, error)
 	// FindCompanies looks key (a bot.NormalizeName result) up among names
 	// and aliases: exact is the company whose name or alias is key (nil if
-	// none); partial are up to limit other companies, in id order, whose
-	// whole name or alias is key with æ, ø, å typed as a, e, o
-	// (bot.NameVariants), or, if none is, that have key as a run of whole
-	// words anywhere in a name or alias, spelt so too.
+	// none); partial are up to limit other companies, in id order, that
+	// have key as a run of whole words anywhere in a name or alias, also
+	// with æ, ø, å typed as a, e, o (bot.NameVariants).
 	FindCompanies(ctx context.Context, key string, limit int) (exact *bot.Company, partial []bot.Company, err error)
 	// FindCompaniesFirst is FindCompanies for each key in turn, in one read,
 	// up to the first that finds anything (i is its index, -1 for none);

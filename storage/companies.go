@@ -178,11 +178,10 @@ const maxShadowed = 6
 // and those written earlier in tx, so it holds however writes are batched.
 func (db *DB) shadowed(tx *bolt.Tx, id uint64, key, text string) error {
 	pending := db.pendingIn(tx)
-	whole, part := db.names.match(key, true, maxShadowed, func(other uint64) bool {
+	ids := db.names.match(key, true, maxShadowed, func(other uint64) bool {
 		_, changed := pending[other]
 		return other == id || changed // a changed company is judged by its pending keys
 	})
-	ids := append(whole, part...)
 	for other, keys := range pending {
 		if other == id || len(ids) >= maxShadowed || slices.Contains(ids, other) {
 			continue
@@ -300,12 +299,11 @@ func (db *DB) UpdateCompany(ctx context.Context, id uint64, fn func(*bot.Company
 
 // FindCompanies looks key (a bot.NormalizeName result) up among names and
 // aliases. exact is the company named key exactly. partial are up to limit
-// other companies, in id order, that key names loosely: those whose whole
-// name or alias key is with æ, ø or å typed as a, e or o ("fotex" for
-// Føtex, see bot.NameVariants), or, when there are none such, those with
-// a run of whole words anywhere in a name or alias that key is, also
-// loosely: "grundfos" finds "Grundfos Odense", "zoo" finds "Odense Zoo",
-// but "lego" does not find "Legoland".
+// other companies, in id order, with a run of whole words anywhere in a
+// name or alias that is key, also with æ, ø or å typed as a, e or o (see
+// bot.NameVariants): "grundfos" finds "Grundfos Odense", "zoo" finds
+// "Odense Zoo", "fotex" finds "Føtex" and "Føtex Odense", but "lego" does
+// not find "Legoland". Only exact is a match to pick without asking.
 func (db *DB) FindCompanies(ctx context.Context, key string, limit int) (exact *bot.Company, partial []bot.Company, err error) {
 	if key == "" {
 		return nil, nil, nil
@@ -365,11 +363,7 @@ func (db *DB) findCompanies(tx *bolt.Tx, key string, limit int, exactOnly bool) 
 	if limit <= 0 || (exact != nil && exactOnly) {
 		return exact, nil, nil
 	}
-	whole, part := db.names.match(key, false, limit, func(id uint64) bool { return id == exactID })
-	if len(whole) > 0 {
-		part = whole
-	}
-	for _, id := range part {
+	for _, id := range db.names.match(key, false, limit, func(id uint64) bool { return id == exactID }) {
 		c, err := db.company(tx, id)
 		if errors.Is(err, bot.ErrNotFound) {
 			continue // named since tx began

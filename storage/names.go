@@ -154,13 +154,13 @@ func (ix *nameIndex) compact() {
 // match finds the companies with a name or alias whose words, spelt
 // loosely (bot.LooseWordEqual), include the words of q (a NormalizeName
 // result) as a run: anywhere in the name, or only at its start when
-// prefix is set. whole are those for which q is the entire name or alias,
-// part the others; each holds up to limit company ids, in ascending order,
-// and none that skip rejects. A word of q that no name has makes both
-// empty at the cost of a few map lookups.
-func (ix *nameIndex) match(q string, prefix bool, limit int, skip func(uint64) bool) (whole, part []uint64) {
+// prefix is set. It returns up to limit company ids, in ascending order,
+// and none that skip rejects. A word of q that no name has ends the
+// search after a few map lookups; otherwise it costs a look at each place
+// where q's rarest word stands.
+func (ix *nameIndex) match(q string, prefix bool, limit int, skip func(uint64) bool) []uint64 {
 	if q == "" || limit <= 0 {
-		return nil, nil
+		return nil
 	}
 	qw := strings.Split(q, " ")
 	ix.mu.RLock()
@@ -178,7 +178,7 @@ func (ix *nameIndex) match(q string, prefix bool, limit int, skip func(uint64) b
 			}
 		}
 		if len(sets[i]) == 0 {
-			return nil, nil
+			return nil
 		}
 		n := 0
 		for _, wid := range sets[i] {
@@ -188,6 +188,7 @@ func (ix *nameIndex) match(q string, prefix bool, limit int, skip func(uint64) b
 			best, bestN = i, n
 		}
 	}
+	var ids []uint64
 	for _, wid := range sets[best] {
 		for _, p := range ix.posts[wid] {
 			start := int(p.pos) - best
@@ -195,20 +196,17 @@ func (ix *nameIndex) match(q string, prefix bool, limit int, skip func(uint64) b
 				continue
 			}
 			en := ix.entries[p.entry]
-			if en.company == 0 || skip(en.company) || !ix.runAt(en, start, sets, best) {
+			if en.company == 0 || slices.Contains(ids, en.company) || skip(en.company) || !ix.runAt(en, start, sets, best) {
 				continue
 			}
-			if start == 0 && len(qw) == int(p.n) {
-				whole = addID(whole, en.company, limit)
-			} else {
-				part = addID(part, en.company, limit)
+			if ids = append(ids, en.company); len(ids) == limit {
+				slices.Sort(ids)
+				return ids
 			}
 		}
 	}
-	part = slices.DeleteFunc(part, func(id uint64) bool { return slices.Contains(whole, id) })
-	slices.Sort(whole)
-	slices.Sort(part)
-	return whole, part
+	slices.Sort(ids)
+	return ids
 }
 
 // runAt reports whether the words of en from start on are in sets, the
@@ -220,12 +218,4 @@ func (ix *nameIndex) runAt(en nameEntry, start int, sets [][]int32, known int) b
 		}
 	}
 	return true
-}
-
-// addID adds id to ids unless it is there or ids holds limit already.
-func addID(ids []uint64, id uint64, limit int) []uint64 {
-	if len(ids) >= limit || slices.Contains(ids, id) {
-		return ids
-	}
-	return append(ids, id)
 }
