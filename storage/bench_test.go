@@ -111,7 +111,7 @@ func BenchmarkPortfolio250k(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if exact != nil && exact.ID == c.ID || slices.ContainsFunc(partial, func(p bot.Company) bool { return p.ID == c.ID }) {
+			if exact != nil && exact.Name == c.Name || slices.ContainsFunc(partial, func(p bot.Company) bool { return p.Name == c.Name }) {
 				found++
 			}
 		}
