@@ -254,3 +254,32 @@ func BenchmarkNameIndexMemory(b *testing.B) {
 	}
 	b.ReportMetric(held, "B/company")
 }
+
+// TestNameIndexCompacts renames companies often enough that the word
+// index drops its dead entries, and checks that lookups still agree.
+func TestNameIndexCompacts(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	opt := options()
+	opt.NoSync = true // 1,200 commits; none needs to survive a crash
+	db := mustOpenWith(t, t.TempDir()+"/k.db", opt)
+	zoo := mustCompany(t, db, bot.Company{Name: "Odense Zoo"})
+	mover := mustCompany(t, db, bot.Company{Name: "Flyttefirma 0"})
+	for i := 1; i <= 1200; i++ {
+		if _, err := db.UpdateCompany(ctx, mover.ID, func(c *bot.Company) error {
+			c.Name = fmt.Sprintf("Flyttefirma %d", i)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, partial := find(t, db, "zoo"); !slices.Equal(partial, []string{zoo.Name}) {
+		t.Errorf("zoo finds %q after compaction", partial)
+	}
+	if _, partial := find(t, db, "flyttefirma"); !slices.Equal(partial, []string{"Flyttefirma 1200"}) {
+		t.Errorf("flyttefirma finds %q; want only the latest name", partial)
+	}
+	if _, partial := find(t, db, "1199"); len(partial) != 0 {
+		t.Errorf("an old name still finds %q", partial)
+	}
+}
