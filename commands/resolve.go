@@ -16,9 +16,10 @@ const maxNameWords = 8
 // "Grundfos Odense mødte Claus" finds "Grundfos Odense" before "Grundfos".
 // A run matches a company's name or alias exactly or, failing that, a run
 // of whole words anywhere in exactly one name or alias, also with a, e, o
-// typed for æ, ø, å ("zoo" for Odense Zoo, "Fotex" for Føtex). It returns the company and the words after its
-// name. An unknown or ambiguous name gives a *bot.Error listing the
-// candidates or the closest companies; it never guesses.
+// typed for æ, ø, å ("zoo" for Odense Zoo, "Fotex" for Føtex). It returns
+// the company and the words after its name. An unknown or ambiguous name
+// gives a *bot.Error listing the candidates or the closest companies; it
+// never guesses.
 func (s *Service) companyAt(ctx context.Context, c *call, words []string) (bot.Company, []string, error) {
 	if len(words) == 0 {
 		return bot.Company{}, nil, bot.Errorf(bot.Invalid, "%s", c.tr("Skriv hvilken virksomhed det drejer sig om.", "Say which company you mean."))
@@ -120,8 +121,8 @@ func clip(s string) string {
 
 // person finds the consultant that words name: by full name, or by a
 // unique first name or start of a name, also with æ, ø and å typed as a,
-// e and o (bot.LooseHasPrefix); several that fit are listed, not guessed. Slack mentions are resolved by the
-// adapter before the text reaches us.
+// e and o (bot.LooseHasPrefix); several that fit are listed, not guessed.
+// Slack mentions are resolved by the adapter before the text reaches us.
 func (s *Service) person(ctx context.Context, c *call, words []string) (bot.Consultant, error) {
 	typed := strings.Join(words, " ")
 	if len(words) == 0 {
