@@ -56,9 +56,13 @@ var (
 // ConflictError reports which stored thing a write clashed with. It wraps
 // ErrConflict.
 type ConflictError struct {
-	What string // "name", "alias" or "cvr"
+	What string // "name", "alias", "cvr", or "shadow" (see Shadowed)
 	Key  string // the clashing value as the user wrote it
 	ID   uint64 // the id of the company (or other record) that holds it
+	// Shadowed, for What "shadow", names the companies (ID the first of
+	// them) that Key would hide: it is loosely their name or alias, or
+	// the start of it, so typing Key would no longer find them.
+	Shadowed []string
 }
 
 func (e *ConflictError) Error() string {

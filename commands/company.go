@@ -178,6 +178,15 @@ func (s *Service) conflictError(ctx context.Context, c *call, err error) error {
 	if co, gerr := s.register.Company(ctx, ce.ID); gerr == nil {
 		holder = co.Name
 	}
+	if ce.What == "shadow" {
+		names := ce.Shadowed
+		if len(names) > 5 {
+			names = append(names[:5:5], "…")
+		}
+		return bot.Errorf(bot.Conflict, "%s", c.tr(
+			"»"+clip(ce.Key)+"« ville skygge for "+strings.Join(names, ", ")+": de kunne ikke længere findes under det navn. Vælg et navn, der ikke er begyndelsen af en anden virksomheds navn.",
+			"»"+clip(ce.Key)+"« would shadow "+strings.Join(names, ", ")+": they could no longer be found by that name. Choose a name that is not the start of another company's name."))
+	}
 	if ce.What == "cvr" {
 		return bot.Errorf(bot.Conflict, "%s", c.tr(
 			"CVR "+ce.Key+" hører allerede til "+holder+". Se den med »virksomhed "+holder+"«.",

@@ -14,10 +14,12 @@ const maxNameWords = 8
 
 // companyAt finds the company named by the longest run of leading words:
 // "Grundfos Odense mødte Claus" finds "Grundfos Odense" before "Grundfos".
-// A run matches a company's name or alias exactly, or, failing that, as the
-// first words of exactly one name. It returns the company and the words
-// after its name. An unknown or ambiguous name gives a *bot.Error with the
-// closest companies; it never guesses.
+// A run matches a company's name or alias exactly or, failing that, a run
+// of whole words anywhere in exactly one name or alias, also with a, e, o
+// typed for æ, ø, å ("zoo" for Odense Zoo, "Fotex" for Føtex). It returns
+// the company and the words after its name. An unknown or ambiguous name
+// gives a *bot.Error listing the candidates or the closest companies; it
+// never guesses.
 func (s *Service) companyAt(ctx context.Context, c *call, words []string) (bot.Company, []string, error) {
 	if len(words) == 0 {
 		return bot.Company{}, nil, bot.Errorf(bot.Invalid, "%s", c.tr("Skriv hvilken virksomhed det drejer sig om.", "Say which company you mean."))
@@ -45,7 +47,7 @@ func (s *Service) companyAt(ctx context.Context, c *call, words []string) (bot.C
 		}
 		keys[len(keys)-n] = run
 	}
-	i, exact, prefixed, err := s.store.FindCompaniesFirst(ctx, keys, 6)
+	i, exact, partial, err := s.store.FindCompaniesFirst(ctx, keys, 6)
 	if err != nil {
 		return bot.Company{}, nil, fmt.Errorf("find company: %w", err)
 	}
@@ -54,10 +56,10 @@ func (s *Service) companyAt(ctx context.Context, c *call, words []string) (bot.C
 		switch {
 		case exact != nil:
 			return *exact, words[n:], nil
-		case len(prefixed) == 1:
-			return prefixed[0], words[n:], nil
+		case len(partial) == 1:
+			return partial[0], words[n:], nil
 		default:
-			return bot.Company{}, nil, ambiguous(c, strings.Join(words[:n], " "), prefixed)
+			return bot.Company{}, nil, ambiguous(c, strings.Join(words[:n], " "), partial)
 		}
 	}
 	return bot.Company{}, nil, s.unknownCompany(ctx, c, words)
@@ -118,8 +120,9 @@ func clip(s string) string {
 }
 
 // person finds the consultant that words name: by full name, or by a
-// unique first name or start of a name. Slack mentions are resolved by the
-// adapter before the text reaches us.
+// unique first name or start of a name, also with æ, ø and å typed as a,
+// e and o (bot.LooseHasPrefix); several that fit are listed, not guessed.
+// Slack mentions are resolved by the adapter before the text reaches us.
 func (s *Service) person(ctx context.Context, c *call, words []string) (bot.Consultant, error) {
 	typed := strings.Join(words, " ")
 	if len(words) == 0 {
@@ -136,10 +139,11 @@ func (s *Service) person(ctx context.Context, c *call, words []string) (bot.Cons
 	if err != nil {
 		return bot.Consultant{}, fmt.Errorf("list consultants: %w", err)
 	}
+	// Loosely, with æ, ø, å typed as a, e, o: "soren" is Søren Ørsted.
 	key := bot.NormalizeName(typed)
 	var hits []bot.Consultant
 	for _, p := range all {
-		if n := bot.NormalizeName(p.Name); key != "" && strings.HasPrefix(n+" ", key+" ") {
+		if bot.LooseHasPrefix(bot.NormalizeName(p.Name), key) {
 			hits = append(hits, p)
 		}
 	}

@@ -62,17 +62,23 @@ type Companies interface {
 	Company(ctx context.Context, id uint64) (bot.Company, error)
 	// UpdateCompany loads the company, calls fn on it and stores the result
 	// with its indexes in one transaction; fn's error aborts without writing.
-	// Renames, new aliases and new CVRs are checked as in CreateCompany.
+	// Renames, new aliases and new CVRs are checked as in CreateCompany,
+	// and a new name or alias that is loosely (bot.LooseEqual) another
+	// company's name or alias, or the whole-word start of one, gives a
+	// *bot.ConflictError with What "shadow" naming those companies; nothing
+	// is stored then.
 	UpdateCompany(ctx context.Context, id uint64, fn func(*bot.Company) error) (bot.Company, error)
 	// FindCompanies looks key (a bot.NormalizeName result) up among names
 	// and aliases: exact is the company whose name or alias is key (nil if
-	// none); prefixed are up to limit other companies whose name or alias
-	// starts with key followed by a space.
-	FindCompanies(ctx context.Context, key string, limit int) (exact *bot.Company, prefixed []bot.Company, err error)
+	// none); partial are up to limit other companies, in id order, that
+	// have key as a run of whole words anywhere in a name or alias, also
+	// with æ, ø, å typed as a, e, o (bot.NameVariants).
+	FindCompanies(ctx context.Context, key string, limit int) (exact *bot.Company, partial []bot.Company, err error)
 	// FindCompaniesFirst is FindCompanies for each key in turn, in one read,
 	// up to the first that finds anything (i is its index, -1 for none);
-	// keys of one byte are looked up exactly only.
-	FindCompaniesFirst(ctx context.Context, keys []string, limit int) (i int, exact *bot.Company, prefixed []bot.Company, err error)
+	// partial is nil when exact is found; keys of one byte are looked up
+	// exactly only.
+	FindCompaniesFirst(ctx context.Context, keys []string, limit int) (i int, exact *bot.Company, partial []bot.Company, err error)
 	// CompanyByCVR returns the company with the CVR number, or bot.ErrNotFound.
 	CompanyByCVR(ctx context.Context, cvr string) (bot.Company, error)
 	// SuggestCompanies returns up to limit companies whose names or aliases

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -95,6 +96,35 @@ func BenchmarkPortfolio250k(b *testing.B) {
 			exact, _, err := db.FindCompanies(ctx, bot.NormalizeName(c.Name), 5)
 			if err != nil || exact == nil {
 				b.Fatalf("%q: %v %v", c.Name, exact, err)
+			}
+		}
+	})
+	// The name typed without æ, ø and å, and its last two words alone:
+	// the in-memory word index answers both.
+	b.Run("find-loose", func(b *testing.B) {
+		i, found := 0, 0
+		for b.Loop() {
+			c := cs[(i*7919)%len(cs)]
+			i++
+			vs := bot.NameVariants(bot.NormalizeName(c.Name))
+			exact, partial, err := db.FindCompanies(ctx, vs[len(vs)-1], 6)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if exact != nil && exact.Name == c.Name || slices.ContainsFunc(partial, func(p bot.Company) bool { return p.Name == c.Name }) {
+				found++
+			}
+		}
+		b.ReportMetric(float64(found)/float64(i), "found/op")
+	})
+	b.Run("find-tail", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			c := cs[(i*7919)%len(cs)]
+			i++
+			words := strings.Fields(bot.NormalizeName(c.Name))
+			if _, _, err := db.FindCompanies(ctx, strings.Join(words[len(words)-2:], " "), 6); err != nil {
+				b.Fatal(err)
 			}
 		}
 	})

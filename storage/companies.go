@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -109,7 +110,10 @@ func (db *DB) putCompany(tx *bolt.Tx, old, c *bot.Company) error {
 }
 
 // putNames moves c's name and alias index entries from old's (nil for a
-// new company), refusing keys another company holds.
+// new company), refusing keys another company holds. A changed company
+// (old not nil) is also refused a new key that would shadow another's
+// (see shadowed); a new company is not, since its name is what it is
+// called, and an exact spelling finds it whatever else is loosely alike.
 func (db *DB) putNames(tx *bolt.Tx, old, c *bot.Company) error {
 	var oldKeys []string
 	if old != nil {
@@ -118,18 +122,24 @@ func (db *DB) putNames(tx *bolt.Tx, old, c *bot.Company) error {
 	newKeys := nameKeys(c)
 	names := tx.Bucket(bCompNames)
 	for i, k := range newKeys {
-		if other := lookup(tx, bCompNames, k); other != 0 && other != c.ID {
-			what, text := "alias", k
-			if i == 0 {
-				what, text = "name", c.Name
-			} else {
-				for _, a := range c.Aliases {
-					if bot.NormalizeName(a) == k {
-						text = a
-					}
+		what, text := "alias", k
+		if i == 0 {
+			what, text = "name", c.Name
+		} else {
+			for _, a := range c.Aliases {
+				if bot.NormalizeName(a) == k {
+					text = a
 				}
 			}
+		}
+		if other := lookup(tx, bCompNames, k); other != 0 && other != c.ID {
 			return &bot.ConflictError{What: what, Key: text, ID: other}
+		}
+		if old == nil || slices.Contains(oldKeys, k) {
+			continue
+		}
+		if err := db.shadowed(tx, c.ID, k, text); err != nil {
+			return err
 		}
 	}
 	for _, k := range oldKeys {
@@ -148,9 +158,72 @@ func (db *DB) putNames(tx *bolt.Tx, old, c *bot.Company) error {
 	}
 	if !slices.Equal(oldKeys, newKeys) {
 		id, keys := c.ID, newKeys
-		tx.OnCommit(func() { db.suggest.set(id, keys) })
+		db.pendingIn(tx)[id] = keys
+		tx.OnCommit(func() {
+			db.suggest.set(id, keys)
+			db.names.set(id, keys)
+		})
 	}
 	return nil
+}
+
+// maxShadowed is how many shadowed companies a refusal names: one more
+// than a person is shown, so they learn there are more.
+const maxShadowed = 6
+
+// shadowed refuses key (text as typed) as a new name or alias of company
+// id when it is loosely another company's name or alias, or the whole-word
+// start of one: "Fakta" for one company would make "Fakta" stop finding
+// Fakta Tarup and Fakta Bolbro. It sees the committed names (nameIndex)
+// and those written earlier in tx, so it holds however writes are batched.
+func (db *DB) shadowed(tx *bolt.Tx, id uint64, key, text string) error {
+	pending := db.pendingIn(tx)
+	ids := db.names.match(key, true, maxShadowed, func(other uint64) bool {
+		_, changed := pending[other]
+		return other == id || changed // a changed company is judged by its pending keys
+	})
+	for other, keys := range pending {
+		if other == id || len(ids) >= maxShadowed || slices.Contains(ids, other) {
+			continue
+		}
+		for _, k := range keys {
+			if bot.LooseHasPrefix(k, key) {
+				ids = append(ids, other)
+				break
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	ids = ids[:min(len(ids), maxShadowed)]
+	ce := &bot.ConflictError{What: "shadow", Key: text, ID: ids[0]}
+	for _, other := range ids {
+		co, err := db.company(tx, other)
+		if err != nil {
+			return fmt.Errorf("shadowed #%d: %w", other, err)
+		}
+		ce.Shadowed = append(ce.Shadowed, co.Name)
+	}
+	return ce
+}
+
+// pendingNames are the name keys of companies written in a transaction
+// not yet committed, which nameIndex learns only on commit.
+type pendingNames struct {
+	tx   *bolt.Tx
+	keys map[uint64][]string
+}
+
+// pendingIn returns the keys written so far in tx, company by company,
+// forgetting those of an earlier transaction (committed, or rolled back
+// and redone). Writes run one at a time under writeMu, which guards it.
+func (db *DB) pendingIn(tx *bolt.Tx) map[uint64][]string {
+	if db.pending.tx != tx {
+		db.pending = pendingNames{tx: tx, keys: map[uint64][]string{}}
+		tx.OnCommit(func() { db.pending = pendingNames{} })
+	}
+	return db.pending.keys
 }
 
 // CreateCompany stores a new company with its indexes in one transaction.
@@ -225,28 +298,32 @@ func (db *DB) UpdateCompany(ctx context.Context, id uint64, fn func(*bot.Company
 }
 
 // FindCompanies looks key (a bot.NormalizeName result) up among names and
-// aliases. exact is the company named key; prefixed are up to limit other
-// companies with a name or alias that starts with key and a space, so
-// "grundfos" finds "Grundfos Odense" but "lego" does not find "Legoland".
-func (db *DB) FindCompanies(ctx context.Context, key string, limit int) (exact *bot.Company, prefixed []bot.Company, err error) {
+// aliases. exact is the company named key exactly. partial are up to limit
+// other companies, in id order, with a run of whole words anywhere in a
+// name or alias that is key, also with æ, ø or å typed as a, e or o (see
+// bot.NameVariants): "grundfos" finds "Grundfos Odense", "zoo" finds
+// "Odense Zoo", "fotex" finds "Føtex" and "Føtex Odense", but "lego" does
+// not find "Legoland". Only exact is a match to pick without asking.
+func (db *DB) FindCompanies(ctx context.Context, key string, limit int) (exact *bot.Company, partial []bot.Company, err error) {
 	if key == "" {
 		return nil, nil, nil
 	}
 	err = db.view(ctx, func(tx *bolt.Tx) error {
-		exact, prefixed, err = db.findCompanies(tx, key, limit)
+		exact, partial, err = db.findCompanies(tx, key, limit, false)
 		return err
 	})
-	return exact, prefixed, err
+	return exact, partial, err
 }
 
 // FindCompaniesFirst is FindCompanies for each of keys in turn, in one read
 // transaction, stopping at the first key that finds anything: i is its
-// index, -1 when none does. A key of one byte is looked up exactly only,
-// since one letter is no prefix to go by; an empty key finds nothing. The
+// index, -1 when none does. Once a key names a company exactly, partial is
+// not looked for and is nil. A key of one byte is looked up exactly only,
+// since one letter is no word to go by; an empty key finds nothing. The
 // command language tries the longest run of words first ("aeroe modte
 // lars" before "aeroe"), so this saves a transaction per word, and runs
 // longer than any name has words are not looked up at all.
-func (db *DB) FindCompaniesFirst(ctx context.Context, keys []string, limit int) (i int, exact *bot.Company, prefixed []bot.Company, err error) {
+func (db *DB) FindCompaniesFirst(ctx context.Context, keys []string, limit int) (i int, exact *bot.Company, partial []bot.Company, err error) {
 	i = -1
 	longest := db.suggest.longest()
 	err = db.view(ctx, func(tx *bolt.Tx) error {
@@ -258,21 +335,23 @@ func (db *DB) FindCompaniesFirst(ctx context.Context, keys []string, limit int) 
 			if len(key) < 2 {
 				l = 0
 			}
-			e, p, err := db.findCompanies(tx, key, l)
+			e, p, err := db.findCompanies(tx, key, l, true)
 			if err != nil {
 				return err
 			}
 			if e != nil || len(p) > 0 {
-				i, exact, prefixed = j, e, p
+				i, exact, partial = j, e, p
 				return nil
 			}
 		}
 		return nil
 	})
-	return i, exact, prefixed, err
+	return i, exact, partial, err
 }
 
-func (db *DB) findCompanies(tx *bolt.Tx, key string, limit int) (exact *bot.Company, prefixed []bot.Company, err error) {
+// findCompanies is FindCompanies in tx; with exactOnly an exact match
+// ends the search.
+func (db *DB) findCompanies(tx *bolt.Tx, key string, limit int, exactOnly bool) (exact *bot.Company, partial []bot.Company, err error) {
 	exactID := lookup(tx, bCompNames, key)
 	if exactID != 0 {
 		c, err := db.company(tx, exactID)
@@ -281,25 +360,20 @@ func (db *DB) findCompanies(tx *bolt.Tx, key string, limit int) (exact *bot.Comp
 		}
 		exact = &c
 	}
-	if limit <= 0 {
+	if limit <= 0 || (exact != nil && exactOnly) {
 		return exact, nil, nil
 	}
-	prefix := []byte(key + " ")
-	seen := map[uint64]bool{exactID: true}
-	cur := tx.Bucket(bCompNames).Cursor()
-	for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(prefixed) < limit; k, v = cur.Next() {
-		id := btoi(v)
-		if seen[id] {
-			continue
-		}
-		seen[id] = true
+	for _, id := range db.names.match(key, false, limit, func(id uint64) bool { return id == exactID }) {
 		c, err := db.company(tx, id)
+		if errors.Is(err, bot.ErrNotFound) {
+			continue // named since tx began
+		}
 		if err != nil {
 			return nil, nil, err
 		}
-		prefixed = append(prefixed, c)
+		partial = append(partial, c)
 	}
-	return exact, prefixed, nil
+	return exact, partial, nil
 }
 
 // company is the company with the id: from the cache of committed

@@ -109,6 +109,10 @@ type DB struct {
 	clock   bot.Clock
 	path    string
 	suggest *suggestIndex
+	names   *nameIndex // any run of words of a name, spelt loosely (names.go)
+	// pending are the names of a write transaction under way (names.go);
+	// writeMu guards it.
+	pending pendingNames
 	people  *peopleCache
 	// companies are decoded companies as last committed (companycache.go).
 	companies *companyCache
@@ -143,6 +147,9 @@ func Open(path string, opt Options) (*DB, error) {
 	}
 	if err == nil {
 		db.suggest, err = db.loadSuggest()
+	}
+	if err == nil {
+		db.names, err = db.loadNames()
 	}
 	if err == nil {
 		db.people, err = db.loadPeople()
