@@ -10,11 +10,12 @@ import (
 	"kontaktbot/bot"
 )
 
-// companyRegister is what registering and showing a company use of the
-// store (the contracts are in store.go).
+// companyRegister is what registering, showing and changing a company use
+// of the store (the contracts are in store.go).
 type companyRegister interface {
 	CreateCompany(ctx context.Context, c bot.Company) (bot.Company, error)
 	Company(ctx context.Context, id uint64) (bot.Company, error)
+	UpdateCompany(ctx context.Context, id uint64, fn func(*bot.Company) error) (bot.Company, error)
 }
 
 // Default cadences in days when a company is added without one.

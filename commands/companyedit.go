@@ -25,7 +25,7 @@ func (s *Service) editCompany(ctx context.Context, c *call, co bot.Company, fn f
 	if err := mayEdit(c, co); err != nil {
 		return co, err
 	}
-	out, err := s.store.UpdateCompany(ctx, co.ID, fn)
+	out, err := s.register.UpdateCompany(ctx, co.ID, fn)
 	if err != nil {
 		var be *bot.Error
 		if ok := asBotError(err, &be); ok {

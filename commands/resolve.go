@@ -9,6 +9,18 @@ import (
 	"kontaktbot/bot"
 )
 
+// nameIndex is what resolving the names in a line (companies, people,
+// jobcenters) uses of the store (the contracts are in store.go).
+type nameIndex interface {
+	FindCompaniesFirst(ctx context.Context, keys []string, limit int) (i int, exact *bot.Company, partial []bot.Company, err error)
+	CompanyByCVR(ctx context.Context, cvr string) (bot.Company, error)
+	SuggestCompanies(ctx context.Context, text string, limit int) ([]bot.Company, error)
+	ConsultantByName(ctx context.Context, name string) (bot.Consultant, error)
+	Consultants(ctx context.Context) ([]bot.Consultant, error)
+	JobcenterByName(ctx context.Context, name string) (bot.Jobcenter, error)
+	Jobcenters(ctx context.Context) ([]bot.Jobcenter, error)
+}
+
 // maxNameWords is the most words a company name is tried with.
 const maxNameWords = 8
 
@@ -25,7 +37,7 @@ func (s *Service) companyAt(ctx context.Context, c *call, words []string) (bot.C
 		return bot.Company{}, nil, bot.Errorf(bot.Invalid, "%s", c.tr("Skriv hvilken virksomhed det drejer sig om.", "Say which company you mean."))
 	}
 	if cvr := bot.CleanCVR(words[0]); len(cvr) == 8 && bot.ValidCVR(cvr) {
-		co, err := s.store.CompanyByCVR(ctx, cvr)
+		co, err := s.names.CompanyByCVR(ctx, cvr)
 		if err == nil {
 			return co, words[1:], nil
 		}
@@ -47,7 +59,7 @@ func (s *Service) companyAt(ctx context.Context, c *call, words []string) (bot.C
 		}
 		keys[len(keys)-n] = run
 	}
-	i, exact, partial, err := s.store.FindCompaniesFirst(ctx, keys, 6)
+	i, exact, partial, err := s.names.FindCompaniesFirst(ctx, keys, 6)
 	if err != nil {
 		return bot.Company{}, nil, fmt.Errorf("find company: %w", err)
 	}
@@ -93,7 +105,7 @@ func ambiguous(c *call, typed string, cands []bot.Company) error {
 
 func (s *Service) unknownCompany(ctx context.Context, c *call, words []string) error {
 	typed := strings.Join(words[:min(len(words), 4)], " ")
-	sugg, err := s.store.SuggestCompanies(ctx, strings.Join(words[:min(len(words), maxNameWords)], " "), 3)
+	sugg, err := s.names.SuggestCompanies(ctx, strings.Join(words[:min(len(words), maxNameWords)], " "), 3)
 	if err != nil {
 		return fmt.Errorf("suggest companies: %w", err)
 	}
@@ -128,14 +140,14 @@ func (s *Service) person(ctx context.Context, c *call, words []string) (bot.Cons
 	if len(words) == 0 {
 		return bot.Consultant{}, bot.Errorf(bot.Invalid, "%s", c.tr("Skriv hvem det drejer sig om.", "Say who you mean."))
 	}
-	p, err := s.store.ConsultantByName(ctx, typed)
+	p, err := s.names.ConsultantByName(ctx, typed)
 	if err == nil {
 		return p, nil
 	}
 	if !errors.Is(err, bot.ErrNotFound) {
 		return p, fmt.Errorf("consultant by name: %w", err)
 	}
-	all, err := s.store.Consultants(ctx)
+	all, err := s.names.Consultants(ctx)
 	if err != nil {
 		return bot.Consultant{}, fmt.Errorf("list consultants: %w", err)
 	}
@@ -192,14 +204,14 @@ func personNames(ps []bot.Consultant) string {
 // "Jobcenter" ("Sorø" finds "Jobcenter Sorø").
 func (s *Service) jobcenter(ctx context.Context, c *call, words []string) (bot.Jobcenter, error) {
 	typed := strings.Join(words, " ")
-	j, err := s.store.JobcenterByName(ctx, typed)
+	j, err := s.names.JobcenterByName(ctx, typed)
 	if err == nil {
 		return j, nil
 	}
 	if !errors.Is(err, bot.ErrNotFound) {
 		return j, fmt.Errorf("jobcenter by name: %w", err)
 	}
-	all, err := s.store.Jobcenters(ctx)
+	all, err := s.names.Jobcenters(ctx)
 	if err != nil {
 		return bot.Jobcenter{}, fmt.Errorf("list jobcenters: %w", err)
 	}

@@ -20,7 +20,7 @@ import (
 // typed by the small interface it uses (declared beside it): a handler
 // cannot use more of the store than its family declares.
 type Service struct {
-	store     Store // names, company edits: until they get their own
+	names     nameIndex
 	contacts  contactLog
 	register  companyRegister
 	portfolio portfolioReader
@@ -66,7 +66,7 @@ func New(store Store, cfg Config) *Service {
 	if cfg.Metrics == nil {
 		cfg.Metrics = bot.NopMetrics{}
 	}
-	s := &Service{store: store, contacts: store, register: store, portfolio: store, people: store, positions: store,
+	s := &Service{names: store, contacts: store, register: store, portfolio: store, people: store, positions: store,
 		introDays: store, importer: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter, notifier: cfg.Notifier, metrics: cfg.Metrics}
 	s.table = commandTable()
 	s.byKey = keys(s.table)

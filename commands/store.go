@@ -127,7 +127,7 @@ type Importer interface {
 // Store is what New takes: one value (storage.DB) that meets every
 // family's interface. The interfaces above state the contracts; the
 // Service hands each family of handlers only the part it uses
-// (contactLog, companyRegister, portfolioReader, directory,
+// (nameIndex, contactLog, companyRegister, portfolioReader, directory,
 // positionStore, introDayStore, importStore).
 type Store interface {
 	People
