@@ -112,19 +112,7 @@ func NameVariants(key string) []string {
 // thing when æ, ø and å may have been typed as a, e and o (NameVariants):
 // word by word, each pair of words has a variant in common.
 func LooseEqual(a, b string) bool {
-	if a == b {
-		return true
-	}
-	aw, bw := strings.Split(a, " "), strings.Split(b, " ")
-	if len(aw) != len(bw) {
-		return false
-	}
-	for i := range aw {
-		if !LooseWordEqual(aw[i], bw[i]) {
-			return false
-		}
-	}
-	return true
+	return a == b || (strings.Count(a, " ") == strings.Count(b, " ") && LooseHasPrefix(a, b))
 }
 
 // LooseHasPrefix reports whether the first words of key are loosely

@@ -11,15 +11,10 @@ import (
 	"kontaktbot/bot"
 )
 
-// positionStore is what the position commands use of the store (the
-// contracts are in store.go).
+// positionStore is what the position commands use of the store: the
+// Positions of store.go, and the names they show.
 type positionStore interface {
-	CreatePosition(ctx context.Context, p bot.Position) (bot.Position, error)
-	Position(ctx context.Context, id uint64) (bot.Position, error)
-	UpdatePosition(ctx context.Context, id uint64, fn func(*bot.Position) error) (bot.Position, error)
-	PositionsOf(ctx context.Context, companyID uint64) ([]bot.Position, error)
-	ForEachPosition(ctx context.Context, fn func(bot.Position) error) error
-	PositionsPastDeadline(ctx context.Context, day time.Time) ([]bot.Position, error)
+	Positions
 	Company(ctx context.Context, id uint64) (bot.Company, error)
 	Jobcenter(ctx context.Context, id uint64) (bot.Jobcenter, error)
 }
