@@ -359,7 +359,7 @@ func runSafely(ctx context.Context, h Handler, log *slog.Logger, req bot.Request
 // command's acknowledgement is written while the command still runs, and
 // Slack must have all of it (its Content-Length) at once.
 func writeReply(w http.ResponseWriter, log *slog.Logger, reply *Reply) {
-	data, err := encodeReply(reply)
+	data, err := json.Marshal(reply)
 	if err != nil {
 		log.Error("slack reply not encodable", "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
