@@ -102,6 +102,19 @@ func TestRefusedLinesStoreNothing(t *testing.T) {
 	}
 }
 
+// TestDateHintsAndKeywords: only what may not be a date at all is told to
+// write the date first, and help lists a command's keywords.
+func TestDateHintsAndKeywords(t *testing.T) {
+	t.Parallel()
+	b := newWalkBot(t)
+	if got := b.refused("Hanne", "visit Ærø 31/11 ringede"); strings.Contains(got, "skriv datoen først") {
+		t.Errorf("a plain date typo is told it may be a note:\n%s", got)
+	}
+	contains(t, b.refused("Hanne", "visit Ærø 3. gang i år"), "Er »3.« ikke en dato, så skriv datoen først")
+	contains(t, b.ok("Hanne", "hjælp besøg"), "Nøgleord: besøg, telefon, mail, møde, opfølgning")
+	contains(t, b.ok("Hanne", "help position"), "antal, frist, start, type, krav, ordinær, løntilskud, praktik")
+}
+
 // snapshot sums up what the walk's store holds, to compare before and
 // after a refused line.
 func snapshot(t *testing.T, b *testBot) string {

@@ -78,8 +78,7 @@ func parseVisitTail(c *call, name string, rest []string) (visitTail, error) {
 		}
 		if r := ReadDate(rest, c.now, Past); !dated && r.Attempted() {
 			if !r.OK {
-				return v, unreadableDate(c, rest[:r.N], Past, eg+c.tr(" Er det ikke en dato, så skriv datoen først, fx »i dag "+clip(strings.Join(rest[:r.N], " "))+" …«.",
-					" If it is not a date, write the date first, e.g. »today "+clip(strings.Join(rest[:r.N], " "))+" …«."))
+				return v, unreadableDate(c, rest[:r.N], Past, eg+notADate(c, rest[:r.N]))
 			}
 			v.day, rest, dated = r.Day, rest[r.N:], true
 			continue
@@ -102,6 +101,18 @@ func parseVisitTail(c *call, name string, rest []string) (visitTail, error) {
 			"Add a short note after the company's name, e.g. »visit "+name+" met Lars about two welders«. Nothing was saved."))
 	}
 	return v, validDay(c, v.day)
+}
+
+// notADate is the way out for a note that begins with what only looks
+// like a date (»2-3 svejsere«, »3. gang«): write the date first. A slash,
+// a month or a week is a date, so it gets no such hint.
+func notADate(c *call, attempt []string) string {
+	w := attempt[0]
+	if len(attempt) > 1 || strings.Contains(w, "/") || !looksLikeDate(w) {
+		return ""
+	}
+	return c.tr(" Er »"+w+"« ikke en dato, så skriv datoen først, fx »i dag "+w+" …«.",
+		" If »"+w+"« is not a date, write the date first, e.g. »today "+w+" …«.")
 }
 
 // takeFollowUp removes "opfølgning <dato>" from the end of a note. The
