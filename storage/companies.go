@@ -158,7 +158,7 @@ func (db *DB) putNames(tx *bolt.Tx, old, c *bot.Company) error {
 	}
 	if !slices.Equal(oldKeys, newKeys) {
 		id, keys := c.ID, newKeys
-		db.pendingIn(tx)[id] = keys
+		db.pendingIn()[id] = keys
 		tx.OnCommit(func() {
 			db.suggest.set(id, keys)
 			db.names.set(id, keys)
@@ -177,7 +177,7 @@ const maxShadowed = 6
 // Fakta Tarup and Fakta Bolbro. It sees the committed names (nameIndex)
 // and those written earlier in tx, so it holds however writes are batched.
 func (db *DB) shadowed(tx *bolt.Tx, id uint64, key, text string) error {
-	pending := db.pendingIn(tx)
+	pending := db.pendingIn()
 	ids := db.names.match(key, true, maxShadowed, func(other uint64) bool {
 		_, changed := pending[other]
 		return other == id || changed // a changed company is judged by its pending keys
@@ -208,22 +208,16 @@ func (db *DB) shadowed(tx *bolt.Tx, id uint64, key, text string) error {
 	return ce
 }
 
-// pendingNames are the name keys of companies written in a transaction
-// not yet committed, which nameIndex learns only on commit.
-type pendingNames struct {
-	tx   *bolt.Tx
-	keys map[uint64][]string
-}
-
-// pendingIn returns the keys written so far in tx, company by company,
-// forgetting those of an earlier transaction (committed, or rolled back
-// and redone). Writes run one at a time under writeMu, which guards it.
-func (db *DB) pendingIn(tx *bolt.Tx) map[uint64][]string {
-	if db.pending.tx != tx {
-		db.pending = pendingNames{tx: tx, keys: map[uint64][]string{}}
-		tx.OnCommit(func() { db.pending = pendingNames{} })
+// pendingIn returns the name keys written so far in the transaction under
+// way, company by company: nameIndex learns them only on commit. Writes run
+// one at a time under writeMu, which guards it, and commitBatch empties it
+// at the start of every transaction, so a rolled-back or redone one leaves
+// nothing behind.
+func (db *DB) pendingIn() map[uint64][]string {
+	if db.pending == nil {
+		db.pending = map[uint64][]string{}
 	}
-	return db.pending.keys
+	return db.pending
 }
 
 // CreateCompany stores a new company with its indexes in one transaction.

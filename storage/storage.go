@@ -110,9 +110,9 @@ type DB struct {
 	path    string
 	suggest *suggestIndex
 	names   *nameIndex // any run of words of a name, spelt loosely (names.go)
-	// pending are the names of a write transaction under way (names.go);
-	// writeMu guards it.
-	pending pendingNames
+	// pending are the name keys written by the transaction under way
+	// (pendingIn); writeMu guards it.
+	pending map[uint64][]string
 	people  *peopleCache
 	// companies are decoded companies as last committed (companycache.go).
 	companies *companyCache
@@ -265,6 +265,7 @@ func (db *DB) commitBatch(ws []*pendingWrite) {
 	for len(ws) > 0 {
 		failed, ferr := -1, error(nil)
 		err := db.bolt.Update(func(tx *bolt.Tx) error {
+			clear(db.pending) // names written by a transaction that did not commit
 			for i, w := range ws {
 				if err := runWrite(w.fn, tx); err != nil {
 					failed, ferr = i, err
