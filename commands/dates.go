@@ -429,25 +429,6 @@ func ParseDate(s string, now time.Time) (time.Time, bool) {
 	return r.Day, true
 }
 
-// TakeDate reads a date looking back (Past) from the start of words and
-// returns the day and how many words it used; n is 0 when the words do not
-// start with a readable date.
-func TakeDate(words []string, now time.Time) (day time.Time, n int) {
-	return take(ReadDate(words, now, Past))
-}
-
-// TakeFutureDate is TakeDate looking ahead (Ahead).
-func TakeFutureDate(words []string, now time.Time) (day time.Time, n int) {
-	return take(ReadDate(words, now, Ahead))
-}
-
-func take(r DateRead) (time.Time, int) {
-	if !r.OK {
-		return time.Time{}, 0
-	}
-	return r.Day, r.N
-}
-
 // TakeSnooze reads "7d", "2w", "3u" (uger), "10 dage", "2 uger", "1 week", "2 weeks" or a date
 // from the start of words, returning the day the snooze ends (midnight Copenhagen). n is words
 // used, 0 when the words do not start with a snooze.
@@ -461,10 +442,11 @@ func TakeSnooze(words []string, now time.Time) (until time.Time, n int) {
 	if days, n := snoozeLength(words); n > 0 {
 		return bot.AddDays(now, days), n
 	}
-	day, n := TakeFutureDate(words, now)
-	if n == 0 {
+	r := ReadDate(words, now, Ahead)
+	if !r.OK {
 		return time.Time{}, 0
 	}
+	day, n := r.Day, r.N
 	if ahead := bot.DaysBetween(now, day); ahead < 1 || ahead > maxSnoozeDays {
 		return time.Time{}, 0
 	}

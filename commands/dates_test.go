@@ -241,6 +241,23 @@ func TestParseDateRoundTrip(t *testing.T) {
 	}
 }
 
+// takeDate and takeFutureDate read a date at the start of words as a
+// visit and a plan do: the day and the words it took, or zero and 0.
+func takeDate(words []string, now time.Time) (time.Time, int) {
+	return taken(commands.ReadDate(words, now, commands.Past))
+}
+
+func takeFutureDate(words []string, now time.Time) (time.Time, int) {
+	return taken(commands.ReadDate(words, now, commands.Ahead))
+}
+
+func taken(r commands.DateRead) (time.Time, int) {
+	if !r.OK {
+		return time.Time{}, 0
+	}
+	return r.Day, r.N
+}
+
 func TestTakeDate(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -289,12 +306,12 @@ func TestTakeDate(t *testing.T) {
 		{sundayNov, "99999999999999999999/1", "", 0},
 	} {
 		words := strings.Fields(tc.words)
-		got, n := commands.TakeDate(words, tc.now)
+		got, n := takeDate(words, tc.now)
 		if n != tc.n || !got.Equal(isoDay(t, tc.want)) {
 			t.Errorf("TakeDate(%q) = %s, %d; want %s, %d", tc.words, got.Format(time.RFC3339), n, tc.want, tc.n)
 		}
 	}
-	if got, n := commands.TakeDate(nil, sundayNov); n != 0 || !got.IsZero() {
+	if got, n := takeDate(nil, sundayNov); n != 0 || !got.IsZero() {
 		t.Errorf("TakeDate(nil) = %s, %d; want zero, 0", got, n)
 	}
 }
@@ -331,7 +348,7 @@ func TestTakeFutureDate(t *testing.T) {
 		if tc.n == 0 {
 			tc.want = ""
 		}
-		got, n := commands.TakeFutureDate(strings.Fields(tc.words), tc.now)
+		got, n := takeFutureDate(strings.Fields(tc.words), tc.now)
 		if n != tc.n || !got.Equal(isoDay(t, tc.want)) {
 			t.Errorf("TakeFutureDate(%q) at %s = %s, %d; want %s, %d",
 				tc.words, tc.now.Format(time.RFC3339), got.Format(time.RFC3339), n, tc.want, tc.n)

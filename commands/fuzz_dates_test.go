@@ -19,7 +19,7 @@ func isMidnight(d time.Time) bool {
 // FuzzParseDate checks the date readers on any text at any moment between
 // 2000 and 2099: no panic; every day read is a Copenhagen midnight in
 // 2000..2099; the same text at the same moment reads the same; a day read
-// is read back from the way the bot prints it; TakeDate, TakeFutureDate
+// is read back from the way the bot prints it; reading a date back or ahead
 // and TakeSnooze use at most the words they were given, ReadDate reads a
 // day exactly when it says OK, in every slot, and a snooze ends
 // 1..365 days ahead.
@@ -51,12 +51,12 @@ func FuzzParseDate(f *testing.F) {
 			t.Fatalf("ParseDate(%q) refused but returned %s", s, got)
 		}
 		words := strings.Fields(s)
-		if d, n := commands.TakeDate(words, now); n < 0 || n > 4 || n > len(words) || (n > 0) == d.IsZero() {
+		if d, n := takeDate(words, now); n < 0 || n > 4 || n > len(words) || (n > 0) == d.IsZero() {
 			t.Fatalf("TakeDate(%q) = %s, %d", words, d, n)
 		} else if n > 0 {
 			checkDay(t, "TakeDate", s, d)
 		}
-		if d, n := commands.TakeFutureDate(words, now); n < 0 || n > 4 || n > len(words) || (n > 0) == d.IsZero() {
+		if d, n := takeFutureDate(words, now); n < 0 || n > 4 || n > len(words) || (n > 0) == d.IsZero() {
 			t.Fatalf("TakeFutureDate(%q) = %s, %d", words, d, n)
 		} else if n > 0 {
 			checkDay(t, "TakeFutureDate", s, d)
