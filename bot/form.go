@@ -146,8 +146,9 @@ func PlanForm(company string, now time.Time, lang Lang) Form {
 	}
 }
 
-// Refill returns the form showing the values entered (for the inputs they
-// name) and the refusal err of them, so that it can be shown again.
+// Refill returns the form to show again after a refused submission: the
+// inputs hold the values entered, and errText, the refusal, is shown with
+// it, about the input errField ("" for the form as a whole).
 func (f Form) Refill(values map[string]string, errText, errField string) Form {
 	fields := make([]Input, len(f.Fields))
 	copy(fields, f.Fields)
