@@ -78,6 +78,10 @@ type Identity struct {
 	User     string `json:"user"`
 }
 
+// ConsolePlatform is the platform of the local console chat: the only one
+// whose people need no allow-listed organisation.
+const ConsolePlatform = "console"
+
 // Key is the identity as one string, unique across platforms.
 func (i Identity) Key() string { return i.Platform + "/" + i.Team + "/" + i.User }
 

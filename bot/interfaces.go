@@ -26,9 +26,12 @@ type Request struct {
 	Name    string
 	Text    string
 	Channel Channel
-	// Jobcenter, when set, is the jobcenter a person joins on first use:
-	// the one configured for the Slack workspace or Teams tenant the
-	// request came from. Empty means the service's default.
+	// Jobcenter is the jobcenter the Slack workspace or Teams tenant the
+	// request came from is set up for: the one a person from it joins on
+	// first use. A platform adapter sets it from its allow-list; a request
+	// from a chat platform without it comes from an organisation that is
+	// not set up, and is refused before anything is stored. The console
+	// leaves it empty and its people join the service's default.
 	Jobcenter string
 	// OpenForm, when set, asks for a form (a button's Form) instead of
 	// running Text: the reply carries it in Message.Form.

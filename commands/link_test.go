@@ -17,7 +17,11 @@ var (
 
 func (b *testBot) as(id bot.Identity, name, text string) bot.Message {
 	b.t.Helper()
-	return b.svc.Handle(context.Background(), bot.Request{From: id, Name: name, Text: text})
+	req := bot.Request{From: id, Name: name, Text: text}
+	if id.Platform != bot.ConsolePlatform {
+		req.Jobcenter = commands.DefaultJobcenter // the organisation is on the allow-list
+	}
+	return b.svc.Handle(context.Background(), req)
 }
 
 var codeInReply = regexp.MustCompile(`[A-Z2-9]{4}-[A-Z2-9]{4}`)

@@ -36,6 +36,7 @@ type Service struct {
 	table     []*Command
 	byKey     map[string]*Command // folded name or alias -> the first command of the table it names
 	links     *linkCodes
+	admins    []string // KONTAKTBOT_ADMINS: platform user ids, identity keys or console names
 }
 
 // Config holds what a Service needs besides its store.
@@ -50,6 +51,11 @@ type Config struct {
 	Notifier bot.Notifier
 	// Metrics counts commands by name and outcome; nil counts nothing.
 	Metrics bot.Metrics
+	// Admins names the people who are admins whatever the file says
+	// (KONTAKTBOT_ADMINS): a Slack or Teams user id ("U0123ABC", an Entra
+	// object id), an identity key ("slack/T0123/U0123ABC") or a console
+	// name ("Hanne Jensen"). Each is made admin when they next write.
+	Admins []string
 }
 
 // DefaultJobcenter is the jobcenter new people join when none is configured.
@@ -67,7 +73,8 @@ func New(store Store, cfg Config) *Service {
 		cfg.Metrics = bot.NopMetrics{}
 	}
 	s := &Service{names: store, contacts: store, register: store, portfolio: store, people: store, positions: store,
-		introDays: store, importer: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter, notifier: cfg.Notifier, metrics: cfg.Metrics}
+		introDays: store, importer: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter, notifier: cfg.Notifier, metrics: cfg.Metrics,
+		admins: cfg.Admins}
 	s.table = commandTable()
 	s.byKey = keys(s.table)
 	s.links = &linkCodes{codes: map[string]linkCode{}}
@@ -118,10 +125,24 @@ func (s *Service) handle(ctx context.Context, req bot.Request, name *string) (bo
 	joins := s.newcomers
 	if req.Jobcenter != "" {
 		joins = req.Jobcenter
+	} else if req.From.Platform != bot.ConsolePlatform {
+		*name = "unknown-organisation"
+		s.log.Warn("refused a request from an organisation that is not set up",
+			"platform", req.From.Platform, "team", req.From.Team)
+		return bot.Danish, notSetUp(req.From), nil
 	}
 	actor, _, err := s.people.EnsureConsultant(ctx, req.From, displayName(req), joins)
 	if err != nil {
 		return bot.Danish, bot.Message{}, err
+	}
+	if actor.Role != bot.RoleAdmin && s.namedAdmin(req.From) {
+		if actor, err = s.people.UpdateConsultant(ctx, actor.ID, func(c *bot.Consultant) error {
+			c.Role = bot.RoleAdmin
+			return nil
+		}); err != nil {
+			return bot.Danish, bot.Message{}, err
+		}
+		s.log.Info("made admin, as KONTAKTBOT_ADMINS names them", "consultant", actor.ID, "platform", req.From.Platform)
 	}
 	c := &call{actor: actor, now: s.clock.Now().In(bot.Copenhagen), lang: langOf(actor), req: req}
 	if req.OpenForm != nil || req.Submit != nil {
@@ -216,6 +237,36 @@ func (s *Service) errorReply(ctx context.Context, lang bot.Lang, err error, comm
 		"Der skete en intern fejl, og intet blev gemt. Prøv igen om lidt; sker det igen, så sig det til din administrator.",
 		"Something went wrong on our side and nothing was saved. Please try again shortly; if it happens again, tell your admin.")}},
 		Error: true}
+}
+
+// namedAdmin reports whether Config.Admins names the person with id.
+func (s *Service) namedAdmin(id bot.Identity) bool {
+	for _, a := range s.admins {
+		switch {
+		case id.Platform == bot.ConsolePlatform && bot.NormalizeName(a) == id.User:
+			return true
+		case id.Platform != bot.ConsolePlatform && (a == id.User || a == id.Key()):
+			return true
+		}
+	}
+	return false
+}
+
+// notSetUp is the one reply to a person whose Slack workspace, Enterprise
+// Grid org or Teams tenant is on no allow-list. Their language is unknown,
+// so it says it in both; it names the id an admin must add.
+func notSetUp(from bot.Identity) bot.Message {
+	where := map[string][2]string{"slack": {"Slack-arbejdsområde", "Slack workspace"}, "teams": {"Teams-organisation", "Teams organisation"}}[from.Platform]
+	if where[0] == "" {
+		where = [2]string{"organisation", "organisation"}
+	}
+	id := from.Team
+	if id == "" {
+		id = "?"
+	}
+	return bot.Message{Error: true, Blocks: []bot.Block{bot.Text{Text: "⚠️ " +
+		"Jeres " + where[0] + " »" + id + "« er ikke sat op i kontaktbot, så intet er gemt. Bed jeres administrator om at knytte det til jeres jobcenter.\n" +
+		"Your " + where[1] + " »" + id + "« is not set up in kontaktbot, so nothing was saved. Ask your administrator to link it to your jobcenter."}}}
 }
 
 func displayName(req bot.Request) string {

@@ -85,7 +85,11 @@ func TestLinkConsultantsKeepsTheHigherRole(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, _ := newDB(t)
-	admin, _ := mustEnsure(t, db, teamsHanne, "Hanne Jensen", "Jobcenter Odense") // the first one is admin
+	admin, _ := mustEnsure(t, db, teamsHanne, "Hanne Jensen", "Jobcenter Odense")
+	admin, err := db.UpdateConsultant(ctx, admin.ID, func(c *bot.Consultant) error { c.Role = bot.RoleAdmin; return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
 	worker, _ := mustEnsure(t, db, slackHanne, "Hanne Slack", "Jobcenter Odense")
 	mustCompany(t, db, bot.Company{Name: "L-tek", OwnerID: worker.ID, CadenceDays: 30})
 	got, err := db.LinkConsultants(ctx, admin.ID, worker.ID)

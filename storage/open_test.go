@@ -22,7 +22,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 
 	soroe := mustJobcenter(t, db, bot.Jobcenter{Name: "Jobcenter Sorø"})
 	naestved := mustJobcenter(t, db, bot.Jobcenter{Name: "Jobcenter Næstved", Partners: []uint64{soroe.ID}})
-	anne := bot.Identity{Platform: "slack", Team: "T01", User: "U0ANNE"}
+	anne := bot.Identity{Platform: "console", User: "anne"} // the first console person on a fresh file is admin
 	admin, _ := mustEnsure(t, db, anne, "Anne Ærbø", "Jobcenter Sorø")
 	aase, err := db.CreateConsultant(ctx, bot.Consultant{Name: "Åse Østergård", JobcenterID: naestved.ID, Role: bot.RoleLead, Lang: bot.English})
 	if err != nil {

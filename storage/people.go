@@ -20,8 +20,10 @@ import (
 // creates one named name in the jobcenter named jobcenter (creating that
 // too), or, when a consultant of that name was registered by others before
 // they wrote (named as an owner, imported), gives that record this
-// identity. While no admin exists (a fresh file, or one filled by an import), the
-// first person to write becomes one.
+// identity. On a file no one has written to yet (fresh, or filled only by
+// an import) a console person who writes first becomes admin: the local
+// operator's convenience. A Slack or Teams person never becomes admin
+// here; those are named (KONTAKTBOT_ADMINS, kontaktbot admin add).
 //
 // The common case, a known identity, is answered from memory: no
 // transaction, no write and no fsync per command.
@@ -44,11 +46,11 @@ func (db *DB) EnsureConsultant(ctx context.Context, id bot.Identity, name, jobce
 			if err := get(tx, bConsultants, cid, &known); err != nil {
 				return err
 			}
-			if len(known.Identities) == 0 {
-				known.Identities = append(known.Identities, id)
-				if !hasAdmin(tx) {
+			if len(known.Identities) == 0 && (known.Role != bot.RoleAdmin || id.Platform == bot.ConsolePlatform) {
+				if firstOperator(tx, id) {
 					known.Role = bot.RoleAdmin
 				}
+				known.Identities = append(known.Identities, id)
 				c = known
 				if err := tx.Bucket(bIdentities).Put([]byte(key), itob(c.ID)); err != nil {
 					return err
@@ -62,7 +64,7 @@ func (db *DB) EnsureConsultant(ctx context.Context, id bot.Identity, name, jobce
 			return err
 		}
 		role := bot.RoleConsultant
-		if !hasAdmin(tx) {
+		if firstOperator(tx, id) {
 			role = bot.RoleAdmin
 		}
 		c = bot.Consultant{Name: name, JobcenterID: jc, Role: role, Lang: bot.Danish, Identities: []bot.Identity{id}, Created: now}
@@ -78,9 +80,21 @@ func (db *DB) EnsureConsultant(ctx context.Context, id bot.Identity, name, jobce
 	return c, created, nil
 }
 
-// hasAdmin reports whether any consultant is an admin. Until one is, the
-// first person to write becomes one: on a fresh file, and also after an
-// import registered people by name before anyone had written.
+// firstOperator reports whether id, writing now, becomes admin: a console
+// person, on a file with no admin that no one has written to before (no
+// identity is known). An import registers people by name only, so it
+// leaves the file as fresh as it was, and never makes anyone admin.
+func firstOperator(tx *bolt.Tx, id bot.Identity) bool {
+	if id.Platform != bot.ConsolePlatform {
+		return false
+	}
+	if k, _ := tx.Bucket(bIdentities).Cursor().First(); k != nil {
+		return false
+	}
+	return !hasAdmin(tx)
+}
+
+// hasAdmin reports whether any consultant is an admin.
 func hasAdmin(tx *bolt.Tx) bool {
 	found := false
 	tx.Bucket(bConsultants).ForEach(func(_, v []byte) error {

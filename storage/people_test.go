@@ -18,16 +18,18 @@ func TestEnsureConsultant(t *testing.T) {
 	bo := bot.Identity{Platform: "teams", Team: "tenant", User: "bo"}
 	carl := bot.Identity{Platform: "console", User: "carl"}
 
+	// The first person ever, from Slack, is a consultant: admins are
+	// named, not whoever writes first.
 	first, created := mustEnsure(t, db, anne, "Anne Berg", "Jobcenter Sorø")
-	if !created || first.Role != bot.RoleAdmin {
-		t.Errorf("first ever: created=%v role=%s, want created admin", created, first.Role)
+	if !created || first.Role != bot.RoleConsultant {
+		t.Errorf("first ever: created=%v role=%s, want a created consultant", created, first.Role)
 	}
 	jc, err := db.JobcenterByName(ctx, "Jobcenter Sorø")
 	if err != nil {
 		t.Fatalf("the jobcenter was not created: %v", err)
 	}
 	assertSame(t, "first consultant", first, bot.Consultant{ID: first.ID, Name: "Anne Berg", JobcenterID: jc.ID,
-		Role: bot.RoleAdmin, Lang: bot.Danish, Identities: []bot.Identity{anne}, Created: fixed})
+		Role: bot.RoleConsultant, Lang: bot.Danish, Identities: []bot.Identity{anne}, Created: fixed})
 
 	second, created := mustEnsure(t, db, bo, "Bo Holm", "jobcenter soroe")
 	if !created || second.Role != bot.RoleConsultant || second.ID == first.ID {
@@ -36,7 +38,11 @@ func TestEnsureConsultant(t *testing.T) {
 	if second.JobcenterID != jc.ID {
 		t.Errorf("second's jobcenter = #%d, want the existing #%d (same normalized name)", second.JobcenterID, jc.ID)
 	}
+	// A console person is admin only on a file no one has written to.
 	third, _ := mustEnsure(t, db, carl, "Carl Dam", "Jobcenter Ringsted")
+	if third.Role != bot.RoleConsultant {
+		t.Errorf("a console person after others wrote: role %s, want consultant", third.Role)
+	}
 	if third.JobcenterID == jc.ID || third.JobcenterID == 0 {
 		t.Errorf("third's jobcenter = #%d, want a new one", third.JobcenterID)
 	}
@@ -51,6 +57,47 @@ func TestEnsureConsultant(t *testing.T) {
 	assertSame(t, "known identity", again, first)
 	if _, err := db.JobcenterByName(ctx, "Another Jobcenter"); !errors.Is(err, bot.ErrNotFound) {
 		t.Errorf("a known identity created a jobcenter: %v", err)
+	}
+}
+
+// TestFirstAdmin: on a fresh file the first console person becomes admin,
+// also when an import registered people by name before; a Slack or Teams
+// person never does, and a name-registered admin's record is not claimed
+// by a platform person who merely has the same display name.
+func TestFirstAdmin(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, _ := newDB(t)
+	imported, err := db.CreateConsultant(ctx, bot.Consultant{Name: "Anne Berg", Role: bot.RoleConsultant, Lang: bot.Danish})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slackAnne, _ := mustEnsure(t, db, bot.Identity{Platform: "slack", Team: "T01", User: "U01"}, "Anne Berg", "Jobcenter Sorø")
+	if slackAnne.ID != imported.ID || slackAnne.Role != bot.RoleConsultant {
+		t.Errorf("Slack person claiming an imported record: #%d %s, want #%d consultant", slackAnne.ID, slackAnne.Role, imported.ID)
+	}
+	op, _ := mustEnsure(t, db, bot.Identity{Platform: "console", User: "ole"}, "Ole", "Jobcenter Sorø")
+	if op.Role != bot.RoleConsultant {
+		t.Errorf("console person after a Slack person wrote: %s, want consultant", op.Role)
+	}
+
+	db2, _ := newDB(t)
+	if _, err := db2.CreateConsultant(ctx, bot.Consultant{Name: "Ole", Role: bot.RoleConsultant, Lang: bot.Danish}); err != nil {
+		t.Fatal(err)
+	}
+	op, _ = mustEnsure(t, db2, bot.Identity{Platform: "console", User: "ole"}, "Ole", "Jobcenter Sorø")
+	if op.Role != bot.RoleAdmin {
+		t.Errorf("first console person on an imported file: %s, want admin", op.Role)
+	}
+	// An admin named before writing (kontaktbot admin add) is not claimed
+	// by a Slack display name: that person gets a record of their own.
+	named, err := db2.CreateConsultant(ctx, bot.Consultant{Name: "Mette", Role: bot.RoleAdmin, Lang: bot.Danish})
+	if err != nil {
+		t.Fatal(err)
+	}
+	impostor, _ := mustEnsure(t, db2, bot.Identity{Platform: "slack", Team: "T01", User: "U66"}, "Mette", "Jobcenter Sorø")
+	if impostor.ID == named.ID || impostor.Role == bot.RoleAdmin {
+		t.Errorf("a Slack display name claimed a named admin: #%d %s", impostor.ID, impostor.Role)
 	}
 }
 

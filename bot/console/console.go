@@ -17,7 +17,7 @@ import (
 )
 
 // Platform is the name console identities and channels carry.
-const Platform = "console"
+const Platform = bot.ConsolePlatform
 
 // Handler runs one command and returns the reply. commands.Service meets it.
 type Handler interface {

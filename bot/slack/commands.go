@@ -389,13 +389,27 @@ func writeJSON(w http.ResponseWriter, log *slog.Logger, v any) {
 	}
 }
 
-// TeamJobcenters is a Requester that names, per workspace (team_id), the
-// jobcenter a newcomer from it joins.
+// TeamJobcenters is the allow-list of organisations: a Requester that
+// names, per workspace (team_id) or Enterprise Grid org (enterprise_id),
+// the jobcenter a newcomer from it joins. A request from one it does not
+// name carries no jobcenter, and the commands refuse it.
 type TeamJobcenters map[string]string
 
 // Request is the package's Request with the workspace's jobcenter.
 func (t TeamJobcenters) Request(_ context.Context, cmd slackapi.SlashCommand) bot.Request {
 	req := Request(cmd)
-	req.Jobcenter = t[cmd.TeamID]
+	req.Jobcenter = t.of(cmd)
 	return req
+}
+
+// of is the jobcenter of cmd's workspace, or else of its Enterprise Grid
+// org; "" when the list names neither.
+func (t TeamJobcenters) of(cmd slackapi.SlashCommand) string {
+	if j := t[cmd.TeamID]; j != "" {
+		return j
+	}
+	if cmd.EnterpriseID == "" {
+		return ""
+	}
+	return t[cmd.EnterpriseID]
 }

@@ -15,8 +15,11 @@ type eventEnvelope struct {
 	Type      string `json:"type"`
 	Challenge string `json:"challenge"`
 	TeamID    string `json:"team_id"`
-	EventID   string `json:"event_id"`
-	Event     struct {
+	// EnterpriseID is the Enterprise Grid org, which an allow-list may
+	// name instead of each of its workspaces.
+	EnterpriseID string `json:"enterprise_id"`
+	EventID      string `json:"event_id"`
+	Event        struct {
 		Type        string `json:"type"`
 		User        string `json:"user"`
 		Tab         string `json:"tab"`
@@ -74,7 +77,7 @@ func (i *Interactivity) Event(ctx context.Context, payload json.RawMessage) {
 	switch env.Event.Type {
 	case "app_home_opened":
 		if env.Event.Tab == "home" || env.Event.Tab == "" {
-			i.publishHome(ctx, env.TeamID, env.Event.User)
+			i.publishHome(ctx, env.TeamID, env.EnterpriseID, env.Event.User)
 		}
 	case "message":
 		// A line typed in the bot's Messages tab, as in Teams' personal
@@ -82,18 +85,18 @@ func (i *Interactivity) Event(ctx context.Context, payload json.RawMessage) {
 		// commands: answering those would talk to itself.
 		e := env.Event
 		if e.ChannelType == "im" && e.Subtype == "" && e.BotID == "" && e.User != "" && strings.TrimSpace(e.Text) != "" {
-			i.directMessage(ctx, env.TeamID, e.User, e.Channel, e.Text)
+			i.directMessage(ctx, env.TeamID, env.EnterpriseID, e.User, e.Channel, e.Text)
 		}
 	}
 }
 
 // directMessage runs a line typed to the bot in its DM (Slack escapes it as
 // it does a slash command's text) and answers there.
-func (i *Interactivity) directMessage(ctx context.Context, team, user, channel, text string) {
+func (i *Interactivity) directMessage(ctx context.Context, team, enterprise, user, channel, text string) {
 	if i.cfg.API == nil {
 		return
 	}
-	cmd := slackapi.SlashCommand{TeamID: team, UserID: user, ChannelID: channel, Command: "/" + CatchAll,
+	cmd := slackapi.SlashCommand{TeamID: team, EnterpriseID: enterprise, UserID: user, ChannelID: channel, Command: "/" + CatchAll,
 		Text: strings.TrimPrefix(strings.TrimSpace(text), "/")}
 	req := Request(cmd)
 	if i.cfg.Requester != nil {
@@ -109,11 +112,11 @@ func (i *Interactivity) directMessage(ctx context.Context, team, user, channel, 
 
 // publishHome publishes the person's home tab: their coverage, then their
 // companies, most overdue first, exactly as »coverage« and »mine« answer.
-func (i *Interactivity) publishHome(ctx context.Context, team, user string) {
+func (i *Interactivity) publishHome(ctx context.Context, team, enterprise, user string) {
 	if i.cfg.API == nil || user == "" {
 		return
 	}
-	cb := slackapi.InteractionCallback{Team: slackapi.Team{ID: team}, User: slackapi.User{ID: user}}
+	cb := slackapi.InteractionCallback{Team: slackapi.Team{ID: team}, Enterprise: slackapi.Enterprise{ID: enterprise}, User: slackapi.User{ID: user}}
 	coverage := runSafely(ctx, i.cfg.Handler, i.cfg.Log, i.request(ctx, cb, "", "coverage"))
 	mine := runSafely(ctx, i.cfg.Handler, i.cfg.Log, i.request(ctx, cb, "", "mine"))
 	if _, err := i.cfg.API.PublishViewContext(ctx, slackapi.PublishViewContextRequest{UserID: user, View: HomeView(coverage, mine)}); err != nil {

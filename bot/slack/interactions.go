@@ -254,7 +254,7 @@ func actionValue(a slackapi.BlockAction) string {
 // The line is escaped the way Slack escapes typed text, so nothing in a
 // note is read as a mention.
 func (i *Interactivity) request(ctx context.Context, cb slackapi.InteractionCallback, channel, line string) bot.Request {
-	cmd := slackapi.SlashCommand{TeamID: teamOf(cb), UserID: cb.User.ID, UserName: cb.User.Name,
+	cmd := slackapi.SlashCommand{TeamID: teamOf(cb), EnterpriseID: cb.Enterprise.ID, UserID: cb.User.ID, UserName: cb.User.Name,
 		ChannelID: channel, Command: "/" + CatchAll, Text: escape(line)}
 	if i.cfg.Requester != nil {
 		return i.cfg.Requester.Request(ctx, cmd)

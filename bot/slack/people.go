@@ -71,7 +71,7 @@ func (n *Names) Request(ctx context.Context, cmd slackapi.SlashCommand) bot.Requ
 		return "@" + sub[1]
 	})
 	req := Request(cmd)
-	req.Jobcenter = n.teams[cmd.TeamID]
+	req.Jobcenter = n.teams.of(cmd)
 	if name := n.name(ctx, cmd.TeamID, cmd.UserID); name != "" {
 		req.Name = name
 	}

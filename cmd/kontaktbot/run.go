@@ -155,7 +155,8 @@ func (e *env) service(db *storage.DB) *commands.Service { return e.chat(db, nil)
 
 // chat is the command service of a chat: n posts its announcements.
 func (e *env) chat(db *storage.DB, n bot.Notifier) *commands.Service {
-	return commands.New(db, commands.Config{Clock: e.clock, Log: e.log, Jobcenter: e.getenv("KONTAKTBOT_JOBCENTER"), Notifier: n, Metrics: e.metrics})
+	return commands.New(db, commands.Config{Clock: e.clock, Log: e.log, Jobcenter: e.getenv("KONTAKTBOT_JOBCENTER"), Notifier: n, Metrics: e.metrics,
+		Admins: splitList(e.getenv("KONTAKTBOT_ADMINS"))})
 }
 
 func (e *env) console(ctx context.Context, args []string) (err error) {
@@ -236,4 +237,16 @@ func (e *env) backup(ctx context.Context, args []string) (err error) {
 	}
 	fmt.Fprintf(e.stdout, "Backup skrevet til %s\n", *to)
 	return nil
+}
+
+// splitList reads a list separated by commas, semicolons or line breaks
+// (not spaces: a console name has them), dropping empty entries.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' }) {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }

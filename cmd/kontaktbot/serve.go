@@ -13,6 +13,7 @@ import (
 	"kontaktbot/bot"
 	"kontaktbot/bot/slack"
 	"kontaktbot/bot/teams"
+	"kontaktbot/commands"
 	"kontaktbot/storage"
 )
 
@@ -139,21 +140,44 @@ type mounted struct {
 	background []func(context.Context) error
 }
 
-// parseTeamMap reads "T0123=Jobcenter Odense; T0456=Jobcenter Svendborg".
-func parseTeamMap(s string) (map[string]string, error) {
+// parseTeamMap reads an allow-list of organisations, "T0123=Jobcenter
+// Odense; T0456=Jobcenter Svendborg": each workspace, Enterprise Grid org
+// or tenant named with the jobcenter its people join. Only a list of one
+// may leave out the jobcenter ("T0123"): that one organisation then joins
+// fallback, the single-jobcenter default (KONTAKTBOT_JOBCENTER).
+func parseTeamMap(s, fallback string) (map[string]string, error) {
 	m := map[string]string{}
+	var bare []string
 	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '\n' }) {
 		if strings.TrimSpace(part) == "" {
 			continue
 		}
 		k, v, ok := strings.Cut(part, "=")
 		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
-		if !ok || k == "" || v == "" {
+		if k == "" || (ok && v == "") || strings.ContainsAny(k, " \t") {
 			return nil, fmt.Errorf("%q is not TEAM=Jobcenter name; write e.g. T0123=Jobcenter Odense; T0456=Jobcenter Svendborg", strings.TrimSpace(part))
+		}
+		if _, dup := m[k]; dup {
+			return nil, fmt.Errorf("%s is named twice", k)
+		}
+		if !ok {
+			bare = append(bare, k)
+			v = jobcenterOr(fallback)
 		}
 		m[k] = v
 	}
+	if len(bare) > 0 && len(m) > 1 {
+		return nil, fmt.Errorf("%s has no jobcenter: with more than one organisation each needs its own, e.g. %s=Jobcenter Odense", strings.Join(bare, ", "), bare[0])
+	}
 	return m, nil
+}
+
+// jobcenterOr is name, or the service's default jobcenter when it is empty.
+func jobcenterOr(name string) string {
+	if name == "" {
+		return commands.DefaultJobcenter
+	}
+	return name
 }
 
 // platforms mounts the handlers of every configured chat platform. The

@@ -240,7 +240,7 @@ func TestServeAnnouncesInSlack(t *testing.T) {
 	defer fake.Stop()
 	const secret = "s3cret"
 	s := startServer(t, map[string]string{"SLACK_SIGNING_SECRET": secret, "SLACK_BOT_TOKEN": "xoxb-test",
-		"SLACK_API_URL": fake.GetAPIURL()}, "--db", filepath.Join(t.TempDir(), "k.db"))
+		"SLACK_API_URL": fake.GetAPIURL(), "SLACK_TEAM_JOBCENTERS": "T1", "KONTAKTBOT_ADMINS": "U1"}, "--db", filepath.Join(t.TempDir(), "k.db"))
 	for _, line := range []string{"company add Ærø Maskinfabrik", "kanal stillinger", "stilling Ærø Maskinfabrik svejser antal 2"} {
 		code, body := slackPost(t, s.url, secret, "/kontakt", line)
 		t.Logf("%s -> %s", line, body)

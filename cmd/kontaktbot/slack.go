@@ -30,9 +30,12 @@ func (e *env) slackSetup(db *storage.DB) (*slackParts, error) {
 	if s.secret == "" && s.appToken == "" {
 		return nil, nil
 	}
-	workspaces, err := parseTeamMap(e.getenv("SLACK_TEAM_JOBCENTERS"))
+	workspaces, err := parseTeamMap(e.getenv("SLACK_TEAM_JOBCENTERS"), e.getenv("KONTAKTBOT_JOBCENTER"))
 	if err != nil {
 		return nil, fmt.Errorf("SLACK_TEAM_JOBCENTERS: %w", err)
+	}
+	if len(workspaces) == 0 {
+		e.log.Warn("SLACK_TEAM_JOBCENTERS is empty: every Slack workspace is refused until it names one (T0123=Jobcenter Odense)")
 	}
 	s.opts = []slackapi.Option{slackapi.OptionHTTPClient(&http.Client{Timeout: 15 * time.Second})}
 	if u := e.getenv("SLACK_API_URL"); u != "" {

@@ -102,7 +102,7 @@ func TestServeNudgeButtonToStoredContact(t *testing.T) {
 	api := newViewsAPI(t)
 	db := filepath.Join(t.TempDir(), "k.db")
 	s := startServer(t, map[string]string{"SLACK_SIGNING_SECRET": secret, "SLACK_BOT_TOKEN": "xoxb-test",
-		"SLACK_API_URL": api.srv.GetAPIURL()}, "--db", db)
+		"SLACK_API_URL": api.srv.GetAPIURL(), "SLACK_TEAM_JOBCENTERS": "T1"}, "--db", db)
 	if code, body := slackPost(t, s.url, secret, "/kontakt", "company add Ærø Maskinfabrik"); code != 200 || strings.Contains(body, "⚠️") {
 		t.Fatalf("company add: %d %s", code, body)
 	}

@@ -33,9 +33,9 @@ func (e *env) teamsSetup(db *storage.DB) (*teamsParts, error) {
 	case password == "":
 		return nil, errors.New("teams: MICROSOFT_APP_ID is set but MICROSOFT_APP_PASSWORD is not: set the client secret of the bot's Azure app registration, which the bot needs to answer")
 	}
-	tenants, err := parseTeamMap(e.getenv("TEAMS_TENANT_JOBCENTERS"))
+	tenants, err := e.tenantJobcenters()
 	if err != nil {
-		return nil, fmt.Errorf("TEAMS_TENANT_JOBCENTERS: %w", err)
+		return nil, err
 	}
 	tokenURL := e.getenv("BOTFRAMEWORK_TOKEN_URL")
 	if tokenURL == "" {
@@ -64,4 +64,22 @@ func (t *teamsParts) mount(e *env, mux *http.ServeMux, db *storage.DB, svc *comm
 	mux.Handle("POST /api/messages", h)
 	e.log.Info("teams: Bot Framework messages at /api/messages")
 	return nil
+}
+
+// tenantJobcenters is the Teams allow-list: TEAMS_TENANT_JOBCENTERS, or,
+// when that is empty, the one tenant of a single-tenant bot
+// (MICROSOFT_APP_TENANT_ID), whose people join the default jobcenter.
+// Any other tenant is refused.
+func (e *env) tenantJobcenters() (map[string]string, error) {
+	tenants, err := parseTeamMap(e.getenv("TEAMS_TENANT_JOBCENTERS"), e.getenv("KONTAKTBOT_JOBCENTER"))
+	if err != nil {
+		return nil, fmt.Errorf("TEAMS_TENANT_JOBCENTERS: %w", err)
+	}
+	if tenant := e.getenv("MICROSOFT_APP_TENANT_ID"); len(tenants) == 0 && tenant != "" {
+		tenants[tenant] = jobcenterOr(e.getenv("KONTAKTBOT_JOBCENTER"))
+	}
+	if len(tenants) == 0 {
+		e.log.Warn("TEAMS_TENANT_JOBCENTERS and MICROSOFT_APP_TENANT_ID are empty: every Teams tenant is refused until one is named (<tenant id>=Jobcenter Odense)")
+	}
+	return tenants, nil
 }
