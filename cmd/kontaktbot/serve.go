@@ -19,6 +19,7 @@ import (
 var (
 	_ slack.People            = (*storage.DB)(nil)
 	_ slack.EventLog          = (*storage.DB)(nil)
+	_ slack.ReplayLog         = (*storage.DB)(nil)
 	_ teams.ConversationStore = (*storage.DB)(nil)
 )
 
