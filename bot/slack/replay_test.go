@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,6 +54,13 @@ func TestSlashCommandReplayRunsOnce(t *testing.T) {
 	rec := post(t, h, header, body)
 	if rec.Code != http.StatusOK || rec.Body.Len() != 0 {
 		t.Fatalf("replay: status %d body %q, want 200 and nothing", rec.Code, rec.Body)
+	}
+	// The signature in capitals is the same signature to Verify, and so
+	// the same to the replay guard.
+	upper := header.Clone()
+	upper.Set("X-Slack-Signature", "v0="+strings.ToUpper(strings.TrimPrefix(header.Get("X-Slack-Signature"), "v0=")))
+	if rec := post(t, h, upper, body); rec.Code != http.StatusOK || rec.Body.Len() != 0 {
+		t.Fatalf("replay in capitals: status %d body %q", rec.Code, rec.Body)
 	}
 	if n := len(f.requests()); n != 1 {
 		t.Fatalf("the command ran %d times for one signed request", n)

@@ -131,6 +131,8 @@ func (v *Verifier) First(ctx context.Context, header http.Header) (bool, error) 
 	// Verify accepts the signature while the clock is within MaxSkew of
 	// its timestamp; a second more covers the rounding to whole seconds.
 	until := time.Unix(ts, 0).Add(MaxSkew + time.Second)
+	// Verify reads the hex in either case: one key for all spellings, or
+	// a replay in capitals would pass as new.
 	first, err := v.Replays.FirstUntil(ctx, "slack/sig/"+strings.ToLower(sig), until)
 	if err != nil {
 		return false, fmt.Errorf("slack: replay check: %w", err)
