@@ -208,9 +208,12 @@ func postReply(ctx context.Context, client *http.Client, log *slog.Logger, url s
 	}
 }
 
-// verifiedBody reads a POST's body and checks Slack's signature on it;
-// when either fails it has answered (405, 413, 400 or 401) and ok is false,
-// and nothing else may run.
+// verifiedBody reads a POST's body, checks Slack's signature on it and
+// that it is not a replay (Verifier.First); when any of it fails it has
+// answered (405, 413, 400, 401 or 503) and ok is false, and nothing else
+// may run. A replay is answered 200 with no body, as Slack takes an
+// acknowledgement that shows nothing: whoever sent it learns nothing, and
+// an Events API retry is acknowledged as before.
 func verifiedBody(w http.ResponseWriter, r *http.Request, v *Verifier, log *slog.Logger) (body []byte, ok bool) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
@@ -230,6 +233,23 @@ func verifiedBody(w http.ResponseWriter, r *http.Request, v *Verifier, log *slog
 	if err := v.Verify(r.Header, body); err != nil {
 		log.Warn("slack request refused", "path", r.URL.Path, "err", err)
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return nil, false
+	}
+	first, err := v.First(r.Context(), r.Header)
+	if err != nil {
+		// Refused rather than run unguarded: the answer of a replayed
+		// command goes to whoever replayed it.
+		log.Error("slack request refused: replay check failed", "path", r.URL.Path, "err", err)
+		http.Error(w, "service unavailable", http.StatusServiceUnavailable)
+		return nil, false
+	}
+	if !first {
+		if n := r.Header.Get("X-Slack-Retry-Num"); n != "" {
+			log.Info("slack retry of a request already received; acknowledged", "path", r.URL.Path, "retry", n)
+		} else {
+			log.Warn("slack request replayed within its window; ignored", "path", r.URL.Path)
+		}
+		w.WriteHeader(http.StatusOK)
 		return nil, false
 	}
 	return body, true

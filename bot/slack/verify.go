@@ -1,10 +1,12 @@
 package slack
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -36,8 +38,16 @@ const (
 	signaturePrefix = "v0="
 )
 
+// ReplayLog remembers keys for a while: FirstUntil records key until the
+// time until and reports whether it was not recorded already (storage.DB
+// meets it, in bbolt, so it holds across restarts).
+type ReplayLog interface {
+	FirstUntil(ctx context.Context, key string, until time.Time) (bool, error)
+}
+
 // Verifier checks Slack's request signatures (version v0: HMAC-SHA256 of
-// "v0:" + timestamp + ":" + body with the app's signing secret).
+// "v0:" + timestamp + ":" + body with the app's signing secret) and, with
+// Replays, that each signed request is served once.
 //
 // It is written on the standard library rather than slack-go's
 // SecretsVerifier because that one reads time.Now itself and cannot be
@@ -46,6 +56,10 @@ const (
 type Verifier struct {
 	Secret string
 	Clock  func() time.Time
+	// Replays remembers the signatures served within MaxSkew, so that a
+	// request captured and sent again while still valid runs once. Nil:
+	// a replay within the window runs again (tests only; serve sets it).
+	Replays ReplayLog
 }
 
 // NewVerifier returns a Verifier for the signing secret. It refuses an
@@ -94,4 +108,34 @@ func (v *Verifier) Verify(header http.Header, body []byte) error {
 		return ErrBadSignature
 	}
 	return nil
+}
+
+// First reports whether the request with header, which Verify accepted, is
+// the first with its signature: false for a replay within the window in
+// which Verify accepts it, also after a restart. The signature is unique
+// to the body and timestamp, so two requests a person made are never
+// taken for one. (An Events API retry may carry its first try's
+// signature; it is acknowledged either way, and its event id keeps it
+// from running twice.) Without Replays every request is first. On error
+// the caller cannot know and should refuse the request: Slack retries an
+// event, a person sends again.
+func (v *Verifier) First(ctx context.Context, header http.Header) (bool, error) {
+	if v.Replays == nil {
+		return true, nil
+	}
+	sig, stamp := header.Get(headerSignature), header.Get(headerTimestamp)
+	ts, err := strconv.ParseInt(stamp, 10, 64)
+	if err != nil || !strings.HasPrefix(sig, signaturePrefix) {
+		return false, ErrUnsigned
+	}
+	// Verify accepts the signature while the clock is within MaxSkew of
+	// its timestamp; a second more covers the rounding to whole seconds.
+	until := time.Unix(ts, 0).Add(MaxSkew + time.Second)
+	// Verify reads the hex in either case: one key for all spellings, or
+	// a replay in capitals would pass as new.
+	first, err := v.Replays.FirstUntil(ctx, "slack/sig/"+strings.ToLower(sig), until)
+	if err != nil {
+		return false, fmt.Errorf("slack: replay check: %w", err)
+	}
+	return first, nil
 }

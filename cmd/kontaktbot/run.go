@@ -29,7 +29,8 @@ Brug:
   kontaktbot backup --db FIL --to FIL             konsistent kopi af databasen, også mens botten kører
   kontaktbot import companies FIL.csv [--dry-run] [--create-people] [--db FIL]
   kontaktbot export companies [--out FIL] [--db FIL]
-  kontaktbot serve [--db FIL] [--addr :8080]       HTTP-server til Slack og Teams (og /healthz, /readyz, /metrics)
+  kontaktbot serve [--db FIL] [--addr :8080] [--metrics-addr 127.0.0.1:9090|off]
+                                                  HTTP-server til Slack og Teams (og /healthz, /readyz); /metrics på sin egen adresse
   kontaktbot slack-manifest --url https://VÆRT [--socket]  Slack-appens manifest (YAML)
   kontaktbot teams-package --app-id GUID --url https://VÆRT --out FIL.zip  Teams-appens pakke (manifest og ikoner)
   kontaktbot remind [--db FIL] [--at TID] [--dry-run]  kør morgenens påmindelser nu (eller som ved TID, RFC 3339)
@@ -37,7 +38,10 @@ Brug:
 
 Miljø: KONTAKTBOT_DB (databasefil, standard ./kontaktbot.db), KONTAKTBOT_JOBCENTER (jobcentret
 nye personer kommer i), KONTAKTBOT_AS (hvem du er i konsollen), KONTAKTBOT_LOG_LEVEL (debug|info|warn|error),
-KONTAKTBOT_NUDGE_SCHEDULE (cron, standard "0 8 * * 1-5"), KONTAKTBOT_CLOSED_DAYS (ekstra lukkedage).
+KONTAKTBOT_NUDGE_SCHEDULE (cron, standard "0 8 * * 1-5"), KONTAKTBOT_CLOSED_DAYS (ekstra lukkedage),
+KONTAKTBOT_METRICS_ADDR (adressen for /metrics, standard 127.0.0.1:9090; off: ingen),
+KONTAKTBOT_METRICS_TOKEN (mindst 32 tegn: /metrics kræver "Authorization: Bearer TOKEN" og
+serveres så også på den offentlige adresse).
 `
 
 // env is the process environment as run sees it.

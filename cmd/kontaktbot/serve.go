@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"net"
@@ -20,15 +22,17 @@ import (
 var (
 	_ slack.People            = (*storage.DB)(nil)
 	_ slack.EventLog          = (*storage.DB)(nil)
+	_ slack.ReplayLog         = (*storage.DB)(nil)
 	_ teams.ConversationStore = (*storage.DB)(nil)
 )
 
 // shutdownGrace is how long in-flight requests get to finish on SIGTERM.
 const shutdownGrace = 10 * time.Second
 
-// serve runs the HTTP server: /healthz, /readyz and, when Slack is
-// configured, Slack's endpoints. It returns when ctx ends (SIGTERM), after
-// in-flight requests have finished and the database is closed.
+// serve runs the HTTP servers: the public one with /healthz, /readyz, the
+// pages and the configured platforms' endpoints, and the operators' one
+// with /metrics (see metricsConfig). It returns when ctx ends (SIGTERM),
+// after in-flight requests have finished and the database is closed.
 func (e *env) serve(ctx context.Context, args []string) (err error) {
 	fs := e.flagSet("serve")
 	dbPath := e.dbFlag(fs)
@@ -37,12 +41,20 @@ func (e *env) serve(ctx context.Context, args []string) (err error) {
 		addr = ":8080"
 	}
 	fs.StringVar(&addr, "addr", addr, "address to listen on (KONTAKTBOT_ADDR)")
+	mc := metricsConfig{addr: e.getenv("KONTAKTBOT_METRICS_ADDR"), token: e.getenv("KONTAKTBOT_METRICS_TOKEN")}
+	if mc.addr == "" {
+		mc.addr = defaultMetricsAddr
+	}
+	fs.StringVar(&mc.addr, "metrics-addr", mc.addr, "address of the /metrics listener, or off (KONTAKTBOT_METRICS_ADDR)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
-		return fmt.Errorf("unexpected argument %q; usage: kontaktbot serve [--db FILE] [--addr :8080]", pos[0])
+		return fmt.Errorf("unexpected argument %q; usage: kontaktbot serve [--db FILE] [--addr :8080] [--metrics-addr 127.0.0.1:9090|off]", pos[0])
+	}
+	if err := mc.check(); err != nil {
+		return err
 	}
 	db, err := e.open(*dbPath)
 	if err != nil {
@@ -54,7 +66,9 @@ func (e *env) serve(ctx context.Context, args []string) (err error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", readyz(db))
-	mux.Handle("GET /metrics", m.handler())
+	if mc.token != "" {
+		mux.Handle("GET /metrics", mc.handler(m.handler()))
+	}
 	for path := range pages {
 		if path == "/" {
 			path = "/{$}"
@@ -89,24 +103,19 @@ func (e *env) serve(ctx context.Context, args []string) (err error) {
 		})
 	}
 	defer func() { stopBg(); bgDone.Wait() }()
-	ln, err := net.Listen("tcp", addr)
+	var ls listeners
+	defer ls.close()
+	if err := e.listenMetrics(&ls, mc, m.handler()); err != nil {
+		return err
+	}
+	ln, err := ls.listen(addr, mux)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second, WriteTimeout: 30 * time.Second}
 	fmt.Fprintf(e.stdout, "kontaktbot lytter på %s\n", ln.Addr())
-	e.log.Info("serving", "addr", ln.Addr().String(), "db", db.Path())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	select {
-	case err := <-done:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
-		return fmt.Errorf("serve: shutdown: %w", err)
+	e.log.Info("serving", "addr", ln.Addr().String(), "db", db.Path(), "public_metrics", mc.token != "")
+	if err := ls.serve(ctx); err != nil {
+		return err
 	}
 	for _, wait := range p.drain {
 		wait()
@@ -126,6 +135,133 @@ func readyz(db *storage.DB) http.HandlerFunc {
 		}
 		fmt.Fprintln(w, "ready")
 	}
+}
+
+// defaultMetricsAddr is where /metrics is served when
+// KONTAKTBOT_METRICS_ADDR is unset or empty: loopback, for a scraper or an
+// agent on the same host, out of the internet's reach.
+const defaultMetricsAddr = "127.0.0.1:9090"
+
+// metricsOff as KONTAKTBOT_METRICS_ADDR serves no metrics listener: then
+// /metrics is served only on the public listener, with the token, or
+// nowhere.
+const metricsOff = "off"
+
+// minMetricsToken is the shortest KONTAKTBOT_METRICS_TOKEN accepted: the
+// token guards /metrics on the internet, where it can be guessed at.
+const minMetricsToken = 32
+
+// metricsConfig is where /metrics is served: on its own listener at addr
+// (unless off) and, with a token, on the public listener too. The token,
+// when set, is asked for on both, as "Authorization: Bearer TOKEN".
+type metricsConfig struct {
+	addr, token string
+}
+
+// check refuses a token too short to guard anything.
+func (c metricsConfig) check() error {
+	if c.token != "" && len(c.token) < minMetricsToken {
+		return fmt.Errorf("KONTAKTBOT_METRICS_TOKEN has %d characters, want at least %d: make one with `openssl rand -hex 32`", len(c.token), minMetricsToken)
+	}
+	return nil
+}
+
+// handler is h behind the bearer token, if one is set: without the token,
+// or with another, 401 and nothing of h. The comparison takes the same
+// time whatever the guess.
+func (c metricsConfig) handler(h http.Handler) http.Handler {
+	if c.token == "" {
+		return h
+	}
+	want := sha256.Sum256([]byte("Bearer " + c.token))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Hashed first, so that the lengths compared are equal too.
+		got := sha256.Sum256([]byte(r.Header.Get("Authorization")))
+		if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="kontaktbot metrics"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// listenMetrics binds the metrics listener for h, unless mc says off, and
+// says where it is and whether it is exposed.
+func (e *env) listenMetrics(ls *listeners, mc metricsConfig, h http.Handler) error {
+	if strings.EqualFold(mc.addr, metricsOff) {
+		if mc.token == "" {
+			e.log.Warn("KONTAKTBOT_METRICS_ADDR is off and KONTAKTBOT_METRICS_TOKEN is not set: /metrics is served nowhere")
+		}
+		return nil
+	}
+	ops := http.NewServeMux()
+	ops.Handle("GET /metrics", mc.handler(h))
+	ln, err := ls.listen(mc.addr, ops)
+	if err != nil {
+		return fmt.Errorf("serve: metrics listener: %w (set KONTAKTBOT_METRICS_ADDR to a free address, or off)", err)
+	}
+	fmt.Fprintf(e.stdout, "metrics på http://%s/metrics\n", ln.Addr())
+	e.log.Info("serving metrics", "addr", ln.Addr().String(), "token", mc.token != "")
+	if a, ok := ln.Addr().(*net.TCPAddr); ok && !a.IP.IsLoopback() && mc.token == "" {
+		e.log.Warn("the metrics listener is reachable beyond this host and KONTAKTBOT_METRICS_TOKEN is not set: anyone who reaches it reads the metrics",
+			"addr", ln.Addr().String())
+	}
+	return nil
+}
+
+// listeners are the HTTP servers serve runs, each on its own listener.
+type listeners struct {
+	servers []*http.Server
+	lns     []net.Listener
+	started bool
+}
+
+// listen binds addr for h, to be served by serve.
+func (l *listeners) listen(addr string, h http.Handler) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	l.lns = append(l.lns, ln)
+	l.servers = append(l.servers, &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout: 15 * time.Second, WriteTimeout: 30 * time.Second})
+	return ln, nil
+}
+
+// close lets go of listeners that were bound but never served (serve
+// failed to start); serve closes its own.
+func (l *listeners) close() {
+	if l.started {
+		return
+	}
+	for _, ln := range l.lns {
+		ln.Close()
+	}
+}
+
+// serve serves every listener until ctx ends or one of them fails, then
+// shuts all of them down, giving in-flight requests shutdownGrace.
+func (l *listeners) serve(ctx context.Context) error {
+	l.started = true
+	done := make(chan error, len(l.servers))
+	for i, srv := range l.servers {
+		go func() { done <- srv.Serve(l.lns[i]) }()
+	}
+	var err error
+	select {
+	case err = <-done:
+		err = fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	for _, srv := range l.servers {
+		if e := srv.Shutdown(shutdown); e != nil {
+			err = errors.Join(err, fmt.Errorf("serve: shutdown: %w", e))
+		}
+	}
+	return err
 }
 
 // mounted is what platforms mounted: how many platforms, and the

@@ -22,10 +22,12 @@ import (
 	"kontaktbot/storage"
 )
 
-// liveServer is `kontaktbot serve` running in the test, on a free port.
+// liveServer is `kontaktbot serve` running in the test, on a free port,
+// with its metrics listener on another (metrics, "" when off).
 type liveServer struct {
-	url  string
-	stop func() error
+	url     string
+	metrics string
+	stop    func() error
 }
 
 func startServer(t *testing.T, env map[string]string, args ...string) *liveServer {
@@ -35,7 +37,7 @@ func startServer(t *testing.T, env map[string]string, args ...string) *liveServe
 	done := make(chan error, 1)
 	getenv := func(k string) string { return env[k] }
 	go func() {
-		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), getenv, strings.NewReader(""), out, io.Discard)
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0"}, args...), getenv, strings.NewReader(""), out, io.Discard)
 	}()
 	s := &liveServer{}
 	var stopped bool
@@ -57,6 +59,10 @@ func startServer(t *testing.T, env map[string]string, args ...string) *liveServe
 	for {
 		if o := out.String(); strings.Contains(o, "lytter på ") {
 			s.url = "http://" + strings.TrimSpace(strings.SplitN(o, "lytter på ", 2)[1])
+			// The metrics listener is announced first.
+			if _, m, ok := strings.Cut(o, "metrics på "); ok {
+				s.metrics, _, _ = strings.Cut(m, "\n")
+			}
 			return s
 		}
 		select {
@@ -173,7 +179,7 @@ func TestServeSlackCommandIsVerifiedStoredAndCounted(t *testing.T) {
 	if code, _ := slackPost(t, s.url, "wrong-secret", "/visit", "aeroe ikke gemt"); code != http.StatusUnauthorized {
 		t.Errorf("wrong secret: %d", code)
 	}
-	_, metrics := get(t, s.url+"/metrics")
+	_, metrics := get(t, s.metrics)
 	for _, want := range []string{`kontaktbot_commands_total{command="visit",outcome="ok"} 1`,
 		`kontaktbot_commands_total{command="company add",outcome="ok"} 1`, `kontaktbot_command_duration_seconds_bucket{command="visit"`} {
 		if !strings.Contains(metrics, want) {

@@ -63,6 +63,7 @@ func (s *slackParts) mount(e *env, mux *http.ServeMux, db *storage.DB, svc *comm
 		if v, err = slack.NewVerifier(s.secret, time.Now); err != nil {
 			return fmt.Errorf("SLACK_SIGNING_SECRET: %w", err)
 		}
+		v.Replays = db // a signed request replayed within its window runs once
 	}
 	cmds := slack.NewCommands(v, svc, s.requester, nil, e.log)
 	inter, err := slack.NewInteractivity(slack.InteractivityConfig{Verifier: v, Handler: svc, Requester: s.requester,
