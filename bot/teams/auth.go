@@ -281,7 +281,7 @@ func (v *Validator) checkClaims(c jwt.MapClaims, act schema.Activity) error {
 	switch {
 	case su == "":
 		return reject("token has no serviceurl claim")
-	case strings.TrimSuffix(su, "/") != strings.TrimSuffix(act.ServiceURL, "/"):
+	case !sameServiceURL(su, act.ServiceURL):
 		return reject("serviceurl claim %q is not the activity's %q", su, act.ServiceURL)
 	}
 	return nil

@@ -69,9 +69,13 @@ type HandlerConfig struct {
 	// Seen de-duplicates message activities by id (storage.DB meets it):
 	// Teams sends an activity again when the bot took over 15 seconds to
 	// answer it. Nil: every delivery is handled.
-	Seen   ActivityLog
-	Clock  bot.Clock
-	Logger *slog.Logger
+	Seen ActivityLog
+	// ServiceURLs are the service URLs an activity may name; one naming
+	// another is refused before anything is stored or sent. Nil allows
+	// DefaultServiceURLs only.
+	ServiceURLs *ServiceURLs
+	Clock       bot.Clock
+	Logger      *slog.Logger
 }
 
 // ActivityLog remembers activity ids: FirstSeen reports whether key was
@@ -104,7 +108,8 @@ func NewHandler(cfg HandlerConfig) (*MessageHandler, error) {
 }
 
 // ServeHTTP answers 401 to anything not signed by the Bot Framework for this
-// bot, before anything is run or stored; 200 once an activity was handled.
+// bot and 403 to an activity whose service URL is off the allow-list, before
+// anything is run or stored; 200 once an activity was handled.
 // The reply goes out as its own call to the connector, as Teams expects.
 func (h *MessageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
@@ -128,6 +133,14 @@ func (h *MessageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		http.Error(w, "bad activity", http.StatusBadRequest)
+		return
+	}
+	if !h.cfg.ServiceURLs.Allows(act.ServiceURL) {
+		// The token named this service URL too, so the Bot Framework sent
+		// it; still, the bot's own token must not follow it anywhere.
+		h.cfg.Logger.Warn("teams: activity refused: its service url is not on the allow-list (BOTFRAMEWORK_SERVICE_URLS)",
+			"service_url", act.ServiceURL, "type", act.Type)
+		http.Error(w, "service url not allowed", http.StatusForbidden)
 		return
 	}
 	if err := h.handle(r.Context(), act); err != nil {

@@ -77,7 +77,7 @@ func TestServeTeams(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "k.db")
 	s := startServer(t, map[string]string{"MICROSOFT_APP_ID": appID, "MICROSOFT_APP_PASSWORD": "hemmelig",
 		"BOTFRAMEWORK_TOKEN_URL": conn.TokenURL, "BOTFRAMEWORK_OPENID_METADATA_URL": auth.MetadataURL,
-		"TEAMS_TENANT_JOBCENTERS": "tenant-1=Jobcenter Svendborg"}, "--db", db)
+		"BOTFRAMEWORK_SERVICE_URLS": conn.URL, "TEAMS_TENANT_JOBCENTERS": "tenant-1=Jobcenter Svendborg"}, "--db", db)
 	valid := auth.Header(teamstest.TokenValid)
 	personal := func(text string) []byte { return teamsActivity(t, conn.URL, text, "personal", "a:1personalCONV") }
 
