@@ -1,0 +1,120 @@
+// Adaptive Card markdown: the neutral model's marks translated, and every
+// other character that could start markup escaped, so that text people
+// typed (company names, notes) shows as typed and never as a link.
+
+package teams
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// markdown renders neutral text for a TextBlock or a fact's value: the
+// model's *bold* and _italic_ marks become Adaptive Card markdown (**bold**,
+// _italic_); everything else is escaped as escape does. The marks are
+// the bot's own formatting; a name inside them is escaped all the same.
+func markdown(s string) string {
+	var w mdWriter
+	rs := []rune(s)
+	start := 0 // of the text not written yet
+	for i := 0; i < len(rs); i++ {
+		if rs[i] != '*' && rs[i] != '_' {
+			continue
+		}
+		j := closing(rs, i, rs[i])
+		if j < 0 {
+			continue
+		}
+		w.text(string(rs[start:i]))
+		mark := "_"
+		if rs[i] == '*' {
+			mark = "**"
+		}
+		w.raw(mark)
+		w.text(string(rs[i+1 : j]))
+		w.raw(mark)
+		i, start = j, j+1
+	}
+	w.text(string(rs[start:]))
+	return w.b.String()
+}
+
+// escape makes s literal in Adaptive Card markdown: backslashes before
+// the characters that start inline markup anywhere (\ * _ ` ~ [ ] ( ) and
+// a "<" that could open an autolink), and before what starts a block at
+// the start of a line (# > + - = and the dot of "1. "). Teams' renderers,
+// like markdown-it, which the Adaptive Cards JavaScript renderer uses,
+// show an escaped character as itself.
+func escape(s string) string {
+	var w mdWriter
+	w.text(s)
+	return w.b.String()
+}
+
+// closing finds the mark that closes the one at i on the same line, with
+// text between that neither starts nor ends with a space.
+func closing(rs []rune, i int, mark rune) int {
+	if i+1 >= len(rs) || rs[i+1] == ' ' || rs[i+1] == mark {
+		return -1
+	}
+	for j := i + 1; j < len(rs); j++ {
+		switch {
+		case rs[j] == '\n':
+			return -1
+		case rs[j] == mark:
+			if rs[j-1] == ' ' {
+				return -1
+			}
+			return j
+		}
+	}
+	return -1
+}
+
+// mdWriter writes markdown, knowing whether it is at the start of a line.
+type mdWriter struct{ b strings.Builder }
+
+func (w *mdWriter) raw(s string) { w.b.WriteString(s) }
+
+// lineStart reports whether what is written next starts a line, after
+// any indentation.
+func (w *mdWriter) lineStart() bool {
+	s := strings.TrimRight(w.b.String(), " \t")
+	return s == "" || strings.HasSuffix(s, "\n")
+}
+
+// text writes s escaped.
+func (w *mdWriter) text(s string) {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case strings.ContainsRune("\\*_`~[]()", r):
+			w.b.WriteByte('\\')
+		case r == '<' && autolink(s[i:]):
+			w.b.WriteByte('\\')
+		case strings.ContainsRune("#>+-=", r) && w.lineStart():
+			w.b.WriteByte('\\')
+		case r >= '0' && r <= '9' && w.lineStart():
+			// "3. nov" would start an ordered list at 3: escape its dot.
+			d := i + strings.IndexFunc(s[i:]+"x", func(r rune) bool { return r < '0' || r > '9' })
+			if d < len(s) && (s[d] == '.' || s[d] == ')') && (d+1 == len(s) || strings.ContainsRune(" \t\n", rune(s[d+1]))) {
+				w.b.WriteString(s[i:d] + "\\" + s[d:d+1])
+				i = d + 1
+				continue
+			}
+		}
+		w.b.WriteString(s[i : i+n])
+		i += n
+	}
+}
+
+// autolink reports whether s, which starts with "<", could be read as an
+// autolink (<https://…>, <name@host>) up to its ">".
+func autolink(s string) bool {
+	end := strings.IndexByte(s, '>')
+	if end < 0 {
+		return false
+	}
+	inner := s[1:end]
+	return inner != "" && !strings.ContainsAny(inner, " \t\n<") && strings.ContainsAny(inner, ":@")
+}
