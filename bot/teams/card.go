@@ -52,9 +52,15 @@ func Card(msg bot.Message) map[string]any {
 		body, actions = renderBlocks(msg.Blocks, limit)
 		card = newCard(body, actions)
 	}
-	if size(card) > MaxCardBytes {
-		// Even summarised, the text is too long: say so rather than fail.
-		card = newCard([]any{textBlock(escape(clip(msg.PlainText(), MaxCardBytes/4)), false)}, nil)
+	// Even summarised, the text is too long: send its start rather than
+	// fail, shorter until it fits, since escaping and JSON may make one
+	// character of it up to eight bytes.
+	text := ""
+	for n := MaxCardBytes / 4; size(card) > MaxCardBytes && n >= 64; n /= 2 {
+		if text == "" {
+			text = msg.PlainText()
+		}
+		card = newCard([]any{textBlock(escape(clip(text, n)), false)}, nil)
 	}
 	return card
 }

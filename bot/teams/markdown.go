@@ -42,7 +42,7 @@ func markdown(s string) string {
 // escape makes s literal in Adaptive Card markdown: backslashes before
 // the characters that start inline markup anywhere (\ * _ ` ~ [ ] ( ) and
 // a "<" that could open an autolink), and before what starts a block at
-// the start of a line (# > + - = and the dot of "1. "). Teams' renderers,
+// the start of a line (# > + - = | and the dot of "1. "). Teams' renderers,
 // like markdown-it, which the Adaptive Cards JavaScript renderer uses,
 // show an escaped character as itself.
 func escape(s string) string {
@@ -92,7 +92,7 @@ func (w *mdWriter) text(s string) {
 			w.b.WriteByte('\\')
 		case r == '<' && autolink(s[i:]):
 			w.b.WriteByte('\\')
-		case strings.ContainsRune("#>+-=", r) && w.lineStart():
+		case strings.ContainsRune("#>+-=|", r) && w.lineStart():
 			w.b.WriteByte('\\')
 		case r >= '0' && r <= '9' && w.lineStart():
 			// "3. nov" would start an ordered list at 3: escape its dot.

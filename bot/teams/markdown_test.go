@@ -165,7 +165,8 @@ func TestCardEscapesMarkdown(t *testing.T) {
 		"> citat":                                `\> citat`,
 		"- punkt\n+ punkt\n  - indrykket":        "\\- punkt\n\\+ punkt\n  \\- indrykket",
 		"linje\n===":                             "linje\n\\===",
-		"a # b - c + d > e = f":                  "a # b - c + d > e = f",
+		"a # b - c + d > e = f | g":              "a # b - c + d > e = f | g",
+		"a | b\n| --- | --- |":                   "a | b\n\\| --- | --- |",
 		"`kode`":                                 "\\`kode\\`",
 		"~~slet~~":                               `\~\~slet\~\~`,
 		"<https://evil.example>":                 `\<https://evil.example>`,
@@ -207,5 +208,21 @@ func TestHandlerEscapesCompanyName(t *testing.T) {
 	}
 	if !shown {
 		t.Errorf("the reply does not name the company as typed: %s", r.last(t))
+	}
+}
+
+// TestCardOversizedEscapedFits: text that escaping and JSON blow up most
+// (each "<a:b>" gains a backslash, and JSON writes "<" as six bytes) still
+// gives a card within MaxCardBytes.
+func TestCardOversizedEscapedFits(t *testing.T) {
+	t.Parallel()
+	card := teams.Card(bot.Message{Blocks: []bot.Block{bot.Text{Text: "[x] " + strings.Repeat("<a:>", 50000)}}})
+	b := mustValidCard(t, card)
+	if len(b) > teams.MaxCardBytes {
+		t.Fatalf("card is %d bytes, over %d", len(b), teams.MaxCardBytes)
+	}
+	texts := markdownTexts(card)
+	if len(texts) != 1 || unescaped(texts[0], "[]") != "" || strings.Count(texts[0], `\<a:>`) < 20 {
+		t.Errorf("oversized card text: %.200q", texts)
 	}
 }
