@@ -5,6 +5,7 @@
 package teams
 
 import (
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -40,11 +41,12 @@ func markdown(s string) string {
 }
 
 // escape makes s literal in Adaptive Card markdown: backslashes before
-// the characters that start inline markup anywhere (\ * _ ` ~ [ ] ( ) and
-// a "<" that could open an autolink), and before what starts a block at
-// the start of a line (# > + - = | and the dot of "1. "). Teams' renderers,
-// like markdown-it, which the Adaptive Cards JavaScript renderer uses,
-// show an escaped character as itself.
+// the characters that start inline markup anywhere (\ * _ ` ~ [ ] ( ), a
+// "<" that could open an autolink and an "&" that would name a character),
+// and before what starts a block at the start of a line (# > + - = | and
+// the dot of "1. "). Teams' renderers, like markdown-it, which the
+// Adaptive Cards JavaScript renderer uses, show an escaped character as
+// itself.
 func escape(s string) string {
 	var w mdWriter
 	w.text(s)
@@ -90,7 +92,7 @@ func (w *mdWriter) text(s string) {
 		switch {
 		case strings.ContainsRune("\\*_`~[]()", r):
 			w.b.WriteByte('\\')
-		case r == '<' && autolink(s[i:]):
+		case r == '<' && autolink(s[i:]), r == '&' && entity.MatchString(s[i:]):
 			w.b.WriteByte('\\')
 		case strings.ContainsRune("#>+-=|", r) && w.lineStart():
 			w.b.WriteByte('\\')
@@ -107,6 +109,11 @@ func (w *mdWriter) text(s string) {
 		i += n
 	}
 }
+
+// entity matches an HTML entity or character reference at the start of a
+// string ("&lbrack;", "&#91;"), which markdown would show as the
+// character it names.
+var entity = regexp.MustCompile(`^&(?:[A-Za-z][A-Za-z0-9]{0,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});`)
 
 // autolink reports whether s, which starts with "<", could be read as an
 // autolink (<https://…>, <name@host>) up to its ">".

@@ -174,7 +174,9 @@ func TestCardEscapesMarkdown(t *testing.T) {
 		"![billede](https://evil.example/x.png)": `!\[billede\]\(https://evil.example/x.png\)`,
 		"[a][b]\n\n[b]: https://evil.example":    "\\[a\\]\\[b\\]\n\n\\[b\\]: https://evil.example",
 		`a\b \[`:                                 `a\\b \\\[`,
-		"snake_case og 2*3":                      `snake\_case og 2\*3`,
+		"&lbrack;x&rbrack;(https://evil.example) &#91; &#x5B;": `\&lbrack;x\&rbrack;\(https://evil.example\) \&#91; \&#x5B;`,
+		"A & B ApS, R&D; &amp":                                 `A & B ApS, R\&D; &amp`,
+		"snake_case og 2*3":                                    `snake\_case og 2\*3`,
 	} {
 		card := teams.Card(bot.Message{Blocks: []bot.Block{bot.Fields{Fields: []bot.Field{{Label: in, Value: in}}}}})
 		texts := markdownTexts(card)
