@@ -362,8 +362,8 @@ func (c *Client) call(ctx context.Context, metric, method, target string, in, ou
 	// Checked before a token is fetched: an address off the allow-list
 	// (a forged or stale serviceUrl) gets neither token nor message.
 	if !c.cfg.ServiceURLs.Allows(target) {
-		c.cfg.Logger.Warn("teams connector: service url not on the allow-list; not sent", "call", metric, "url", target)
-		return fmt.Errorf("%w: %q", ErrServiceURL, target)
+		c.cfg.Logger.Warn("teams connector: service url not on the allow-list; not sent", "call", metric, "host", origin(target))
+		return fmt.Errorf("%w: %s", ErrServiceURL, origin(target))
 	}
 	var body []byte
 	if in != nil {

@@ -142,7 +142,7 @@ func (h *MessageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// The token named this service URL too, so the Bot Framework sent
 		// it; still, the bot's own token must not follow it anywhere.
 		h.cfg.Logger.Warn("teams: activity refused: its service url is not on the allow-list (BOTFRAMEWORK_SERVICE_URLS)",
-			"service_url", act.ServiceURL, "type", act.Type)
+			"host", origin(act.ServiceURL), "type", act.Type)
 		http.Error(w, "service url not allowed", http.StatusForbidden)
 		return
 	}

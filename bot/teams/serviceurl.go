@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -147,4 +148,14 @@ func sameServiceURL(a, b string) bool {
 		ua.Port() == ub.Port() && ua.User.String() == ub.User.String() &&
 		strings.TrimSuffix(ua.EscapedPath(), "/") == strings.TrimSuffix(ub.EscapedPath(), "/") &&
 		ua.RawQuery == ub.RawQuery && ua.Fragment == ub.Fragment
+}
+
+// origin is the scheme and host of a URL, for logs and errors: the path of
+// a connector URL names a conversation.
+func origin(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return strconv.Quote(raw)
+	}
+	return u.Scheme + "://" + u.Host
 }
