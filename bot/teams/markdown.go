@@ -74,16 +74,28 @@ func closing(rs []rune, i int, mark rune) int {
 }
 
 // mdWriter writes markdown, knowing whether it is at the start of a line.
-type mdWriter struct{ b strings.Builder }
+type mdWriter struct {
+	b       strings.Builder
+	started bool // the line holds more than indentation
+}
 
-func (w *mdWriter) raw(s string) { w.b.WriteString(s) }
+// raw writes s as it is.
+func (w *mdWriter) raw(s string) {
+	w.b.WriteString(s)
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\n':
+			w.started = false
+		case ' ', '\t':
+		default:
+			w.started = true
+		}
+	}
+}
 
 // lineStart reports whether what is written next starts a line, after
 // any indentation.
-func (w *mdWriter) lineStart() bool {
-	s := strings.TrimRight(w.b.String(), " \t")
-	return s == "" || strings.HasSuffix(s, "\n")
-}
+func (w *mdWriter) lineStart() bool { return !w.started }
 
 // text writes s escaped.
 func (w *mdWriter) text(s string) {
@@ -91,37 +103,42 @@ func (w *mdWriter) text(s string) {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case strings.ContainsRune("\\*_`~[]()", r):
-			w.b.WriteByte('\\')
-		case r == '<' && autolink(s[i:]), r == '&' && entity.MatchString(s[i:]):
-			w.b.WriteByte('\\')
+			w.raw("\\")
+		case r == '<' && autolink(s[i:]), r == '&' && entity.MatchString(s[i:min(len(s), i+maxEntity)]):
+			w.raw("\\")
 		case strings.ContainsRune("#>+-=|", r) && w.lineStart():
-			w.b.WriteByte('\\')
+			w.raw("\\")
 		case r >= '0' && r <= '9' && w.lineStart():
 			// "3. nov" would start an ordered list at 3: escape its dot.
-			d := i + strings.IndexFunc(s[i:]+"x", func(r rune) bool { return r < '0' || r > '9' })
+			d := i
+			for d < len(s) && s[d] >= '0' && s[d] <= '9' {
+				d++
+			}
 			if d < len(s) && (s[d] == '.' || s[d] == ')') && (d+1 == len(s) || strings.ContainsRune(" \t\n", rune(s[d+1]))) {
-				w.b.WriteString(s[i:d] + "\\" + s[d:d+1])
+				w.raw(s[i:d] + "\\" + s[d:d+1])
 				i = d + 1
 				continue
 			}
 		}
-		w.b.WriteString(s[i : i+n])
+		w.raw(s[i : i+n])
 		i += n
 	}
 }
 
 // entity matches an HTML entity or character reference at the start of a
 // string ("&lbrack;", "&#91;"), which markdown would show as the
-// character it names.
+// character it names; none is longer than maxEntity bytes.
 var entity = regexp.MustCompile(`^&(?:[A-Za-z][A-Za-z0-9]{0,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});`)
 
+const maxEntity = 34
+
 // autolink reports whether s, which starts with "<", could be read as an
-// autolink (<https://…>, <name@host>) up to its ">".
+// autolink (<https://…>, <name@host>): a ">" comes before any space or
+// other "<", and what is between holds ":" or "@".
 func autolink(s string) bool {
-	end := strings.IndexByte(s, '>')
-	if end < 0 {
+	end := strings.IndexAny(s[1:], " \t\n<>") + 1
+	if end <= 1 || s[end] != '>' {
 		return false
 	}
-	inner := s[1:end]
-	return inner != "" && !strings.ContainsAny(inner, " \t\n<") && strings.ContainsAny(inner, ":@")
+	return strings.ContainsAny(s[1:end], ":@")
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"kontaktbot/bot"
 	"kontaktbot/bot/teams"
@@ -227,4 +228,28 @@ func TestCardOversizedEscapedFits(t *testing.T) {
 	if len(texts) != 1 || unescaped(texts[0], "[]") != "" || strings.Count(texts[0], `\<a:>`) < 20 {
 		t.Errorf("oversized card text: %.200q", texts)
 	}
+}
+
+// FuzzEscape: whatever a person types reads as typed, with no markup
+// character left for markdown to read.
+func FuzzEscape(f *testing.F) {
+	for _, s := range []string{evilName, "# a\n1. b\n- c", "<https://x>", "&lbrack;", `\[`, "*a* _b_ `c` ~d~", "1.", "|a|\n|-|"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		in = strings.TrimSpace(in)
+		if !utf8.ValidString(in) || in == "" {
+			return
+		}
+		texts := markdownTexts(teams.Card(bot.Message{Blocks: []bot.Block{bot.Fields{Fields: []bot.Field{{Label: in, Value: "x"}}}}}))
+		if len(texts) != 2 {
+			t.Fatalf("texts %q", texts)
+		}
+		if got := literal(texts[0]); got != in {
+			t.Errorf("%q reads %q (escaped %q)", in, got, texts[0])
+		}
+		if u := unescaped(texts[0], "[]()`~*_"); u != "" {
+			t.Errorf("%q leaves %q to markdown (escaped %q)", in, u, texts[0])
+		}
+	})
 }
