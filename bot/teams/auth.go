@@ -25,6 +25,11 @@ import (
 // for tokens the Bot Connector service sends to a bot (public cloud).
 const DefaultOpenIDMetadataURL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
 
+// MSTeamsChannel is the Bot Framework channel id of Microsoft Teams: the
+// only channel the Validator accepts activities from, and the endorsement
+// their signing key must carry.
+const MSTeamsChannel = "msteams"
+
 // BotFrameworkIssuer is the only issuer the Validator accepts.
 const BotFrameworkIssuer = "https://api.botframework.com"
 
@@ -140,8 +145,9 @@ func NewValidator(cfg ValidatorConfig) (*Validator, error) {
 
 // Authenticate returns nil only when authHeader is "Bearer <jwt>" with a
 // token the Bot Framework signed for this bot, unexpired, for act's
-// serviceUrl and, when act names a channel, with a key endorsed for that
-// channel. Every refusal wraps ErrUnauthorized and is logged at Info.
+// serviceUrl, with a key endorsed for MSTeamsChannel, and act comes from
+// that channel (an activity of any other or no channel is refused). Every
+// refusal wraps ErrUnauthorized and is logged at Info.
 func (v *Validator) Authenticate(ctx context.Context, act schema.Activity, authHeader string) error {
 	_, err := v.validate(ctx, act, authHeader)
 	if err != nil {
@@ -235,8 +241,14 @@ func (v *Validator) validate(ctx context.Context, act schema.Activity, header st
 	if err := v.checkClaims(claims, act); err != nil {
 		return nil, err
 	}
-	if act.ChannelID != "" && !slices.Contains(key.endorsements, act.ChannelID) {
-		return nil, reject("signing key is not endorsed for channel %q", act.ChannelID)
+	// The JWKS endorses each key for the channels it may sign for. This
+	// bot serves Teams only: both the activity's channel and the key's
+	// endorsement must be msteams, whatever channel the activity names.
+	switch {
+	case act.ChannelID != MSTeamsChannel:
+		return nil, reject("activity channel %q is not %q", act.ChannelID, MSTeamsChannel)
+	case !slices.Contains(key.endorsements, MSTeamsChannel):
+		return nil, reject("signing key is not endorsed for %q", MSTeamsChannel)
 	}
 	return claims, nil
 }
@@ -269,7 +281,7 @@ func (v *Validator) checkClaims(c jwt.MapClaims, act schema.Activity) error {
 	switch {
 	case su == "":
 		return reject("token has no serviceurl claim")
-	case strings.TrimSuffix(su, "/") != strings.TrimSuffix(act.ServiceURL, "/"):
+	case !sameServiceURL(su, act.ServiceURL):
 		return reject("serviceurl claim %q is not the activity's %q", su, act.ServiceURL)
 	}
 	return nil

@@ -75,13 +75,15 @@ func benchTeams(b *testing.B, db *storage.DB, svc *commands.Service) {
 		AppID: conn.AppID, AppPassword: conn.AppPassword, TokenURL: conn.TokenURL, Clock: bot.ClockFunc(time.Now),
 		// The connector is one host: keep a connection per sender open,
 		// as a deployment should, rather than net/http's default of two.
-		HTTPClient: &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: benchClients}},
+		HTTPClient:  &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: benchClients}},
+		ServiceURLs: allowed(b, conn.URL),
 	})
 	if err != nil {
 		b.Fatal(err)
 	}
 	h, err := teams.NewHandler(teams.HandlerConfig{
 		AppID: auth.AppID, Validator: v, Connector: client, Commands: svc, Store: db, Seen: db, Clock: bot.ClockFunc(time.Now),
+		ServiceURLs: allowed(b, conn.URL),
 	})
 	if err != nil {
 		b.Fatal(err)

@@ -2,7 +2,6 @@ package teams
 
 import (
 	"encoding/json"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -37,7 +36,10 @@ const (
 // become Action.Submit actions whose data is {"kontaktbot":"command",
 // "command":line}, so a click runs the same command line in the same handler
 // as typing it. A card never exceeds MaxCardBytes: long lists are cut and
-// summarised ("… (+N)").
+// summarised ("… (+N)"). Every text Teams reads as markdown (TextBlocks,
+// facts) is escaped, so that a name or note shows as typed, never as a
+// link or a heading; only the model's own *bold* and _italic_ marks
+// format. Button titles, input labels and choices are plain text to Teams.
 //
 // A message with a form (msg.Form) is rendered as that form.
 func Card(msg bot.Message) map[string]any {
@@ -50,9 +52,15 @@ func Card(msg bot.Message) map[string]any {
 		body, actions = renderBlocks(msg.Blocks, limit)
 		card = newCard(body, actions)
 	}
-	if size(card) > MaxCardBytes {
-		// Even summarised, the text is too long: say so rather than fail.
-		card = newCard([]any{textBlock(clip(msg.PlainText(), MaxCardBytes/4), false)}, nil)
+	// Even summarised, the text is too long: send its start rather than
+	// fail, shorter until it fits, since escaping and JSON may make one
+	// character of it up to eight bytes.
+	text := ""
+	for n := MaxCardBytes / 4; size(card) > MaxCardBytes && n >= 64; n /= 2 {
+		if text == "" {
+			text = msg.PlainText()
+		}
+		card = newCard([]any{textBlock(escape(clip(text, n)), false)}, nil)
 	}
 	return card
 }
@@ -124,7 +132,7 @@ func factSet(f bot.Fields, sep bool) map[string]any {
 		if l == "" && v == "" {
 			continue
 		}
-		facts = append(facts, map[string]any{"title": l, "value": markdown(v)})
+		facts = append(facts, map[string]any{"title": escape(l), "value": markdown(v)})
 	}
 	if len(facts) == 0 {
 		return nil
@@ -180,51 +188,6 @@ func submitActions(bs bot.Buttons) []any {
 	}
 	return out
 }
-
-// markdown translates the neutral model's *bold* and _italic_ marks to
-// Adaptive Card markdown (**bold**, _italic_).
-func markdown(s string) string {
-	// "3. nov: besøg" at the start of a line would be an ordered list
-	// starting at 3 in Teams' markdown: the dot is escaped.
-	s = orderedList.ReplaceAllString(s, `$1\.$2`)
-	var b strings.Builder
-	rs := []rune(s)
-	for i := 0; i < len(rs); i++ {
-		if rs[i] == '*' {
-			if j := closing(rs, i, '*'); j > 0 {
-				b.WriteString("**" + string(rs[i+1:j]) + "**")
-				i = j
-				continue
-			}
-		}
-		b.WriteRune(rs[i])
-	}
-	return b.String()
-}
-
-var orderedList = regexp.MustCompile(`(?m)^(\s*\d{1,9})\.(\s)`)
-
-// closing finds the mark that closes the one at i on the same line, with
-// text between that neither starts nor ends with a space.
-func closing(rs []rune, i int, mark rune) int {
-	if i+1 >= len(rs) || rs[i+1] == ' ' || rs[i+1] == mark {
-		return -1
-	}
-	for j := i + 1; j < len(rs); j++ {
-		switch {
-		case rs[j] == '\n':
-			return -1
-		case rs[j] == mark:
-			if rs[j-1] == ' ' {
-				return -1
-			}
-			return j
-		}
-	}
-	return -1
-}
-
-func escape(s string) string { return strings.NewReplacer("*", "\\*", "_", "\\_").Replace(s) }
 
 func clip(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {

@@ -56,11 +56,15 @@ type ClientConfig struct {
 	// CallTimeout bounds each Post, Put and Delete, which take no context;
 	// 1 minute when 0.
 	CallTimeout time.Duration
+	// ServiceURLs are the only service URLs the Client sends its token to;
+	// nil allows DefaultServiceURLs only.
+	ServiceURLs *ServiceURLs
 }
 
 // Client calls the Bot Framework connector as the bot: it gets and caches
-// the bot's OAuth2 token, retries what Teams asks to be retried and never
-// panics. It is safe for concurrent use and meets both Connector and the
+// the bot's OAuth2 token, sends it only to the service URLs of its
+// allow-list, retries what Teams asks to be retried and never panics. It
+// is safe for concurrent use and meets both Connector and the
 // msbotbuilder-go connector/client.Client interface.
 type Client struct {
 	cfg    ClientConfig
@@ -87,7 +91,10 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		// open and close one for nearly every send.
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		tr.MaxIdleConnsPerHost = 64
-		cfg.HTTPClient = &http.Client{Timeout: 15 * time.Second, Transport: tr}
+		// The connector does not redirect; a redirect is not followed, so
+		// that nothing is sent to a host off the allow-list.
+		cfg.HTTPClient = &http.Client{Timeout: 15 * time.Second, Transport: tr,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	if cfg.Metrics == nil {
 		cfg.Metrics = bot.NopMetrics{}
@@ -352,8 +359,11 @@ func (c *Client) call(ctx context.Context, metric, method, target string, in, ou
 			err = fmt.Errorf("recovered from panic: %v", p)
 		}
 	}()
-	if u, err := url.Parse(target); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return fmt.Errorf("service url %q is not an http(s) URL", target)
+	// Checked before a token is fetched: an address off the allow-list
+	// (a forged or stale serviceUrl) gets neither token nor message.
+	if !c.cfg.ServiceURLs.Allows(target) {
+		c.cfg.Logger.Warn("teams connector: service url not on the allow-list; not sent", "call", metric, "host", origin(target))
+		return fmt.Errorf("%w: %s", ErrServiceURL, origin(target))
 	}
 	var body []byte
 	if in != nil {

@@ -85,7 +85,7 @@ func newClientRig(tb testing.TB, edit func(*teams.ClientConfig)) *clientRig {
 	}
 	cfg := teams.ClientConfig{
 		AppID: r.fake.AppID, AppPassword: r.fake.AppPassword, TokenURL: r.fake.TokenURL,
-		Clock: r.clock, Sleep: r.sleeps.sleep, Metrics: r.metrics,
+		Clock: r.clock, Sleep: r.sleeps.sleep, Metrics: r.metrics, ServiceURLs: allowed(tb, r.fake.URL),
 	}
 	if edit != nil {
 		edit(&cfg)
@@ -190,7 +190,7 @@ func TestClientTokenRefreshedEarly(t *testing.T) {
 			r := &clientRig{clock: &testClock{t: testNow}, sleeps: &clientSleeps{}}
 			r.fake = teamstest.NewConnector(t, teamstest.ConnectorConfig{TokenLife: tc.life})
 			c, err := teams.NewClient(teams.ClientConfig{AppID: "app-id", AppPassword: "app-secret",
-				TokenURL: r.fake.TokenURL, Clock: r.clock, Sleep: r.sleeps.sleep})
+				TokenURL: r.fake.TokenURL, Clock: r.clock, Sleep: r.sleeps.sleep, ServiceURLs: allowed(t, r.fake.URL)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -400,9 +400,9 @@ func TestClientStatusNotRetried(t *testing.T) {
 
 func TestClientTransportErrorRetried(t *testing.T) {
 	t.Parallel()
-	r := newClientRig(t, nil)
 	down := httptest.NewServer(http.NotFoundHandler())
 	down.Close()
+	r := newClientRig(t, func(c *teams.ClientConfig) { c.ServiceURLs = allowed(t, down.URL) })
 	_, err := r.client.Send(context.Background(), down.URL, "a:conv", schema.Activity{Type: schema.Message})
 	if err == nil {
 		t.Fatal("no error from a closed server")

@@ -69,9 +69,13 @@ type HandlerConfig struct {
 	// Seen de-duplicates message activities by id (storage.DB meets it):
 	// Teams sends an activity again when the bot took over 15 seconds to
 	// answer it. Nil: every delivery is handled.
-	Seen   ActivityLog
-	Clock  bot.Clock
-	Logger *slog.Logger
+	Seen ActivityLog
+	// ServiceURLs are the service URLs an activity may name; one naming
+	// another is refused before anything is stored or sent. Nil allows
+	// DefaultServiceURLs only.
+	ServiceURLs *ServiceURLs
+	Clock       bot.Clock
+	Logger      *slog.Logger
 }
 
 // ActivityLog remembers activity ids: FirstSeen reports whether key was
@@ -84,8 +88,9 @@ type ActivityLog interface {
 // Framework's token first, then records conversation references, runs
 // commands and card submits, and replies through the Connector.
 type MessageHandler struct {
-	cfg  HandlerConfig
-	refs *refs
+	cfg   HandlerConfig
+	refs  *refs
+	retry retries
 }
 
 // NewHandler returns the /api/messages handler, or an error when a
@@ -104,7 +109,10 @@ func NewHandler(cfg HandlerConfig) (*MessageHandler, error) {
 }
 
 // ServeHTTP answers 401 to anything not signed by the Bot Framework for this
-// bot, before anything is run or stored; 200 once an activity was handled.
+// bot and 403 to an activity whose service URL is off the allow-list, before
+// anything is run or stored; 200 once an activity was handled; 500 when
+// handling failed or panicked (a panic is recovered and logged, and Teams'
+// redelivery of the activity is handled, not dropped as a duplicate).
 // The reply goes out as its own call to the connector, as Teams expects.
 func (h *MessageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
@@ -130,8 +138,18 @@ func (h *MessageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad activity", http.StatusBadRequest)
 		return
 	}
-	if err := h.handle(r.Context(), act); err != nil {
-		h.cfg.Logger.Error("teams activity", "type", act.Type, "err", err)
+	if !h.cfg.ServiceURLs.Allows(act.ServiceURL) {
+		// The token named this service URL too, so the Bot Framework sent
+		// it; still, the bot's own token must not follow it anywhere.
+		h.cfg.Logger.Warn("teams: activity refused: its service url is not on the allow-list (BOTFRAMEWORK_SERVICE_URLS)",
+			"host", origin(act.ServiceURL), "type", act.Type)
+		http.Error(w, "service url not allowed", http.StatusForbidden)
+		return
+	}
+	if err := h.handleRecovered(r.Context(), act); err != nil {
+		if !errors.Is(err, errPanicked) { // logged already, with its stack
+			h.cfg.Logger.Error("teams activity", "type", act.Type, "err", err)
+		}
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
@@ -195,15 +213,21 @@ func (h *MessageHandler) handle(ctx context.Context, act schema.Activity) error 
 }
 
 // first reports whether the message activity is new: not a redelivery of
-// one handled before (also before a restart). When that cannot be known it
-// is handled: a command run twice beats one never run.
+// one handled before (also before a restart), or a redelivery of one whose
+// handling panicked. When that cannot be known it is handled: a command
+// run twice beats one never run.
 func (h *MessageHandler) first(ctx context.Context, act schema.Activity) bool {
 	if h.cfg.Seen == nil || act.ID == "" {
 		return true
 	}
-	first, err := h.cfg.Seen.FirstSeen(ctx, "teams/activity/"+act.Conversation.ID+"/"+act.ID)
+	key := activityKey(act)
+	first, err := h.cfg.Seen.FirstSeen(ctx, key)
 	if err != nil {
 		h.cfg.Logger.Warn("teams: activity de-duplication unavailable; handling it", "err", err)
+		return true
+	}
+	if !first && h.retry.take(key, h.cfg.Clock.Now()) {
+		h.cfg.Logger.Info("teams: activity delivered again after its handling panicked; handling it", "type", act.Type, "activity", act.ID)
 		return true
 	}
 	if !first {

@@ -23,7 +23,8 @@ func TestLibraryAdapterWithOurParts(t *testing.T) {
 	t.Parallel()
 	a, clock := newAuthFake(t)
 	fake := teamstest.NewConnector(t, teamstest.ConnectorConfig{})
-	c, err := teams.NewClient(teams.ClientConfig{AppID: fake.AppID, AppPassword: fake.AppPassword, TokenURL: fake.TokenURL, Clock: clock})
+	c, err := teams.NewClient(teams.ClientConfig{AppID: fake.AppID, AppPassword: fake.AppPassword, TokenURL: fake.TokenURL, Clock: clock,
+		ServiceURLs: allowed(t, fake.URL)})
 	if err != nil {
 		t.Fatal(err)
 	}

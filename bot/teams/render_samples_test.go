@@ -20,7 +20,8 @@ import (
 var cardsOut = flag.String("cards-out", "", "write Adaptive Card samples as JSON into this folder")
 
 // renderSamples are the cards to render: every kind of block, a form with
-// its error shown, and a list long enough to be summarised.
+// its error shown, a list long enough to be summarised, and text people
+// typed in markdown.
 func renderSamples() map[string]map[string]any {
 	now := time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
 	long := make([]string, 80)
@@ -46,6 +47,14 @@ func renderSamples() map[string]map[string]any {
 			map[string]string{"date": "2026-11-21", "kind": string(bot.KindPhone), "note": "Talte med Lars om to svejsere"},
 			"Datoen lørdag 21.11.2026 ligger i fremtiden, så intet er gemt.", bot.InputDate)),
 		"plan-form": teams.FormCard(bot.PlanForm("L-tek", now, bot.Danish)),
+		// A name and a note in markdown, which must show as typed.
+		"escaped-text": teams.Card(bot.Message{Blocks: []bot.Block{
+			bot.Heading{Text: evilName},
+			bot.Text{Text: "*" + evilName + "* er _14 dage_ over sin kadence"},
+			bot.Fields{Fields: []bot.Field{{Label: "Virksomhed", Value: evilName},
+				{Label: "Note", Value: "# Ring til <https://evil.example>\n1. `kode` ~~slet~~ &lbrack;x&rbrack;"}}},
+			bot.List{Title: "Også forfaldne", Items: []string{evilName, "- " + evilName}},
+		}}),
 		"long-list": teams.Card(bot.Message{Blocks: []bot.Block{
 			bot.Heading{Text: "Dine virksomheder, de mest forfaldne først"},
 			bot.List{Title: "Forfaldne", Items: long},

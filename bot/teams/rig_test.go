@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -46,23 +50,36 @@ func (c *testClock) advance(d time.Duration) {
 // token endpoint, the /v3/conversations routes), the real commands and a
 // real bbolt file, at the tests' clock.
 type rig struct {
-	db     *storage.DB
-	h      http.Handler
-	bf     *teamstest.Connector
-	auth   *teamstest.Auth
-	v      *teams.Validator
-	client *teams.Client
-	clock  bot.Clock
+	db      *storage.DB
+	h       http.Handler
+	bf      *teamstest.Connector
+	auth    *teamstest.Auth
+	v       *teams.Validator
+	client  *teams.Client
+	clock   bot.Clock
+	logs    *syncBuffer // what the handler and client logged, as text
+	outside *outside    // the client's requests to hosts other than the fakes
 }
 
-func newRig(t testing.TB) *rig { return newRigWith(t, nil) }
+func newRig(t testing.TB) *rig { return newRigOpts(t, rigOptions{}) }
 
 // newRigWith checks tokens with authn instead of the Validator when it is
 // not nil: for the fuzz target, whose bodies carry no service URL a token
 // could name.
 func newRigWith(t testing.TB, authn teams.Authenticator) *rig {
+	return newRigOpts(t, rigOptions{authn: authn})
+}
+
+// rigOptions change the rig; the zero value is the real thing.
+type rigOptions struct {
+	authn teams.Authenticator // checks tokens instead of the Validator
+	// commands wraps the real commands, e.g. to make them panic.
+	commands func(teams.Handler) teams.Handler
+}
+
+func newRigOpts(t testing.TB, o rigOptions) *rig {
 	t.Helper()
-	r := &rig{clock: bot.ClockFunc(func() time.Time { return testNow })}
+	r := &rig{clock: bot.ClockFunc(func() time.Time { return testNow }), logs: &syncBuffer{}, outside: &outside{}}
 	var err error
 	if r.db, err = storage.Open(filepath.Join(t.TempDir(), "k.db"), storage.Options{Timeout: time.Second, Clock: r.clock}); err != nil {
 		t.Fatal(err)
@@ -71,21 +88,91 @@ func newRigWith(t testing.TB, authn teams.Authenticator) *rig {
 	r.bf = teamstest.NewConnector(t, teamstest.ConnectorConfig{})
 	r.auth = teamstest.NewAuth(t, teamstest.AuthOptions{AppID: "app-id-1", ServiceURL: r.bf.URL, Now: testNow})
 	r.v = mustValidator(t, r.auth.MetadataURL, r.clock)
+	log := slog.New(slog.NewTextHandler(r.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	if r.client, err = teams.NewClient(teams.ClientConfig{AppID: r.bf.AppID, AppPassword: r.bf.AppPassword, TokenURL: r.bf.TokenURL,
-		Clock: r.clock, Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }}); err != nil {
+		Clock: r.clock, Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
+		HTTPClient: &http.Client{Transport: r.outside}, ServiceURLs: allowed(t, r.bf.URL), Logger: log}); err != nil {
 		t.Fatal(err)
 	}
 	var a teams.Authenticator = r.v
-	if authn != nil {
-		a = authn
+	if o.authn != nil {
+		a = o.authn
+	}
+	var cmds teams.Handler = commands.New(r.db, commands.Config{Clock: r.clock})
+	if o.commands != nil {
+		cmds = o.commands(cmds)
 	}
 	if r.h, err = teams.NewHandler(teams.HandlerConfig{
-		AppID: "app-id-1", Validator: a, Connector: r.client, Commands: commands.New(r.db, commands.Config{Clock: r.clock}),
+		AppID: "app-id-1", Validator: a, Connector: r.client, Commands: cmds,
 		Store: r.db, Seen: r.db, Clock: r.clock, Jobcenters: map[string]string{"tenant-1": "Jobcenter Sorø"},
+		ServiceURLs: allowed(t, r.bf.URL), Logger: log,
 	}); err != nil {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// outside is the rig's client transport: requests to loopback hosts (the
+// fakes) go through; any other is not sent anywhere but counted, with the
+// Authorization headers it carried, and answered 200 as a connector would,
+// so that a token leak would look like success to the client.
+type outside struct {
+	mu          sync.Mutex
+	requests    []string // the URLs asked for
+	authHeaders int
+}
+
+func (o *outside) RoundTrip(req *http.Request) (*http.Response, error) {
+	if h := req.URL.Hostname(); h == "127.0.0.1" || h == "::1" || h == "localhost" {
+		return http.DefaultTransport.RoundTrip(req)
+	}
+	o.mu.Lock()
+	o.requests = append(o.requests, req.URL.String())
+	if req.Header.Get("Authorization") != "" {
+		o.authHeaders++
+	}
+	o.mu.Unlock()
+	if req.Body != nil {
+		req.Body.Close()
+	}
+	return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(`{"id":"1:outside"}`)), Request: req}, nil
+}
+
+// seen returns the outside requests and how many carried a token.
+func (o *outside) seen() ([]string, int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return slices.Clone(o.requests), o.authHeaders
+}
+
+// syncBuffer is a log sink safe for the handler's and the test's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// allowed is the service URL allow-list with the fake connectors' loopback
+// URLs added, as BOTFRAMEWORK_SERVICE_URLS adds them in a deployment.
+func allowed(tb testing.TB, urls ...string) *teams.ServiceURLs {
+	tb.Helper()
+	s, err := teams.NewServiceURLs(strings.Join(urls, ","))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
 }
 
 // good is the Authorization header of a valid Bot Framework token for

@@ -17,6 +17,8 @@ type teamsParts struct {
 	validator *teams.Validator
 	notifier  *teams.Notifier
 	tenants   map[string]string
+	// serviceURLs are Microsoft's connector hosts plus BOTFRAMEWORK_SERVICE_URLS.
+	serviceURLs *teams.ServiceURLs
 }
 
 // teamsSetup reads Teams' configuration; nil when Teams is not configured
@@ -41,9 +43,13 @@ func (e *env) teamsSetup(db *storage.DB) (*teamsParts, error) {
 	if tokenURL == "" {
 		tokenURL = teams.TokenURL(e.getenv("MICROSOFT_APP_TENANT_ID"))
 	}
-	t := &teamsParts{appID: id, tenants: tenants}
+	urls, err := teams.NewServiceURLs(e.getenv("BOTFRAMEWORK_SERVICE_URLS"))
+	if err != nil {
+		return nil, fmt.Errorf("BOTFRAMEWORK_SERVICE_URLS: %w", err)
+	}
+	t := &teamsParts{appID: id, tenants: tenants, serviceURLs: urls}
 	if t.client, err = teams.NewClient(teams.ClientConfig{AppID: id, AppPassword: password, TokenURL: tokenURL,
-		Clock: e.clock, Metrics: e.metrics, Logger: e.log}); err != nil {
+		Clock: e.clock, Metrics: e.metrics, Logger: e.log, ServiceURLs: urls}); err != nil {
 		return nil, fmt.Errorf("teams: %w", err)
 	}
 	if t.validator, err = teams.NewValidator(teams.ValidatorConfig{AppID: id,
@@ -57,7 +63,7 @@ func (e *env) teamsSetup(db *storage.DB) (*teamsParts, error) {
 // mount serves the Bot Framework's messages at /api/messages with svc.
 func (t *teamsParts) mount(e *env, mux *http.ServeMux, db *storage.DB, svc *commands.Service) error {
 	h, err := teams.NewHandler(teams.HandlerConfig{AppID: t.appID, Validator: t.validator, Connector: t.client,
-		Commands: svc, Store: db, Seen: db, Jobcenters: t.tenants, Clock: e.clock, Logger: e.log})
+		Commands: svc, Store: db, Seen: db, Jobcenters: t.tenants, ServiceURLs: t.serviceURLs, Clock: e.clock, Logger: e.log})
 	if err != nil {
 		return err
 	}

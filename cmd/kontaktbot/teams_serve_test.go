@@ -77,7 +77,8 @@ func TestServeTeams(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "k.db")
 	s := startServer(t, map[string]string{"MICROSOFT_APP_ID": appID, "MICROSOFT_APP_PASSWORD": "hemmelig",
 		"BOTFRAMEWORK_TOKEN_URL": conn.TokenURL, "BOTFRAMEWORK_OPENID_METADATA_URL": auth.MetadataURL,
-		"TEAMS_TENANT_JOBCENTERS": "tenant-1=Jobcenter Svendborg", "KONTAKTBOT_ADMINS": "6b1e4a3c-0000-4000-8000-000000000001"}, "--db", db)
+		"BOTFRAMEWORK_SERVICE_URLS": conn.URL, "TEAMS_TENANT_JOBCENTERS": "tenant-1=Jobcenter Svendborg",
+		"KONTAKTBOT_ADMINS": "6b1e4a3c-0000-4000-8000-000000000001"}, "--db", db)
 	valid := auth.Header(teamstest.TokenValid)
 	personal := func(text string) []byte { return teamsActivity(t, conn.URL, text, "personal", "a:1personalCONV") }
 
