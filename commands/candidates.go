@@ -157,43 +157,53 @@ func note(c *call, words []string, label string) (string, error) {
 }
 
 // Full dates with a year, in the spellings people use: 01.01.1990,
-// 1/1-90, 1990-01-01, 010190, 1. januar 1990, january 1, 1990. The text
-// is folded first (foldDates), so every dash is "-" and every space " ".
+// 1/1-90, 1990-01-01, 01 01 1990, 010190, 01011990. The text is folded
+// first (foldDates), so every dash is "-" and every space " "; a match
+// counts only where no digit stands before it (anyDate).
 var (
-	dmyDate     = regexp.MustCompile(`(?:^|[^0-9])([0-9]{1,2}) ?[./-] ?([0-9]{1,2}) ?[./-] ?([0-9]{4}|[0-9]{2})(?:[^0-9]|$)`)
-	dmySpaced   = regexp.MustCompile(`(?:^|[^0-9./-])([0-9]{1,2}) ([0-9]{1,2}) ([0-9]{4})(?:[^0-9]|$)`)
-	ymdDate     = regexp.MustCompile(`(?:^|[^0-9])([0-9]{4}) ?[./-] ?([0-9]{1,2}) ?[./-] ?([0-9]{1,2})(?:[^0-9]|$)`)
-	compactDate = regexp.MustCompile(`(?:^|[^0-9])([0-9]{6}|[0-9]{8})(?:[^0-9]|$)`)
+	dmyDate     = regexp.MustCompile(`([0-9]{1,2}) ?[./-] ?([0-9]{1,2}) ?[./-] ?([0-9]{4}|[0-9]{2})(?:[^0-9]|$)`)
+	dmySpaced   = regexp.MustCompile(`([0-9]{1,2}) ([0-9]{1,2}) ([0-9]{4})(?:[^0-9]|$)`)
+	ymdDate     = regexp.MustCompile(`([0-9]{4}) ?[./-] ?([0-9]{1,2}) ?[./-] ?([0-9]{1,2})(?:[^0-9]|$)`)
+	compactDate = regexp.MustCompile(`([0-9]{6}|[0-9]{8})(?:[^0-9]|$)`)
 )
 
-// containsFullDate reports whether s holds a real date with its year.
+// containsFullDate reports whether s holds a real date with its year,
+// with digits or with the month's name (1. januar 1990).
 func containsFullDate(s string) bool {
 	s = foldDates(s)
-	day := func(m []string, d, mo, y int) bool {
-		return bot.RealDay(atoi(m[d]), atoi(m[mo]), atoi(m[y]))
-	}
-	for _, m := range dmyDate.FindAllStringSubmatch(s, -1) {
-		if day(m, 1, 2, 3) {
-			return true
-		}
-	}
-	for _, m := range dmySpaced.FindAllStringSubmatch(s, -1) {
-		if day(m, 1, 2, 3) {
-			return true
-		}
-	}
-	for _, m := range ymdDate.FindAllStringSubmatch(s, -1) {
-		if day(m, 3, 2, 1) {
-			return true
-		}
-	}
-	for _, m := range compactDate.FindAllStringSubmatch(s, -1) {
+	dmy := func(m []string) bool { return bot.RealDay(atoi(m[1]), atoi(m[2]), atoi(m[3])) }
+	ymd := func(m []string) bool { return bot.RealDay(atoi(m[3]), atoi(m[2]), atoi(m[1])) }
+	compact := func(m []string) bool {
 		d := m[1]
-		if bot.RealDay(atoi(d[0:2]), atoi(d[2:4]), atoi(d[4:])) && (len(d) == 6 || d[4:6] == "19" || d[4:6] == "20") {
-			return true
-		}
+		return bot.RealDay(atoi(d[0:2]), atoi(d[2:4]), atoi(d[4:])) && (len(d) == 6 || d[4:6] == "19" || d[4:6] == "20")
 	}
-	return namedMonthDate(strings.Fields(s))
+	return anyDate(dmyDate, s, dmy) || anyDate(dmySpaced, s, dmy) || anyDate(ymdDate, s, ymd) ||
+		anyDate(compactDate, s, compact) || namedMonthDate(strings.Fields(s))
+}
+
+// anyDate reports whether ok holds for the submatches of some match of re
+// in s that no digit stands before. Matches may overlap: »99.01.01.1990«
+// is tried at each start, so a first reading that is no date does not
+// hide the one after it.
+func anyDate(re *regexp.Regexp, s string, ok func(m []string) bool) bool {
+	for i := 0; i < len(s); {
+		loc := re.FindStringSubmatchIndex(s[i:])
+		if loc == nil {
+			return false
+		}
+		start := i + loc[0]
+		if start == 0 || s[start-1] < '0' || s[start-1] > '9' {
+			m := make([]string, 0, len(loc)/2)
+			for k := 0; k < len(loc); k += 2 {
+				m = append(m, s[i+loc[k]:i+loc[k+1]])
+			}
+			if ok(m) {
+				return true
+			}
+		}
+		i = start + 1
+	}
+	return false
 }
 
 // namedMonthDate reports whether words hold a date with the month's name
