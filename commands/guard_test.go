@@ -204,6 +204,7 @@ func TestLookAlikeCompanyNames(t *testing.T) {
 	t.Parallel()
 	b := guardBot(t)
 	b.ok("Anne", "virksomhed opret ABB")
+	b.ok("Anne", "virksomhed opret Hotel Nordby")
 	for _, tc := range []struct{ line, want string }{
 		{"virksomhed opret Л-tek", "blander bogstaver fra flere alfabeter"},     // Cyrillic Л
 		{"virksomhed opret L-tеk", "blander bogstaver fra flere alfabeter"},     // Cyrillic е
@@ -212,6 +213,7 @@ func TestLookAlikeCompanyNames(t *testing.T) {
 		{"virksomhed opret Л-ТЕК", "kan forveksles med »L-tek«"},                // all Cyrillic
 		{"virksomhed opret ΑΒΒ", "kan forveksles med »ABB«"},                    // all Greek
 		{"virksomhed opret Ｌ-tek", "kan forveksles med »L-tek«"},                // full-width
+		{"virksomhed opret НОТЕЛ", "kan forveksles med »Hotel Nordby«"},         // whole words of a name
 		{"virksomhed omdøb Danish Crown = Л-tek Svejs", "flere alfabeter"},      // rename
 		{"virksomhed omdøb Danish Crown = АВВ", "kan forveksles med »ABB«"},     // rename, Cyrillic
 		{"virksomhed alias Danish Crown = DС", "flere alfabeter"},               // alias, Cyrillic С
@@ -222,8 +224,8 @@ func TestLookAlikeCompanyNames(t *testing.T) {
 	b.ok("Per", "sprog en")
 	contains(t, b.refused("Per", "company alias Danish Crown = Л-tek"), "letters of several alphabets", "imitate another company's name")
 	contains(t, b.refused("Per", "company add Л-ТЕК"), "can be mistaken for »L-tek«")
-	if n := b.countCompanies(); n != 3 {
-		t.Errorf("%d companies, want 3", n)
+	if n := b.countCompanies(); n != 4 {
+		t.Errorf("%d companies, want 4", n)
 	}
 	if co := b.company("Danish Crown"); co.Name != "Danish Crown" || len(co.Aliases) != 0 {
 		t.Errorf("Danish Crown was changed: %+v", co)
@@ -243,18 +245,20 @@ func TestLookAlikeNamesImported(t *testing.T) {
 	t.Parallel()
 	b := newBot(t)
 	b.ok("Anne", "virksomhed opret L-tek")
+	b.ok("Anne", "virksomhed opret Hotel Nordby")
 	csv := "name;area\n" +
 		"Л-tek;Odense\n" + // line 2: mixed
 		"Л-ТЕК;Odense\n" + // line 3: imitates the stored L-tek
 		"ВЕТА;Odense\n" + // line 4: imitates line 5
 		"Beta;Odense\n" + // line 5: fine
-		"Ελληνική Γωνιά;Odense\n" // line 6: fine
+		"Ελληνική Γωνιά;Odense\n" + // line 6: fine
+		"НОТЕЛ;Odense\n" // line 7: imitates words of the stored Hotel Nordby
 	_, err := b.svc.ImportCompanies(t0, strings.NewReader(csv), commands.ImportOptions{})
 	var ie *commands.ImportError
 	if !errors.As(err, &ie) {
 		t.Fatalf("import: %v", err)
 	}
-	want := map[int]string{2: "flere alfabeter", 3: "kan forveksles med »L-tek«", 4: "kan forveksles med »Beta«"}
+	want := map[int]string{2: "flere alfabeter", 3: "kan forveksles med »L-tek«", 4: "kan forveksles med »Beta«", 7: "kan forveksles med »Hotel Nordby«"}
 	if len(ie.Rows) != len(want) {
 		t.Errorf("rows refused: %+v", ie.Rows)
 	}
@@ -263,8 +267,8 @@ func TestLookAlikeNamesImported(t *testing.T) {
 			t.Errorf("line %d: %q, want %q", r.Line, r.Reason, want[r.Line])
 		}
 	}
-	if n := b.countCompanies(); n != 1 {
-		t.Errorf("%d companies stored, want 1", n)
+	if n := b.countCompanies(); n != 2 {
+		t.Errorf("%d companies stored, want the 2 from before", n)
 	}
 }
 

@@ -340,7 +340,8 @@ func (s *Service) checkImport(ctx context.Context, c *call, rows []importRow, op
 
 // importImitation is why name may not be imported when, read as the
 // Latin letters its look-alikes resemble, it spells a stored company's
-// name or another name in the file (inFile, by key); "" when it may.
+// name (or whole words of it) or another name in the file (inFile, by
+// key); "" when it may.
 func (s *Service) importImitation(ctx context.Context, c *call, name string, inFile map[string]string) string {
 	skel := skeleton(name)
 	if skel == bot.NormalizeName(name) || skel == "" {
@@ -348,11 +349,17 @@ func (s *Service) importImitation(ctx context.Context, c *call, name string, inF
 	}
 	other, ok := inFile[skel]
 	if !ok {
-		exact, _, err := s.importer.FindCompanies(ctx, skel, 0)
-		if err != nil || exact == nil {
+		exact, partial, err := s.importer.FindCompanies(ctx, skel, 1)
+		switch {
+		case err != nil:
+			return ""
+		case exact != nil:
+			other = exact.Name
+		case len(partial) > 0:
+			other = partial[0].Name
+		default:
 			return ""
 		}
-		other = exact.Name
 	}
 	return imitationError(c.lang, name, other).Error()
 }

@@ -175,7 +175,7 @@ func imitationError(lang bot.Lang, name, other string) error {
 // checkCompanyName refuses a new company name or alias for the company
 // self (0 for a new company): bidi controls, mixed alphabets, or letters
 // that, read as the Latin ones they look like, spell another company's
-// name or alias.
+// name or alias, or whole words of one.
 func (s *Service) checkCompanyName(ctx context.Context, c *call, name string, self uint64) error {
 	if err := checkNameText(c.lang, name); err != nil {
 		return err
@@ -184,12 +184,19 @@ func (s *Service) checkCompanyName(ctx context.Context, c *call, name string, se
 	if skel == bot.NormalizeName(name) || skel == "" {
 		return nil
 	}
-	_, exact, _, err := s.names.FindCompaniesFirst(ctx, []string{skel}, 0)
+	_, exact, partial, err := s.names.FindCompaniesFirst(ctx, []string{skel}, 2)
 	if err != nil {
 		return fmt.Errorf("find look-alike: %w", err)
 	}
 	if exact != nil && exact.ID != self {
 		return imitationError(c.lang, name, exact.Name)
+	}
+	// A look-alike of some words of another name (»ЛТЕК« beside »L-tek
+	// Svejs«) imitates it as well.
+	for _, co := range partial {
+		if co.ID != self {
+			return imitationError(c.lang, name, co.Name)
+		}
 	}
 	return nil
 }
