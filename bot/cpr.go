@@ -67,7 +67,7 @@ func countDigits(s string) (digits int, fold bool) {
 			digits += n
 			fold = fold || n > 0 || (sep && !isSeparator(r))
 		}
-		i += max(p.Size(), 1)
+		i += size
 	}
 	return digits, fold
 }
