@@ -74,8 +74,8 @@ func isBidiControl(r rune) bool {
 
 func bidiError(lang bot.Lang) error {
 	return bot.Errorf(bot.Invalid, "%s", tr(lang,
-		"Teksten indeholder usynlige tegn, der vender skriveretningen (bidi-styretegn), så andre kunne se noget andet end det, der gemmes. Intet er gemt. Skriv teksten selv i stedet for at kopiere den ind.",
-		"The text contains invisible characters that change the writing direction (bidi controls), so others could see something other than what is stored. Nothing was saved. Please type the text yourself instead of pasting it."))
+		"Teksten indeholder usynlige tegn, der vender skriveretningen (bidi-styretegn), så andre kunne se noget andet end det, der gemmes. Intet er gemt. Skriv teksten igen uden dem, fx ved at skrive den selv i stedet for at kopiere den ind.",
+		"The text contains invisible characters that change the writing direction (bidi controls), so others could see something other than what is stored. Nothing was saved. Please write it again without them, e.g. by typing it yourself instead of pasting it."))
 }
 
 // fields splits a line into words on white space.
