@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"kontaktbot/bot"
 )
@@ -135,7 +138,9 @@ func parseCandidate(words []string) candidateArgs {
 	return a
 }
 
-// note joins words into a free-text field and checks its length.
+// note joins words into a free-text field about a candidate (skills,
+// wishes, course) and checks its length. A full date with a year is
+// refused as a likely date of birth: the list is shared across jobcenters.
 func note(c *call, words []string, label string) (string, error) {
 	s := strings.Join(words, " ")
 	if n := utf8.RuneCountInString(s); n > maxNote {
@@ -143,8 +148,121 @@ func note(c *call, words []string, label string) (string, error) {
 			capital(label)+" er for lang: "+itoa(n)+" tegn, højst "+itoa(maxNote)+". Skriv det vigtigste kort; intet er gemt.",
 			capital(label)+" is too long: "+itoa(n)+" characters, at most "+itoa(maxNote)+". Keep it short; nothing was saved."))
 	}
+	if containsFullDate(s) {
+		return "", bot.Errorf(bot.Invalid, "%s", c.tr(
+			capital(label)+" indeholder en dato med årstal, som kan være en fødselsdato, så intet er gemt. Kandidatlisten deles på tværs af jobcentre: fødselsdatoer, navne og CPR-numre på borgere hører ikke hjemme her. Er det en anden dato, så skriv den uden årstal, fx »10/12«.",
+			capital(label)+" holds a date with a year, which may be a date of birth, so nothing was saved. The candidate list is shared across jobcenters: citizens' dates of birth, names and CPR numbers do not belong here. If it is another date, write it without the year, e.g. »10/12«."))
+	}
 	return s, nil
 }
+
+// Full dates with a year, in the spellings people use: 01.01.1990,
+// 1/1-90, 1990-01-01, 01 01 1990, 010190, 01011990. The text is folded
+// first (foldDates), so every dash is "-" and every space " "; a match
+// counts only where no digit stands before it (anyDate).
+var (
+	dmyDate     = regexp.MustCompile(`([0-9]{1,2}) ?[./-] ?([0-9]{1,2}) ?[./-] ?([0-9]{4}|[0-9]{2})(?:[^0-9]|$)`)
+	dmySpaced   = regexp.MustCompile(`([0-9]{1,2}) ([0-9]{1,2}) ([0-9]{4})(?:[^0-9]|$)`)
+	ymdDate     = regexp.MustCompile(`([0-9]{4}) ?[./-] ?([0-9]{1,2}) ?[./-] ?([0-9]{1,2})(?:[^0-9]|$)`)
+	compactDate = regexp.MustCompile(`([0-9]{6}|[0-9]{8})(?:[^0-9]|$)`)
+)
+
+// containsFullDate reports whether s holds a real date with its year,
+// with digits or with the month's name (1. januar 1990).
+func containsFullDate(s string) bool {
+	s = foldDates(s)
+	dmy := func(m []string) bool { return bot.RealDay(atoi(m[1]), atoi(m[2]), atoi(m[3])) }
+	ymd := func(m []string) bool { return bot.RealDay(atoi(m[3]), atoi(m[2]), atoi(m[1])) }
+	compact := func(m []string) bool {
+		d := m[1]
+		return bot.RealDay(atoi(d[0:2]), atoi(d[2:4]), atoi(d[4:])) && (len(d) == 6 || d[4:6] == "19" || d[4:6] == "20")
+	}
+	return anyDate(dmyDate, s, dmy) || anyDate(dmySpaced, s, dmy) || anyDate(ymdDate, s, ymd) ||
+		anyDate(compactDate, s, compact) || namedMonthDate(strings.Fields(s))
+}
+
+// anyDate reports whether ok holds for the submatches of some match of re
+// in s that no digit stands before. Matches may overlap: »99.01.01.1990«
+// is tried at each start, so a first reading that is no date does not
+// hide the one after it.
+func anyDate(re *regexp.Regexp, s string, ok func(m []string) bool) bool {
+	for i := 0; i < len(s); {
+		loc := re.FindStringSubmatchIndex(s[i:])
+		if loc == nil {
+			return false
+		}
+		start := i + loc[0]
+		if start == 0 || s[start-1] < '0' || s[start-1] > '9' {
+			m := make([]string, 0, len(loc)/2)
+			for k := 0; k < len(loc); k += 2 {
+				m = append(m, s[i+loc[k]:i+loc[k+1]])
+			}
+			if ok(m) {
+				return true
+			}
+		}
+		i = start + 1
+	}
+	return false
+}
+
+// namedMonthDate reports whether words hold a date with the month's name
+// and a year: »1. januar 1990«, »1 jan. '90«, »january 1, 1990«.
+func namedMonthDate(words []string) bool {
+	clean := func(w string) string { return strings.TrimRight(w, ".,") }
+	year := func(w string) (int, bool) {
+		w = clean(w)
+		if y, ok := strings.CutPrefix(w, "'"); ok && len(y) == 2 {
+			w = y
+		} else if len(w) != 4 {
+			return 0, false
+		}
+		n, err := strconv.Atoi(w)
+		return n, err == nil
+	}
+	dayNo := func(w string) int {
+		w = clean(w)
+		for _, suf := range []string{"st", "nd", "rd", "th"} {
+			w = strings.TrimSuffix(w, suf)
+		}
+		n, err := strconv.Atoi(w)
+		if err != nil {
+			return 0
+		}
+		return n
+	}
+	for i := 0; i+2 < len(words); i++ {
+		if m, ok := months[clean(words[i+1])]; ok && m > 0 {
+			if y, ok := year(words[i+2]); ok && bot.RealDay(dayNo(words[i]), int(m), y) {
+				return true
+			}
+		}
+		if m, ok := months[clean(words[i])]; ok && m > 0 {
+			if y, ok := year(words[i+2]); ok && bot.RealDay(dayNo(words[i+1]), int(m), y) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// foldDates folds s for the date patterns: NFKC (full-width digits become
+// digits), lower case, every dash "-", every space " ", and ’ as '.
+func foldDates(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\u2212' || unicode.Is(unicode.Pd, r):
+			return '-'
+		case unicode.IsSpace(r):
+			return ' '
+		case r == '’':
+			return '\''
+		}
+		return unicode.ToLower(r)
+	}, norm.NFKC.String(s))
+}
+
+func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
 func runIntroDayCandidate(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
 	d, rest, err := s.introDayAt(ctx, c, args, "introday candidate")

@@ -150,6 +150,10 @@ func runCompanyAdd(ctx context.Context, s *Service, c *call, args []string) (bot
 	if err != nil {
 		return bot.Message{}, err
 	}
+	name := strings.Join(fields(a.name), " ")
+	if err := s.checkCompanyName(ctx, c, name, 0); err != nil {
+		return bot.Message{}, err
+	}
 	owner := c.actor
 	if a.owner != "" {
 		if owner, err = s.person(ctx, c, fields(a.owner)); err != nil {
@@ -157,7 +161,7 @@ func runCompanyAdd(ctx context.Context, s *Service, c *call, args []string) (bot
 		}
 	}
 	co, err := s.register.CreateCompany(ctx, bot.Company{
-		Name: strings.Join(fields(a.name), " "), CVR: a.cvr, Area: a.area, OwnerID: owner.ID, OwnerSince: c.now,
+		Name: name, CVR: a.cvr, Area: a.area, OwnerID: owner.ID, OwnerSince: c.now,
 		CadenceDays: a.cadence, Tier: a.tier, Status: bot.StatusActive, Created: c.now,
 	})
 	if err != nil {

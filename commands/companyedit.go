@@ -132,6 +132,9 @@ func (s *Service) companyAndText(ctx context.Context, c *call, args []string, cm
 
 func runCompanyAlias(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
 	co, alias, err := s.companyAndText(ctx, c, args, "company alias")
+	if err == nil {
+		err = s.checkCompanyName(ctx, c, alias, co.ID)
+	}
 	if err != nil {
 		return bot.Message{}, err
 	}
@@ -147,6 +150,9 @@ func runCompanyAlias(ctx context.Context, s *Service, c *call, args []string) (b
 
 func runCompanyRename(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
 	co, name, err := s.companyAndText(ctx, c, args, "company rename")
+	if err == nil {
+		err = s.checkCompanyName(ctx, c, name, co.ID)
+	}
 	if err != nil {
 		return bot.Message{}, err
 	}

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,6 +38,11 @@ func (s *Service) formRequest(ctx context.Context, c *call, req bot.Request, nam
 	if !cmd.allowed(c.actor.Role) {
 		return bot.Message{}, forbidden(c, cmd)
 	}
+	// The subject comes back from the platform, and may be forged like any
+	// value: it is checked as a typed line is before it is looked up.
+	if _, err := cleanLine(c.lang, subject); err != nil {
+		return bot.Message{}, err
+	}
 	co, err := s.company(ctx, c, fields(subject))
 	if err != nil {
 		return bot.Message{}, err
@@ -49,7 +55,7 @@ func (s *Service) formRequest(ctx context.Context, c *call, req bot.Request, nam
 	msg, field, err := s.submitForm(ctx, c, co, form, values)
 	var be *bot.Error
 	if err != nil && errors.As(err, &be) && be.Code != bot.Internal {
-		refilled := form.Refill(values, be.Message, field)
+		refilled := form.Refill(withoutPersonalData(values), be.Message, field)
 		return bot.Message{Blocks: []bot.Block{bot.Text{Text: "⚠️ " + be.Message}}, Error: true, Form: &refilled}, nil
 	}
 	return msg, err
@@ -60,6 +66,9 @@ func (s *Service) formRequest(ctx context.Context, c *call, req bot.Request, nam
 func (s *Service) submitForm(ctx context.Context, c *call, co bot.Company, form bot.Form, values map[string]string) (bot.Message, string, error) {
 	if id, text, missing := form.Missing(values); missing {
 		return bot.Message{}, id, bot.Errorf(bot.Invalid, "%s", text)
+	}
+	if id, err := checkValues(c, form, values); err != nil {
+		return bot.Message{}, id, err
 	}
 	switch form.Kind {
 	case bot.FormVisit:
@@ -113,4 +122,45 @@ func formDay(c *call, s string) (time.Time, error) {
 		return time.Time{}, bot.Errorf(bot.Invalid, "%s", c.tr("Vælg en dato i kalenderen.", "Choose a date in the calendar."))
 	}
 	return day, nil
+}
+
+// checkValues checks every submitted value as a typed line is checked
+// (CPR numbers, control and bidi characters, length), the form's inputs
+// in order and then any other value a forged submission holds, before any
+// is read: a date or a choice is never stored as typed, but a refusal
+// must not depend on which value a field is read from. It returns the id
+// of the first value refused.
+func checkValues(c *call, form bot.Form, values map[string]string) (string, error) {
+	ids := make([]string, 0, len(values))
+	for _, in := range form.Fields {
+		if _, ok := values[in.ID]; ok {
+			ids = append(ids, in.ID)
+		}
+	}
+	var others []string
+	for id := range values {
+		if !slices.Contains(ids, id) {
+			others = append(others, id)
+		}
+	}
+	slices.Sort(others)
+	for _, id := range append(ids, others...) {
+		if _, err := cleanLine(c.lang, values[id]); err != nil {
+			return id, err
+		}
+	}
+	return "", nil
+}
+
+// withoutPersonalData returns values without those that hold a CPR
+// number: a refused form is shown again with what was entered, and on
+// Teams it is posted in the conversation, where others may read it.
+func withoutPersonalData(values map[string]string) map[string]string {
+	out := make(map[string]string, len(values))
+	for id, v := range values {
+		if !bot.ContainsCPR(v) {
+			out[id] = v
+		}
+	}
+	return out
 }

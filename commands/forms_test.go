@@ -77,7 +77,11 @@ func TestVisitFormSubmission(t *testing.T) {
 			continue
 		}
 		for _, in := range m.Form.Fields {
-			if v, ok := tc.values[in.ID]; ok && in.Value != v {
+			v, ok := tc.values[in.ID]
+			if bot.ContainsCPR(v) {
+				v = "" // not shown again: on Teams the form is a message others may read
+			}
+			if ok && in.Value != v {
 				t.Errorf("%s: input %s shows %q, want what was entered, %q", tc.name, in.ID, in.Value, v)
 			}
 		}

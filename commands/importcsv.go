@@ -135,6 +135,15 @@ func readImport(c *call, r io.Reader) ([]importRow, []string, []RowError, error)
 	if err != nil {
 		return nil, nil, nil, bot.Errorf(bot.Invalid, "%s", c.tr("Filen har ingen overskriftslinje (name;cvr;owner;cadence;tier;area;last_contact).", "The file has no header row (name;cvr;owner;cadence;tier;area;last_contact)."))
 	}
+	// The header's unknown columns are echoed in the report: it is
+	// checked as a row is.
+	for _, h := range header {
+		if bot.ContainsCPR(h) || strings.ContainsFunc(h, isBidiControl) {
+			return nil, nil, nil, bot.Errorf(bot.Invalid, "%s", c.tr(
+				"Overskriftslinjen indeholder noget, der ligner et CPR-nummer, eller usynlige styretegn. Intet er gemt; ret overskrifterne til name;cvr;owner;cadence;tier;area;last_contact.",
+				"The header row holds something that looks like a CPR number, or invisible control characters. Nothing was saved; make the headers name;cvr;owner;cadence;tier;area;last_contact."))
+		}
+	}
 	idx, ignored, err := mapHeader(c, header)
 	if err != nil {
 		return nil, nil, nil, err
@@ -228,11 +237,18 @@ func parseImportRow(c *call, rec []string, idx map[string]int) (importRow, strin
 		if !utf8.ValidString(f) || strings.ContainsFunc(f, func(r rune) bool { return r < 0x20 && r != '\t' }) {
 			return importRow{}, c.tr("indeholder ugyldige tegn; gem filen som UTF-8", "contains invalid characters; save the file as UTF-8")
 		}
+		if strings.ContainsFunc(f, isBidiControl) {
+			return importRow{}, c.tr("indeholder usynlige tegn, der vender skriveretningen (bidi-styretegn), så andre kunne se noget andet end det, der gemmes; fjern dem",
+				"contains invisible characters that change the writing direction (bidi controls), so others could see something other than what is stored; remove them")
+		}
 	}
 	co := bot.Company{Name: strings.Join(strings.Fields(get("name")), " "), Area: get("area"),
 		Status: bot.StatusActive, Tier: bot.TierNormal, Created: c.now, OwnerSince: c.now}
 	if bot.NormalizeName(co.Name) == "" {
 		return importRow{}, c.tr("navn mangler", "name is missing")
+	}
+	if err := checkNameText(c.lang, co.Name); err != nil {
+		return importRow{}, err.Error()
 	}
 	if len([]rune(co.Name)) > 200 {
 		return importRow{}, c.tr("navnet er længere end 200 tegn", "the name is longer than 200 characters")
@@ -291,6 +307,10 @@ func parseImportDate(s string) (time.Time, bool) {
 func (s *Service) checkImport(ctx context.Context, c *call, rows []importRow, opt ImportOptions, res *ImportResult) []RowError {
 	var bad []RowError
 	names, cvrs, newPeople := map[string]int{}, map[string]int{}, map[string]bool{}
+	inFile := map[string]string{} // the key of each name in the file -> the name
+	for _, row := range rows {
+		inFile[bot.NormalizeName(row.company.Name)] = row.company.Name
+	}
 	for i := range rows {
 		row := &rows[i]
 		key := bot.NormalizeName(row.company.Name)
@@ -298,6 +318,8 @@ func (s *Service) checkImport(ctx context.Context, c *call, rows []importRow, op
 			bad = append(bad, RowError{row.line, c.tr("samme navn som linje "+itoa(first), "same name as line "+itoa(first))})
 		} else if exact, _, err := s.importer.FindCompanies(ctx, key, 0); err == nil && exact != nil {
 			bad = append(bad, RowError{row.line, c.tr("»"+row.company.Name+"« findes allerede", "»"+row.company.Name+"« already exists")})
+		} else if reason := s.importImitation(ctx, c, row.company.Name, inFile); reason != "" {
+			bad = append(bad, RowError{row.line, reason})
 		}
 		names[key] = row.line
 		if cvr := row.company.CVR; cvr != "" {
@@ -314,6 +336,32 @@ func (s *Service) checkImport(ctx context.Context, c *call, rows []importRow, op
 	}
 	res.Companies = len(rows)
 	return bad
+}
+
+// importImitation is why name may not be imported when, read as the
+// Latin letters its look-alikes resemble, it spells a stored company's
+// name (or whole words of it) or another name in the file (inFile, by
+// key); "" when it may.
+func (s *Service) importImitation(ctx context.Context, c *call, name string, inFile map[string]string) string {
+	skel := skeleton(name)
+	if skel == bot.NormalizeName(name) || skel == "" {
+		return ""
+	}
+	other, ok := inFile[skel]
+	if !ok {
+		exact, partial, err := s.importer.FindCompanies(ctx, skel, 1)
+		switch {
+		case err != nil:
+			return ""
+		case exact != nil:
+			other = exact.Name
+		case len(partial) > 0:
+			other = partial[0].Name
+		default:
+			return ""
+		}
+	}
+	return imitationError(c.lang, name, other).Error()
 }
 
 func (s *Service) resolveOwner(ctx context.Context, c *call, row *importRow, opt ImportOptions, newPeople map[string]bool, res *ImportResult) string {
