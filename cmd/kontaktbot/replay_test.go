@@ -40,7 +40,7 @@ func TestServeSlackReplayRunsOnce(t *testing.T) {
 	t.Parallel()
 	const secret = "8f742231b10e8888abcd99yyyzzz85a5"
 	db := filepath.Join(t.TempDir(), "k.db")
-	env := map[string]string{"SLACK_SIGNING_SECRET": secret, "KONTAKTBOT_JOBCENTER": "Jobcenter Odense"}
+	env := map[string]string{"SLACK_SIGNING_SECRET": secret, "KONTAKTBOT_JOBCENTER": "Jobcenter Odense", "SLACK_TEAM_JOBCENTERS": "T1"}
 	s := startServer(t, env, "--db", db)
 	if code, body := slackPost(t, s.url, secret, "/kontakt", "company add Ærø Maskinfabrik"); code != 200 || !strings.Contains(body, "Ærø") {
 		t.Fatalf("company add: %d %s", code, body)
