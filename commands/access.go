@@ -101,6 +101,6 @@ func (s *Service) onlyLeadOf(ctx context.Context, c *call, jobcenter uint64, als
 		who = append([]string{alsoWho}, who...)
 	}
 	return bot.Errorf(bot.Forbidden, "%s", c.tr(
-		"Det må du ikke: det kan kun "+orList(c.lang, who)+". Intet er ændret.",
-		"You may not do that: only "+orList(c.lang, who)+" can. Nothing was changed."))
+		"Kun "+orList(c.lang, who)+" kan gøre det, så intet er ændret.",
+		"Only "+orList(c.lang, who)+" can do that, so nothing was changed."))
 }

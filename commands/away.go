@@ -80,10 +80,10 @@ func runAway(ctx context.Context, s *Service, c *call, args []string) (bot.Messa
 			return bot.Message{}, err
 		}
 	}
-	if p.ID != c.actor.ID && c.actor.Role.Rank() < bot.RoleLead.Rank() {
-		return bot.Message{}, bot.Errorf(bot.Forbidden, "%s", c.tr(
-			"Du kan melde dit eget fravær; kun ledere og administratorer kan melde fravær for "+p.Name+".",
-			"You can report your own absence; only leads and admins can report one for "+p.Name+"."))
+	if p.ID != c.actor.ID {
+		if err := s.mayLead(ctx, c, p.JobcenterID); err != nil {
+			return bot.Message{}, err
+		}
 	}
 	if a.off {
 		return s.awayOff(ctx, c, p)

@@ -160,6 +160,14 @@ func runCompanyAdd(ctx context.Context, s *Service, c *call, args []string) (bot
 			return bot.Message{}, err
 		}
 	}
+	// A consultant adds companies for themselves; giving one to a
+	// colleague is a lead's act in that colleague's jobcenter, as
+	// »virksomhed tildel« is.
+	if owner.ID != c.actor.ID {
+		if err := s.mayLead(ctx, c, owner.JobcenterID); err != nil {
+			return bot.Message{}, err
+		}
+	}
 	co, err := s.register.CreateCompany(ctx, bot.Company{
 		Name: name, CVR: a.cvr, Area: a.area, OwnerID: owner.ID, OwnerSince: c.now,
 		CadenceDays: a.cadence, Tier: a.tier, Status: bot.StatusActive, Created: c.now,

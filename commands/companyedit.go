@@ -9,20 +9,33 @@ import (
 )
 
 // mayEdit reports whether the actor may change the company's terms: its
-// dedicated consultant may, and so may leads and admins.
-func mayEdit(c *call, co bot.Company) error {
-	if co.OwnerID == c.actor.ID || co.OwnerID == 0 || c.actor.Role.Rank() >= bot.RoleLead.Rank() {
+// dedicated consultant may, and so may a lead of the company's jobcenter
+// and admins.
+func (s *Service) mayEdit(ctx context.Context, c *call, co bot.Company) error {
+	if co.OwnerID != 0 && co.OwnerID == c.actor.ID {
 		return nil
 	}
-	return bot.Errorf(bot.Forbidden, "%s", c.tr(
-		"Kun virksomhedens faste konsulent eller en leder kan ændre det for "+co.Name+".",
-		"Only the company's dedicated consultant or a lead can change that for "+co.Name+"."))
+	jc, err := s.companyJobcenter(ctx, co)
+	if err != nil {
+		return err
+	}
+	if s.mayLead(ctx, c, jc) == nil {
+		return nil
+	}
+	owner := ""
+	if co.OwnerID != 0 {
+		owner = c.tr("virksomhedens faste konsulent", "the company's dedicated consultant")
+		if p, err := s.people.Consultant(ctx, co.OwnerID); err == nil {
+			owner += " (" + p.Name + ")"
+		}
+	}
+	return s.onlyLeadOf(ctx, c, jc, owner)
 }
 
 // editCompany resolves the company, checks the actor may edit it, applies
 // fn in one transaction and returns the stored result.
 func (s *Service) editCompany(ctx context.Context, c *call, co bot.Company, fn func(*bot.Company) error) (bot.Company, error) {
-	if err := mayEdit(c, co); err != nil {
+	if err := s.mayEdit(ctx, c, co); err != nil {
 		return co, err
 	}
 	out, err := s.register.UpdateCompany(ctx, co.ID, fn)
@@ -46,6 +59,18 @@ func runCompanyAssign(ctx context.Context, s *Service, c *call, args []string) (
 	}
 	p, err := s.person(ctx, c, rest)
 	if err != nil {
+		return bot.Message{}, err
+	}
+	// A lead hands a company on within their own jobcenter: both the
+	// company's and the new consultant's must be theirs.
+	jc, err := s.companyJobcenter(ctx, co)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	if err := s.mayLead(ctx, c, jc); err != nil {
+		return bot.Message{}, err
+	}
+	if err := s.mayLead(ctx, c, p.JobcenterID); err != nil {
 		return bot.Message{}, err
 	}
 	co, err = s.editCompany(ctx, c, co, func(x *bot.Company) error {

@@ -191,10 +191,10 @@ func (s *Service) coverageScope(ctx context.Context, c *call, args []string) (co
 	if err != nil {
 		return coverageScope{}, err
 	}
-	if p.ID != c.actor.ID && c.actor.Role.Rank() < bot.RoleLead.Rank() {
+	if p.ID != c.actor.ID && s.mayLead(ctx, c, p.JobcenterID) != nil {
 		return coverageScope{}, bot.Errorf(bot.Forbidden, "%s", c.tr(
-			"Du kan se din egen dækning (»dækning«) og teamets (»dækning team«); en kollegas egen dækning kan ledere og administratorer se.",
-			"You can see your own coverage (»coverage«) and your team's (»coverage team«); a colleague's own coverage is for leads and admins."))
+			"Du kan se din egen dækning (»dækning«) og teamets (»dækning team«); "+p.Name+"s egen dækning kan en leder i "+p.Name+"s jobcenter eller en administrator se.",
+			"You can see your own coverage (»coverage«) and your team's (»coverage team«); "+p.Name+"'s own coverage is for a lead of their jobcenter or an admin."))
 	}
 	if p.ID == c.actor.ID {
 		return mine, nil

@@ -97,7 +97,7 @@ func TestCoverageTeamAndPeople(t *testing.T) {
 
 	contains(t, b.ok("Per", "dækning"), "Dækning: dine virksomheder", "*0 % i løbende kontakt*: 0 af 1")
 	contains(t, b.ok("Per", "dækning Per"), "Dækning: dine virksomheder")
-	contains(t, b.refused("Per", "dækning Hanne"), "ledere og administratorer")
+	contains(t, b.refused("Per", "dækning Hanne"), "en leder i Hannes jobcenter eller en administrator")
 	contains(t, b.ok("Lis", "dækning Hanne"), "Dækning: Hanne", "*75 % i løbende kontakt*")
 	contains(t, b.ok("Anne", "coverage Per"), "Dækning: Per", "Quebec — 5 dage over (Per)")
 	contains(t, b.refused("Lis", "dækning Hane"), "ingen person", "Mente du", "Hanne")
@@ -133,7 +133,7 @@ func TestCoverageInEnglish(t *testing.T) {
 		"Intensified: 2 in all; 1 within cadence (50%)", "Echo (intensified) — 14 days overdue (Hanne)", "Bravo — 3 days overdue (Hanne; snoozed until 29 Nov 2026)")
 	contains(t, b.ok("Hanne", "coverage team"), "Coverage: Jobcenter (4 consultants)", "*67% within cadence*")
 	b.ok("Per", "language en")
-	contains(t, b.refused("Per", "coverage Hanne"), "for leads and admins")
+	contains(t, b.refused("Per", "coverage Hanne"), "for a lead of their jobcenter or an admin")
 }
 
 // BenchmarkCoverage1000 answers "dækning" and "dækning team" for a

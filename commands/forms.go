@@ -99,7 +99,7 @@ func (s *Service) submitForm(ctx context.Context, c *call, co bot.Company, form 
 		msg, err := s.logVisit(ctx, c, v)
 		return msg, "", err
 	case bot.FormPlan:
-		if err := mayEdit(c, co); err != nil {
+		if err := s.mayEdit(ctx, c, co); err != nil {
 			return bot.Message{}, "", err
 		}
 		day, err := formDay(c, values[bot.InputDate])

@@ -269,15 +269,13 @@ func duplicatePosition(c *call, co bot.Company, title string, id uint64) error {
 // ref is a position's short id as shown everywhere: "#3".
 func ref(p bot.Position) string { return "#" + strconv.FormatUint(p.ID, 10) }
 
-// mayChangePosition lets the position's consultant, a lead and an admin
-// change it.
-func mayChangePosition(c *call, p bot.Position, contact string) error {
-	if p.ConsultantID == c.actor.ID || c.actor.Role.Rank() >= bot.RoleLead.Rank() {
+// mayChangePosition lets the position's consultant, a lead of its
+// jobcenter and an admin change it.
+func (s *Service) mayChangePosition(ctx context.Context, c *call, p bot.Position, contact string) error {
+	if p.ConsultantID == c.actor.ID || s.mayLead(ctx, c, p.JobcenterID) == nil {
 		return nil
 	}
-	return bot.Errorf(bot.Forbidden, "%s", c.tr(
-		"Kun stillingens kontaktperson ("+contact+") eller en leder kan ændre stilling "+ref(p)+".",
-		"Only the position's contact ("+contact+") or a lead can change position "+ref(p)+"."))
+	return s.onlyLeadOf(ctx, c, p.JobcenterID, c.tr("stillingens kontaktperson", "the position's contact")+" ("+contact+")")
 }
 
 // changePosition applies fn to the open position id, when the caller may
@@ -289,9 +287,12 @@ func (s *Service) changePosition(ctx context.Context, c *call, id uint64, fn fun
 	}
 	// Named before the transaction: fn must not read the store.
 	contact := s.nameCache(ctx)(cur.ConsultantID)
+	// Who may is decided before, too; a position's consultant and
+	// jobcenter never change.
+	mayNot := s.mayChangePosition(ctx, c, cur, contact)
 	p, err := s.positions.UpdatePosition(ctx, id, func(x *bot.Position) error {
-		if err := mayChangePosition(c, *x, contact); err != nil {
-			return err
+		if mayNot != nil {
+			return mayNot
 		}
 		if x.Status != bot.PositionOpen {
 			return bot.Errorf(bot.Invalid, "%s", c.tr(

@@ -270,7 +270,7 @@ func TestPositionPermissions(t *testing.T) {
 	b, rec := region(t)
 	b.ok("Hanne", "stilling L-tek Svejser antal 2")
 	for _, who := range []string{"Per", "Sofie"} {
-		contains(t, b.refused(who, "stilling luk 1"), "Kun stillingens kontaktperson (Hanne) eller en leder kan ændre stilling #1")
+		contains(t, b.refused(who, "stilling luk 1"), "Kun stillingens kontaktperson (Hanne), en leder i Jobcenter Sorø eller en administrator kan gøre det, så intet er ændret.")
 		contains(t, b.refused(who, "stilling besat 1 1"), "Kun stillingens kontaktperson")
 	}
 	if p := b.pos(1); p.Status != bot.PositionOpen || p.Filled != 0 || len(p.History) != 1 || len(rec.sentUpdates()) != 0 {

@@ -169,7 +169,7 @@ func (s *Service) showPosition(ctx context.Context, c *call, id uint64) (bot.Mes
 		bot.Fields{Fields: f},
 		bot.List{Title: c.tr("Historik", "History"), Items: items},
 	}
-	if p.Status == bot.PositionOpen && mayChangePosition(c, p, "") == nil {
+	if p.Status == bot.PositionOpen && s.mayChangePosition(ctx, c, p, "") == nil {
 		num := ref(p)[1:]
 		blocks = append(blocks, bot.Buttons{Buttons: []bot.Button{
 			{Label: c.tr("Besat", "Filled"), Command: s.find("position filled").In(c.lang) + " " + num, Primary: true},

@@ -101,7 +101,7 @@ func runPlan(ctx context.Context, s *Service, c *call, args []string) (bot.Messa
 	if err != nil {
 		return bot.Message{}, err
 	}
-	if err := mayEdit(c, co); err != nil {
+	if err := s.mayEdit(ctx, c, co); err != nil {
 		return bot.Message{}, err
 	}
 	if len(rest) == 1 && isOff(rest[0]) {
@@ -159,7 +159,7 @@ func runSnooze(ctx context.Context, s *Service, c *call, args []string) (bot.Mes
 	if err != nil {
 		return bot.Message{}, err
 	}
-	if err := mayEdit(c, co); err != nil {
+	if err := s.mayEdit(ctx, c, co); err != nil {
 		return bot.Message{}, err
 	}
 	if len(rest) > 1 && untilWord.Is(rest[0]) {

@@ -211,7 +211,7 @@ func TestAway(t *testing.T) {
 func TestAwayForOthersAndStandIns(t *testing.T) {
 	t.Parallel()
 	b := team(t)
-	contains(t, b.refused("Per", "fravær Hanne til 4/12"), "kun ledere og administratorer")
+	contains(t, b.refused("Per", "fravær Hanne til 4/12"), "Kun en leder i Jobcenter eller en administrator kan gøre det")
 	if h := b.person("Hanne"); !h.AwayUntil.IsZero() {
 		t.Errorf("a consultant set another's absence: %v", h.AwayUntil)
 	}

@@ -58,3 +58,65 @@ func TestKnownPersonOfRemovedOrganisationRefused(t *testing.T) {
 		t.Errorf("removed workspace answered: %s", msg.PlainText())
 	}
 }
+
+// TestLeadActsInOwnJobcenterOnly: a lead of Sorø may not re-assign, pause,
+// re-cadence or rename a Slagelse company, close its positions, report a
+// Slagelse person's absence or read their coverage; the refusal names who
+// may ("a lead of Jobcenter Slagelse or an admin"), and nothing changes.
+// An admin acts everywhere.
+func TestLeadActsInOwnJobcenterOnly(t *testing.T) {
+	t.Parallel()
+	b, _ := region(t)
+	b.ok("Sofie", "virksomhed opret Slagelse Smed")
+	b.ok("Sofie", "stilling Slagelse Smed Svejser antal 1")
+	before := b.company("Slagelse Smed")
+	const who = "Kun virksomhedens faste konsulent (Sofie), en leder i Jobcenter Slagelse eller en administrator kan gøre det"
+	for _, line := range []string{
+		"virksomhed pause Slagelse Smed",
+		"virksomhed kadence Slagelse Smed 60",
+		"virksomhed omdøb Slagelse Smed = Slagelse Smedie",
+		"virksomhed alias Slagelse Smed = SS",
+		"udsæt Slagelse Smed 2 uger",
+	} {
+		contains(t, b.refused("Lis", line), who)
+	}
+	contains(t, b.refused("Lis", "virksomhed tildel Slagelse Smed Hanne"), "Kun en leder i Jobcenter Slagelse eller en administrator")
+	contains(t, b.refused("Lis", "virksomhed tildel L-tek Sofie"), "Kun en leder i Jobcenter Slagelse eller en administrator")
+	contains(t, b.refused("Lis", "stilling luk 1"), "Kun stillingens kontaktperson (Sofie), en leder i Jobcenter Slagelse eller en administrator")
+	contains(t, b.refused("Lis", "fravær Sofie til 4/12"), "Kun en leder i Jobcenter Slagelse eller en administrator")
+	contains(t, b.refused("Lis", "dækning Sofie"), "en leder i Sofies jobcenter eller en administrator")
+	if got := b.company("Slagelse Smed"); got.Status != before.Status || got.CadenceDays != before.CadenceDays || got.Name != before.Name || len(got.Aliases) != 0 || !got.SnoozedUntil.IsZero() {
+		t.Errorf("a lead of another jobcenter changed the company: %+v", got)
+	}
+	if p := b.pos(1); p.Status != bot.PositionOpen {
+		t.Errorf("a lead of another jobcenter closed the position: %s", p.Status)
+	}
+	if p := b.person("Sofie"); !p.AwayUntil.IsZero() {
+		t.Errorf("a lead of another jobcenter set an absence: %v", p.AwayUntil)
+	}
+	// In their own jobcenter the lead may; the admin may everywhere.
+	b.ok("Lis", "virksomhed tildel L-tek Hanne")
+	b.ok("Lis", "fravær Hanne til 4/12")
+	b.ok("Anne", "virksomhed pause Slagelse Smed")
+	b.ok("Anne", "stilling luk 1")
+	b.ok("Anne", "virksomhed tildel Slagelse Smed Rita")
+}
+
+// TestConsultantAddsCompaniesForThemselves: »virksomhed opret X ejer
+// <kollega>« is a lead's act in the colleague's jobcenter, as »virksomhed
+// tildel« is; before, any consultant could hand a company to anyone.
+func TestConsultantAddsCompaniesForThemselves(t *testing.T) {
+	t.Parallel()
+	b, _ := region(t)
+	contains(t, b.refused("Hanne", "virksomhed opret Hansens Is ejer Per"), "Kun en leder i Jobcenter Sorø eller en administrator")
+	contains(t, b.refused("Lis", "virksomhed opret Hansens Is ejer Sofie"), "Kun en leder i Jobcenter Slagelse eller en administrator")
+	if cs, _, err := b.db.FindCompanies(context.Background(), "Hansens Is", 0); err != nil || cs != nil {
+		t.Fatalf("a refused add stored the company: %v %v", cs, err)
+	}
+	b.ok("Hanne", "virksomhed opret Hansens Is")
+	if co := b.company("Hansens Is"); co.OwnerID != b.person("Hanne").ID {
+		t.Errorf("owner = #%d, want Hanne", co.OwnerID)
+	}
+	b.ok("Lis", "virksomhed opret Bagerens Brød ejer Per")
+	b.ok("Anne", "virksomhed opret Slagelse Is ejer Sofie")
+}
