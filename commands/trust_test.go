@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"kontaktbot/bot"
+	"kontaktbot/commands"
 )
 
 // TestUnknownOrganisationRefused: a Slack workspace or Teams tenant on no
@@ -119,4 +120,40 @@ func TestConsultantAddsCompaniesForThemselves(t *testing.T) {
 	}
 	b.ok("Lis", "virksomhed opret Bagerens Brød ejer Per")
 	b.ok("Anne", "virksomhed opret Slagelse Is ejer Sofie")
+}
+
+// TestNamedAdmins: KONTAKTBOT_ADMINS names admins by platform user id,
+// identity key or console name; the first Slack person to write is not
+// admin unless named.
+func TestNamedAdmins(t *testing.T) {
+	t.Parallel()
+	b := newBot(t, func(c *commands.Config) {
+		c.Admins = []string{"U7", "teams/tenant-1/aad-9", "Hanne Jensen"}
+	})
+	ctx := context.Background()
+	as := func(id bot.Identity, name string) bot.Consultant {
+		t.Helper()
+		b.svc.Handle(ctx, bot.Request{From: id, Name: name, Text: "hjælp", Jobcenter: "Jobcenter Odense"})
+		p, err := b.db.ConsultantByIdentity(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	if p := as(bot.Identity{Platform: "slack", Team: "T1", User: "U1"}, "Først"); p.Role != bot.RoleConsultant {
+		t.Errorf("first Slack writer: %s, want consultant", p.Role)
+	}
+	if p := as(bot.Identity{Platform: "slack", Team: "T1", User: "U7"}, "Ole"); p.Role != bot.RoleAdmin {
+		t.Errorf("U7: %s, want admin", p.Role)
+	}
+	if p := as(bot.Identity{Platform: "teams", Team: "tenant-1", User: "aad-9"}, "Mette"); p.Role != bot.RoleAdmin {
+		t.Errorf("teams key: %s, want admin", p.Role)
+	}
+	if p := as(bot.Identity{Platform: "teams", Team: "tenant-2", User: "aad-9"}, "Mette 2"); p.Role == bot.RoleAdmin {
+		t.Error("the key of another tenant made admin")
+	}
+	b.say("Hanne Jensen", "hjælp")
+	if p := b.person("Hanne Jensen"); p.Role != bot.RoleAdmin {
+		t.Errorf("console name: %s, want admin", p.Role)
+	}
 }

@@ -26,6 +26,7 @@ const usageText = `kontaktbot — kontakt med virksomheder, fra chatten.
 
 Brug:
   kontaktbot [console] [--db FIL] [--as NAVN]     chat i terminalen (standard uden Slack/Teams)
+  kontaktbot admin add "NAVN" [--db FIL]           gør en person til administrator (admin list: hvem er det)
   kontaktbot backup --db FIL --to FIL             konsistent kopi af databasen, også mens botten kører
   kontaktbot import companies FIL.csv [--dry-run] [--create-people] [--db FIL]
   kontaktbot export companies [--out FIL] [--db FIL]
@@ -41,7 +42,9 @@ nye personer kommer i), KONTAKTBOT_AS (hvem du er i konsollen), KONTAKTBOT_LOG_L
 KONTAKTBOT_NUDGE_SCHEDULE (cron, standard "0 8 * * 1-5"), KONTAKTBOT_CLOSED_DAYS (ekstra lukkedage),
 KONTAKTBOT_METRICS_ADDR (adressen for /metrics, standard 127.0.0.1:9090; off: ingen),
 KONTAKTBOT_METRICS_TOKEN (mindst 32 tegn: /metrics kræver "Authorization: Bearer TOKEN" og
-serveres så også på den offentlige adresse).
+serveres så også på den offentlige adresse), KONTAKTBOT_ADMINS (administratorer: Slack- eller
+Teams-bruger-id'er eller konsolnavne, adskilt af komma), SLACK_TEAM_JOBCENTERS og TEAMS_TENANT_JOBCENTERS
+(de arbejdsområder og tenants, der må bruge botten, hver med sit jobcenter: T0123=Jobcenter Odense; …).
 `
 
 // env is the process environment as run sees it.
@@ -78,6 +81,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.console(ctx, rest)
 	case "backup":
 		return e.backup(ctx, rest)
+	case "admin":
+		return e.admin(ctx, rest)
 	case "import":
 		return e.importCompanies(ctx, rest)
 	case "export":
