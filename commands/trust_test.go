@@ -3,7 +3,9 @@ package commands_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"kontaktbot/bot"
 	"kontaktbot/commands"
@@ -15,7 +17,8 @@ import (
 // jobcenter. Before the allow-list, such a person was enrolled into a
 // fresh "Jobcenter" and read every company's notes.
 func TestUnknownOrganisationRefused(t *testing.T) {
-	b := newBot(t)
+	m := &commandCounts{}
+	b := newBot(t, func(c *commands.Config) { c.Metrics = m })
 	b.say("Hanne", "virksomhed opret L-tek")
 	for _, id := range []bot.Identity{
 		{Platform: "slack", Team: "T999", User: "U1"},
@@ -29,6 +32,9 @@ func TestUnknownOrganisationRefused(t *testing.T) {
 		if strings.Contains(got, "L-tek") {
 			t.Errorf("%s: reply tells of the company: %q", id.Platform, got)
 		}
+	}
+	if n := m.count("unknown-organisation", "refused"); n != 2 {
+		t.Errorf("metric unknown-organisation/refused = %d, want 2", n)
 	}
 	people, err := b.db.Consultants(context.Background())
 	if err != nil {
@@ -156,4 +162,26 @@ func TestNamedAdmins(t *testing.T) {
 	if p := b.person("Hanne Jensen"); p.Role != bot.RoleAdmin {
 		t.Errorf("console name: %s, want admin", p.Role)
 	}
+}
+
+// commandCounts is bot.Metrics counting commands by name and outcome.
+type commandCounts struct {
+	bot.NopMetrics
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (m *commandCounts) Command(name, outcome string, _ time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.n == nil {
+		m.n = map[string]int{}
+	}
+	m.n[name+"/"+outcome]++
+}
+
+func (m *commandCounts) count(name, outcome string) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.n[name+"/"+outcome]
 }
