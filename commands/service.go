@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+	"unicode"
 
 	"kontaktbot/bot"
 )
@@ -269,8 +270,18 @@ func notSetUp(from bot.Identity) bot.Message {
 		"Your " + where[1] + " »" + id + "« is not set up in kontaktbot, so nothing was saved. Ask your administrator to link it to your jobcenter."}}}
 }
 
+// displayName is the name the platform gives the person, without the
+// invisible characters a display name can carry (bidi controls that
+// reorder what others see, control characters) and never a CPR number;
+// their user id when nothing is left.
 func displayName(req bot.Request) string {
-	if n := strings.TrimSpace(req.Name); n != "" {
+	n := strings.Map(func(r rune) rune {
+		if isBidiControl(r) || unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, req.Name)
+	if n = strings.Join(strings.Fields(n), " "); n != "" && !bot.ContainsCPR(n) {
 		return n
 	}
 	return req.From.User

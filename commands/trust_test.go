@@ -185,3 +185,24 @@ func (m *commandCounts) count(name, outcome string) int {
 	defer m.mu.Unlock()
 	return m.n[name+"/"+outcome]
 }
+
+// TestDisplayNameCleaned: a platform display name loses bidi controls and
+// never stores a CPR number as a person's name.
+func TestDisplayNameCleaned(t *testing.T) {
+	t.Parallel()
+	b := newBot(t)
+	ctx := context.Background()
+	for _, c := range []struct {
+		id         bot.Identity
+		name, want string
+	}{
+		{bot.Identity{Platform: "slack", Team: "T1", User: "U1"}, "Hanne\u202e nesneJ", "Hanne nesneJ"},
+		{bot.Identity{Platform: "slack", Team: "T1", User: "U2"}, "Per 010190-1234", "U2"},
+	} {
+		b.svc.Handle(ctx, bot.Request{From: c.id, Name: c.name, Text: "hjælp", Jobcenter: "Jobcenter"})
+		p, err := b.db.ConsultantByIdentity(ctx, c.id)
+		if err != nil || p.Name != c.want {
+			t.Errorf("%q stored as %q (%v), want %q", c.name, p.Name, err, c.want)
+		}
+	}
+}
