@@ -1,10 +1,16 @@
 package main
 
 import (
+	"context"
 	"log/slog"
 	"maps"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"kontaktbot/bot/teams/teamstest"
+	"kontaktbot/storage"
 )
 
 // TestParseTeamMap: the allow-list names each organisation with its
@@ -61,4 +67,47 @@ func TestTenantJobcenters(t *testing.T) {
 // testEnv is an env over the variables in vars, logging nowhere.
 func testEnv(vars map[string]string) *env {
 	return &env{getenv: func(k string) string { return vars[k] }, log: slog.New(slog.DiscardHandler)}
+}
+
+// TestServeRefusesUnlistedOrganisations: through the real endpoints, a
+// signed Slack command from a workspace SLACK_TEAM_JOBCENTERS does not name,
+// and a signed Teams message from a tenant TEAMS_TENANT_JOBCENTERS does not
+// name, get the polite refusal, and the file holds no person and no
+// jobcenter afterwards.
+func TestServeRefusesUnlistedOrganisations(t *testing.T) {
+	t.Parallel()
+	const secret = "8f742231b10e8888abcd99yyyzzz85a5"
+	const appID = "6f1c2a4e-8b3d-4c5e-9f7a-0b1c2d3e4f5a"
+	conn := teamstest.NewConnector(t, teamstest.ConnectorConfig{AppID: appID, AppPassword: "hemmelig"})
+	auth := teamstest.NewAuth(t, teamstest.AuthOptions{AppID: appID, ServiceURL: conn.URL, Now: time.Now()})
+	db := filepath.Join(t.TempDir(), "k.db")
+	s := startServer(t, map[string]string{"SLACK_SIGNING_SECRET": secret, "SLACK_TEAM_JOBCENTERS": "T2=Jobcenter Sorø",
+		"MICROSOFT_APP_ID": appID, "MICROSOFT_APP_PASSWORD": "hemmelig",
+		"BOTFRAMEWORK_TOKEN_URL": conn.TokenURL, "BOTFRAMEWORK_OPENID_METADATA_URL": auth.MetadataURL,
+		"BOTFRAMEWORK_SERVICE_URLS": conn.URL, "TEAMS_TENANT_JOBCENTERS": "tenant-2=Jobcenter Sorø"}, "--db", db)
+
+	code, body := slackPost(t, s.url, secret, "/kontakt", "company add Ærø Maskinfabrik") // from T1
+	if code != 200 || !strings.Contains(body, "ikke sat op") || !strings.Contains(body, "T1") || strings.Contains(body, "Oprettet") {
+		t.Errorf("Slack from an unlisted workspace: %d %s", code, body)
+	}
+	personal := teamsActivity(t, conn.URL, "company add Ærø Maskinfabrik", "personal", "a:1personalCONV") // from tenant-1
+	if code := postActivity(t, s.url, auth.Header(teamstest.TokenValid), personal); code != 200 {
+		t.Errorf("Teams from an unlisted tenant: %d", code)
+	}
+	if sent := conn.Calls(); len(sent) != 1 || !strings.Contains(string(sent[0].Body), "ikke sat op") {
+		t.Errorf("Teams reply: %+v", sent)
+	}
+	if err := s.stop(); err != nil {
+		t.Fatal(err)
+	}
+	d, err := storage.Open(db, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	people, _ := d.Consultants(context.Background())
+	js, _ := d.Jobcenters(context.Background())
+	if len(people) != 0 || len(js) != 0 {
+		t.Errorf("stored for unlisted organisations: people %+v, jobcenters %+v", people, js)
+	}
 }
