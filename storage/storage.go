@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"time"
@@ -116,11 +117,27 @@ type DB struct {
 	people  *peopleCache
 	// companies are decoded companies as last committed (companycache.go).
 	companies *companyCache
+	// damage is the first damaged page a transaction met (damage.go).
+	damage damage
 }
 
 // Open opens (creating if needed) the database file at path, migrating it
-// to SchemaVersion. A file written by a newer kontaktbot is refused.
-func Open(path string, opt Options) (*DB, error) {
+// to SchemaVersion. A file written by a newer kontaktbot is refused, and a
+// damaged one (empty, cut short, a meta, root or freelist page overwritten,
+// or a page bbolt cannot read while loading) is an error wrapping
+// ErrDamaged that names the file and says to restore it: never a panic.
+func Open(path string, opt Options) (db *DB, err error) {
+	if err := quickCheck(path); err != nil {
+		return nil, err
+	}
+	err = guarded(path, func() error {
+		db, err = open(path, opt)
+		return err
+	})
+	return db, err
+}
+
+func open(path string, opt Options) (*DB, error) {
 	if opt.Timeout <= 0 {
 		opt.Timeout = 2 * time.Second
 	}
@@ -133,12 +150,19 @@ func Open(path string, opt Options) (*DB, error) {
 		}
 	}
 	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.Timeout, ReadOnly: opt.ReadOnly, NoSync: opt.NoSync})
+	closeOnPanic := func() {
+		if p := recover(); p != nil {
+			bdb.Close()
+			panic(p) // guarded turns it into the error
+		}
+	}
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("open %s: %w (waited %s; stop the other process or use another --db file)", path, ErrLocked, opt.Timeout)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	defer closeOnPanic()
 	db := &DB{bolt: bdb, clock: opt.Clock, path: path, companies: newCompanyCache()}
 	if opt.ReadOnly {
 		err = bdb.View(checkSchema)
@@ -222,14 +246,17 @@ func (db *DB) Close() error { return db.bolt.Close() }
 func (db *DB) Path() string { return db.path }
 
 // Check walks every page of the file and reports any inconsistency, as
-// `bbolt check` does.
+// `bbolt check` does; an error wraps ErrDamaged.
 func (db *DB) Check() error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
+	return db.view(context.Background(), func(tx *bolt.Tx) error {
 		var errs []error
 		for err := range tx.Check() {
 			errs = append(errs, err)
 		}
-		return errors.Join(errs...)
+		if len(errs) > 0 {
+			return damagedError(db.path, errors.Join(errs...))
+		}
+		return nil
 	})
 }
 
@@ -238,7 +265,9 @@ func (db *DB) view(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return db.bolt.View(fn)
+	err := guarded(db.path, func() error { return db.bolt.View(fn) })
+	db.damage.set(err)
+	return err
 }
 
 // update runs fn in a write transaction and returns once it is committed
@@ -264,16 +293,19 @@ func (db *DB) commitBatch(ws []*pendingWrite) {
 	defer db.writeMu.Unlock()
 	for len(ws) > 0 {
 		failed, ferr := -1, error(nil)
-		err := db.bolt.Update(func(tx *bolt.Tx) error {
-			clear(db.pending) // names written by a transaction that did not commit
-			for i, w := range ws {
-				if err := runWrite(w.fn, tx); err != nil {
-					failed, ferr = i, err
-					return err
+		err := guarded(db.path, func() error {
+			return db.bolt.Update(func(tx *bolt.Tx) error {
+				clear(db.pending) // names written by a transaction that did not commit
+				for i, w := range ws {
+					if err := runWrite(db.path, w.fn, tx); err != nil {
+						failed, ferr = i, err
+						return err
+					}
 				}
-			}
-			return nil
+				return nil
+			})
 		})
+		db.damage.set(err)
 		if failed < 0 {
 			for _, w := range ws {
 				w.done <- err // nil, or the commit's own failure for all
@@ -286,10 +318,16 @@ func (db *DB) commitBatch(ws []*pendingWrite) {
 }
 
 // runWrite calls fn, turning a panic into an error so that one bad write
-// neither takes the others of its batch down nor leaves them waiting.
-func runWrite(fn func(*bolt.Tx) error, tx *bolt.Tx) (err error) {
+// neither takes the others of its batch down nor leaves them waiting. A
+// panic raised inside bbolt, reading a page while fn walks the file, is
+// the file's damage, not fn's bug, and says so.
+func runWrite(path string, fn func(*bolt.Tx) error, tx *bolt.Tx) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
+			if panickedInBolt(debug.Stack()) {
+				err = damagedError(path, p)
+				return
+			}
 			err = fmt.Errorf("storage: write panicked: %v", p)
 		}
 	}()

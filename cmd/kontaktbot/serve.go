@@ -124,9 +124,14 @@ func (e *env) serve(ctx context.Context, args []string) (err error) {
 	return nil
 }
 
-// readyz answers 200 while the database answers a read, else 503.
+// readyz answers 200 while the database answers a read and no read or
+// write has met a damaged page, else 503.
 func readyz(db *storage.DB) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if db.Damaged() != nil {
+			http.Error(w, "database file damaged: restore it from a backup", http.StatusServiceUnavailable)
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), time.Second)
 		defer cancel()
 		if _, err := db.Jobcenters(ctx); err != nil {
