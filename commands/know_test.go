@@ -1,7 +1,12 @@
 package commands_test
 
 import (
+	"context"
+	"slices"
+	"strings"
 	"testing"
+
+	"kontaktbot/bot"
 )
 
 // knowBot is a bot in Jobcenter Odense, a partner of Jobcenter Svendborg;
@@ -137,4 +142,51 @@ func TestIntroDayNeedToKnow(t *testing.T) {
 	contains(t, b.ok("Tove", "intromøde status 1"), "Kandidater: 1")
 	contains(t, b.ok("Olga", "kandidat KS-14"), "Henvist af: Olga")
 	b.refused("Olga", "intromøde status 1")
+}
+
+// TestCompanyListAllFirstByName: a long list shows the first 40 by name,
+// in order, and counts them all.
+func TestCompanyListAllFirstByName(t *testing.T) {
+	t.Parallel()
+	b := newBot(t)
+	portfolio(t, b, 100)
+	got := b.ok("Hanne", "virksomhed liste alle")
+	contains(t, got, "Alle virksomheder: 100 (alle jobcentre)", "Viser de første 40 efter navn")
+	lines := strings.Split(got, "\n")
+	var listed []string
+	for _, l := range lines {
+		if name, ok := strings.CutPrefix(l, "  • "); ok {
+			name, _, _ = strings.Cut(name, " — ")
+			listed = append(listed, bot.NormalizeName(name))
+		}
+	}
+	if len(listed) != 40 || !slices.IsSorted(listed) {
+		t.Fatalf("listed %d, sorted %v: %v", len(listed), slices.IsSorted(listed), listed)
+	}
+	var all []string
+	b.db.ForEachCompany(context.Background(), func(co bot.Company) error {
+		all = append(all, bot.NormalizeName(co.Name))
+		return nil
+	})
+	slices.Sort(all)
+	if !slices.Equal(all[:40], listed) {
+		t.Errorf("listed %v, want the first 40 by name %v", listed, all[:40])
+	}
+}
+
+// BenchmarkCompanyListAll250k lists every jobcenter's companies from a
+// store of 250,000: the first 40 by name are kept while reading, so the
+// cost is the store's scan (about 1 s on a 2-core CI machine, nearly all
+// JSON decoding), not a sort of everything.
+func BenchmarkCompanyListAll250k(b *testing.B) {
+	if testing.Short() {
+		b.Skip("fills 250,000 companies; run without -short")
+	}
+	tb := newBot(b)
+	portfolio(b, tb, 250_000)
+	for b.Loop() {
+		if m := tb.say("Hanne", "virksomhed liste alle"); m.Error || !strings.Contains(m.PlainText(), "250000") {
+			b.Fatal(m.PlainText())
+		}
+	}
 }

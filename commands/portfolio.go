@@ -375,23 +375,17 @@ func (s *Service) jobcenterMembers(ctx context.Context, jobcenterID uint64) (map
 // (access.go), so that nobody calls a company another jobcenter has just
 // called. Notes and due days stay on the cards of those who may know them.
 func (s *Service) listAll(ctx context.Context, c *call) (bot.Message, error) {
-	var cs []bot.Company
-	err := s.portfolio.ForEachCompany(ctx, func(co bot.Company) error {
-		cs = append(cs, co)
-		return nil
-	})
+	first, n, err := s.firstByName(ctx, maxListed)
 	if err != nil {
-		return bot.Message{}, fmt.Errorf("list all: %w", err)
+		return bot.Message{}, err
 	}
-	if len(cs) == 0 {
+	if n == 0 {
 		return bot.Reply(c.tr("Der er ingen virksomheder endnu. Opret en med »virksomhed opret <navn>«.", "There are no companies yet. Register one with »company add <name>«.")), nil
 	}
-	n := len(cs)
-	sort.SliceStable(cs, func(i, j int) bool { return bot.NormalizeName(cs[i].Name) < bot.NormalizeName(cs[j].Name) })
 	names := s.nameCache(ctx)
 	jobcenters := cached(func(id uint64) string { return s.jobcenterName(ctx, id) })
-	items := make([]string, 0, min(n, maxListed))
-	for _, co := range cs[:min(n, maxListed)] {
+	items := make([]string, 0, len(first))
+	for _, co := range first {
 		jc, err := s.companyJobcenter(ctx, co)
 		if err != nil {
 			return bot.Message{}, fmt.Errorf("list all: %w", err)
@@ -405,6 +399,40 @@ func (s *Service) listAll(ctx context.Context, c *call) (bot.Message, error) {
 			"Showing the first "+itoa(maxListed)+" by name. Look a company up with »company <name>«.")})
 	}
 	return msg, nil
+}
+
+// firstByName returns the first k companies by name, and how many there
+// are in all. It keeps k while it reads, so that a store of a quarter of
+// a million companies is not held or sorted whole.
+func (s *Service) firstByName(ctx context.Context, k int) ([]bot.Company, int, error) {
+	type keyed struct {
+		key string
+		co  bot.Company
+	}
+	var top []keyed
+	n := 0
+	err := s.portfolio.ForEachCompany(ctx, func(co bot.Company) error {
+		n++
+		key := bot.NormalizeName(co.Name)
+		if len(top) == k && key >= top[k-1].key {
+			return nil
+		}
+		i := sort.Search(len(top), func(i int) bool { return top[i].key > key })
+		if len(top) < k {
+			top = append(top, keyed{})
+		}
+		copy(top[i+1:], top[i:len(top)-1])
+		top[i] = keyed{key, co}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("list all: %w", err)
+	}
+	out := make([]bot.Company, len(top))
+	for i, t := range top {
+		out[i] = t.co
+	}
+	return out, n, nil
 }
 
 // allLine is one company in the list of all: name, consultant, jobcenter
