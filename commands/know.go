@@ -29,12 +29,21 @@ func (s *Service) knower(ctx context.Context, c *call) func(jobcenter uint64) (b
 	}
 }
 
+// mayKnowPosition reports whether the actor may see a position: its
+// contact consultant may, and whoever may know its jobcenter's things.
+func mayKnowPosition(c *call, p bot.Position, know func(uint64) (bool, error)) (bool, error) {
+	if p.ConsultantID == c.actor.ID {
+		return true, nil
+	}
+	return know(p.JobcenterID)
+}
+
 // knownPositions keeps the positions the actor may see, in order.
 func (s *Service) knownPositions(ctx context.Context, c *call, ps []bot.Position) ([]bot.Position, error) {
 	know := s.knower(ctx, c)
 	out := ps[:0:0]
 	for _, p := range ps {
-		ok, err := know(p.JobcenterID)
+		ok, err := mayKnowPosition(c, p, know)
 		if err != nil {
 			return nil, err
 		}

@@ -108,6 +108,13 @@ func TestPositionsNeedToKnow(t *testing.T) {
 	b.ok("Anne", "jobcenter flyt Anne = Jobcenter Aarhus")
 	contains(t, b.ok("Anne", "stilling 1"), "Kontakt: Olga, Jobcenter Odense")
 	contains(t, b.ok("Anne", "stilling liste L-tek"), "Svejser", "Chauffør")
+
+	// Its contact keeps seeing it after moving to Aarhus.
+	b.ok("Anne", "jobcenter flyt Olga = Jobcenter Aarhus")
+	contains(t, b.ok("Olga", "stilling 1"), "Kontakt: Olga, Jobcenter Odense")
+	contains(t, b.ok("Olga", "stilling liste mine"), "#1 Svejser")
+	b.ok("Aage", "sprog en")
+	contains(t, b.refused("Aage", "position 1"), "Position #1 belongs to Jobcenter Odense", "only Jobcenter Odense and its partners can see it")
 }
 
 func TestIntroDayNeedToKnow(t *testing.T) {
@@ -142,6 +149,8 @@ func TestIntroDayNeedToKnow(t *testing.T) {
 	contains(t, b.ok("Tove", "intromøde status 1"), "Kandidater: 1")
 	contains(t, b.ok("Olga", "kandidat KS-14"), "Henvist af: Olga")
 	b.refused("Olga", "intromøde status 1")
+	b.ok("Aage", "sprog en")
+	contains(t, b.refused("Aage", "introday status 1"), "Intro day #1 is for Jobcenter Odense", "the day's coordinator and admins")
 }
 
 // TestCompanyListAllFirstByName: a long list shows the first 40 by name,

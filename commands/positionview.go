@@ -146,7 +146,7 @@ func (s *Service) showPosition(ctx context.Context, c *call, id uint64) (bot.Mes
 	if err != nil {
 		return bot.Message{}, s.positionError(c, id, err)
 	}
-	if ok, err := s.mayKnow(ctx, c, p.JobcenterID); err != nil {
+	if ok, err := mayKnowPosition(c, p, s.knower(ctx, c)); err != nil {
 		return bot.Message{}, err
 	} else if !ok {
 		return bot.Message{}, s.positionHidden(ctx, c, p)
