@@ -54,6 +54,7 @@ func (n stageCount) line(lang bot.Lang) string {
 
 // runIntroDayStatus counts an intro day's candidates per stage and home
 // jobcenter: numbers, never references, so it may be shown in a channel.
+// Only those who may see the day's lists get them (mayKnowIntroDay).
 func runIntroDayStatus(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
 	d, rest, err := s.introDayAt(ctx, c, args, "introday status")
 	if err != nil {
@@ -61,6 +62,9 @@ func runIntroDayStatus(ctx context.Context, s *Service, c *call, args []string) 
 	}
 	if len(rest) > 0 {
 		return bot.Message{}, usageError(s, c, "introday status")
+	}
+	if err := s.seeIntroDay(ctx, c, d); err != nil {
+		return bot.Message{}, err
 	}
 	cands, err := s.introDays.Candidates(ctx, d.ID)
 	if err != nil {

@@ -353,22 +353,21 @@ func announceHint(s *Service, c *call, d bot.IntroDay) string {
 	return c.tr(" Opdatér de annoncerede opslag med »"+line+"«.", " Update the announced posts with »"+line+"«.")
 }
 
-// visibleIntroDays returns the coming intro days that the caller's
-// jobcenter or one of its partners hosts or takes part in, soonest first.
+// visibleIntroDays returns the coming intro days whose lists the caller
+// may see (mayKnowIntroDay), soonest first.
 func (s *Service) visibleIntroDays(ctx context.Context, c *call) ([]bot.IntroDay, error) {
 	days, err := s.introDays.IntroDaysFrom(ctx, bot.Day(c.now))
 	if err != nil {
 		return nil, fmt.Errorf("intro days from: %w", err)
 	}
-	mine := []uint64{c.actor.JobcenterID}
-	if j, err := s.introDays.Jobcenter(ctx, c.actor.JobcenterID); err == nil {
-		mine = append(mine, j.Partners...)
-	} else if !errors.Is(err, bot.ErrNotFound) {
-		return nil, fmt.Errorf("own jobcenter: %w", err)
-	}
+	know := s.knower(ctx, c)
 	out := days[:0]
 	for _, d := range days {
-		if slices.ContainsFunc(mine, func(id uint64) bool { return takesPart(d, id) }) {
+		ok, err := s.mayKnowIntroDay(ctx, c, d, know)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
 			out = append(out, d)
 		}
 	}

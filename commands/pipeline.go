@@ -93,6 +93,9 @@ func runCandidate(ctx context.Context, s *Service, c *call, args []string) (bot.
 		return bot.Message{}, fmt.Errorf("candidate by ref: %w", err)
 	}
 	if len(args) == 1 {
+		if err := s.seeCandidate(ctx, c, cand); err != nil {
+			return bot.Message{}, err
+		}
 		return s.candidateCard(ctx, c, cand), nil
 	}
 	if err := s.mayRecord(ctx, c, cand); err != nil {
@@ -198,6 +201,19 @@ func (s *Service) recordOutcome(ctx context.Context, c *call, cand bot.Candidate
 	return bot.Reply(c.tr(
 		"✅ "+cand.Reference+" er afsluttet med udfaldet "+outcomeName(c.lang, outcome)+". Tak for indsatsen!",
 		"✅ "+cand.Reference+" is closed with the outcome "+outcomeName(c.lang, outcome)+". Thank you for the work!")), nil
+}
+
+// seeCandidate refuses a candidate's card to a reader who may not see its
+// intro day's list; the referring consultant always may.
+func (s *Service) seeCandidate(ctx context.Context, c *call, cand bot.Candidate) error {
+	if cand.ReferrerID == c.actor.ID {
+		return nil
+	}
+	d, err := s.introDays.IntroDay(ctx, cand.IntroDayID)
+	if err != nil {
+		return fmt.Errorf("candidate's intro day: %w", err)
+	}
+	return s.seeIntroDay(ctx, c, d)
 }
 
 // candidateCard shows where a candidate is in the pipeline.

@@ -35,28 +35,58 @@ func runCompanyShow(ctx context.Context, s *Service, c *call, args []string) (bo
 	if err != nil {
 		return bot.Message{}, err
 	}
-	contacts, err := s.portfolio.Contacts(ctx, co.ID, 5)
+	jc, err := s.companyJobcenter(ctx, co)
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("company card: %w", err)
+	}
+	know, err := s.mayKnow(ctx, c, jc)
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("company card: %w", err)
+	}
+	var contacts []bot.Contact
+	if know {
+		if contacts, err = s.portfolio.Contacts(ctx, co.ID, 5); err != nil {
+			return bot.Message{}, fmt.Errorf("company card: %w", err)
+		}
 	}
 	positions, err := s.openPositionLines(ctx, c, co.ID)
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("company card: %w", err)
 	}
-	return s.card(ctx, c, co, contacts, positions), nil
+	return s.card(ctx, c, co, cardAccess{jobcenter: jc, know: know}, contacts, positions), nil
+}
+
+// cardAccess is whose a company is and whether the reader may know what
+// that jobcenter keeps about it (access.go).
+type cardAccess struct {
+	jobcenter uint64
+	know      bool
 }
 
 // card is the company's card; positions are the lines about its open
-// positions.
-func (s *Service) card(ctx context.Context, c *call, co bot.Company, contacts []bot.Contact, positions []string) bot.Message {
+// positions. Everyone sees that the company exists, its consultant and
+// jobcenter and its last contact; notes, contact history, cadence and
+// planned contacts only a reader who may know them.
+func (s *Service) card(ctx context.Context, c *call, co bot.Company, a cardAccess, contacts []bot.Contact, positions []string) bot.Message {
 	names := s.nameCache(ctx)
+	jobcenter := "–"
+	if a.jobcenter != 0 {
+		jobcenter = s.jobcenterName(ctx, a.jobcenter)
+	}
 	f := []bot.Field{
 		{Label: "CVR", Value: orDash(co.CVR)},
 		{Label: c.tr("Fast konsulent", "Dedicated consultant"), Value: orDash(names(co.OwnerID))},
-		{Label: c.tr("Kadence", "Cadence"), Value: itoa(co.CadenceDays) + c.tr(" dage", " days") + tierNote(c, co.Tier)},
-		{Label: c.tr("Seneste kontakt", "Last contact"), Value: dateOrNone(c, co.LastContact)},
-		{Label: c.tr("Næste kontakt senest", "Next contact due"), Value: dueText(c, co)},
 	}
+	if a.know {
+		// The history below says how the last contact was made.
+		f = append(f,
+			bot.Field{Label: c.tr("Kadence", "Cadence"), Value: itoa(co.CadenceDays) + c.tr(" dage", " days") + tierNote(c, co.Tier)},
+			bot.Field{Label: c.tr("Seneste kontakt", "Last contact"), Value: dateOrNone(c, co.LastContact)},
+			bot.Field{Label: c.tr("Næste kontakt senest", "Next contact due"), Value: dueText(c, co)})
+	} else {
+		f = append(f, bot.Field{Label: c.tr("Seneste kontakt", "Last contact"), Value: lastContactText(c, co)})
+	}
+	f = append(f, bot.Field{Label: "Jobcenter", Value: jobcenter})
 	if co.Area != "" {
 		f = append(f, bot.Field{Label: c.tr("Område", "Area"), Value: co.Area})
 	}
@@ -70,17 +100,46 @@ func (s *Service) card(ctx context.Context, c *call, co bot.Company, contacts []
 	if len(positions) > 0 {
 		blocks = append(blocks, bot.List{Title: c.tr("Ledige stillinger", "Open positions"), Items: positions})
 	}
-	items := make([]string, 0, len(contacts))
-	for _, ct := range contacts {
-		items = append(items, bot.FormatDate(ct.At, c.lang)+" "+kindName(c.lang, ct.Kind)+" ("+names(ct.ConsultantID)+"): "+ct.Note)
+	if a.know {
+		items := make([]string, 0, len(contacts))
+		for _, ct := range contacts {
+			items = append(items, bot.FormatDate(ct.At, c.lang)+" "+kindName(c.lang, ct.Kind)+" ("+names(ct.ConsultantID)+"): "+ct.Note)
+		}
+		if len(items) == 0 {
+			items = append(items, c.tr("Ingen kontakter endnu.", "No contacts yet."))
+		}
+		blocks = append(blocks, bot.List{Title: c.tr("Seneste kontakter", "Latest contacts"), Items: items})
+	} else {
+		blocks = append(blocks, bot.Text{Text: keptFor(c, co, jobcenter, names)})
 	}
-	if len(items) == 0 {
-		items = append(items, c.tr("Ingen kontakter endnu.", "No contacts yet."))
-	}
-	blocks = append(blocks, bot.List{Title: c.tr("Seneste kontakter", "Latest contacts"), Items: items},
-		bot.Buttons{Buttons: []bot.Button{{Label: c.tr("Noter kontakt", "Log contact"), Command: s.find("visit").In(c.lang) + " " + co.Name, Primary: true,
-			Form: &bot.FormRef{Kind: bot.FormVisit, Subject: co.Name}}}})
+	blocks = append(blocks, bot.Buttons{Buttons: []bot.Button{{Label: c.tr("Noter kontakt", "Log contact"), Command: s.find("visit").In(c.lang) + " " + co.Name, Primary: true,
+		Form: &bot.FormRef{Kind: bot.FormVisit, Subject: co.Name}}}})
 	return bot.Message{Blocks: blocks}
+}
+
+// lastContactText is the day of the last contact and how it was made.
+func lastContactText(c *call, co bot.Company) string {
+	s := dateOrNone(c, co.LastContact)
+	if !co.LastContact.IsZero() && co.LastKind != "" {
+		s += " (" + kindName(c.lang, co.LastKind) + ")"
+	}
+	return s
+}
+
+// keptFor tells a reader outside the company's jobcenter and its partners
+// where its notes and history are kept and whom to ask.
+func keptFor(c *call, co bot.Company, jobcenter string, names func(uint64) string) string {
+	da := "Noter, kontakthistorik og planlagte kontakter føres for " + jobcenter + " og deres samarbejdspartnere. "
+	en := "Notes, contact history and planned contacts are kept for " + jobcenter + " and its partners. "
+	switch {
+	case co.OwnerID != 0:
+		da += "Kontakt den faste konsulent, " + names(co.OwnerID) + ", før du kontakter virksomheden."
+		en += "Please talk to the dedicated consultant, " + names(co.OwnerID) + ", before you contact the company."
+	case co.LastBy != 0:
+		da += "Virksomheden har ingen fast konsulent; kontakt " + names(co.LastBy) + ", som havde den seneste kontakt, før du kontakter den."
+		en += "The company has no dedicated consultant; please talk to " + names(co.LastBy) + ", who had the last contact, before you contact it."
+	}
+	return c.tr(da, en)
 }
 
 // nameCache returns a lookup from consultant id to name that loads each
@@ -311,26 +370,85 @@ func (s *Service) jobcenterMembers(ctx context.Context, jobcenterID uint64) (map
 	return m, nil
 }
 
+// listAll lists the companies of every jobcenter by name: each with its
+// dedicated consultant, jobcenter and last contact, what everyone may see
+// (access.go), so that nobody calls a company another jobcenter has just
+// called. Notes and due days stay on the cards of those who may know them.
 func (s *Service) listAll(ctx context.Context, c *call) (bot.Message, error) {
-	var cs []bot.Company
+	first, n, err := s.firstByName(ctx, maxListed)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	if n == 0 {
+		return bot.Reply(c.tr("Der er ingen virksomheder endnu. Opret en med »virksomhed opret <navn>«.", "There are no companies yet. Register one with »company add <name>«.")), nil
+	}
+	names := s.nameCache(ctx)
+	jobcenters := cached(func(id uint64) string { return s.jobcenterName(ctx, id) })
+	items := make([]string, 0, len(first))
+	for _, co := range first {
+		jc, err := s.companyJobcenter(ctx, co)
+		if err != nil {
+			return bot.Message{}, fmt.Errorf("list all: %w", err)
+		}
+		items = append(items, allLine(c, co, names(co.OwnerID), jc, jobcenters))
+	}
+	msg := bot.Message{Blocks: []bot.Block{bot.Heading{Text: c.tr("Alle virksomheder: "+itoa(n)+" (alle jobcentre)", "All companies: "+itoa(n)+" (all jobcenters)")}, bot.List{Items: items}}}
+	if n > maxListed {
+		msg.Blocks = append(msg.Blocks, bot.Text{Text: c.tr(
+			"Viser de første "+itoa(maxListed)+" efter navn. Slå en virksomhed op med »virksomhed <navn>«.",
+			"Showing the first "+itoa(maxListed)+" by name. Look a company up with »company <name>«.")})
+	}
+	return msg, nil
+}
+
+// firstByName returns the first k companies by name, and how many there
+// are in all. It keeps k while it reads, so that a store of a quarter of
+// a million companies is not held or sorted whole.
+func (s *Service) firstByName(ctx context.Context, k int) ([]bot.Company, int, error) {
+	type keyed struct {
+		key string
+		co  bot.Company
+	}
+	var top []keyed
 	n := 0
 	err := s.portfolio.ForEachCompany(ctx, func(co bot.Company) error {
 		n++
-		if len(cs) < maxListed {
-			cs = append(cs, co)
+		key := bot.NormalizeName(co.Name)
+		if len(top) == k && key >= top[k-1].key {
+			return nil
 		}
+		i := sort.Search(len(top), func(i int) bool { return top[i].key > key })
+		if len(top) < k {
+			top = append(top, keyed{})
+		}
+		copy(top[i+1:], top[i:len(top)-1])
+		top[i] = keyed{key, co}
 		return nil
 	})
 	if err != nil {
-		return bot.Message{}, fmt.Errorf("list all: %w", err)
+		return nil, 0, fmt.Errorf("list all: %w", err)
 	}
-	sort.Slice(cs, func(i, j int) bool { return bot.NormalizeName(cs[i].Name) < bot.NormalizeName(cs[j].Name) })
-	msg := listMessage(c, c.tr("Alle virksomheder: "+itoa(n), "All companies: "+itoa(n)), cs,
-		c.tr("Der er ingen virksomheder endnu. Opret en med »virksomhed opret <navn>«.", "There are no companies yet. Register one with »company add <name>«."))
-	if n > maxListed {
-		msg.Blocks = append(msg.Blocks, bot.Text{Text: c.tr(
-			"Viser de "+itoa(maxListed)+" først oprettede. Hele listen: »kontaktbot export companies«.",
-			"Showing the first "+itoa(maxListed)+" registered. The whole list: »kontaktbot export companies«.")})
+	out := make([]bot.Company, len(top))
+	for i, t := range top {
+		out[i] = t.co
 	}
-	return msg, nil
+	return out, n, nil
+}
+
+// allLine is one company in the list of all: name, consultant, jobcenter
+// and last contact.
+func allLine(c *call, co bot.Company, owner string, jobcenter uint64, jobcenters func(uint64) string) string {
+	line := co.Name + " — "
+	if owner == "" {
+		line += c.tr("ingen fast konsulent", "no dedicated consultant")
+	} else {
+		line += owner
+	}
+	if jobcenter != 0 {
+		line += ", " + jobcenters(jobcenter)
+	}
+	if co.LastContact.IsZero() {
+		return line + c.tr(" — ingen kontakt endnu", " — no contact yet")
+	}
+	return line + c.tr(" — sidst ", " — last ") + lastContactText(c, co)
 }

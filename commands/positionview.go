@@ -146,6 +146,11 @@ func (s *Service) showPosition(ctx context.Context, c *call, id uint64) (bot.Mes
 	if err != nil {
 		return bot.Message{}, s.positionError(c, id, err)
 	}
+	if ok, err := mayKnowPosition(c, p, s.knower(ctx, c)); err != nil {
+		return bot.Message{}, err
+	} else if !ok {
+		return bot.Message{}, s.positionHidden(ctx, c, p)
+	}
 	n := s.positionNames(ctx)
 	where := c.tr("ikke annonceret", "not announced")
 	if len(p.Announced) > 0 {
@@ -251,6 +256,11 @@ func runPositionList(ctx context.Context, s *Service, c *call, args []string) (b
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("positions of company: %w", err)
 	}
+	// Other jobcenters' positions at the company are theirs and their
+	// partners' to see.
+	if ps, err = s.knownPositions(ctx, c, ps); err != nil {
+		return bot.Message{}, err
+	}
 	if len(ps) == 0 {
 		return bot.Reply(c.tr(co.Name+" har ingen stillinger endnu. Opret en med »stilling "+co.Name+" <titel>«.",
 			co.Name+" has no positions yet. Register one with »position "+co.Name+" <title>«.")), nil
@@ -278,7 +288,8 @@ func (s *Service) listOpenPositions(ctx context.Context, c *call) (bot.Message, 
 			"There are no open positions in "+where+". Register one with »position <company> <title>«."))
 }
 
-// listPositions lists the positions keep accepts, newest first.
+// listPositions lists the positions keep accepts, newest first, of those
+// the actor may see.
 func (s *Service) listPositions(ctx context.Context, c *call, keep func(bot.Position) bool, title, empty string) (bot.Message, error) {
 	var ps []bot.Position
 	err := s.positions.ForEachPosition(ctx, func(p bot.Position) error {
@@ -290,17 +301,24 @@ func (s *Service) listPositions(ctx context.Context, c *call, keep func(bot.Posi
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("list positions: %w", err)
 	}
+	if ps, err = s.knownPositions(ctx, c, ps); err != nil {
+		return bot.Message{}, err
+	}
 	if len(ps) == 0 {
 		return bot.Reply(empty), nil
 	}
 	return positionList(c, title+": "+itoa(len(ps)), ps, s.positionNames(ctx), true), nil
 }
 
-// openPositionLines are the company card's lines about its open positions.
+// openPositionLines are the company card's lines about its open
+// positions, of those the actor may see.
 func (s *Service) openPositionLines(ctx context.Context, c *call, companyID uint64) ([]string, error) {
 	ps, err := s.positions.PositionsOf(ctx, companyID)
 	if err != nil {
 		return nil, fmt.Errorf("positions of company: %w", err)
+	}
+	if ps, err = s.knownPositions(ctx, c, ps); err != nil {
+		return nil, err
 	}
 	n := s.positionNames(ctx)
 	var lines []string
