@@ -60,15 +60,6 @@ func (s *Service) mayKnow(ctx context.Context, c *call, jobcenter uint64) (bool,
 	return slices.Contains(j.Partners, c.actor.JobcenterID), nil
 }
 
-// mayKnowCompany is mayKnow for the company's own jobcenter.
-func (s *Service) mayKnowCompany(ctx context.Context, c *call, co bot.Company) (bool, error) {
-	jc, err := s.companyJobcenter(ctx, co)
-	if err != nil {
-		return false, err
-	}
-	return s.mayKnow(ctx, c, jc)
-}
-
 // mayLead refuses, unless the actor is an admin or a lead of the
 // jobcenter, a lead's act on something of that jobcenter (jobcenter 0:
 // any lead's). The refusal names who may: "a lead of Jobcenter Svendborg
