@@ -134,7 +134,8 @@ func TestIntroDayLifecycle(t *testing.T) {
 	got := b.ok("Hanne", "intromøde kandidat 1 ks-14 kompetencer truckkort, lager ønsker fast job fra januar")
 	contains(t, got, "✅ KS-14 fra Jobcenter Sorø står nu på listen til intromøde #1", "henvisende konsulent")
 	b.ok("Sanne", "intromøde kandidat #1 AB-2 kompetencer rengøring")
-	b.ok("Hanne", "intromøde kandidat 1 KS-15 fra Ringsted")
+	b.ok("Tove", "intromøde kandidat 1 KS-15 fra Ringsted") // the coordinator writes another jobcenter's
+	contains(t, b.refused("Hanne", "intromøde kandidat 1 KS-16 fra Ringsted"), "Du henviser kandidater fra dit eget jobcenter", "tovholder (Tove)")
 	cs := b.candidatesOf(1)
 	if len(cs) != 3 {
 		t.Fatalf("candidates: %+v", cs)
@@ -250,7 +251,7 @@ func TestIntroDayRefusals(t *testing.T) {
 		{"Hanne", "intromøde kandidat 1 karen@mail.dk", []string{"bogstaver, tal og bindestreg"}},
 		{"Hanne", "intromøde kandidat 1", []string{"Skriv kandidatens reference"}},
 		{"Hanne", "intromøde kandidat 1 KS-20 fra Atlantis", []string{"Jeg kender intet jobcenter, der hedder »Atlantis«"}},
-		{"Hanne", "intromøde kandidat 1 KS-21 fra Holbæk", []string{"Jobcenter Holbæk er ikke med på intromøde #1"}},
+		{"Tove", "intromøde kandidat 1 KS-21 fra Holbæk", []string{"Jobcenter Holbæk er ikke med på intromøde #1"}},
 		{"Hanne", "intromøde kandidat 1 KS-22 kompetencer " + strings.Repeat("svejsning ", 25), []string{"Kompetencer er for lang"}},
 		{"Hanne", "intromøde kandidat 1 KS-22 kompetencer truck 010190-1234", []string{"CPR-nummer"}},
 		{"Hanne", "intromøde kandidat 1 KS-22 ønsker job 0101901234", []string{"CPR-nummer"}},
