@@ -159,7 +159,14 @@ func writeChecked(path string, fill func(io.Writer) error) (err error) {
 }
 
 // verify opens a copy read-only and checks its pages and schema version.
-func verify(path string) error {
+func verify(path string) (err error) {
+	if err := quickCheck(path); err != nil {
+		return err
+	}
+	return guarded(path, func() error { return verifyPages(path) })
+}
+
+func verifyPages(path string) error {
 	b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
 	if err != nil {
 		return err

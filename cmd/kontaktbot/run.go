@@ -28,6 +28,8 @@ Brug:
   kontaktbot [console] [--db FIL] [--as NAVN]     chat i terminalen (standard uden Slack/Teams)
   kontaktbot admin add "NAVN" [--db FIL]           gør en person til administrator (admin list: hvem er det)
   kontaktbot backup --db FIL --to FIL             konsistent kopi af databasen, også mens botten kører
+  kontaktbot restore --from KOPI --db FIL         læg en kontrolleret kopi på plads (botten stoppet); den gamle fil gemmes ved siden af
+  kontaktbot check [--db FIL]                     kontrollér hver side i filen
   kontaktbot import companies FIL.csv [--dry-run] [--create-people] [--db FIL]
   kontaktbot export companies [--out FIL] [--db FIL]
   kontaktbot serve [--db FIL] [--addr :8080] [--metrics-addr 127.0.0.1:9090|off]
@@ -83,6 +85,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.backup(ctx, rest)
 	case "admin":
 		return e.admin(ctx, rest)
+	case "check":
+		return e.check(ctx, rest)
+	case "restore":
+		return e.restore(ctx, rest)
 	case "import":
 		return e.importCompanies(ctx, rest)
 	case "export":

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"kontaktbot/storage"
+)
+
+// check runs the quick check of Open and then the full page walk on a
+// database file: »kontaktbot check --db FILE«. It changes nothing.
+func (e *env) check(_ context.Context, args []string) error {
+	fs := e.flagSet("check")
+	dbPath := e.dbFlag(fs)
+	if pos, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if len(pos) != 0 {
+		return errors.New("usage: kontaktbot check [--db FILE]")
+	}
+	db, err := e.openReadOnly(*dbPath)
+	if errors.Is(err, storage.ErrLocked) {
+		return fmt.Errorf("%w: check a fresh backup instead (kontaktbot backup --db %s --to kopi.db, then kontaktbot check --db kopi.db)", err, *dbPath)
+	}
+	if err != nil {
+		return err
+	}
+	cerr := db.Check()
+	if err := errors.Join(cerr, db.Close()); err != nil {
+		return err
+	}
+	st, err := os.Stat(*dbPath)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "OK: %s (%d bytes): hver side er kontrolleret, og skemaet er version %d.\n", *dbPath, st.Size(), storage.SchemaVersion)
+	return nil
+}
+
+// restore replaces a database file with a checked backup: »kontaktbot
+// restore --from BACKUP --db FILE«, with the bot stopped.
+func (e *env) restore(ctx context.Context, args []string) error {
+	fs := e.flagSet("restore")
+	dbPath := e.dbFlag(fs)
+	from := fs.String("from", "", "the backup file to restore")
+	if pos, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if len(pos) != 0 || *from == "" {
+		return errors.New("usage: kontaktbot restore --from BACKUP --db FILE")
+	}
+	kept, err := storage.Restore(ctx, *from, *dbPath, time.Now())
+	if err != nil {
+		return err
+	}
+	if kept != "" {
+		fmt.Fprintf(e.stdout, "Den tidligere fil er gemt som %s.\n", kept)
+	}
+	fmt.Fprintf(e.stdout, "Gendannet: %s fra %s (kontrolleret først).\n", *dbPath, *from)
+	return nil
+}
