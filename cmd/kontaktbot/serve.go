@@ -63,6 +63,22 @@ func (e *env) serve(ctx context.Context, args []string) (err error) {
 	defer func() { err = errors.Join(err, db.Close()) }()
 	m := newMetrics()
 	e.metrics = m
+	// »kontaktbot backup« asks a running server over this socket, as it
+	// asks the console.
+	if stop, err := db.ServeBackups(ctx); err != nil {
+		e.log.Warn("online backup unavailable while serving", "err", err)
+	} else {
+		defer stop()
+	}
+	jobs, err := e.backupConfig(db)
+	if err != nil {
+		return err
+	}
+	if jobs != nil {
+		jobs.register(m.reg)
+		defer jobs.start(ctx)()
+		e.log.Info("scheduled backups", "dir", jobs.dir, "every", jobs.every.String(), "keep", jobs.keep)
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", readyz(db))
