@@ -353,8 +353,16 @@ func (h *MessageHandler) message(ctx context.Context, act schema.Activity) error
 		}
 		card = h.reply(ctx, req)
 	}
-	_, err := h.sendCard(ctx, refFrom(act), card)
-	return err
+	if _, err := h.sendCard(ctx, refFrom(act), card); err != nil {
+		// The command has run and what it wrote is committed. A 500
+		// would have Teams deliver the message again for nothing (the
+		// redelivery is a duplicate and is dropped), so the lost reply
+		// is logged and the activity answered 200.
+		h.cfg.Logger.Error("teams reply not sent after the command ran; the person sees no answer",
+			"conversation_type", act.Conversation.ConversationType, "err", err)
+		return nil
+	}
+	return nil
 }
 
 // reply runs req and renders the answer.

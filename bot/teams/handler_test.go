@@ -16,6 +16,7 @@ import (
 
 	"kontaktbot/bot"
 	"kontaktbot/bot/teams"
+	"kontaktbot/bot/teams/teamstest"
 )
 
 func TestHandlerVisitStored(t *testing.T) {
@@ -194,5 +195,26 @@ func TestHandlerActivityDeliveredTwice(t *testing.T) {
 	}
 	if n := len(r.sent()); n != 2 {
 		t.Fatalf("%d replies, want 2 (company add, visit)", n)
+	}
+}
+
+// TestHandlerReplyLostAfterCommit: when the reply cannot be sent after the
+// command committed, the activity is still answered 200 (Teams would
+// otherwise deliver it again), the write stays, and the loss is logged.
+func TestHandlerReplyLostAfterCommit(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	r.bf.Fail(teamstest.RouteSend, 100, http.StatusInternalServerError, "")
+	if code := r.post(t, r.good(), personal(t, "company add L-tek")); code != http.StatusOK {
+		t.Fatalf("status %d, want 200", code)
+	}
+	if cs, _ := r.db.Consultants(context.Background()); len(cs) != 1 {
+		t.Fatalf("people: %+v", cs)
+	}
+	if exact, _, err := r.db.FindCompanies(context.Background(), bot.NormalizeName("L-tek"), 0); err != nil || exact == nil {
+		t.Errorf("the company was not kept: %v %v", exact, err)
+	}
+	if !strings.Contains(r.logs.String(), "teams reply not sent after the command ran") {
+		t.Errorf("no log of the lost reply:\n%s", r.logs.String())
 	}
 }

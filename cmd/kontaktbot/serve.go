@@ -26,8 +26,10 @@ var (
 	_ teams.ConversationStore = (*storage.DB)(nil)
 )
 
-// shutdownGrace is how long in-flight requests get to finish on SIGTERM.
-const shutdownGrace = 10 * time.Second
+// defaultShutdownGrace is how long in-flight requests get to finish on
+// SIGTERM (KONTAKTBOT_SHUTDOWN_GRACE); a container's own grace period
+// (terminationGracePeriodSeconds, 30 s by default) must be longer.
+const defaultShutdownGrace = 20 * time.Second
 
 // serve runs the HTTP servers: the public one with /healthz, /readyz, the
 // pages and the configured platforms' endpoints, and the operators' one
@@ -98,13 +100,21 @@ func (e *env) serve(ctx context.Context, args []string) (err error) {
 	if p.count == 0 {
 		e.log.Warn("no platform configured (SLACK_SIGNING_SECRET, SLACK_APP_TOKEN or MICROSOFT_APP_ID): serving health checks only")
 	}
+	var ls listeners
+	defer ls.close()
+	if ls.grace, err = shutdownGrace(e.getenv("KONTAKTBOT_SHUTDOWN_GRACE")); err != nil {
+		return err
+	}
 	if p.notifier != nil {
 		stop, err := e.startScheduler(ctx, db, p.notifier)
 		if err != nil {
 			return err
 		}
-		// Deferred before Shutdown runs: the scheduler stops after the
-		// last request, before the database closes.
+		// On SIGTERM the scheduler stops first, so that no new morning
+		// sweep starts while the last requests finish; and in any case
+		// before the database closes.
+		stop = sync.OnceFunc(stop)
+		ls.first = append(ls.first, stop)
 		defer stop()
 	} else {
 		e.log.Warn("no platform can deliver messages (SLACK_BOT_TOKEN or Teams): the nudge scheduler does not run")
@@ -119,8 +129,6 @@ func (e *env) serve(ctx context.Context, args []string) (err error) {
 		})
 	}
 	defer func() { stopBg(); bgDone.Wait() }()
-	var ls listeners
-	defer ls.close()
 	if err := e.listenMetrics(&ls, mc, m.handler()); err != nil {
 		return err
 	}
@@ -236,6 +244,11 @@ type listeners struct {
 	servers []*http.Server
 	lns     []net.Listener
 	started bool
+	// grace is how long in-flight requests get once serving stops.
+	grace time.Duration
+	// first runs when serving stops, before the servers shut down: the
+	// scheduler stops before the last replies are written.
+	first []func()
 }
 
 // listen binds addr for h, to be served by serve.
@@ -262,7 +275,8 @@ func (l *listeners) close() {
 }
 
 // serve serves every listener until ctx ends or one of them fails, then
-// shuts all of them down, giving in-flight requests shutdownGrace.
+// stops what must stop first and shuts all of them down, giving in-flight
+// requests the grace period.
 func (l *listeners) serve(ctx context.Context) error {
 	l.started = true
 	done := make(chan error, len(l.servers))
@@ -275,7 +289,14 @@ func (l *listeners) serve(ctx context.Context) error {
 		err = fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	for _, f := range l.first {
+		f()
+	}
+	grace := l.grace
+	if grace <= 0 {
+		grace = defaultShutdownGrace
+	}
+	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
 	defer cancel()
 	for _, srv := range l.servers {
 		if e := srv.Shutdown(shutdown); e != nil {
@@ -393,4 +414,17 @@ func (e *env) startScheduler(ctx context.Context, db *storage.DB, n bot.Notifier
 			e.log.Error("scheduler stopped", "err", err)
 		}
 	}, nil
+}
+
+// shutdownGrace reads KONTAKTBOT_SHUTDOWN_GRACE: how long in-flight Slack
+// and Teams requests get to finish on SIGTERM.
+func shutdownGrace(s string) (time.Duration, error) {
+	if s == "" {
+		return defaultShutdownGrace, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 || d > 10*time.Minute {
+		return 0, fmt.Errorf("KONTAKTBOT_SHUTDOWN_GRACE=%q: write a duration up to 10m, e.g. 20s", s)
+	}
+	return d, nil
 }
