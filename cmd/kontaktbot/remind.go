@@ -135,9 +135,14 @@ func (e *env) remind(ctx context.Context, args []string) (err error) {
 	return nil
 }
 
-// remindPreview prints what a sweep at now would send, and stores nothing.
+// remindPreview prints what a sweep at now would send, and what it would
+// leave for serve, and stores nothing.
 func (e *env) remindPreview(ctx context.Context, db *storage.DB, now time.Time) error {
-	sw, err := e.sweeper(db, console.New(e.stdout, "", false))
+	n, why, err := e.remindNotifiers(db)
+	if err != nil {
+		return err
+	}
+	sw, err := e.sweeper(db, n)
 	if err != nil {
 		return err
 	}
@@ -146,11 +151,20 @@ func (e *env) remindPreview(ctx context.Context, db *storage.DB, now time.Time) 
 		return err
 	}
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].To.ID < ps[j].To.ID })
+	sent, left := 0, map[string]int{}
 	for _, p := range ps {
+		if platform, here := n.Route(p.To); !here && platform != "" {
+			left[platform]++
+			continue
+		}
+		sent++
 		fmt.Fprintf(e.stdout, "── ville sende til %s (%s) ──\n%s\n", p.To.Name, p.Delivery.Kind, p.Message.PlainText())
 	}
+	for _, platform := range slices.Sorted(maps.Keys(left)) {
+		fmt.Fprintf(e.stdout, "%s ville vente på %s: %s\n", counted(left[platform], "besked", "beskeder"), platformName(platform), why(platform))
+	}
 	fmt.Fprintf(e.stdout, "Prøvekørsel for %s: %s ville blive sendt; intet er gemt.\n",
-		bot.FormatDateLong(now, bot.Danish), counted(len(ps), "besked", "beskeder"))
+		bot.FormatDateLong(now, bot.Danish), counted(sent, "besked", "beskeder"))
 	return nil
 }
 

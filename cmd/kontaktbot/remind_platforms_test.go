@@ -179,6 +179,17 @@ func TestRemindLeavesChatUsersForTheirPlatform(t *testing.T) {
 	db := mixedFixture(t, conn.URL)
 	day := workingTuesday()
 
+	dry := mustRun(t, "", nil, "remind", "--db", db, "--at", rfc(day, 8), "--dry-run")
+	for _, want := range []string{"── ville sende til Hanne (nudge) ──", "1 besked ville vente på Slack: Slack er ikke sat op her",
+		"1 besked ville vente på Teams: Teams er ikke sat op her", ": 1 besked ville blive sendt; intet er gemt"} {
+		if !strings.Contains(dry, want) {
+			t.Errorf("dry run lacks %q:\n%s", want, dry)
+		}
+	}
+	if strings.Contains(dry, "til Sofie") || strings.Contains(dry, "til Mette") {
+		t.Errorf("the dry run would print a chat user's nudge:\n%s", dry)
+	}
+
 	out := mustRun(t, "", nil, "remind", "--db", db, "--at", rfc(day, 8))
 	if !strings.Contains(out, "── besked til Hanne ──") || strings.Contains(out, "Sofie") || strings.Contains(out, "Mette") {
 		t.Errorf("without platforms remind should print Hanne's nudge only:\n%s", out)
@@ -198,6 +209,14 @@ func TestRemindLeavesChatUsersForTheirPlatform(t *testing.T) {
 		}
 	}
 
+	// The bot token alone is not Slack as serve is configured: remind says
+	// what is missing and sends nothing.
+	out = mustRun(t, "", map[string]string{"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": sl.srv.GetAPIURL()},
+		"remind", "--db", db, "--at", rfc(day, 8))
+	if !strings.Contains(out, "1 besked venter på Slack og er ikke markeret sendt: SLACK_BOT_TOKEN er sat, men") ||
+		!strings.Contains(out, "SLACK_SIGNING_SECRET eller SLACK_APP_TOKEN") || len(sl.postsTo("D-U0SOFIE")) != 0 {
+		t.Errorf("remind with the bot token alone should say what is missing:\n%s", out)
+	}
 	for hh := 9; hh <= 10; hh++ { // the second run finds nothing owed on Slack
 		out = mustRun(t, "", sl.env(), "remind", "--db", db, "--at", rfc(day, hh))
 		if strings.Contains(out, "besked til") {
