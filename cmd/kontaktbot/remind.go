@@ -113,6 +113,12 @@ func (e *env) remind(ctx context.Context, args []string) (err error) {
 	if err != nil {
 		return err
 	}
+	return e.remindReport(rep, expired, now, why)
+}
+
+// remindReport prints what a run did, and fails when a delivery failed,
+// so that cron reports it.
+func (e *env) remindReport(rep reminders.Report, expired int, now time.Time, why func(string) string) error {
 	switch {
 	case expired == 1:
 		fmt.Fprintln(e.stdout, "1 stilling passerede sin frist og er markeret udløbet.")
