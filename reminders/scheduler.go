@@ -169,9 +169,9 @@ func (s *Scheduler) sweep(ctx context.Context, why string) {
 		s.log.Error("sweep failed", "trigger", why, "err", err)
 		return
 	}
-	if len(rep.Planned) > 0 || rep.Sent > 0 || rep.Failed > 0 || rep.Given > 0 {
+	if len(rep.Planned) > 0 || rep.Sent > 0 || rep.Failed > 0 || rep.Given > 0 || len(rep.Left) > 0 {
 		s.log.Info("sweep", "trigger", why, "day", rep.Day.Format(time.DateOnly), "planned", rep.Planned,
-			"sent", rep.Sent, "failed", rep.Failed, "given_up", rep.Given)
+			"sent", rep.Sent, "failed", rep.Failed, "given_up", rep.Given, "left_for_other_platforms", rep.Left)
 	}
 }
 

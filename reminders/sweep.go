@@ -115,6 +115,38 @@ type Report struct {
 	Day                 time.Time
 	Planned             map[bot.JobKind]int // deliveries planned by this sweep, by kind
 	Sent, Failed, Given int                 // deliveries confirmed, failed (to be retried), given up
+	// Left counts, by platform, the deliveries owed to people whose
+	// platform has no notifier in this process: not tried, not failed,
+	// still owed to a process that has it (serve).
+	Left map[string]int
+}
+
+// Router is a Notifier that knows, before sending, which platform a
+// person's message takes and whether it has a notifier for it;
+// bot.Platforms meets it. A sweep over a Router leaves the deliveries of
+// people on a platform it lacks untouched, for a process that has it.
+type Router interface {
+	Route(to bot.Consultant) (platform string, ok bool)
+}
+
+// elsewhere returns the platform to's messages are owed on when the
+// notifier cannot deliver there, and whether that is so.
+func (s *Sweeper) elsewhere(to bot.Consultant) (string, bool) {
+	r, ok := s.cfg.Notifier.(Router)
+	if !ok {
+		return "", false
+	}
+	platform, here := r.Route(to)
+	return platform, !here && platform != ""
+}
+
+// leave counts d as left for another process, on platform.
+func (s *Sweeper) leave(rep *Report, d bot.Delivery, platform string) {
+	if rep.Left == nil {
+		rep.Left = map[string]int{}
+	}
+	rep.Left[platform]++
+	s.cfg.Log.Info("delivery left for a process with the recipient's platform", "kind", d.Kind, "to", d.To, "platform", platform)
 }
 
 // Sweep makes sure the work of now's day is done, as the scheduler does
@@ -444,6 +476,12 @@ func (s *Sweeper) deliver(ctx context.Context, w *world, kind bot.JobKind, day, 
 			}
 			continue
 		}
+		if platform, ok := s.elsewhere(to); ok {
+			// Owed, but not by this process: no try is recorded, and no
+			// retry time keeps the sweep awake for it.
+			s.leave(rep, d, platform)
+			continue
+		}
 		if d.Attempts == 0 {
 			// Record the first try before making it: should we crash after
 			// the platform confirms, the next try knows to look first.
@@ -454,13 +492,13 @@ func (s *Sweeper) deliver(ctx context.Context, w *world, kind bot.JobKind, day, 
 		} else {
 			d.Attempts++
 		}
-		s.send(ctx, w, &d, to, now, rep)
+		left := s.send(ctx, w, &d, to, now, rep)
 		if err := s.cfg.Outbox.SaveDelivery(ctx, d); err != nil {
 			// The platform has it but our mark is lost: the one window in
 			// which a later sweep may send it again.
 			return fmt.Errorf("deliver %s: record delivery to #%d: %w", kind, d.To, err)
 		}
-		if !d.Done() && (next.IsZero() || d.NextTry.Before(next)) {
+		if !left && !d.Done() && (next.IsZero() || d.NextTry.Before(next)) {
 			next = d.NextTry
 		}
 	}
@@ -476,8 +514,10 @@ func (s *Sweeper) deliver(ctx context.Context, w *world, kind bot.JobKind, day, 
 	return nil
 }
 
-// send makes try number d.Attempts and writes its outcome into d.
-func (s *Sweeper) send(ctx context.Context, w *world, d *bot.Delivery, to bot.Consultant, now time.Time, rep *Report) {
+// send makes try number d.Attempts and writes its outcome into d; left
+// reports that the notifier has no platform for to (bot.ErrNoNotifier), so
+// that d stays owed to another process, as it was.
+func (s *Sweeper) send(ctx context.Context, w *world, d *bot.Delivery, to bot.Consultant, now time.Time, rep *Report) (left bool) {
 	msg := Render(*d, to.Lang, d.Day)
 	msg.Key = DeliveryKey(*d)
 	// A message tried before may have reached the platform unrecorded.
@@ -488,6 +528,12 @@ func (s *Sweeper) send(ctx context.Context, w *world, d *bot.Delivery, to bot.Co
 		d.Delivered, d.Receipt, d.LastError = s.cfg.Clock.Now(), receipt, ""
 		rep.Sent++
 		return
+	}
+	if errors.Is(err, bot.ErrNoNotifier) {
+		// A notifier that is no Router found out only now: this was no try.
+		d.Attempts--
+		s.leave(rep, *d, "?")
+		return true
 	}
 	s.cfg.Metrics.Delivery(d.Kind, "failed")
 	d.LastError = err.Error()
@@ -512,6 +558,7 @@ func (s *Sweeper) send(ctx context.Context, w *world, d *bot.Delivery, to bot.Co
 	}
 	rep.Failed++
 	s.cfg.Log.Warn("delivery failed; will retry", "kind", d.Kind, "to", to.ID, "attempts", d.Attempts, "next", d.NextTry, "err", err)
+	return false
 }
 
 // DeliveryKey names d uniquely: its kind, day and recipient, the outbox's

@@ -4,12 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
 
 	"kontaktbot/bot"
 	"kontaktbot/bot/console"
+	"kontaktbot/bot/slack"
+	"kontaktbot/bot/teams"
 	"kontaktbot/commands"
 	"kontaktbot/reminders"
 	"kontaktbot/storage"
@@ -58,7 +62,11 @@ func expirePositions(svc *commands.Service) reminders.Task {
 }
 
 // remind runs one sweep by hand, as the scheduler would at --at, and the
-// scheduler's other tasks (expiring positions).
+// scheduler's other tasks (expiring positions). It delivers through the
+// platforms serve would use, from the same environment, and prints the
+// messages of people who have used only the console; a person whose
+// platform is not configured here is left owed, for serve. It fails when
+// a delivery failed (to be retried), so that cron reports it.
 func (e *env) remind(ctx context.Context, args []string) (err error) {
 	fs := e.flagSet("remind")
 	dbPath := e.dbFlag(fs)
@@ -86,32 +94,31 @@ func (e *env) remind(ctx context.Context, args []string) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, db.Close()) }()
-	out := console.New(e.stdout, "", false)
-	sw, err := e.sweeper(db, out)
+	if *dry {
+		return e.remindPreview(ctx, db, now)
+	}
+	n, why, err := e.remindNotifiers(db)
 	if err != nil {
 		return err
 	}
-	day := bot.FormatDateLong(now, bot.Danish)
-	if *dry {
-		ps, err := sw.Preview(ctx, now)
-		if err != nil {
-			return err
-		}
-		sort.SliceStable(ps, func(i, j int) bool { return ps[i].To.ID < ps[j].To.ID })
-		for _, p := range ps {
-			fmt.Fprintf(e.stdout, "── ville sende til %s (%s) ──\n%s\n", p.To.Name, p.Delivery.Kind, p.Message.PlainText())
-		}
-		fmt.Fprintf(e.stdout, "Prøvekørsel for %s: %s ville blive sendt; intet er gemt.\n", day, counted(len(ps), "besked", "beskeder"))
-		return nil
+	sw, err := e.sweeper(db, n)
+	if err != nil {
+		return err
 	}
 	rep, err := sw.Sweep(ctx, now)
 	if err != nil {
 		return err
 	}
-	expired, err := e.chat(db, out).ExpirePositions(ctx, now)
+	expired, err := e.chat(db, n).ExpirePositions(ctx, now)
 	if err != nil {
 		return err
 	}
+	return e.remindReport(rep, expired, now, why)
+}
+
+// remindReport prints what a run did, and fails when a delivery failed,
+// so that cron reports it.
+func (e *env) remindReport(rep reminders.Report, expired int, now time.Time, why func(string) string) error {
 	switch {
 	case expired == 1:
 		fmt.Fprintln(e.stdout, "1 stilling passerede sin frist og er markeret udløbet.")
@@ -123,8 +130,88 @@ func (e *env) remind(ctx context.Context, args []string) (err error) {
 		planned += n
 	}
 	fmt.Fprintf(e.stdout, "Påmindelser for %s: %d planlagt nu, %d sendt, %d fejlet (prøves igen), %d opgivet.\n",
-		day, planned, rep.Sent, rep.Failed, rep.Given)
+		bot.FormatDateLong(now, bot.Danish), planned, rep.Sent, rep.Failed, rep.Given)
+	for _, platform := range slices.Sorted(maps.Keys(rep.Left)) {
+		fmt.Fprintf(e.stdout, "%s venter på %s og er ikke markeret sendt: %s\n",
+			counted(rep.Left[platform], "besked", "beskeder"), platformName(platform), why(platform))
+	}
+	if rep.Failed > 0 {
+		return fmt.Errorf("%d of the messages could not be delivered now (see the log above); they are not marked sent and are retried by the next `kontaktbot remind` or by serve", rep.Failed)
+	}
 	return nil
+}
+
+// remindPreview prints what a sweep at now would send, and what it would
+// leave for serve, and stores nothing.
+func (e *env) remindPreview(ctx context.Context, db *storage.DB, now time.Time) error {
+	n, why, err := e.remindNotifiers(db)
+	if err != nil {
+		return err
+	}
+	sw, err := e.sweeper(db, n)
+	if err != nil {
+		return err
+	}
+	ps, err := sw.Preview(ctx, now)
+	if err != nil {
+		return err
+	}
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].To.ID < ps[j].To.ID })
+	sent, left := 0, map[string]int{}
+	for _, p := range ps {
+		if platform, here := n.Route(p.To); !here && platform != "" {
+			left[platform]++
+			continue
+		}
+		sent++
+		fmt.Fprintf(e.stdout, "── ville sende til %s (%s) ──\n%s\n", p.To.Name, p.Delivery.Kind, p.Message.PlainText())
+	}
+	for _, platform := range slices.Sorted(maps.Keys(left)) {
+		fmt.Fprintf(e.stdout, "%s ville vente på %s: %s\n", counted(left[platform], "besked", "beskeder"), platformName(platform), why(platform))
+	}
+	fmt.Fprintf(e.stdout, "Prøvekørsel for %s: %s ville blive sendt; intet er gemt.\n",
+		bot.FormatDateLong(now, bot.Danish), counted(sent, "besked", "beskeder"))
+	return nil
+}
+
+// remindNotifiers are the platforms remind delivers through: those serve
+// would use, from the same environment, and the terminal for the people
+// who have used only the console. why says, for a platform that is not
+// here, why not and what to do; the people on it are left for serve.
+func (e *env) remindNotifiers(db *storage.DB) (bot.Platforms, func(platform string) string, error) {
+	n, sl, tm, err := e.notifiers(db)
+	if err != nil {
+		return nil, nil, err
+	}
+	n[console.Platform] = console.New(e.stdout, "", false)
+	why := func(platform string) string {
+		const later = "serve leverer dem, eller kør remind igen med samme miljø som serve."
+		switch {
+		case platform == slack.Platform && sl == nil && e.getenv("SLACK_BOT_TOKEN") != "":
+			return "SLACK_BOT_TOKEN er sat, men Slack er kun sat op sammen med SLACK_SIGNING_SECRET eller SLACK_APP_TOKEN; " + later
+		case platform == slack.Platform && sl == nil:
+			return "Slack er ikke sat op her (SLACK_SIGNING_SECRET eller SLACK_APP_TOKEN og SLACK_BOT_TOKEN); " + later
+		case platform == slack.Platform:
+			return "SLACK_BOT_TOKEN er ikke sat, så intet kan sendes i Slack; " + later
+		case platform == teams.Platform && tm == nil:
+			return "Teams er ikke sat op her (MICROSOFT_APP_ID og MICROSOFT_APP_PASSWORD); " + later
+		}
+		return "platformen er ikke sat op her; " + later
+	}
+	return n, why, nil
+}
+
+// platformName is how remind's output names a platform.
+func platformName(platform string) string {
+	switch platform {
+	case slack.Platform:
+		return "Slack"
+	case teams.Platform:
+		return "Teams"
+	case "?":
+		return "en platform, der ikke er sat op her"
+	}
+	return platform
 }
 
 // counted writes n with the singular or the plural noun: "1 besked",

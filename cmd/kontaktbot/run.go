@@ -203,10 +203,12 @@ func (e *env) console(ctx context.Context, args []string) (err error) {
 	c := console.New(e.stdout, *as, interactive)
 	svc := e.chat(db, c)
 	if interactive {
-		// At the terminal the console is the bot's only platform: nudges
-		// are printed into the chat when the schedule says. Piped input is
-		// a script, which a nudge printed in between would garble.
-		sched, err := e.scheduler(db, c)
+		// At the terminal, nudges are printed into the chat when the
+		// schedule says, but only those of people who have used only the
+		// console: a Slack or Teams user's stay owed, for serve to deliver
+		// there. Piped input is a script, which a nudge printed in between
+		// would garble.
+		sched, err := e.scheduler(db, bot.Platforms{console.Platform: c})
 		if err != nil {
 			return err
 		}

@@ -358,18 +358,17 @@ func jobcenterOr(name string) string {
 	return name
 }
 
-// platforms mounts the handlers of every configured chat platform. The
-// notifiers of all of them go into one bot.Platforms, so an announcement
-// typed in Slack reaches the Teams channels of partner jobcenters too.
-func (e *env) platforms(mux *http.ServeMux, db *storage.DB) (mounted, error) {
-	var p mounted
+// notifiers reads the configured chat platforms and returns their parts
+// and a bot.Platforms of those that can deliver (empty when none can):
+// serve and remind deliver through the same ones.
+func (e *env) notifiers(db *storage.DB) (bot.Platforms, *slackParts, *teamsParts, error) {
 	sl, err := e.slackSetup(db)
 	if err != nil {
-		return p, err
+		return nil, nil, nil, err
 	}
 	tm, err := e.teamsSetup(db)
 	if err != nil {
-		return p, err
+		return nil, nil, nil, err
 	}
 	n := bot.Platforms{}
 	if sl != nil && sl.notifier != nil {
@@ -377,6 +376,18 @@ func (e *env) platforms(mux *http.ServeMux, db *storage.DB) (mounted, error) {
 	}
 	if tm != nil {
 		n[teams.Platform] = tm.notifier
+	}
+	return n, sl, tm, nil
+}
+
+// platforms mounts the handlers of every configured chat platform. The
+// notifiers of all of them go into one bot.Platforms, so an announcement
+// typed in Slack reaches the Teams channels of partner jobcenters too.
+func (e *env) platforms(mux *http.ServeMux, db *storage.DB) (mounted, error) {
+	var p mounted
+	n, sl, tm, err := e.notifiers(db)
+	if err != nil {
+		return p, err
 	}
 	if len(n) > 0 {
 		p.notifier = n
