@@ -36,7 +36,8 @@ Brug:
                                                   HTTP-server til Slack og Teams (og /healthz, /readyz); /metrics på sin egen adresse
   kontaktbot slack-manifest --url https://VÆRT [--socket]  Slack-appens manifest (YAML)
   kontaktbot teams-package --app-id GUID --url https://VÆRT --out FIL.zip  Teams-appens pakke (manifest og ikoner)
-  kontaktbot remind [--db FIL] [--at TID] [--dry-run]  kør morgenens påmindelser nu (eller som ved TID, RFC 3339)
+  kontaktbot remind [--db FIL] [--at TID] [--dry-run]  kør morgenens påmindelser nu (eller som ved TID, RFC 3339),
+                                                  gennem de platforme, miljøet konfigurerer (som serve)
   kontaktbot help
 
 Miljø: KONTAKTBOT_DB (databasefil, standard ./kontaktbot.db), KONTAKTBOT_JOBCENTER (jobcentret
