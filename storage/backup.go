@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -49,14 +51,11 @@ func BackupPath(ctx context.Context, dbPath, path string, timeout time.Duration)
 	if !errors.Is(err, ErrLocked) {
 		return err
 	}
-	conn, derr := (&net.Dialer{}).DialContext(ctx, "unix", SocketPath(dbPath))
+	conn, derr := DialSocket(ctx, dbPath, RequestBackup)
 	if derr != nil {
 		return fmt.Errorf("%w; its backup socket does not answer either (%v)", err, derr)
 	}
 	defer conn.Close()
-	if d, ok := ctx.Deadline(); ok {
-		conn.SetDeadline(d)
-	}
 	return writeChecked(path, func(w io.Writer) error {
 		_, err := io.Copy(w, conn)
 		return err
@@ -66,12 +65,54 @@ func BackupPath(ctx context.Context, dbPath, path string, timeout time.Duration)
 // SocketPath is where the process holding dbPath answers backup requests.
 func SocketPath(dbPath string) string { return dbPath + ".backup.sock" }
 
-// ServeBackups answers backup requests on SocketPath(db.Path()) until ctx
-// ends or the returned stop is called: each connection receives one
-// consistent copy of the file. A process that keeps the file open (the
-// console, the server) runs it so that `kontaktbot backup` works while it
-// runs. Only the file's owner can connect (the socket is mode 0600).
+// The operator socket. bbolt lets one process open a file, so the process
+// that holds it (the console, the server) answers the operator's
+// subcommands on a unix socket beside it, mode 0600 (only the file's
+// owner can connect). Each connection is one request: a line naming it
+// (RequestBackup, or one a SocketHandler takes, such as "import companies
+// --dry-run"), then whatever the request reads until the client closes
+// its writing side.
+
+// RequestBackup asks for a consistent copy of the file, sent as it is.
+const RequestBackup = "backup"
+
+// SocketHandler answers the requests other than a backup: line is the
+// request line, r what the client sent after it, w the answer.
+type SocketHandler func(ctx context.Context, line string, r io.Reader, w io.Writer)
+
+// DialSocket connects to the process holding dbPath and sends the request
+// line. The caller writes the request's body, if any, then closes the
+// writing side (CloseWrite), and reads the answer.
+func DialSocket(ctx context.Context, dbPath, line string) (*net.UnixConn, error) {
+	c, err := (&net.Dialer{}).DialContext(ctx, "unix", SocketPath(dbPath))
+	if err != nil {
+		return nil, err
+	}
+	conn := c.(*net.UnixConn)
+	if d, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(d)
+	}
+	if _, err := io.WriteString(conn, line+"\n"); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	if line == RequestBackup {
+		conn.CloseWrite()
+	}
+	return conn, nil
+}
+
+// ServeBackups is ServeSocket answering backups only.
 func (db *DB) ServeBackups(ctx context.Context) (stop func(), err error) {
+	return db.ServeSocket(ctx, nil)
+}
+
+// ServeSocket answers requests on SocketPath(db.Path()) until ctx ends or
+// the returned stop is called: a backup request receives one consistent
+// copy of the file; any other goes to more (nil: refused). A process that
+// keeps the file open (the console, the server) runs it, so that `kontaktbot
+// backup`, `import` and `export` work while it runs.
+func (db *DB) ServeSocket(ctx context.Context, more SocketHandler) (stop func(), err error) {
 	sock := SocketPath(db.path)
 	if c, err := net.Dial("unix", sock); err == nil {
 		c.Close()
@@ -106,8 +147,22 @@ func (db *DB) ServeBackups(ctx context.Context) (stop func(), err error) {
 			go func() {
 				defer wg.Done()
 				defer conn.Close()
-				conn.SetDeadline(time.Now().Add(10 * time.Minute))
-				db.Backup(ctx, conn) // a failed copy fails the reader's check
+				conn.SetDeadline(time.Now().Add(30 * time.Minute))
+				br := bufio.NewReader(io.LimitReader(conn, 1<<10))
+				line, err := br.ReadString('\n')
+				if err != nil {
+					return
+				}
+				line = strings.TrimSpace(line)
+				switch {
+				case line == RequestBackup:
+					db.Backup(ctx, conn) // a failed copy fails the reader's check
+				case more != nil:
+					// What the line reader read ahead belongs to the body.
+					more(ctx, line, io.MultiReader(br, conn), conn)
+				default:
+					fmt.Fprintf(conn, "error\nthis process answers backups only\n")
+				}
 			}()
 		}
 	}()

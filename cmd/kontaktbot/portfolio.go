@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"kontaktbot/bot"
 	"kontaktbot/commands"
+	"kontaktbot/storage"
 )
 
 func (e *env) importCompanies(ctx context.Context, args []string) (err error) {
@@ -30,40 +33,68 @@ func (e *env) importCompanies(ctx context.Context, args []string) (err error) {
 		return fmt.Errorf("import: %w", err)
 	}
 	defer f.Close()
-	db, err := e.open(*dbPath)
+	opt := commands.ImportOptions{DryRun: *dry, CreatePeople: *create, Lang: bot.Danish}
+	var db *storage.DB
+	if !running(*dbPath) {
+		db, err = e.open(*dbPath)
+	}
+	if running(*dbPath) || errors.Is(err, storage.ErrLocked) {
+		// The bot is running: it imports, through its socket.
+		return e.viaSocket(ctx, *dbPath, importLine(opt), f, func(r io.Reader) error {
+			_, err := io.Copy(e.stdout, r)
+			return err
+		})
+	}
 	if err != nil {
 		return err
 	}
 	defer func() { err = errors.Join(err, db.Close()) }()
-	res, err := e.service(db).ImportCompanies(ctx, f, commands.ImportOptions{DryRun: *dry, CreatePeople: *create, Lang: bot.Danish})
+	return e.runImport(ctx, db, f, opt, e.stdout)
+}
+
+// importLine is the socket request for an import with opt.
+func importLine(opt commands.ImportOptions) string {
+	line := "import companies"
+	if opt.DryRun {
+		line += " --dry-run"
+	}
+	if opt.CreatePeople {
+		line += " --create-people"
+	}
+	return line
+}
+
+// runImport imports the CSV in r into db and writes the report to out.
+func (e *env) runImport(ctx context.Context, db *storage.DB, r io.Reader, opt commands.ImportOptions, out io.Writer) error {
+	res, err := e.service(db).ImportCompanies(ctx, r, opt)
 	var ie *commands.ImportError
 	if errors.As(err, &ie) {
-		fmt.Fprintf(e.stdout, "Intet er importeret: %d linje(r) skal rettes.\n%s\n", len(ie.Rows), ie.Error())
+		fmt.Fprintf(out, "Intet er importeret: %d linje(r) skal rettes.\n%s\n", len(ie.Rows), ie.Error())
 		return errors.New("import refused")
 	}
 	var be *bot.Error
 	if errors.As(err, &be) {
-		fmt.Fprintf(e.stdout, "Intet er importeret: %s\n", be.Message)
+		fmt.Fprintf(out, "Intet er importeret: %s\n", be.Message)
 		return errors.New("import refused")
 	}
 	if err != nil {
 		return err
 	}
-	e.importReport(res, *dry)
+	importReport(out, res, opt.DryRun)
 	return nil
 }
 
-func (e *env) importReport(res commands.ImportResult, dry bool) {
+func importReport(out io.Writer, res commands.ImportResult, dry bool) {
 	verb := "Importeret"
 	if dry {
 		verb = "Prøvekørsel, intet gemt. Ville importere"
 	}
-	fmt.Fprintf(e.stdout, "%s: %s, %d med seneste kontakt, %d uden fast konsulent.\n", verb, counted(res.Companies, "virksomhed", "virksomheder"), res.Contacts, res.WithoutOwner)
+	fmt.Fprintf(out, "%s: %s, %d med seneste kontakt, %d uden fast konsulent.\n", verb, counted(res.Companies, "virksomhed", "virksomheder"), res.Contacts, res.WithoutOwner)
 	if len(res.NewPeople) > 0 {
-		fmt.Fprintf(e.stdout, "Nye personer: %s\n", strings.Join(res.NewPeople, ", "))
+		fmt.Fprintf(out, "Nye personer: %s\n", strings.Join(res.NewPeople, ", "))
 	}
 	if len(res.IgnoredColumns) > 0 {
-		fmt.Fprintf(e.stdout, "Ukendte kolonner blev sprunget over: %s\n", strings.Join(res.IgnoredColumns, ", "))
+		fmt.Fprintf(out, "Ukendte kolonner blev sprunget over: %s\n", strings.Join(res.IgnoredColumns, ", "))
 	}
 }
 
@@ -78,16 +109,31 @@ func (e *env) exportCompanies(ctx context.Context, args []string) (err error) {
 	if len(pos) != 1 || pos[0] != "companies" {
 		return errors.New("usage: kontaktbot export companies [--out FILE] [--db FILE]")
 	}
-	db, err := e.openReadOnly(*dbPath)
+	write := func(export func(io.Writer) error) error {
+		if *out == "" {
+			return export(e.stdout)
+		}
+		return writeFileAtomic(*out, export)
+	}
+	var db *storage.DB
+	if !running(*dbPath) {
+		db, err = e.openReadOnly(*dbPath)
+	}
+	if running(*dbPath) || errors.Is(err, storage.ErrLocked) {
+		// The bot is running: it exports, through its socket.
+		return e.viaSocket(ctx, *dbPath, "export companies", nil, func(r io.Reader) error {
+			return write(func(w io.Writer) error {
+				_, err := io.Copy(w, r)
+				return err
+			})
+		})
+	}
 	if err != nil {
 		return err
 	}
 	defer func() { err = errors.Join(err, db.Close()) }()
 	svc := e.service(db)
-	if *out == "" {
-		return svc.ExportCompanies(ctx, e.stdout)
-	}
-	return writeFileAtomic(*out, func(w io.Writer) error { return svc.ExportCompanies(ctx, w) })
+	return write(func(w io.Writer) error { return svc.ExportCompanies(ctx, w) })
 }
 
 // writeFileAtomic writes a file through a temporary file in the same
@@ -106,4 +152,15 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 		return fmt.Errorf("export: %w", err)
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// running reports whether a kontaktbot holding dbPath answers on its
+// socket: then it does the work, without waiting for the file's lock.
+func running(dbPath string) bool {
+	c, err := net.DialTimeout("unix", storage.SocketPath(dbPath), time.Second)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
 }

@@ -195,7 +195,7 @@ func (e *env) console(ctx context.Context, args []string) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, db.Close()) }()
-	if stop, err := db.ServeBackups(ctx); err != nil {
+	if stop, err := db.ServeSocket(ctx, e.operatorRequests(db)); err != nil {
 		e.log.Warn("online backup unavailable while the console runs", "err", err)
 	} else {
 		defer stop()

@@ -67,7 +67,7 @@ func (e *env) serve(ctx context.Context, args []string) (err error) {
 	e.metrics = m
 	// »kontaktbot backup« asks a running server over this socket, as it
 	// asks the console.
-	if stop, err := db.ServeBackups(ctx); err != nil {
+	if stop, err := db.ServeSocket(ctx, e.operatorRequests(db)); err != nil {
 		e.log.Warn("online backup unavailable while serving", "err", err)
 	} else {
 		defer stop()

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"kontaktbot/bot"
+	"kontaktbot/commands"
+	"kontaktbot/storage"
+)
+
+// The operator's subcommands while the bot runs. bbolt lets one process
+// open the file, so `import` and `export` against a running console or
+// server ask it over its socket (storage.ServeSocket) to do the work: a
+// jobcenter's portfolio is added with no downtime. The answer's first line
+// is "ok" or "error"; the rest is the report, or the export itself.
+
+// operatorRequests answers import and export requests on db's socket.
+func (e *env) operatorRequests(db *storage.DB) storage.SocketHandler {
+	return func(ctx context.Context, line string, r io.Reader, w io.Writer) {
+		var out bytes.Buffer
+		var err error
+		words := strings.Fields(line)
+		switch {
+		case len(words) >= 2 && words[0] == "import" && words[1] == "companies":
+			opt := commands.ImportOptions{Lang: bot.Danish}
+			for _, f := range words[2:] {
+				switch f {
+				case "--dry-run":
+					opt.DryRun = true
+				case "--create-people":
+					opt.CreatePeople = true
+				default:
+					err = fmt.Errorf("unknown import option %q", f)
+				}
+			}
+			if err == nil {
+				err = e.runImport(ctx, db, r, opt, &out)
+				e.log.Info("import through the socket", "dry_run", opt.DryRun, "create_people", opt.CreatePeople, "ok", err == nil)
+			}
+		case line == "export companies":
+			err = e.service(db).ExportCompanies(ctx, &out)
+			e.log.Info("export through the socket", "ok", err == nil)
+		default:
+			err = fmt.Errorf("unknown request %q", line)
+		}
+		if err != nil {
+			fmt.Fprintf(w, "error\n%s%v\n", out.String(), err)
+			return
+		}
+		io.WriteString(w, "ok\n")
+		w.Write(out.Bytes())
+	}
+}
+
+// viaSocket sends a request and its body to the process holding dbPath
+// and hands a successful answer to read; an error answer is printed and
+// returned.
+func (e *env) viaSocket(ctx context.Context, dbPath, line string, body io.Reader, read func(io.Reader) error) error {
+	conn, err := storage.DialSocket(ctx, dbPath, line)
+	if err != nil {
+		return fmt.Errorf("%s is in use by a running kontaktbot, and its socket does not answer (%v): stop it, or upgrade it", dbPath, err)
+	}
+	defer conn.Close()
+	if body != nil {
+		if _, err := io.Copy(conn, body); err != nil {
+			return fmt.Errorf("sending to the running kontaktbot: %w", err)
+		}
+	}
+	conn.CloseWrite()
+	br := bufio.NewReader(conn)
+	status, err := br.ReadString('\n')
+	if err != nil {
+		return fmt.Errorf("the running kontaktbot did not answer: %w", err)
+	}
+	if strings.TrimSpace(status) == "ok" {
+		return read(br)
+	}
+	msg, _ := io.ReadAll(br)
+	text := strings.TrimSpace(string(msg))
+	lines := strings.Split(text, "\n")
+	// The last line is the error; the lines before it, a report.
+	if len(lines) > 1 {
+		fmt.Fprintln(e.stdout, strings.Join(lines[:len(lines)-1], "\n"))
+	}
+	return errors.New(lines[len(lines)-1])
+}
