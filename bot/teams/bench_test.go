@@ -49,7 +49,7 @@ func BenchmarkTeamsActivity(b *testing.B) {
 			}
 			defer db.Close()
 			svc := commands.New(db, commands.Config{Clock: bot.ClockFunc(time.Now)})
-			if msg := svc.Handle(context.Background(), bot.Request{From: benchFrom, Name: "Mette Jensen", Text: "company add Ærø Maskinfabrik cvr 10403782"}); msg.Error {
+			if msg := svc.Handle(context.Background(), bot.Request{From: benchFrom, Name: "Mette Jensen", Jobcenter: "Jobcenter", Text: "company add Ærø Maskinfabrik cvr 10403782"}); msg.Error {
 				b.Fatal(msg.PlainText())
 			}
 			if kind == "teams" {
@@ -83,7 +83,7 @@ func benchTeams(b *testing.B, db *storage.DB, svc *commands.Service) {
 	}
 	h, err := teams.NewHandler(teams.HandlerConfig{
 		AppID: auth.AppID, Validator: v, Connector: client, Commands: svc, Store: db, Seen: db, Clock: bot.ClockFunc(time.Now),
-		ServiceURLs: allowed(b, conn.URL),
+		ServiceURLs: allowed(b, conn.URL), Jobcenters: map[string]string{"tenant-1": "Jobcenter"},
 	})
 	if err != nil {
 		b.Fatal(err)

@@ -50,7 +50,7 @@ func BenchmarkSlackCommand(b *testing.B) {
 			ctx := context.Background()
 			svc := commands.New(db, commands.Config{Clock: bot.ClockFunc(time.Now)})
 			from := bot.Identity{Platform: "slack", Team: "T1", User: "U1"}
-			if msg := svc.Handle(ctx, bot.Request{From: from, Name: "Hanne", Text: "company add Ærø Maskinfabrik cvr 10403782"}); msg.Error {
+			if msg := svc.Handle(ctx, bot.Request{From: from, Name: "Hanne", Jobcenter: "Jobcenter", Text: "company add Ærø Maskinfabrik cvr 10403782"}); msg.Error {
 				b.Fatal(msg.PlainText())
 			}
 			var h http.Handler
@@ -60,7 +60,7 @@ func BenchmarkSlackCommand(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				h = slack.NewCommands(v, svc, nil, nil, nil)
+				h = slack.NewCommands(v, svc, slack.TeamJobcenters{"T1": "Jobcenter"}, nil, nil)
 			case "command":
 				h = commandVisit(svc, from)
 			default:
@@ -109,7 +109,7 @@ func commandVisit(svc *commands.Service, from bot.Identity) http.Handler {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		msg := svc.Handle(r.Context(), bot.Request{From: from, Name: "Hanne", Text: "visit " + r.PostFormValue("text")})
+		msg := svc.Handle(r.Context(), bot.Request{From: from, Name: "Hanne", Jobcenter: "Jobcenter", Text: "visit " + r.PostFormValue("text")})
 		fmt.Fprint(w, msg.PlainText())
 	})
 }
