@@ -788,9 +788,9 @@ func TestConsoleOnDevNullIsNotInteractive(t *testing.T) {
 }
 
 // On a fresh file, "import companies --create-people" registers the first
-// consultants by name; whoever writes first must still become admin, or no
-// one could ever give roles (README: "The first person on a fresh database
-// is its admin").
+// consultants by name; the first console person to write must still
+// become admin, or no one could ever give roles (README: "The first
+// console person on a fresh database ... is its admin").
 func TestFirstUserAfterImportIsAdmin(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
