@@ -29,16 +29,33 @@ func (db *DB) FirstSeen(ctx context.Context, key string) (first bool, err error)
 	if key == "" {
 		return false, fmt.Errorf("first seen: empty key")
 	}
-	now := db.clock.Now()
+	now := db.clock.Now().Unix()
+	first, err = db.firstIn(ctx, bSeen, key, now, now-int64(SeenKeep/time.Second), pruneEvery)
+	if err != nil {
+		return false, fmt.Errorf("first seen: %w", err)
+	}
+	return first, nil
+}
+
+// firstIn is FirstSeen's and FirstUntil's one mechanism: the bucket maps a
+// key to a unix second, and a key counts as recorded while its second is
+// after the second after. A new key, or one whose second is not after
+// after, is recorded with stamp and reported first. Every every-th new key
+// sweeps out the keys no longer recorded, so the bucket does not grow with
+// the traffic.
+func (db *DB) firstIn(ctx context.Context, bucket []byte, key string, stamp, after int64, every uint64) (first bool, err error) {
 	err = db.update(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bSeen)
-		if v := b.Get([]byte(key)); len(v) == 8 && now.Sub(time.Unix(int64(binary.BigEndian.Uint64(v)), 0)) < SeenKeep {
+		b, err := tx.CreateBucketIfNotExists(bucket)
+		if err != nil {
+			return err
+		}
+		if v := b.Get([]byte(key)); len(v) == 8 && int64(binary.BigEndian.Uint64(v)) > after {
 			first = false
 			return nil
 		}
 		first = true
 		var v [8]byte
-		binary.BigEndian.PutUint64(v[:], uint64(now.Unix()))
+		binary.BigEndian.PutUint64(v[:], uint64(stamp))
 		if err := b.Put([]byte(key), v[:]); err != nil {
 			return err
 		}
@@ -46,22 +63,19 @@ func (db *DB) FirstSeen(ctx context.Context, key string) (first bool, err error)
 		if err != nil {
 			return err
 		}
-		if n%pruneEvery == 0 {
-			return pruneSeen(b, now.Add(-SeenKeep))
+		if n%every == 0 {
+			return prune(b, after)
 		}
 		return nil
 	})
-	if err != nil {
-		return false, fmt.Errorf("first seen: %w", err)
-	}
-	return first, nil
+	return first, err
 }
 
-// pruneSeen deletes the keys first seen before cutoff.
-func pruneSeen(b *bolt.Bucket, cutoff time.Time) error {
+// prune deletes the keys whose second is not after after.
+func prune(b *bolt.Bucket, after int64) error {
 	var old [][]byte
 	_ = b.ForEach(func(k, v []byte) error {
-		if len(v) != 8 || int64(binary.BigEndian.Uint64(v)) < cutoff.Unix() {
+		if len(v) != 8 || int64(binary.BigEndian.Uint64(v)) <= after {
 			old = append(old, append([]byte(nil), k...))
 		}
 		return nil

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 	"time"
 
@@ -35,52 +34,11 @@ func (db *DB) FirstUntil(ctx context.Context, key string, until time.Time) (firs
 	if key == "" {
 		return false, fmt.Errorf("first until: empty key")
 	}
-	now := db.clock.Now().Unix()
-	err = db.update(ctx, func(tx *bolt.Tx) error {
-		b, err := tx.CreateBucketIfNotExists(bReplays)
-		if err != nil {
-			return err
-		}
-		if v := b.Get([]byte(key)); len(v) == 8 && int64(binary.BigEndian.Uint64(v)) > now {
-			first = false
-			return nil
-		}
-		first = true
-		var v [8]byte
-		binary.BigEndian.PutUint64(v[:], uint64(until.Unix()))
-		if err := b.Put([]byte(key), v[:]); err != nil {
-			return err
-		}
-		n, err := b.NextSequence()
-		if err != nil {
-			return err
-		}
-		if n%replayPruneEvery == 0 {
-			return pruneExpired(b, now)
-		}
-		return nil
-	})
+	first, err = db.firstIn(ctx, bReplays, key, until.Unix(), db.clock.Now().Unix(), replayPruneEvery)
 	if err != nil {
 		return false, fmt.Errorf("first until: %w", err)
 	}
 	return first, nil
-}
-
-// pruneExpired deletes the keys whose until is not after now.
-func pruneExpired(b *bolt.Bucket, now int64) error {
-	var old [][]byte
-	_ = b.ForEach(func(k, v []byte) error {
-		if len(v) != 8 || int64(binary.BigEndian.Uint64(v)) <= now {
-			old = append(old, append([]byte(nil), k...))
-		}
-		return nil
-	})
-	for _, k := range old {
-		if err := b.Delete(k); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // Replays counts the keys FirstUntil holds, expired or not: what the last
