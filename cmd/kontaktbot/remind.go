@@ -94,9 +94,6 @@ func (e *env) remind(ctx context.Context, args []string) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, db.Close()) }()
-	if *dry {
-		return e.remindPreview(ctx, db, now)
-	}
 	n, why, err := e.remindNotifiers(db)
 	if err != nil {
 		return err
@@ -104,6 +101,9 @@ func (e *env) remind(ctx context.Context, args []string) (err error) {
 	sw, err := e.sweeper(db, n)
 	if err != nil {
 		return err
+	}
+	if *dry {
+		return e.remindPreview(ctx, sw, n, now, why)
 	}
 	rep, err := sw.Sweep(ctx, now)
 	if err != nil {
@@ -143,15 +143,7 @@ func (e *env) remindReport(rep reminders.Report, expired int, now time.Time, why
 
 // remindPreview prints what a sweep at now would send, and what it would
 // leave for serve, and stores nothing.
-func (e *env) remindPreview(ctx context.Context, db *storage.DB, now time.Time) error {
-	n, why, err := e.remindNotifiers(db)
-	if err != nil {
-		return err
-	}
-	sw, err := e.sweeper(db, n)
-	if err != nil {
-		return err
-	}
+func (e *env) remindPreview(ctx context.Context, sw *reminders.Sweeper, n bot.Platforms, now time.Time, why func(string) string) error {
 	ps, err := sw.Preview(ctx, now)
 	if err != nil {
 		return err
