@@ -25,10 +25,8 @@ func portfolio(tb testing.TB, b *testBot, n int) []bot.Company {
 		tb.Fatal(err)
 	}
 	cs := storagetest.Portfolio(n, 7, b.clock.Now(), []uint64{hanne.ID})
-	for i := 0; i < len(cs); i += 20_000 { // in parts: see storage's fill
-		if err := b.db.ImportCompanies(context.Background(), cs[i:min(i+20_000, len(cs))]); err != nil {
-			tb.Fatal(err)
-		}
+	if err := b.db.ImportCompanies(context.Background(), cs); err != nil {
+		tb.Fatal(err)
 	}
 	return cs
 }

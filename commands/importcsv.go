@@ -108,14 +108,15 @@ func (s *Service) ImportCompanies(ctx context.Context, r io.Reader, opt ImportOp
 	if opt.DryRun {
 		return res, nil
 	}
-	if err := s.createPeople(ctx, c, rows, res.NewPeople); err != nil {
+	people, newOwner, err := s.newPeople(ctx, c, rows, res.NewPeople)
+	if err != nil {
 		return res, err
 	}
 	cs := make([]bot.Company, len(rows))
 	for i, row := range rows {
 		cs[i] = row.company
 	}
-	if err := s.importer.ImportCompanies(ctx, cs); err != nil {
+	if err := s.importer.ImportPortfolio(ctx, people, cs, newOwner); err != nil {
 		return res, fmt.Errorf("import companies: %w", err)
 	}
 	return res, nil
@@ -388,35 +389,37 @@ func (s *Service) resolveOwner(ctx context.Context, c *call, row *importRow, opt
 	return ""
 }
 
-// createPeople registers the owners named in the file that the bot does not
-// know yet and fills in their ids.
-func (s *Service) createPeople(ctx context.Context, c *call, rows []importRow, names []string) error {
+// newPeople makes the owners named in the file that the bot does not know
+// yet, for ImportPortfolio to create with the companies, and says which
+// rows they own (newOwner[i]-1 indexes people). Their jobcenter, the one
+// newcomers join, is made first if need be: an empty jobcenter left by a
+// refused import does no harm.
+func (s *Service) newPeople(ctx context.Context, c *call, rows []importRow, names []string) ([]bot.Consultant, []int, error) {
 	if len(names) == 0 {
-		return nil
+		return nil, nil, nil
 	}
 	jc, err := s.importer.JobcenterByName(ctx, s.newcomers)
 	if err != nil && !isNotFound(err) {
-		return fmt.Errorf("import: jobcenter: %w", err)
+		return nil, nil, fmt.Errorf("import: jobcenter: %w", err)
 	}
 	if isNotFound(err) {
 		if jc, err = s.importer.CreateJobcenter(ctx, bot.Jobcenter{Name: s.newcomers, Created: c.now}); err != nil {
-			return fmt.Errorf("import: create jobcenter: %w", err)
+			return nil, nil, fmt.Errorf("import: create jobcenter: %w", err)
 		}
 	}
-	ids := map[string]uint64{}
-	for _, n := range names {
-		p, err := s.importer.CreateConsultant(ctx, bot.Consultant{Name: n, JobcenterID: jc.ID, Role: bot.RoleConsultant, Lang: bot.Danish, Created: c.now})
-		if err != nil {
-			return fmt.Errorf("import: create %q: %w", n, err)
-		}
-		ids[bot.NormalizeName(n)] = p.ID
+	people := make([]bot.Consultant, len(names))
+	index := map[string]int{}
+	for i, n := range names {
+		people[i] = bot.Consultant{Name: n, JobcenterID: jc.ID, Role: bot.RoleConsultant, Lang: bot.Danish, Created: c.now}
+		index[bot.NormalizeName(n)] = i + 1
 	}
+	newOwner := make([]int, len(rows))
 	for i := range rows {
-		if id, ok := ids[bot.NormalizeName(rows[i].owner)]; ok && rows[i].company.OwnerID == 0 {
-			rows[i].company.OwnerID = id
+		if rows[i].company.OwnerID == 0 {
+			newOwner[i] = index[bot.NormalizeName(rows[i].owner)]
 		}
 	}
-	return nil
+	return people, newOwner, nil
 }
 
 // ExportCompanies writes every company in the import format: ";"

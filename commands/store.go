@@ -117,11 +117,13 @@ type Contacts interface {
 
 // Importer stores a whole portfolio at once. storage.DB implements it.
 type Importer interface {
-	// ImportCompanies creates every company, and for each with a non-zero
-	// LastContact a contact of kind bot.KindImported by its owner, in one
-	// transaction: all or none. Conflicts give a *bot.ConflictError naming
-	// the first clash.
-	ImportCompanies(ctx context.Context, cs []bot.Company) error
+	// ImportPortfolio creates the new consultants people (by name only),
+	// then every company, and for each with a non-zero LastContact a
+	// contact of kind bot.KindImported by its owner: all or none, also
+	// across a crash. newOwner[i] > 0 makes people[newOwner[i]-1] the
+	// owner of cs[i]. Conflicts give a *bot.ConflictError naming the first
+	// clash.
+	ImportPortfolio(ctx context.Context, people []bot.Consultant, cs []bot.Company, newOwner []int) error
 }
 
 // Store is what New takes: one value (storage.DB) that meets every

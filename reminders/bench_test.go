@@ -66,11 +66,8 @@ func fillSweep(tb testing.TB, path string, companies, consultants, contacts int)
 	for i := range cs {
 		cs[i].CadenceDays, cs[i].LastContact = 30, time.Time{}
 	}
-	const chunk = 50_000
-	for i := 0; i < len(cs); i += chunk {
-		if err := db.ImportCompanies(ctx, cs[i:min(i+chunk, len(cs))]); err != nil {
-			tb.Fatal(err)
-		}
+	if err := db.ImportCompanies(ctx, cs); err != nil {
+		tb.Fatal(err)
 	}
 	per := contacts / companies
 	var batch []bot.Contact
@@ -90,7 +87,7 @@ func fillSweep(tb testing.TB, path string, companies, consultants, contacts int)
 			batch = append(batch, bot.Contact{CompanyID: uint64(i + 1), ConsultantID: owners[i%len(owners)],
 				At: last.AddDate(0, 0, -30*(per-1-k)), Kind: bot.KindVisit, Note: "mødte Lars om to svejsere"})
 		}
-		if len(batch) >= chunk || i == companies-1 {
+		if len(batch) >= 50_000 || i == companies-1 {
 			if err := db.ImportContacts(ctx, batch); err != nil {
 				tb.Fatal(err)
 			}

@@ -32,12 +32,8 @@ func fill(tb testing.TB, db *storage.DB, n, owners int) []bot.Company {
 		ids = append(ids, c.ID)
 	}
 	cs := storagetest.Portfolio(n, 1, benchNow, ids)
-	// In parts: one bbolt transaction of 250,000 random-key inserts spends
-	// minutes moving memory inside ever larger leaves before it splits them.
-	for i := 0; i < len(cs); i += 20_000 {
-		if err := db.ImportCompanies(ctx, cs[i:min(i+20_000, len(cs))]); err != nil {
-			tb.Fatal(err)
-		}
+	if err := db.ImportCompanies(ctx, cs); err != nil {
+		tb.Fatal(err)
 	}
 	return cs
 }

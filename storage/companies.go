@@ -235,22 +235,8 @@ func (db *DB) CreateCompany(ctx context.Context, c bot.Company) (out bot.Company
 }
 
 func (db *DB) createCompany(tx *bolt.Tx, c *bot.Company, now time.Time) error {
-	if c.Created.IsZero() {
-		c.Created = now
-	}
-	if c.OwnerID != 0 && c.OwnerSince.IsZero() {
-		c.OwnerSince = c.Created
-	}
-	if c.Status == "" {
-		c.Status = bot.StatusActive
-	}
-	if c.Tier == "" {
-		c.Tier = bot.TierNormal
-	}
-	if c.OwnerID != 0 {
-		if tx.Bucket(bConsultants).Get(itob(c.OwnerID)) == nil {
-			return fmt.Errorf("owner #%d: %w", c.OwnerID, bot.ErrNotFound)
-		}
+	if err := newCompany(tx, c, now, nil); err != nil {
+		return err
 	}
 	id, err := nextID(tx, bCompanies)
 	if err != nil {
@@ -455,32 +441,6 @@ func (db *DB) ForEachCompany(ctx context.Context, fn func(bot.Company) error) er
 				return err
 			}
 			k, v = cur.Seek(itob(btoi(k) + 1)) // skip its contacts
-		}
-		return nil
-	})
-}
-
-// ImportCompanies creates every company and, for each with a LastContact,
-// a contact of kind bot.KindImported by its owner, in one transaction: all
-// or none. The first clash gives a *bot.ConflictError.
-func (db *DB) ImportCompanies(ctx context.Context, cs []bot.Company) error {
-	now := db.clock.Now()
-	return db.update(ctx, func(tx *bolt.Tx) error {
-		for i := range cs {
-			c := cs[i]
-			if !c.LastContact.IsZero() {
-				c.LastKind, c.LastBy = bot.KindImported, c.OwnerID
-			}
-			if err := db.createCompany(tx, &c, now); err != nil {
-				return fmt.Errorf("company %q: %w", c.Name, err)
-			}
-			if c.LastContact.IsZero() {
-				continue
-			}
-			ct := bot.Contact{CompanyID: c.ID, ConsultantID: c.OwnerID, At: c.LastContact, Kind: bot.KindImported, Logged: now}
-			if _, err := putContact(tx, ct, nil, false); err != nil {
-				return fmt.Errorf("company %q: %w", c.Name, err)
-			}
 		}
 		return nil
 	})

@@ -167,7 +167,14 @@ func open(path string, opt Options) (*DB, error) {
 	if opt.ReadOnly {
 		err = bdb.View(checkSchema)
 	} else {
-		err = bdb.Update(migrate)
+		// An import the process did not live to finish goes, whole.
+		err = bdb.Update(func(tx *bolt.Tx) error {
+			if err := migrate(tx); err != nil {
+				return err
+			}
+			_, err := rollbackImport(tx)
+			return err
+		})
 	}
 	if err == nil {
 		db.suggest, err = db.loadSuggest()

@@ -1,0 +1,411 @@
+package storage
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"kontaktbot/bot"
+)
+
+// A bulk load writes each bucket's keys in ascending order. bbolt keeps a
+// transaction's changed leaves as sorted slices and splits them only on
+// commit, so a key put in the middle of a leaf moves every key after it:
+// 250,000 companies put in name order into one transaction spent 69% of
+// the import moving memory, growing as rows^1.7. Appended in order, a put
+// moves nothing. And since nothing will be put between keys written in
+// order, the leaves can be filled almost full instead of half, which
+// halves the pages (and the file) a national portfolio takes.
+
+// bulkFill is the share of a page filled by keys written in order: bbolt's
+// 0.5 is for keys that arrive at random and will fill the gaps later.
+const bulkFill = 0.9
+
+// bulkKV is one key and value awaiting its place.
+type bulkKV struct{ k, v []byte }
+
+// bulkBucket gathers a bucket's new entries to put in key order.
+type bulkBucket struct {
+	name []byte
+	kvs  []bulkKV
+}
+
+func (b *bulkBucket) add(k, v []byte) { b.kvs = append(b.kvs, bulkKV{k, v}) }
+
+// flush puts the gathered entries in key order, filling pages densely
+// when they all come after the bucket's last key (a fresh portfolio, or
+// ids and days that only grow); else bbolt's own fill, so that later
+// writes between them do not split every page at once.
+func (b *bulkBucket) flush(tx *bolt.Tx) error {
+	if len(b.kvs) == 0 {
+		return nil
+	}
+	slices.SortFunc(b.kvs, func(x, y bulkKV) int { return bytes.Compare(x.k, y.k) })
+	bk := tx.Bucket(b.name)
+	if last, _ := bk.Cursor().Last(); last == nil || bytes.Compare(last, b.kvs[0].k) < 0 {
+		bk.FillPercent = bulkFill
+	}
+	for _, kv := range b.kvs {
+		if err := bk.Put(kv.k, kv.v); err != nil {
+			return fmt.Errorf("%s: %w", b.name, err)
+		}
+	}
+	b.kvs = nil
+	return nil
+}
+
+// importChunk is how many companies one transaction of an import writes:
+// enough that the fsync per transaction is a small share of the work,
+// few enough that a transaction's changed pages, all held in memory until
+// it commits, stay a few tens of MB however large the file. Tests make
+// it small to cross chunk borders with a handful of rows.
+var importChunk = 20_000
+
+// keyImporting marks, in bMeta, an import under way: the first and last
+// company id and the first and last consultant id it writes. An import
+// whose process dies between its transactions is rolled back by the next
+// Open, so a portfolio is stored whole or not at all.
+var keyImporting = []byte("importing")
+
+// importSpan is what keyImporting holds.
+type importSpan struct{ firstCompany, lastCompany, firstPerson, lastPerson uint64 }
+
+func (sp importSpan) bytes() []byte {
+	return join(itob(sp.firstCompany), itob(sp.lastCompany), itob(sp.firstPerson), itob(sp.lastPerson))
+}
+
+func spanOf(b []byte) (importSpan, bool) {
+	if len(b) != 32 {
+		return importSpan{}, false
+	}
+	return importSpan{btoi(b), btoi(b[8:]), btoi(b[16:]), btoi(b[24:])}, true
+}
+
+// ImportCompanies creates every company and, for each with a LastContact,
+// a contact of kind bot.KindImported at that time: all or nothing. Names,
+// aliases and CVR numbers are refused as CreateCompany refuses them, also
+// when two rows of the import share one.
+func (db *DB) ImportCompanies(ctx context.Context, cs []bot.Company) error {
+	return db.ImportPortfolio(ctx, nil, cs, nil)
+}
+
+// ImportPortfolio creates the new consultants people (known by name only,
+// as CreateConsultant does) and then the companies cs as ImportCompanies
+// does; newOwner[i], when above 0, makes people[newOwner[i]-1] the owner
+// of cs[i]. Every row is checked before anything is written, and the load
+// goes in transactions of importChunk companies, all under the write lock
+// so no other write comes between them; a process that dies midway leaves
+// a mark the next Open rolls back (see keyImporting). Readers may see the
+// first chunks before the last is written.
+func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs []bot.Company, newOwner []int) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if len(people) == 0 && len(cs) == 0 {
+		return nil
+	}
+	db.writeMu.Lock()
+	defer db.writeMu.Unlock()
+	now := db.clock.Now()
+	cs = slices.Clone(cs)
+	var plan importPlan
+	written := false
+	err := db.bulkUpdate(func(tx *bolt.Tx) error {
+		var err error
+		if plan, err = checkImport(tx, people, cs, newOwner, now); err != nil {
+			return err
+		}
+		for i := range people {
+			if _, err := db.createConsultant(tx, people[i]); err != nil {
+				return fmt.Errorf("consultant %q: %w", people[i].Name, err)
+			}
+		}
+		if err := tx.Bucket(bMeta).Put(keyImporting, plan.span.bytes()); err != nil {
+			return err
+		}
+		written = true
+		return nil
+	})
+	for lo := 0; err == nil && lo < len(cs); lo += importChunk {
+		hi := min(lo+importChunk, len(cs))
+		err = db.bulkUpdate(func(tx *bolt.Tx) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			chunk, chunkKeys := cs[lo:hi], plan.keys[lo:hi]
+			if err := writeCompanies(tx, chunk, plan.contactIDs[lo:hi], now); err != nil {
+				return err
+			}
+			tx.OnCommit(func() {
+				for i := range chunk {
+					db.suggest.set(chunk[i].ID, chunkKeys[i])
+					db.names.set(chunk[i].ID, chunkKeys[i])
+				}
+			})
+			if hi == len(cs) {
+				return tx.Bucket(bMeta).Delete(keyImporting)
+			}
+			return nil
+		})
+	}
+	if err == nil && len(cs) == 0 {
+		err = db.bulkUpdate(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Delete(keyImporting) })
+	}
+	if err != nil && written {
+		var span importSpan
+		rerr := db.bulkUpdate(func(tx *bolt.Tx) (err error) {
+			span, err = rollbackImport(tx)
+			return err
+		})
+		if rerr != nil {
+			return fmt.Errorf("%w; rolling the import back failed too, it is rolled back when the file is next opened: %w", err, rerr)
+		}
+		db.forgetSpan(span)
+	}
+	return err
+}
+
+// forgetSpan drops a rolled-back import from the in-memory indexes.
+func (db *DB) forgetSpan(span importSpan) {
+	for id := span.firstCompany; id != 0 && id <= span.lastCompany; id++ {
+		db.suggest.set(id, nil)
+		db.names.set(id, nil)
+	}
+	for id := span.firstPerson; id != 0 && id <= span.lastPerson; id++ {
+		db.people.remove(id)
+	}
+}
+
+// bulkUpdate runs fn in a transaction of its own. The caller holds writeMu.
+func (db *DB) bulkUpdate(fn func(tx *bolt.Tx) error) error {
+	err := guarded(db.path, func() error {
+		return db.bolt.Update(func(tx *bolt.Tx) error {
+			clear(db.pending)
+			return runWrite(db.path, fn, tx)
+		})
+	})
+	db.damage.set(err)
+	return err
+}
+
+// importPlan is an import checked and numbered.
+type importPlan struct {
+	span       importSpan
+	keys       [][]string // company -> its name keys
+	contactIDs []uint64   // company -> the id of its imported contact, or 0
+}
+
+// checkImport numbers the people and companies of an import, sets their
+// defaults and checks every one against the file and each other, writing
+// nothing but the id sequences.
+func checkImport(tx *bolt.Tx, people []bot.Consultant, cs []bot.Company, newOwner []int, now time.Time) (plan importPlan, err error) {
+	span := &plan.span
+	taken := map[string]uint64{} // index bucket + key -> company or person of this import
+	take := func(bucket []byte, key string, id uint64) uint64 {
+		tk := string(bucket) + "\x00" + key
+		other := taken[tk]
+		if other == 0 {
+			other = lookup(tx, bucket, key)
+		}
+		if other != 0 && other != id {
+			return other
+		}
+		taken[tk] = id
+		return 0
+	}
+	seq := tx.Bucket(bConsultants).Sequence()
+	span.firstPerson, span.lastPerson = seq+1, seq+uint64(len(people))
+	for i := range people {
+		p := &people[i]
+		if p.Created.IsZero() {
+			p.Created = now
+		}
+		key := bot.NormalizeName(p.Name)
+		if key == "" {
+			return plan, bot.Errorf(bot.Invalid, "a consultant needs a name")
+		}
+		if other := take(bPeopleNames, key, span.firstPerson+uint64(i)); other != 0 {
+			return plan, fmt.Errorf("consultant %q: %w", p.Name, &bot.ConflictError{What: "name", Key: p.Name, ID: other})
+		}
+	}
+	seq = tx.Bucket(bCompanies).Sequence()
+	span.firstCompany, span.lastCompany = seq+1, seq+uint64(len(cs))
+	if err := tx.Bucket(bCompanies).SetSequence(span.lastCompany); err != nil {
+		return plan, err
+	}
+	contactSeq := tx.Bucket(bUndo).Sequence()
+	onFile := map[uint64]bool{}
+	plan.keys, plan.contactIDs = make([][]string, len(cs)), make([]uint64, len(cs))
+	for i := range cs {
+		c := &cs[i]
+		if i < len(newOwner) && newOwner[i] > 0 {
+			c.OwnerID = span.firstPerson + uint64(newOwner[i]-1)
+			onFile[c.OwnerID] = true
+		}
+		if err := newCompany(tx, c, now, onFile); err != nil {
+			return plan, fmt.Errorf("company %q: %w", c.Name, err)
+		}
+		c.ID = span.firstCompany + uint64(i)
+		plan.keys[i] = nameKeys(c)
+		for k, key := range plan.keys[i] {
+			if other := take(bCompNames, key, c.ID); other != 0 {
+				ce := &bot.ConflictError{What: "alias", Key: aliasText(c, key), ID: other}
+				if k == 0 {
+					ce.What, ce.Key = "name", c.Name
+				}
+				return plan, fmt.Errorf("company %q: %w", c.Name, ce)
+			}
+		}
+		if c.CVR != "" {
+			if other := take(bCompCVR, c.CVR, c.ID); other != 0 {
+				return plan, fmt.Errorf("company %q: %w", c.Name, &bot.ConflictError{What: "cvr", Key: c.CVR, ID: other})
+			}
+		}
+		if !c.LastContact.IsZero() {
+			contactSeq++
+			plan.contactIDs[i] = contactSeq
+		}
+	}
+	return plan, tx.Bucket(bUndo).SetSequence(contactSeq)
+}
+
+// newCompany fills in a new company's defaults and checks its name and
+// owner; onFile, when not nil, remembers owners already checked.
+func newCompany(tx *bolt.Tx, c *bot.Company, now time.Time, onFile map[uint64]bool) error {
+	if bot.NormalizeName(c.Name) == "" {
+		return bot.Errorf(bot.Invalid, "a company needs a name")
+	}
+	if c.Created.IsZero() {
+		c.Created = now
+	}
+	if c.OwnerID != 0 && c.OwnerSince.IsZero() {
+		c.OwnerSince = c.Created
+	}
+	if c.Status == "" {
+		c.Status = bot.StatusActive
+	}
+	if c.Tier == "" {
+		c.Tier = bot.TierNormal
+	}
+	if c.OwnerID != 0 && !onFile[c.OwnerID] {
+		if tx.Bucket(bConsultants).Get(itob(c.OwnerID)) == nil {
+			return fmt.Errorf("owner #%d: %w", c.OwnerID, bot.ErrNotFound)
+		}
+		if onFile != nil {
+			onFile[c.OwnerID] = true
+		}
+	}
+	return nil
+}
+
+// writeCompanies writes checked, numbered companies, the imported contact
+// (logged now) of each with a last contact, and their index entries, each
+// bucket in key order.
+func writeCompanies(tx *bolt.Tx, cs []bot.Company, contactIDs []uint64, now time.Time) error {
+	companies, names, cvrs := bulkBucket{name: bCompanies}, bulkBucket{name: bCompNames}, bulkBucket{name: bCompCVR}
+	owners, nudges, plans := bulkBucket{name: bCompOwner}, bulkBucket{name: bCompNudge}, bulkBucket{name: bCompPlan}
+	for i := range cs {
+		c := &cs[i]
+		if !c.LastContact.IsZero() {
+			c.LastKind, c.LastBy = bot.KindImported, c.OwnerID
+		}
+		id := itob(c.ID)
+		for _, k := range nameKeys(c) {
+			names.add([]byte(k), id)
+		}
+		if c.CVR != "" {
+			cvrs.add([]byte(c.CVR), id)
+		}
+		if c.OwnerID != 0 {
+			owners.add(join(itob(c.OwnerID), id), nil)
+		}
+		if k := nudgeKey(c); k != nil {
+			nudges.add(k, summarize(c))
+		}
+		if k := planKey(c); k != nil {
+			plans.add(k, nil)
+		}
+		data, err := encode(c)
+		if err != nil {
+			return fmt.Errorf("%s #%d: %w", bCompanies, c.ID, err)
+		}
+		companies.add(id, data)
+		if c.LastContact.IsZero() {
+			continue
+		}
+		ct := bot.Contact{ID: contactIDs[i], CompanyID: c.ID, ConsultantID: c.OwnerID, At: c.LastContact, Kind: bot.KindImported, Logged: now}
+		if data, err = encode(contactRecord{Contact: ct}); err != nil {
+			return err
+		}
+		companies.add(contactKey(ct), data)
+	}
+	// Ids only grow, and a company's contacts sort right after it, so the
+	// companies bucket is appended to in order.
+	for _, b := range []*bulkBucket{&companies, &names, &cvrs, &owners, &nudges, &plans} {
+		if err := b.flush(tx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rollbackImport removes what an import marked by keyImporting wrote:
+// its companies with their contacts and index entries, and its people.
+// Nothing else can lie in its id spans: the import held the write lock
+// throughout. Without a mark it does nothing and returns a zero span.
+func rollbackImport(tx *bolt.Tx) (importSpan, error) {
+	meta := tx.Bucket(bMeta)
+	span, ok := spanOf(meta.Get(keyImporting))
+	if !ok {
+		return importSpan{}, nil
+	}
+	inCompanies := func(id uint64) bool { return id >= span.firstCompany && id <= span.lastCompany }
+	inPeople := func(id uint64) bool { return id >= span.firstPerson && id <= span.lastPerson }
+	for _, ix := range []struct {
+		bucket []byte
+		id     func(k, v []byte) uint64
+		in     func(uint64) bool
+	}{
+		{bCompanies, func(k, _ []byte) uint64 { return btoi(k) }, inCompanies},
+		{bCompNames, func(_, v []byte) uint64 { return btoi(v) }, inCompanies},
+		{bCompCVR, func(_, v []byte) uint64 { return btoi(v) }, inCompanies},
+		{bCompOwner, func(k, _ []byte) uint64 { return btoi(k[8:]) }, inCompanies},
+		{bCompNudge, func(k, _ []byte) uint64 { return btoi(k[8:]) }, inCompanies},
+		{bCompPlan, func(k, _ []byte) uint64 { return btoi(k[8:]) }, inCompanies},
+		{bConsultants, func(k, _ []byte) uint64 { return btoi(k) }, inPeople},
+		{bPeopleNames, func(_, v []byte) uint64 { return btoi(v) }, inPeople},
+		{bIdentities, func(_, v []byte) uint64 { return btoi(v) }, inPeople},
+	} {
+		var drop [][]byte
+		b := tx.Bucket(ix.bucket)
+		err := b.ForEach(func(k, v []byte) error {
+			if ix.in(ix.id(k, v)) {
+				drop = append(drop, bytes.Clone(k))
+			}
+			return nil
+		})
+		if err != nil {
+			return span, err
+		}
+		for _, k := range drop {
+			if err := b.Delete(k); err != nil {
+				return span, err
+			}
+		}
+	}
+	return span, meta.Delete(keyImporting)
+}
+
+// aliasText is the alias of c as typed whose normalized form is key.
+func aliasText(c *bot.Company, key string) string {
+	for _, a := range c.Aliases {
+		if bot.NormalizeName(a) == key {
+			return a
+		}
+	}
+	return key
+}
