@@ -110,21 +110,18 @@ func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs [
 	}
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
-	now := db.clock.Now()
-	cs = slices.Clone(cs)
-	var plan importPlan
+	imp := bulkImport{people: slices.Clone(people), cs: cs, newOwner: newOwner, now: db.clock.Now()}
 	written := false
 	err := db.bulkUpdate(func(tx *bolt.Tx) error {
-		var err error
-		if plan, err = checkImport(tx, people, cs, newOwner, now); err != nil {
+		if err := imp.check(tx); err != nil {
 			return err
 		}
-		for i := range people {
-			if _, err := db.createConsultant(tx, people[i]); err != nil {
-				return fmt.Errorf("consultant %q: %w", people[i].Name, err)
+		for _, p := range imp.people {
+			if _, err := db.createConsultant(tx, p); err != nil {
+				return fmt.Errorf("consultant %q: %w", p.Name, err)
 			}
 		}
-		if err := tx.Bucket(bMeta).Put(keyImporting, plan.span.bytes()); err != nil {
+		if err := tx.Bucket(bMeta).Put(keyImporting, imp.span.bytes()); err != nil {
 			return err
 		}
 		written = true
@@ -136,14 +133,15 @@ func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs [
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			chunk, chunkKeys := cs[lo:hi], plan.keys[lo:hi]
-			if err := writeCompanies(tx, chunk, plan.contactIDs[lo:hi], now); err != nil {
+			keys, err := imp.write(tx, lo, hi)
+			if err != nil {
 				return err
 			}
 			tx.OnCommit(func() {
-				for i := range chunk {
-					db.suggest.set(chunk[i].ID, chunkKeys[i])
-					db.names.set(chunk[i].ID, chunkKeys[i])
+				for i, k := range keys {
+					id := imp.span.firstCompany + uint64(lo+i)
+					db.suggest.set(id, k)
+					db.names.set(id, k)
 				}
 			})
 			if hi == len(cs) {
@@ -192,85 +190,102 @@ func (db *DB) bulkUpdate(fn func(tx *bolt.Tx) error) error {
 	return err
 }
 
-// importPlan is an import checked and numbered.
-type importPlan struct {
-	span       importSpan
-	keys       [][]string // company -> its name keys
-	contactIDs []uint64   // company -> the id of its imported contact, or 0
+// bulkImport is an import under way. The caller's companies are read,
+// never changed: each is copied as it is checked and again as it is
+// written, so that a national portfolio is held once, not three times.
+type bulkImport struct {
+	people   []bot.Consultant
+	cs       []bot.Company
+	newOwner []int
+	now      time.Time
+	span     importSpan
+	// nextContact is the id of the next imported contact.
+	nextContact uint64
 }
 
-// checkImport numbers the people and companies of an import, sets their
-// defaults and checks every one against the file and each other, writing
-// nothing but the id sequences.
-func checkImport(tx *bolt.Tx, people []bot.Consultant, cs []bot.Company, newOwner []int, now time.Time) (plan importPlan, err error) {
-	span := &plan.span
-	taken := map[string]uint64{} // index bucket + key -> company or person of this import
+// company is cs[i] as it is stored: numbered, owned, with its defaults.
+func (imp *bulkImport) company(i int) bot.Company {
+	c := imp.cs[i]
+	c.ID = imp.span.firstCompany + uint64(i)
+	if i < len(imp.newOwner) && imp.newOwner[i] > 0 {
+		c.OwnerID = imp.span.firstPerson + uint64(imp.newOwner[i]-1)
+	}
+	companyDefaults(&c, imp.now)
+	if !c.LastContact.IsZero() {
+		c.LastKind, c.LastBy = bot.KindImported, c.OwnerID
+	}
+	return c
+}
+
+// check numbers the people and companies, sets the people's defaults and
+// checks every one against the file and each other, writing nothing but
+// the id sequences.
+func (imp *bulkImport) check(tx *bolt.Tx) error {
+	span := &imp.span
+	// What this import takes of each unique index, by key.
+	taken := map[string]map[string]uint64{string(bPeopleNames): {}, string(bCompNames): {}, string(bCompCVR): {}}
 	take := func(bucket []byte, key string, id uint64) uint64 {
-		tk := string(bucket) + "\x00" + key
-		other := taken[tk]
+		mine := taken[string(bucket)]
+		other := mine[key]
 		if other == 0 {
 			other = lookup(tx, bucket, key)
 		}
 		if other != 0 && other != id {
 			return other
 		}
-		taken[tk] = id
+		mine[key] = id
 		return 0
 	}
 	seq := tx.Bucket(bConsultants).Sequence()
-	span.firstPerson, span.lastPerson = seq+1, seq+uint64(len(people))
-	for i := range people {
-		p := &people[i]
+	span.firstPerson, span.lastPerson = seq+1, seq+uint64(len(imp.people))
+	for i := range imp.people {
+		p := &imp.people[i]
 		if p.Created.IsZero() {
-			p.Created = now
+			p.Created = imp.now
 		}
 		key := bot.NormalizeName(p.Name)
 		if key == "" {
-			return plan, bot.Errorf(bot.Invalid, "a consultant needs a name")
+			return bot.Errorf(bot.Invalid, "a consultant needs a name")
 		}
 		if other := take(bPeopleNames, key, span.firstPerson+uint64(i)); other != 0 {
-			return plan, fmt.Errorf("consultant %q: %w", p.Name, &bot.ConflictError{What: "name", Key: p.Name, ID: other})
+			return fmt.Errorf("consultant %q: %w", p.Name, &bot.ConflictError{What: "name", Key: p.Name, ID: other})
 		}
 	}
 	seq = tx.Bucket(bCompanies).Sequence()
-	span.firstCompany, span.lastCompany = seq+1, seq+uint64(len(cs))
+	span.firstCompany, span.lastCompany = seq+1, seq+uint64(len(imp.cs))
 	if err := tx.Bucket(bCompanies).SetSequence(span.lastCompany); err != nil {
-		return plan, err
+		return err
 	}
-	contactSeq := tx.Bucket(bUndo).Sequence()
+	contacts := tx.Bucket(bUndo).Sequence()
+	imp.nextContact = contacts + 1
 	onFile := map[uint64]bool{}
-	plan.keys, plan.contactIDs = make([][]string, len(cs)), make([]uint64, len(cs))
-	for i := range cs {
-		c := &cs[i]
-		if i < len(newOwner) && newOwner[i] > 0 {
-			c.OwnerID = span.firstPerson + uint64(newOwner[i]-1)
-			onFile[c.OwnerID] = true
+	for i := range span.lastPerson - span.firstPerson + 1 {
+		onFile[span.firstPerson+i] = true
+	}
+	for i := range imp.cs {
+		c := imp.company(i)
+		if err := newCompany(tx, &c, imp.now, onFile); err != nil {
+			return fmt.Errorf("company %q: %w", c.Name, err)
 		}
-		if err := newCompany(tx, c, now, onFile); err != nil {
-			return plan, fmt.Errorf("company %q: %w", c.Name, err)
-		}
-		c.ID = span.firstCompany + uint64(i)
-		plan.keys[i] = nameKeys(c)
-		for k, key := range plan.keys[i] {
+		for k, key := range nameKeys(&c) {
 			if other := take(bCompNames, key, c.ID); other != 0 {
-				ce := &bot.ConflictError{What: "alias", Key: aliasText(c, key), ID: other}
+				ce := &bot.ConflictError{What: "alias", Key: aliasText(&c, key), ID: other}
 				if k == 0 {
 					ce.What, ce.Key = "name", c.Name
 				}
-				return plan, fmt.Errorf("company %q: %w", c.Name, ce)
+				return fmt.Errorf("company %q: %w", c.Name, ce)
 			}
 		}
 		if c.CVR != "" {
 			if other := take(bCompCVR, c.CVR, c.ID); other != 0 {
-				return plan, fmt.Errorf("company %q: %w", c.Name, &bot.ConflictError{What: "cvr", Key: c.CVR, ID: other})
+				return fmt.Errorf("company %q: %w", c.Name, &bot.ConflictError{What: "cvr", Key: c.CVR, ID: other})
 			}
 		}
 		if !c.LastContact.IsZero() {
-			contactSeq++
-			plan.contactIDs[i] = contactSeq
+			contacts++
 		}
 	}
-	return plan, tx.Bucket(bUndo).SetSequence(contactSeq)
+	return tx.Bucket(bUndo).SetSequence(contacts)
 }
 
 // newCompany fills in a new company's defaults and checks its name and
@@ -279,6 +294,20 @@ func newCompany(tx *bolt.Tx, c *bot.Company, now time.Time, onFile map[uint64]bo
 	if bot.NormalizeName(c.Name) == "" {
 		return bot.Errorf(bot.Invalid, "a company needs a name")
 	}
+	companyDefaults(c, now)
+	if c.OwnerID != 0 && !onFile[c.OwnerID] {
+		if tx.Bucket(bConsultants).Get(itob(c.OwnerID)) == nil {
+			return fmt.Errorf("owner #%d: %w", c.OwnerID, bot.ErrNotFound)
+		}
+		if onFile != nil {
+			onFile[c.OwnerID] = true
+		}
+	}
+	return nil
+}
+
+// companyDefaults fills in what a new company leaves unsaid.
+func companyDefaults(c *bot.Company, now time.Time) {
 	if c.Created.IsZero() {
 		c.Created = now
 	}
@@ -291,30 +320,21 @@ func newCompany(tx *bolt.Tx, c *bot.Company, now time.Time, onFile map[uint64]bo
 	if c.Tier == "" {
 		c.Tier = bot.TierNormal
 	}
-	if c.OwnerID != 0 && !onFile[c.OwnerID] {
-		if tx.Bucket(bConsultants).Get(itob(c.OwnerID)) == nil {
-			return fmt.Errorf("owner #%d: %w", c.OwnerID, bot.ErrNotFound)
-		}
-		if onFile != nil {
-			onFile[c.OwnerID] = true
-		}
-	}
-	return nil
 }
 
-// writeCompanies writes checked, numbered companies, the imported contact
+// write writes the checked companies cs[lo:hi], the imported contact
 // (logged now) of each with a last contact, and their index entries, each
-// bucket in key order.
-func writeCompanies(tx *bolt.Tx, cs []bot.Company, contactIDs []uint64, now time.Time) error {
+// bucket in key order. It returns each company's name keys.
+func (imp *bulkImport) write(tx *bolt.Tx, lo, hi int) ([][]string, error) {
 	companies, names, cvrs := bulkBucket{name: bCompanies}, bulkBucket{name: bCompNames}, bulkBucket{name: bCompCVR}
 	owners, nudges, plans := bulkBucket{name: bCompOwner}, bulkBucket{name: bCompNudge}, bulkBucket{name: bCompPlan}
-	for i := range cs {
-		c := &cs[i]
-		if !c.LastContact.IsZero() {
-			c.LastKind, c.LastBy = bot.KindImported, c.OwnerID
-		}
+	keys := make([][]string, 0, hi-lo)
+	for i := lo; i < hi; i++ {
+		co := imp.company(i)
+		c := &co
 		id := itob(c.ID)
-		for _, k := range nameKeys(c) {
+		keys = append(keys, nameKeys(c))
+		for _, k := range keys[len(keys)-1] {
 			names.add([]byte(k), id)
 		}
 		if c.CVR != "" {
@@ -331,15 +351,16 @@ func writeCompanies(tx *bolt.Tx, cs []bot.Company, contactIDs []uint64, now time
 		}
 		data, err := encode(c)
 		if err != nil {
-			return fmt.Errorf("%s #%d: %w", bCompanies, c.ID, err)
+			return nil, fmt.Errorf("%s #%d: %w", bCompanies, c.ID, err)
 		}
 		companies.add(id, data)
 		if c.LastContact.IsZero() {
 			continue
 		}
-		ct := bot.Contact{ID: contactIDs[i], CompanyID: c.ID, ConsultantID: c.OwnerID, At: c.LastContact, Kind: bot.KindImported, Logged: now}
+		ct := bot.Contact{ID: imp.nextContact, CompanyID: c.ID, ConsultantID: c.OwnerID, At: c.LastContact, Kind: bot.KindImported, Logged: imp.now}
+		imp.nextContact++
 		if data, err = encode(contactRecord{Contact: ct}); err != nil {
-			return err
+			return nil, err
 		}
 		companies.add(contactKey(ct), data)
 	}
@@ -347,10 +368,10 @@ func writeCompanies(tx *bolt.Tx, cs []bot.Company, contactIDs []uint64, now time
 	// companies bucket is appended to in order.
 	for _, b := range []*bulkBucket{&companies, &names, &cvrs, &owners, &nudges, &plans} {
 		if err := b.flush(tx); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return keys, nil
 }
 
 // rollbackImport removes what an import marked by keyImporting wrote:
