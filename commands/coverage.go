@@ -73,7 +73,7 @@ func (t tally) percent() int {
 
 // overdueCompany is one line of the most-overdue list.
 type overdueCompany struct {
-	co    *bot.Company // into the portfolio: a Company is too big to copy in a sort
+	co    *bot.Company // a Company is too big to copy in a sort
 	days  int
 	owner string
 }
@@ -82,45 +82,42 @@ type overdueCompany struct {
 type coverage struct {
 	all, intensified tally
 	paused           int
-	worst            []overdueCompany // every overdue company, most overdue first
+	worst            []overdueCompany // every overdue company, most overdue first once sorted
 }
 
-// countCoverage tallies portfolios[i], the companies of owners[i], as of now.
-func countCoverage(now time.Time, owners []bot.Consultant, portfolios [][]bot.Company) coverage {
-	var cv coverage
-	today := bot.Day(now)
-	for i, cs := range portfolios {
-		for j := range cs {
-			co := &cs[j]
-			switch co.Status {
-			case bot.StatusPaused:
-				cv.paused++
-				continue
-			case bot.StatusActive:
-			default:
-				continue // ended
-			}
-			days := co.OverdueDays(now)
-			if co.CadenceDays <= 0 {
-				days = -dueSoonDays // no cadence: never due
-			}
-			held := co.SnoozedUntil.After(today) || (!co.PlannedNext.IsZero() && !co.PlannedNext.Before(today))
-			cv.all.add(days, held)
-			if co.Tier == bot.TierIntensified {
-				cv.intensified.add(days, held)
-			}
-			if days > 0 {
-				cv.worst = append(cv.worst, overdueCompany{co: co, days: days, owner: owners[i].Name})
-			}
-		}
+// add counts co, owned by owner, as of now.
+func (cv *coverage) add(now time.Time, co bot.Company, owner string) {
+	switch co.Status {
+	case bot.StatusPaused:
+		cv.paused++
+		return
+	case bot.StatusActive:
+	default:
+		return // ended
 	}
+	today := bot.Day(now)
+	days := co.OverdueDays(now)
+	if co.CadenceDays <= 0 {
+		days = -dueSoonDays // no cadence: never due
+	}
+	held := co.SnoozedUntil.After(today) || (!co.PlannedNext.IsZero() && !co.PlannedNext.Before(today))
+	cv.all.add(days, held)
+	if co.Tier == bot.TierIntensified {
+		cv.intensified.add(days, held)
+	}
+	if days > 0 {
+		cv.worst = append(cv.worst, overdueCompany{co: &co, days: days, owner: owner})
+	}
+}
+
+// sortWorst puts the most overdue first, then by name.
+func (cv *coverage) sortWorst() {
 	slices.SortFunc(cv.worst, func(a, b overdueCompany) int {
 		if a.days != b.days {
 			return cmp.Compare(b.days, a.days)
 		}
 		return strings.Compare(a.co.Name, b.co.Name)
 	})
-	return cv
 }
 
 // coverageScope is whose companies a coverage reply counts.
@@ -135,14 +132,22 @@ func runCoverage(ctx context.Context, s *Service, c *call, args []string) (bot.M
 	if err != nil {
 		return bot.Message{}, err
 	}
-	owners := sc.owners
-	portfolios := make([][]bot.Company, len(owners))
-	for i, p := range owners {
-		if portfolios[i], err = s.portfolio.CompaniesOwnedBy(ctx, p.ID); err != nil {
-			return bot.Message{}, fmt.Errorf("coverage: %w", err)
-		}
+	ids := make([]uint64, len(sc.owners))
+	names := make(map[uint64]string, len(sc.owners))
+	for i, p := range sc.owners {
+		ids[i], names[p.ID] = p.ID, p.Name
 	}
-	cv := countCoverage(c.now, owners, portfolios)
+	// Counted as the companies stream by: a jobcenter's whole portfolio is
+	// never held at once.
+	var cv coverage
+	err = s.portfolio.EachOwned(ctx, ids, func(co bot.Company) error {
+		cv.add(c.now, co, names[co.OwnerID])
+		return nil
+	})
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("coverage: %w", err)
+	}
+	cv.sortWorst()
 	if cv.all.dedicated == 0 && cv.paused == 0 {
 		return bot.Reply(sc.empty), nil
 	}

@@ -16,6 +16,7 @@ import (
 // store (the contracts are in store.go).
 type portfolioReader interface {
 	CompaniesOwnedBy(ctx context.Context, consultantID uint64) ([]bot.Company, error)
+	EachOwned(ctx context.Context, owners []uint64, fn func(bot.Company) error) error
 	ForEachCompany(ctx context.Context, fn func(bot.Company) error) error
 	NudgeDue(ctx context.Context, day time.Time, fn func(bot.Company) error) error
 	Contacts(ctx context.Context, companyID uint64, limit int) ([]bot.Contact, error)

@@ -88,6 +88,11 @@ type Companies interface {
 	// CompaniesOwnedBy returns the companies whose dedicated consultant is
 	// the consultant, ordered by id.
 	CompaniesOwnedBy(ctx context.Context, consultantID uint64) ([]bot.Company, error)
+	// EachOwned calls fn, in no set order, for every company the
+	// consultants own, until fn returns an error, which it returns. Active
+	// companies with a cadence may come without Aliases, CVR and Area. fn
+	// must not call the store.
+	EachOwned(ctx context.Context, owners []uint64, fn func(bot.Company) error) error
 	// ForEachCompany calls fn for every company in id order until fn returns
 	// an error, which it returns. fn must not call the store.
 	ForEachCompany(ctx context.Context, fn func(bot.Company) error) error

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
+	"math/bits"
 	"slices"
 	"strings"
 	"time"
@@ -420,6 +422,101 @@ func (db *DB) CompaniesOwnedBy(ctx context.Context, consultantID uint64) ([]bot.
 		return nil
 	})
 	return out, err
+}
+
+// EachOwned calls fn, in no set order, for every company the consultants
+// own, until fn returns an error, which it returns. The companies in the
+// nudge index (active, with a cadence) come from their summaries, without
+// Aliases, CVR and Area, which is what makes counting a whole jobcenter's
+// portfolio cheap; the rest are decoded whole. fn must not call the DB.
+func (db *DB) EachOwned(ctx context.Context, owners []uint64, fn func(bot.Company) error) error {
+	return db.view(ctx, func(tx *bolt.Tx) error {
+		owned := make(idSet, tx.Bucket(bCompanies).Sequence()/64+1)
+		n := 0
+		cur := tx.Bucket(bCompOwner).Cursor()
+		for _, o := range owners {
+			prefix := itob(o)
+			for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
+				if owned.add(btoi(k[8:])) {
+					n++
+				}
+			}
+		}
+		if n == 0 {
+			return nil
+		}
+		cur = tx.Bucket(bCompNudge).Cursor()
+		for k, v := cur.First(); k != nil && n > 0; k, v = cur.Next() {
+			if len(k) != 16 {
+				continue
+			}
+			id := btoi(k[8:])
+			if !owned.remove(id) {
+				continue
+			}
+			n--
+			c, err := unsummarize(id, v)
+			if err != nil {
+				return err
+			}
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+		for id := range owned.all() {
+			var c bot.Company
+			if err := get(tx, bCompanies, id, &c); err != nil {
+				return err
+			}
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// idSet is a set of ids as a bitmap: 4 KB a 32,768 ids.
+type idSet []uint64
+
+// add puts id in the set, growing it if need be, and reports whether it
+// was new.
+func (s *idSet) add(id uint64) bool {
+	w := int(id / 64)
+	if w >= len(*s) {
+		*s = append(*s, make([]uint64, w+1-len(*s))...)
+	}
+	bit := uint64(1) << (id % 64)
+	was := (*s)[w]&bit != 0
+	(*s)[w] |= bit
+	return !was
+}
+
+// remove takes id out of the set and reports whether it was in it.
+func (s idSet) remove(id uint64) bool {
+	w := int(id / 64)
+	if w >= len(s) {
+		return false
+	}
+	bit := uint64(1) << (id % 64)
+	was := s[w]&bit != 0
+	s[w] &^= bit
+	return was
+}
+
+// all yields the ids in the set in ascending order.
+func (s idSet) all() iter.Seq[uint64] {
+	return func(yield func(uint64) bool) {
+		for w, word := range s {
+			for word != 0 {
+				b := bits.TrailingZeros64(word)
+				if !yield(uint64(w*64 + b)) {
+					return
+				}
+				word &^= 1 << b
+			}
+		}
+	}
 }
 
 // ForEachCompany calls fn for every company in id order until fn returns

@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -457,5 +458,70 @@ func TestFindCompaniesWhileWriting(t *testing.T) {
 	stored := mustGetCompany(t, db, co.ID)
 	if !exact.LastContact.Equal(stored.LastContact) {
 		t.Fatalf("lookup says last contact %v, the file %v", exact.LastContact, stored.LastContact)
+	}
+}
+
+// EachOwned gives every company the consultants own once: the active ones
+// with a cadence from the nudge index, all else as stored, and nobody
+// else's.
+func TestEachOwned(t *testing.T) {
+	t.Parallel()
+	db, _ := newDB(t)
+	ctx := t.Context()
+	anne, bo, cai := mustConsultant(t, db, "Anne"), mustConsultant(t, db, "Bo"), mustConsultant(t, db, "Cai")
+	want := map[uint64]bot.Company{}
+	add := func(c bot.Company) {
+		c = mustCompany(t, db, c)
+		if c.OwnerID == anne.ID || c.OwnerID == bo.ID {
+			want[c.ID] = c
+		}
+	}
+	for i := range 150 { // across several bitmap words
+		owner := []uint64{anne.ID, bo.ID, cai.ID, 0}[i%4]
+		c := bot.Company{Name: fmt.Sprintf("Ærø Smedie %d", i), OwnerID: owner, CadenceDays: 30 + i%3, CVR: fmt.Sprintf("%08d", 20000000+i),
+			Aliases: []string{fmt.Sprintf("ÆS%d", i)}, Area: "Ærøskøbing", Tier: bot.TierIntensified,
+			LastContact: days(-i), PlannedNext: days(i % 5), SnoozedUntil: days(i % 7)}
+		switch i % 5 {
+		case 1:
+			c.Status = bot.StatusPaused
+		case 2:
+			c.Status = bot.StatusEnded
+		case 3:
+			c.CadenceDays = 0
+		}
+		add(c)
+	}
+	got := map[uint64]bot.Company{}
+	err := db.EachOwned(ctx, []uint64{anne.ID, bo.ID, 9999}, func(c bot.Company) error {
+		if _, dup := got[c.ID]; dup {
+			t.Errorf("#%d given twice", c.ID)
+		}
+		got[c.ID] = c
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Errorf("EachOwned gave %d companies, want %d", len(got), len(want))
+	}
+	for id, w := range want {
+		g, ok := got[id]
+		if !ok {
+			t.Errorf("%s (#%d) missing", w.Name, id)
+			continue
+		}
+		if _, nudged := w.NudgeDay(); nudged {
+			w.Aliases, w.CVR, w.Area = nil, "", "" // a summary's
+		}
+		assertSame(t, w.Name, g, w)
+	}
+	stop := errors.New("stop")
+	n := 0
+	if err := db.EachOwned(ctx, []uint64{anne.ID}, func(bot.Company) error { n++; return stop }); !errors.Is(err, stop) || n != 1 {
+		t.Errorf("fn's error: EachOwned = %v after %d calls, want stop after 1", err, n)
+	}
+	if err := db.EachOwned(ctx, nil, func(bot.Company) error { return stop }); err != nil {
+		t.Errorf("no owners: EachOwned = %v", err)
 	}
 }
