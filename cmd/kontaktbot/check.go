@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"kontaktbot/storage"
@@ -59,4 +60,31 @@ func (e *env) restore(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "Gendannet: %s fra %s (kontrolleret først).\n", *dbPath, *from)
 	return nil
+}
+
+// compact rewrites a database file with full pages: »kontaktbot compact
+// --db FILE«, with the bot stopped.
+func (e *env) compact(ctx context.Context, args []string) error {
+	fs := e.flagSet("compact")
+	dbPath := e.dbFlag(fs)
+	if pos, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if len(pos) != 0 {
+		return errors.New("usage: kontaktbot compact [--db FILE]")
+	}
+	res, err := storage.Compact(ctx, *dbPath, time.Now())
+	if errors.Is(err, storage.ErrLocked) {
+		return fmt.Errorf("%w: stop the bot first; compacting needs the file to itself", err)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Komprimeret: %s fra %s til %s (kontrolleret). Den tidligere fil er gemt som %s; slet den, når du har set, at botten kører.\n",
+		*dbPath, megabytes(res.Before), megabytes(res.After), res.Kept)
+	return nil
+}
+
+// megabytes writes n bytes as MB with one decimal, Danish style.
+func megabytes(n int64) string {
+	return strings.Replace(fmt.Sprintf("%.1f MB", float64(n)/1e6), ".", ",", 1)
 }

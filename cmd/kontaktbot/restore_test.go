@@ -115,3 +115,36 @@ func TestOpenEmptyFileIsAnError(t *testing.T) {
 		t.Error("the empty file was written to")
 	}
 }
+
+// TestCompactCommand: »kontaktbot compact« rewrites a file, says how much
+// it shrank and where the old one is kept; with the bot running it
+// refuses and says to stop it.
+func TestCompactCommand(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "k.db")
+	s, err := storage.Open(db, storage.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 40 {
+		if _, err := s.CreateCompany(context.Background(), bot.Company{Name: "Ærø Smedie " + strings.Repeat("x", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := runCmd(t, "", nil, "compact", "--db", db); !errors.Is(err, storage.ErrLocked) || !strings.Contains(err.Error(), "stop the bot first") {
+		t.Errorf("compact with the bot running: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCmd(t, "", nil, "compact", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "Komprimeret: "+db) || !strings.Contains(out, db+".compacted-") {
+		t.Errorf("compact said %q", out)
+	}
+	if _, _, err := runCmd(t, "", nil, "check", "--db", db); err != nil {
+		t.Errorf("check after compact: %v", err)
+	}
+}

@@ -30,6 +30,7 @@ Brug:
   kontaktbot backup --db FIL --to FIL             konsistent kopi af databasen, også mens botten kører
   kontaktbot restore --from KOPI --db FIL         læg en kontrolleret kopi på plads (botten stoppet); den gamle fil gemmes ved siden af
   kontaktbot check [--db FIL]                     kontrollér hver side i filen
+  kontaktbot compact [--db FIL]                   skriv filen tæt igen (botten stoppet); den gamle fil gemmes ved siden af
   kontaktbot import companies FIL.csv [--dry-run] [--create-people] [--db FIL]
   kontaktbot export companies [--out FIL] [--db FIL]
   kontaktbot serve [--db FIL] [--addr :8080] [--metrics-addr 127.0.0.1:9090|off]
@@ -88,6 +89,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.admin(ctx, rest)
 	case "check":
 		return e.check(ctx, rest)
+	case "compact":
+		return e.compact(ctx, rest)
 	case "restore":
 		return e.restore(ctx, rest)
 	case "import":
