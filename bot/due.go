@@ -9,24 +9,31 @@ func (c Company) DueDay() time.Time {
 	if c.CadenceDays <= 0 {
 		return time.Time{}
 	}
-	base := c.LastContact
-	if base.IsZero() {
-		base = c.OwnerSince
+	return AddDays(c.dueFrom(), c.CadenceDays)
+}
+
+// dueFrom is the day the cadence counts from: the last contact, else the
+// day the owner took the company on, else the day it was registered.
+func (c *Company) dueFrom() time.Time {
+	switch {
+	case !c.LastContact.IsZero():
+		return c.LastContact
+	case !c.OwnerSince.IsZero():
+		return c.OwnerSince
 	}
-	if base.IsZero() {
-		base = c.Created
-	}
-	return AddDays(base, c.CadenceDays)
+	return c.Created
 }
 
 // OverdueDays is how many whole days past its due day c is on day now:
 // 0 on the due day itself, negative before it.
 func (c Company) OverdueDays(now time.Time) int {
-	due := c.DueDay()
-	if due.IsZero() {
+	if c.CadenceDays <= 0 {
 		return 0
 	}
-	return DaysBetween(due, now)
+	// Calendar days add up: counting from the day the cadence starts
+	// saves working out the due day (a team's coverage asks this of
+	// every company it has).
+	return DaysBetween(c.dueFrom(), now) - c.CadenceDays
 }
 
 // NudgeDay is the first Copenhagen day on which c's dedicated consultant

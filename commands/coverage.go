@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -82,11 +81,11 @@ type overdueCompany struct {
 type coverage struct {
 	all, intensified tally
 	paused           int
-	worst            []overdueCompany // every overdue company, most overdue first once sorted
+	worst            []overdueCompany // the maxOverdueListed most overdue, most overdue first
 }
 
 // add counts co, owned by owner, as of now.
-func (cv *coverage) add(now time.Time, co bot.Company, owner string) {
+func (cv *coverage) add(now time.Time, co *bot.Company, owner string) {
 	switch co.Status {
 	case bot.StatusPaused:
 		cv.paused++
@@ -106,18 +105,26 @@ func (cv *coverage) add(now time.Time, co bot.Company, owner string) {
 		cv.intensified.add(days, held)
 	}
 	if days > 0 {
-		cv.worst = append(cv.worst, overdueCompany{co: &co, days: days, owner: owner})
+		cv.keepWorst(co, days, owner)
 	}
 }
 
-// sortWorst puts the most overdue first, then by name.
-func (cv *coverage) sortWorst() {
-	slices.SortFunc(cv.worst, func(a, b overdueCompany) int {
-		if a.days != b.days {
-			return cmp.Compare(b.days, a.days)
-		}
-		return strings.Compare(a.co.Name, b.co.Name)
-	})
+// keepWorst keeps co if it is among the maxOverdueListed most overdue so
+// far: a whole jobcenter may have thousands overdue, and only these are
+// named (the rest are counted in all.overdue).
+func (cv *coverage) keepWorst(co *bot.Company, days int, owner string) {
+	i := len(cv.worst)
+	for i > 0 && (days > cv.worst[i-1].days || days == cv.worst[i-1].days && co.Name < cv.worst[i-1].co.Name) {
+		i--
+	}
+	if i >= maxOverdueListed {
+		return
+	}
+	if len(cv.worst) == maxOverdueListed {
+		cv.worst = cv.worst[:maxOverdueListed-1]
+	}
+	c := *co
+	cv.worst = slices.Insert(cv.worst, i, overdueCompany{co: &c, days: days, owner: owner})
 }
 
 // coverageScope is whose companies a coverage reply counts.
@@ -141,13 +148,12 @@ func runCoverage(ctx context.Context, s *Service, c *call, args []string) (bot.M
 	// never held at once.
 	var cv coverage
 	err = s.portfolio.EachOwned(ctx, ids, func(co bot.Company) error {
-		cv.add(c.now, co, names[co.OwnerID])
+		cv.add(c.now, &co, names[co.OwnerID])
 		return nil
 	})
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("coverage: %w", err)
 	}
-	cv.sortWorst()
 	if cv.all.dedicated == 0 && cv.paused == 0 {
 		return bot.Reply(sc.empty), nil
 	}
@@ -234,11 +240,11 @@ func coverageMessage(c *call, title string, cv coverage) bot.Message {
 	}
 	if len(cv.worst) > 0 {
 		listTitle := c.tr("Mest over kadencen", "Most overdue")
-		if len(cv.worst) > maxOverdueListed {
-			listTitle += c.tr(" ("+itoa(maxOverdueListed)+" af "+itoa(len(cv.worst))+")", " ("+itoa(maxOverdueListed)+" of "+itoa(len(cv.worst))+")")
+		if a.overdue > len(cv.worst) {
+			listTitle += c.tr(" ("+itoa(len(cv.worst))+" af "+itoa(a.overdue)+")", " ("+itoa(len(cv.worst))+" of "+itoa(a.overdue)+")")
 		}
-		items := make([]string, 0, maxOverdueListed)
-		for _, o := range cv.worst[:min(len(cv.worst), maxOverdueListed)] {
+		items := make([]string, 0, len(cv.worst))
+		for _, o := range cv.worst {
 			items = append(items, overdueLine(c, o))
 		}
 		blocks = append(blocks, bot.List{Title: listTitle, Items: items})

@@ -151,3 +151,29 @@ func BenchmarkCoverage1000(b *testing.B) {
 		})
 	}
 }
+
+// Companies equally overdue are listed by name, and the ten kept are the
+// ten most overdue whatever order the companies come in.
+func TestCoverageOverdueTiesByName(t *testing.T) {
+	t.Parallel()
+	b := newBot(t)
+	for i := range 7 {
+		b.ok("Hanne", "company add Firma "+strconv.Itoa(i)+" B kadence 1")
+		b.ok("Hanne", "company add Firma "+strconv.Itoa(i)+" A kadence 1")
+		b.clock.Add(24 * time.Hour)
+	}
+	b.clock.Add(10 * 24 * time.Hour)
+	got := b.ok("Hanne", "dækning")
+	contains(t, got, "Mest over kadencen (10 af 14)")
+	lacks(t, got, "Firma 5 A —", "Firma 5 B —", "Firma 6 A —")
+	last := -1
+	for i := range 5 {
+		for _, s := range []string{" A —", " B —"} {
+			at := strings.Index(got, "Firma "+strconv.Itoa(i)+s)
+			if at < last {
+				t.Errorf("Firma %d%s is listed out of order in:\n%s", i, s, got)
+			}
+			last = at
+		}
+	}
+}

@@ -28,6 +28,7 @@ var (
 	nationalCompanies = flag.Int("national.companies", 5000, "companies in BenchmarkNational's fixture (250000: Denmark)")
 	nationalPeople    = flag.Int("national.consultants", 100, "consultants in BenchmarkNational's fixture (5000: Denmark)")
 	nationalContacts  = flag.Int("national.contacts", 4, "contacts a company in BenchmarkNational's fixture, the imported last contact included")
+	nationalFile      = flag.String("national.file", "", "keep BenchmarkNational's fixture in this file, and use it as it is if it is there")
 )
 
 // national is the fixture file, built once per run of the test binary
@@ -61,11 +62,17 @@ func nationalFixture(b *testing.B) string {
 }
 
 func buildNational() error {
-	dir, err := os.MkdirTemp("", "kontaktbot-national-")
-	if err != nil {
-		return err
+	if national.path = *nationalFile; national.path != "" {
+		if _, err := os.Stat(national.path); err == nil {
+			return nil
+		}
+	} else {
+		dir, err := os.MkdirTemp("", "kontaktbot-national-")
+		if err != nil {
+			return err
+		}
+		national.dir, national.path = dir, filepath.Join(dir, "national.db")
 	}
-	national.dir, national.path = dir, filepath.Join(dir, "national.db")
 	clk := &clock{now: sunday}
 	db, err := storage.Open(national.path, storage.Options{Timeout: time.Second, Clock: clk})
 	if err != nil {

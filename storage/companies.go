@@ -445,6 +445,11 @@ func (db *DB) EachOwned(ctx context.Context, owners []uint64, fn func(bot.Compan
 		if n == 0 {
 			return nil
 		}
+		// Reading the whole nudge index costs about as much as decoding
+		// one company in 30: a few companies are read one by one.
+		if uint64(n)*30 < tx.Bucket(bCompanies).Sequence() {
+			return eachDecoded(tx, owned, fn)
+		}
 		cur = tx.Bucket(bCompNudge).Cursor()
 		for k, v := cur.First(); k != nil && n > 0; k, v = cur.Next() {
 			if len(k) != 16 {
@@ -463,17 +468,22 @@ func (db *DB) EachOwned(ctx context.Context, owners []uint64, fn func(bot.Compan
 				return err
 			}
 		}
-		for id := range owned.all() {
-			var c bot.Company
-			if err := get(tx, bCompanies, id, &c); err != nil {
-				return err
-			}
-			if err := fn(c); err != nil {
-				return err
-			}
-		}
-		return nil
+		return eachDecoded(tx, owned, fn)
 	})
+}
+
+// eachDecoded calls fn for each company in ids, decoded in tx.
+func eachDecoded(tx *bolt.Tx, ids idSet, fn func(bot.Company) error) error {
+	for id := range ids.all() {
+		var c bot.Company
+		if err := get(tx, bCompanies, id, &c); err != nil {
+			return err
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // idSet is a set of ids as a bitmap: 4 KB a 32,768 ids.
