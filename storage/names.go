@@ -5,8 +5,6 @@ import (
 	"strings"
 	"sync"
 
-	bolt "go.etcd.io/bbolt"
-
 	"kontaktbot/bot"
 )
 
@@ -26,7 +24,7 @@ type nameIndex struct {
 	posts   [][]posting        // word id -> where the word stands in entries
 	entries []nameEntry        // entry -> one name or alias of a company
 	wordIDs []int32            // the entries' words, entry after entry
-	first   map[uint64]int32   // company id -> its first entry; the rest follow it
+	first   firstEntries       // company id -> its first entry; the rest follow it
 	dead    int                // entries of companies renamed since
 }
 
@@ -48,29 +46,54 @@ type posting struct {
 const maxNameWordsIndexed = 1<<16 - 1
 
 func newNameIndex() *nameIndex {
-	return &nameIndex{loose: map[string][]int32{}, first: map[uint64]int32{}}
+	return &nameIndex{loose: map[string][]int32{}}
 }
 
-// loadNames builds the index from the company name index.
-func (db *DB) loadNames() (*nameIndex, error) {
-	byCompany := map[uint64][]string{}
-	var order []uint64
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bCompNames).ForEach(func(k, v []byte) error {
-			id := btoi(v)
-			if _, ok := byCompany[id]; !ok {
-				order = append(order, id)
-			}
-			byCompany[id] = append(byCompany[id], string(k))
-			return nil
-		})
-	})
-	slices.Sort(order)
-	ix := newNameIndex()
-	for _, id := range order {
-		ix.add(id, byCompany[id])
+// firstEntries maps a company id to the first of its entries in an
+// index, as a slice: company ids are dense, and a map of 250,000 costs a
+// national Open a tenth of a second.
+type firstEntries []int32 // id -> entry + 1, or 0
+
+func (f firstEntries) get(id uint64) (int32, bool) {
+	if id >= uint64(len(f)) || f[id] == 0 {
+		return 0, false
 	}
-	return ix, err
+	return f[id] - 1, true
+}
+
+func (f *firstEntries) set(id uint64, e int32) {
+	if id >= uint64(len(*f)) {
+		*f = slices.Grow(*f, int(id)+1-len(*f))[:id+1]
+	}
+	(*f)[id] = e + 1
+}
+
+func (f firstEntries) del(id uint64) {
+	if id < uint64(len(f)) {
+		f[id] = 0
+	}
+}
+
+// buildNames builds the index from every company's keys, in company
+// order (see loadIndexes).
+func buildNames(keys []companyKey) *nameIndex {
+	// Sized for a name of a few words, most of them seen before: growing
+	// as it goes cost a national Open a third of this.
+	ix := &nameIndex{loose: make(map[string][]int32, len(keys)), entries: make([]nameEntry, 0, len(keys)),
+		wordIDs: make([]int32, 0, 4*len(keys)), words: make([]string, 0, len(keys)/2), posts: make([][]posting, 0, len(keys)/2)}
+	for i := 0; i < len(keys); {
+		j := i + 1
+		for j < len(keys) && keys[j].id == keys[i].id {
+			j++
+		}
+		ks := make([]string, j-i)
+		for k := range ks {
+			ks[k] = keys[i+k].key
+		}
+		ix.add(keys[i].id, ks)
+		i = j
+	}
+	return ix
 }
 
 // word returns the id of the normalized word w, adding it if new. The
@@ -96,7 +119,7 @@ func (ix *nameIndex) add(id uint64, keys []string) {
 	if len(keys) == 0 {
 		return
 	}
-	ix.first[id] = int32(len(ix.entries))
+	ix.first.set(id, int32(len(ix.entries)))
 	for _, k := range keys {
 		e := int32(len(ix.entries))
 		ws := strings.Split(k, " ")
@@ -114,12 +137,12 @@ func (ix *nameIndex) add(id uint64, keys []string) {
 func (ix *nameIndex) set(id uint64, keys []string) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if e, ok := ix.first[id]; ok {
+	if e, ok := ix.first.get(id); ok {
 		for ; int(e) < len(ix.entries) && ix.entries[e].company == id; e++ {
 			ix.entries[e].company = 0
 			ix.dead++
 		}
-		delete(ix.first, id)
+		ix.first.del(id)
 	}
 	ix.add(id, keys)
 	if ix.dead > 1024 && ix.dead > len(ix.entries)/2 {

@@ -177,10 +177,7 @@ func open(path string, opt Options) (*DB, error) {
 		})
 	}
 	if err == nil {
-		db.suggest, err = db.loadSuggest()
-	}
-	if err == nil {
-		db.names, err = db.loadNames()
+		db.suggest, db.names, err = db.loadIndexes()
 	}
 	if err == nil {
 		db.people, err = db.loadPeople()
@@ -190,6 +187,54 @@ func open(path string, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// companyKey is one name or alias key of a company.
+type companyKey struct {
+	id  uint64
+	key string
+}
+
+// loadIndexes builds the in-memory name indexes from the file's company
+// name index: read once, the keys put in company order by a counting sort
+// (ids are dense), and the two indexes built side by side from the same
+// strings. This is most of what opening a national file costs.
+func (db *DB) loadIndexes() (*suggestIndex, *nameIndex, error) {
+	var byName []companyKey
+	var maxID uint64
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bCompNames).ForEach(func(k, v []byte) error {
+			id := btoi(v)
+			maxID = max(maxID, id)
+			byName = append(byName, companyKey{id, string(k)})
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	// Stable: a company's keys stay in the file's (name) order.
+	at := make([]int32, maxID+2)
+	for _, k := range byName {
+		at[k.id+1]++
+	}
+	for i := 1; i < len(at); i++ {
+		at[i] += at[i-1]
+	}
+	keys := make([]companyKey, len(byName))
+	for _, k := range byName {
+		keys[at[k.id]] = k
+		at[k.id]++
+	}
+	var sx *suggestIndex
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sx = buildSuggest(keys)
+	}()
+	nx := buildNames(keys)
+	<-done
+	return sx, nx, nil
 }
 
 // schemaOf reads the file's schema version; 0 means a fresh file.

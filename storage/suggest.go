@@ -4,8 +4,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // suggestIndex finds the company names most like a mistyped one. It is a
@@ -15,14 +13,14 @@ import (
 // "grundfos". It is rebuilt from the name index at Open and kept in step
 // by each committed write, so the file stays the only truth.
 type suggestIndex struct {
-	mu        sync.RWMutex
-	keys      []string           // entry -> normalized name or alias
-	company   []uint64           // entry -> company id; 0 for a removed entry
-	grams     []uint16           // entry -> number of distinct trigrams
-	byCompany map[uint64][]int32 // company id -> its entries
-	postings  map[string][]int32 // trigram -> entries holding it, ascending
-	dead      int
-	counts    sync.Pool // *[]uint16 scratch, one count per entry
+	mu       sync.RWMutex
+	keys     []string     // entry -> normalized name or alias
+	company  []uint64     // entry -> company id; 0 for a removed entry
+	grams    []uint16     // entry -> number of distinct trigrams
+	first    firstEntries // company id -> its first entry; the rest follow it
+	postings gramPostings // trigram -> entries holding it, ascending
+	dead     int
+	counts   sync.Pool // *[]uint16 scratch, one count per entry
 	// words is the most words any key has had: no longer run of typed
 	// words can name a company, or start one's name.
 	words int
@@ -37,45 +35,128 @@ const maxSuggestions = 100
 const minScore = 0.3
 
 func newSuggestIndex() *suggestIndex {
-	return &suggestIndex{byCompany: map[uint64][]int32{}, postings: map[string][]int32{}}
+	return &suggestIndex{postings: gramPostings{rare: map[trigram][]int32{}}}
 }
 
-// loadSuggest builds the index from the company name index.
-func (db *DB) loadSuggest() (*suggestIndex, error) {
-	ix := newSuggestIndex()
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bCompNames).ForEach(func(k, v []byte) error {
-			ix.add(btoi(v), string(k))
-			return nil
-		})
-	})
-	return ix, err
+// gramPostings holds each trigram's entries. The trigrams of normalized
+// names are nearly all of space, a-z and 0-9: those have a slot each in an
+// array (6 MB), which spares a national index's 12 million map updates at
+// Open; any other goes in a map.
+type gramPostings struct {
+	dense [][]int32
+	rare  map[trigram][]int32
 }
 
-// trigrams returns the distinct trigrams of a normalized name, padded so
-// that the start of a name weighs more than its middle.
-func trigrams(key string, f func(g string)) int {
-	s := []rune("  " + key + " ")
-	seen := make(map[string]struct{}, len(s))
-	for i := 0; i+3 <= len(s); i++ {
-		g := string(s[i : i+3])
-		if _, ok := seen[g]; ok {
-			continue
+// gramCode numbers the runes of dense trigrams from 1; 0 is any other.
+var gramCode = func() (code [128]uint8) {
+	n := uint8(1)
+	for _, r := range " abcdefghijklmnopqrstuvwxyz0123456789" {
+		code[r] = n
+		n++
+	}
+	return code
+}()
+
+// slot is g's place in dense, if it has one.
+func (p *gramPostings) slot(g trigram) (int, bool) {
+	i := 0
+	for shift := 42; shift >= 0; shift -= 21 {
+		r := g >> shift & (1<<21 - 1)
+		if r >= 128 || gramCode[r] == 0 {
+			return 0, false
 		}
-		seen[g] = struct{}{}
+		i = i<<6 | int(gramCode[r])
+	}
+	return i, true
+}
+
+func (p *gramPostings) add(g trigram, e int32) {
+	if i, ok := p.slot(g); ok {
+		if p.dense == nil {
+			p.dense = make([][]int32, 1<<18)
+		}
+		p.dense[i] = append(p.dense[i], e)
+		return
+	}
+	p.rare[g] = append(p.rare[g], e)
+}
+
+func (p *gramPostings) get(g trigram) []int32 {
+	if i, ok := p.slot(g); ok {
+		if p.dense == nil {
+			return nil
+		}
+		return p.dense[i]
+	}
+	return p.rare[g]
+}
+
+// buildSuggest builds the index from every company's keys.
+func buildSuggest(keys []companyKey) *suggestIndex {
+	ix := newSuggestIndex()
+	ix.keys = make([]string, 0, len(keys))
+	ix.company = make([]uint64, 0, len(keys))
+	ix.grams = make([]uint16, 0, len(keys))
+	for _, k := range keys {
+		ix.add(k.id, k.key)
+	}
+	return ix
+}
+
+// trigram is three runes of a name, 21 bits each: a map key that costs
+// no string.
+type trigram uint64
+
+// trigrams calls f with each distinct trigram of a normalized name, padded
+// so that the start of a name weighs more than its middle, and returns
+// how many there are.
+func trigrams(key string, f func(g trigram)) int {
+	// Names are short: a scan of the few seen beats a map, up to a point.
+	var seenBuf [64]trigram
+	seen := seenBuf[:0]
+	var many map[trigram]struct{}
+	n := 0
+	var a, b rune = ' ', ' '
+	emit := func(c rune) {
+		g := trigram(a)<<42 | trigram(b)<<21 | trigram(c)
+		a, b = b, c
+		switch {
+		case many != nil:
+			if _, ok := many[g]; ok {
+				return
+			}
+			many[g] = struct{}{}
+		case slices.Contains(seen, g):
+			return
+		default:
+			if seen = append(seen, g); len(seen) == 128 {
+				many = make(map[trigram]struct{}, 256)
+				for _, s := range seen {
+					many[s] = struct{}{}
+				}
+			}
+		}
+		n++
 		f(g)
 	}
-	return len(seen)
+	for _, c := range key {
+		emit(c)
+	}
+	emit(' ')
+	return n
 }
 
-// add indexes one key of company id. The caller holds mu or owns ix.
+// add indexes one key of company id; a company's keys are added one after
+// the other. The caller holds mu or owns ix.
 func (ix *suggestIndex) add(id uint64, key string) {
 	e := int32(len(ix.keys))
-	n := trigrams(key, func(g string) { ix.postings[g] = append(ix.postings[g], e) })
+	n := trigrams(key, func(g trigram) { ix.postings.add(g, e) })
 	ix.keys = append(ix.keys, key)
 	ix.company = append(ix.company, id)
 	ix.grams = append(ix.grams, uint16(min(n, 1<<16-1)))
-	ix.byCompany[id] = append(ix.byCompany[id], e)
+	if _, ok := ix.first.get(id); !ok {
+		ix.first.set(id, e)
+	}
 	ix.words = max(ix.words, strings.Count(key, " ")+1)
 }
 
@@ -91,11 +172,13 @@ func (ix *suggestIndex) longest() int {
 func (ix *suggestIndex) set(id uint64, keys []string) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	for _, e := range ix.byCompany[id] {
-		ix.company[e] = 0
-		ix.dead++
+	if e, ok := ix.first.get(id); ok {
+		for ; int(e) < len(ix.keys) && ix.company[e] == id; e++ {
+			ix.company[e] = 0
+			ix.dead++
+		}
+		ix.first.del(id)
 	}
-	delete(ix.byCompany, id)
 	for _, k := range keys {
 		ix.add(id, k)
 	}
@@ -113,7 +196,7 @@ func (ix *suggestIndex) compact() {
 		}
 	}
 	ix.keys, ix.company, ix.grams = fresh.keys, fresh.company, fresh.grams
-	ix.byCompany, ix.postings, ix.dead = fresh.byCompany, fresh.postings, 0
+	ix.first, ix.postings, ix.dead = fresh.first, fresh.postings, 0
 }
 
 type hit struct {
@@ -131,8 +214,8 @@ func (ix *suggestIndex) search(q string, limit int) []uint64 {
 	limit = min(limit, maxSuggestions)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	var qgrams []string
-	nq := trigrams(q, func(g string) { qgrams = append(qgrams, g) })
+	var qgrams []trigram
+	nq := trigrams(q, func(g trigram) { qgrams = append(qgrams, g) })
 
 	cp, _ := ix.counts.Get().(*[]uint16)
 	if cp == nil || len(*cp) < len(ix.keys) {
@@ -147,7 +230,7 @@ func (ix *suggestIndex) search(q string, limit int) []uint64 {
 	// query made only of common trigrams still has candidates.
 	posts := make([][]int32, 0, len(qgrams))
 	for _, g := range qgrams {
-		if p := ix.postings[g]; len(p) > 0 {
+		if p := ix.postings.get(g); len(p) > 0 {
 			posts = append(posts, p)
 		}
 	}
