@@ -9,6 +9,8 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 // allowedKinds are the kinds the manifests use. Anything else, even a kind
@@ -214,5 +216,68 @@ func TestRestoreExampleRunsTheRealSubcommandOnTheSetsClaims(t *testing.T) {
 	backups, _ := env(bot, "KONTAKTBOT_BACKUP_DIR")
 	if len(c.Args) == 5 && filepath.Dir(c.Args[2]) != backups {
 		t.Errorf("--from %s is not in the backup directory %s", c.Args[2], backups)
+	}
+}
+
+// TestNamesAreValid applies the API server's rules for names, which
+// decoding does not: a StatefulSet's name must be a DNS label (its pods'
+// hostnames), ports named at most 15 characters, and so on.
+func TestNamesAreValid(t *testing.T) {
+	t.Parallel()
+	s := mustLoad(t)
+	check := func(what, value string, errs []string) {
+		if len(errs) > 0 {
+			t.Errorf("%s %q: %s", what, value, strings.Join(errs, "; "))
+		}
+	}
+	for _, o := range s.all() {
+		m, ok := o.(metav1.Object)
+		if !ok {
+			t.Fatalf("%T has no metadata", o)
+		}
+		check("name", m.GetName(), validation.IsDNS1123Label(m.GetName()))
+		for k, v := range m.GetLabels() {
+			check("label key", k, validation.IsQualifiedName(k))
+			check("label value", v, validation.IsValidLabelValue(v))
+		}
+	}
+	for _, cm := range only[*corev1.ConfigMap](s.all()) {
+		for k := range cm.Data {
+			check("ConfigMap key", k, validation.IsConfigMapKey(k))
+		}
+	}
+	for _, sec := range only[*corev1.Secret](s.all()) {
+		for k := range sec.StringData {
+			check("Secret key", k, validation.IsConfigMapKey(k))
+		}
+	}
+	var specs []*corev1.PodSpec
+	for _, sts := range only[*appsv1.StatefulSet](s.all()) {
+		specs = append(specs, &sts.Spec.Template.Spec)
+		for _, tpl := range sts.Spec.VolumeClaimTemplates {
+			// The claim is named <template>-<set>-<ordinal>.
+			check("claim", tpl.Name+"-"+sts.Name+"-0", validation.IsDNS1123Subdomain(tpl.Name+"-"+sts.Name+"-0"))
+		}
+	}
+	for _, p := range only[*corev1.Pod](s.all()) {
+		specs = append(specs, &p.Spec)
+	}
+	for _, spec := range specs {
+		for _, c := range spec.Containers {
+			check("container", c.Name, validation.IsDNS1123Label(c.Name))
+			for _, p := range c.Ports {
+				check("port name", p.Name, validation.IsValidPortName(p.Name))
+				check("port", strconv.Itoa(int(p.ContainerPort)), validation.IsValidPortNum(int(p.ContainerPort)))
+			}
+			for _, e := range c.Env {
+				check("env", e.Name, validation.IsEnvVarName(e.Name))
+			}
+		}
+	}
+	for _, svc := range only[*corev1.Service](s.all()) {
+		check("Service", svc.Name, validation.IsDNS1035Label(svc.Name))
+		for _, p := range svc.Spec.Ports {
+			check("Service port name", p.Name, validation.IsDNS1123Label(p.Name))
+		}
 	}
 }
