@@ -204,6 +204,15 @@ func TestPodsAreLockedDown(t *testing.T) {
 	if req := c.Resources.Requests[corev1.ResourceMemory]; req.Cmp(resource.MustParse("310M")) < 0 {
 		t.Errorf("memory request %s is below the 310 MB serving the national file was measured at", req.String())
 	}
+	// The runtime's soft limit must sit below the container's, or the
+	// kernel kills the bot before the collector tries.
+	if v, ok := env(c, "GOMEMLIMIT"); ok {
+		soft := goMemLimit(t, v)
+		lim := c.Resources.Limits[corev1.ResourceMemory]
+		if soft >= lim.Value() || soft < lim.Value()*3/4 {
+			t.Errorf("GOMEMLIMIT %s is %d bytes, want between 75%% and 100%% of the limit %s", v, soft, lim.String())
+		}
+	}
 }
 
 // claimMount returns the volumeClaimTemplate whose mount holds path, or
@@ -262,4 +271,22 @@ func replicas(sts *appsv1.StatefulSet) string {
 		return "unset (1)"
 	}
 	return strconv.Itoa(int(*sts.Spec.Replicas))
+}
+
+// goMemLimit reads a GOMEMLIMIT value: bytes, or a number with B, KiB,
+// MiB, GiB or TiB, as the runtime reads it.
+func goMemLimit(tb testing.TB, v string) int64 {
+	tb.Helper()
+	num, mult := v, int64(1)
+	for i, suffix := range []string{"TiB", "GiB", "MiB", "KiB", "B"} {
+		if strings.HasSuffix(v, suffix) {
+			num, mult = strings.TrimSuffix(v, suffix), int64(1)<<(10*(4-i))
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n <= 0 {
+		tb.Fatalf("GOMEMLIMIT %q: want bytes or a number with B, KiB, MiB, GiB or TiB", v)
+	}
+	return n * mult
 }
