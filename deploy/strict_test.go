@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 
 	"kontaktbot/deploy"
@@ -141,8 +142,19 @@ metadata:
 	if err == nil || !strings.Contains(err.Error(), "document 3") || !strings.Contains(err.Error(), `"name"`) {
 		t.Fatalf("err = %v, want document 3's duplicate name refused", err)
 	}
-	ok := strings.SplitN(docs, "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b", 2)[0]
-	if err := decodeBytes(t, []byte(ok)); err != nil {
-		t.Fatalf("the two good documents: %v", err)
+	good := strings.SplitN(docs, "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b", 2)[0]
+	scheme, err := deploy.NewScheme()
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs, err := deploy.Decode(strings.NewReader(good), scheme)
+	if err != nil {
+		t.Fatalf("the comment and the good document: %v", err)
+	}
+	if len(objs) != 1 {
+		t.Fatalf("decoded %d objects, want the one ConfigMap (the comment-only document skipped)", len(objs))
+	}
+	if cm, ok := objs[0].(*corev1.ConfigMap); !ok || cm.Name != "a" || cm.Data["A"] != "1" {
+		t.Fatalf("decoded %#v, want ConfigMap a with A=1", objs[0])
 	}
 }
