@@ -36,19 +36,16 @@ type bulkBucket struct {
 
 func (b *bulkBucket) add(k, v []byte) { b.kvs = append(b.kvs, bulkKV{k, v}) }
 
-// flush puts the gathered entries in key order, filling pages densely
-// when they all come after the bucket's last key (a fresh portfolio, or
-// ids and days that only grow); else bbolt's own fill, so that later
-// writes between them do not split every page at once.
+// flush puts the gathered entries in key order, filling the pages it
+// touches densely: a bulk load is most of what those pages will hold for a
+// long while, and a later write between its keys splits one page, once.
 func (b *bulkBucket) flush(tx *bolt.Tx) error {
 	if len(b.kvs) == 0 {
 		return nil
 	}
 	slices.SortFunc(b.kvs, func(x, y bulkKV) int { return bytes.Compare(x.k, y.k) })
 	bk := tx.Bucket(b.name)
-	if last, _ := bk.Cursor().Last(); last == nil || bytes.Compare(last, b.kvs[0].k) < 0 {
-		bk.FillPercent = bulkFill
-	}
+	bk.FillPercent = bulkFill
 	for _, kv := range b.kvs {
 		if err := bk.Put(kv.k, kv.v); err != nil {
 			return fmt.Errorf("%s: %w", b.name, err)

@@ -2,8 +2,10 @@ package storage
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -203,7 +205,16 @@ func (db *DB) UndoContact(ctx context.Context, consultantID uint64, since time.T
 // snooze or plan.
 func (db *DB) ImportContacts(ctx context.Context, cs []bot.Contact) error {
 	now := db.clock.Now()
+	// In key order, each company's newest first, into pages filled as a
+	// bulk load fills them (see bulkFill): a CRM's history is most of
+	// what those pages will hold.
+	cs = slices.Clone(cs)
+	slices.SortStableFunc(cs, func(a, b bot.Contact) int {
+		return cmp.Or(cmp.Compare(a.CompanyID, b.CompanyID), b.At.Compare(a.At))
+	})
 	return db.update(ctx, func(tx *bolt.Tx) error {
+		tx.Bucket(bCompanies).FillPercent = bulkFill
+		tx.Bucket(bCompNudge).FillPercent = bulkFill
 		changed := map[uint64]*bot.Company{}
 		olds := map[uint64]bot.Company{}
 		for _, c := range cs {
