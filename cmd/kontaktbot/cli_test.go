@@ -408,7 +408,7 @@ func TestImportExportRoundTrip(t *testing.T) {
 	// The export imports into a fresh file and exports the same again.
 	db2 := filepath.Join(dir, "k2.db")
 	out = mustRun(t, "", nil, "import", "companies", outFile, "--create-people", "--db", db2)
-	if !strings.Contains(out, "Nye personer: Søren Ærbø") {
+	if !strings.Contains(out, "Nye personer (1): Søren Ærbø") {
 		t.Errorf("import into a fresh file: %q", out)
 	}
 	if again := mustRun(t, "", nil, "export", "companies", "--db", db2); again != stdout {

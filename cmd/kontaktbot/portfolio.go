@@ -91,7 +91,13 @@ func importReport(out io.Writer, res commands.ImportResult, dry bool) {
 	}
 	fmt.Fprintf(out, "%s: %s, %d med seneste kontakt, %d uden fast konsulent.\n", verb, counted(res.Companies, "virksomhed", "virksomheder"), res.Contacts, res.WithoutOwner)
 	if len(res.NewPeople) > 0 {
-		fmt.Fprintf(out, "Nye personer: %s\n", strings.Join(res.NewPeople, ", "))
+		// A national import names thousands: the first few say enough.
+		const named = 20
+		names := strings.Join(res.NewPeople[:min(len(res.NewPeople), named)], ", ")
+		if more := len(res.NewPeople) - named; more > 0 {
+			names += fmt.Sprintf(" og %d mere", more)
+		}
+		fmt.Fprintf(out, "Nye personer (%d): %s\n", len(res.NewPeople), names)
 	}
 	if len(res.IgnoredColumns) > 0 {
 		fmt.Fprintf(out, "Ukendte kolonner blev sprunget over: %s\n", strings.Join(res.IgnoredColumns, ", "))
