@@ -38,7 +38,8 @@ const (
 
 // TestCrashSoak proves exactly-once delivery of a morning's nudges under
 // crashes: the real binary runs `kontaktbot remind` against a fake Slack
-// and a fake Bot Framework that answer some calls 429 or 5xx, is killed
+// and a fake Bot Framework that answer some calls 429 or 5xx (and some
+// Slack posts 500 after taking them: an answer lost), is killed
 // with SIGKILL at random moments of the morning and started again, and
 // at last runs to the end. Every Slack person must have got their nudge
 // exactly once (the metadata re-check closes the window between the
@@ -66,18 +67,18 @@ func TestCrashSoak(t *testing.T) {
 
 	bin := buildKontaktbot(t)
 	rec := &soakRecord{got: map[uint64][]string{}, people: people}
-	sl := newSoakSlack(t, rec, newSoakFaults(seed+1, 0.01, 0.02))
-	tm := newSoakTeams(t, rec, newSoakFaults(seed+2, 0.02, 0.02))
+	sl := newSoakSlack(t, rec, newSoakFaults(seed+1, 0.01, 0.02, 0.01))
+	tm := newSoakTeams(t, rec, newSoakFaults(seed+2, 0.02, 0.02, 0))
 	db, platformOf := soakFixture(t, people, tm.URL)
 	day := workingTuesday()
-	s := &soak{t: t, bin: bin, db: db, day: day, rec: rec, env: soakEnv(sl.URL, tm.URL),
+	s := &soak{t: t, bin: bin, db: db, day: day, rec: rec, env: soakEnv(sl.URL, tm.URL), tried: map[uint64]bool{}, inWindow: map[uint64]bool{},
 		at: time.Date(day.Year(), day.Month(), day.Day(), 8, 0, 0, 0, bot.Copenhagen)}
 	t.Logf("fixture and binary ready after %s", time.Since(began).Round(time.Millisecond))
 
 	st := s.crash(rand.New(rand.NewPCG(seed, 3)), people, kills)
 	runs := s.finish()
-	t.Logf("crash soak: %d kills (%d with a platform call in flight, %d between a platform's confirmation and the commit, %d before the run's first delivery), %d runs ended by themselves before their kill, then %d runs to the end; %s in all",
-		st.kills, st.inFlight, st.window, st.early, st.missed, runs, time.Since(began).Round(time.Millisecond))
+	t.Logf("crash soak: %d kills: %d mid-delivery (a first try recorded, no outcome), %d leaving a nudge the platform had and the outbox had not marked; %d with a platform call in flight; %d before the run's first delivery. %d runs ended by themselves before their kill, then %d runs to the end; %s in all",
+		st.kills, st.midDelivery, st.window, st.inFlight, st.early, st.missed, runs, time.Since(began).Round(time.Millisecond))
 
 	s.checkOutbox(people)
 	slackDup, slackMissing, teamsDup, teamsMissing := rec.count(t, platformOf)
@@ -183,6 +184,8 @@ type soak struct {
 	at  time.Time // the --at of the next run
 	rec *soakRecord
 	env []string
+	// tried and inWindow are the nudges (by recipient) cutOff has counted.
+	tried, inWindow map[uint64]bool
 }
 
 // soakRun is one kontaktbot process.
@@ -211,11 +214,12 @@ func (s *soak) start(step time.Duration) *soakRun {
 
 // soakStats says where the kills landed.
 type soakStats struct {
-	kills    int // processes killed
-	inFlight int // ... while a platform call was in flight
-	window   int // ... leaving a delivery the platform has but the outbox does not
-	early    int // ... before the run's first delivery (starting, planning, opening DMs)
-	missed   int // runs that ended by themselves before their kill
+	kills       int // processes killed
+	midDelivery int // ... cutting a delivery off between its recorded try and its outcome
+	window      int // ... leaving a delivery the platform has but the outbox does not
+	inFlight    int // ... while a platform call was in flight
+	early       int // ... before the run's first delivery (starting, planning, opening DMs)
+	missed      int // runs that ended by themselves before their kill
 }
 
 // crash starts the process and kills it with SIGKILL kills times, each
@@ -244,21 +248,7 @@ func (s *soak) crash(rng *rand.Rand, people, kills int) soakStats {
 			st.missed++
 			t.Logf("run %d ended by itself before its kill at %s (%v)", runs, delay, err)
 		case <-time.After(delay):
-			flying := s.rec.flying.Load()
-			if err := r.cmd.Process.Kill(); err != nil {
-				t.Fatalf("kill: %v", err)
-			}
-			<-r.done
-			st.kills++
-			if flying > 0 {
-				st.inFlight++
-			}
-			if s.unrecorded() > 0 {
-				st.window++
-			}
-			if s.rec.total() == before {
-				st.early++
-			}
+			s.kill(r, &st, before)
 		}
 		if first, last, n := s.rec.since(r.start); n > 0 {
 			startup = first.Sub(r.start)
@@ -313,16 +303,50 @@ func (s *soak) owed() int {
 	return n
 }
 
-// unrecorded counts the nudges a platform has but the outbox does not
-// know are delivered: what a kill left in the one window for a repeat.
-func (s *soak) unrecorded() int {
-	n := 0
+// kill kills the run with SIGKILL and notes where the kill landed:
+// before was the platforms' delivery count when the run started.
+func (s *soak) kill(r *soakRun, st *soakStats, before int) {
+	flying := s.rec.flying.Load()
+	if err := r.cmd.Process.Kill(); err != nil {
+		s.t.Fatalf("kill: %v", err)
+	}
+	<-r.done
+	st.kills++
+	if flying > 0 {
+		st.inFlight++
+	}
+	if s.rec.total() == before {
+		st.early++
+	}
+	cut, window := s.cutOff()
+	if cut > 0 {
+		st.midDelivery++
+	}
+	if window > 0 {
+		st.window++
+	}
+}
+
+// cutOff counts the nudges a kill cut off mid-way that no kill cut off
+// before: tried (the first try is recorded before it is made) with no
+// outcome recorded; window counts those of them the platform has, the
+// one window for a repeat. A retry's try is not recorded before it is
+// made, so a retry cut off before the platform had it leaves no trace.
+func (s *soak) cutOff() (cut, window int) {
 	for _, d := range s.deliveries() {
-		if d.Delivered.IsZero() && s.rec.times(d.To) > 0 {
-			n++
+		if !d.Delivered.IsZero() || d.Attempts == 0 || d.LastError != "" {
+			continue
+		}
+		if s.rec.times(d.To) > 0 && !s.inWindow[d.To] {
+			s.inWindow[d.To] = true
+			window++
+		}
+		if d.Attempts == 1 && !s.tried[d.To] {
+			s.tried[d.To] = true
+			cut++
 		}
 	}
-	return n
+	return cut, window
 }
 
 // checkOutbox: every person's nudge is planned once and marked delivered
@@ -426,16 +450,30 @@ func (r *soakRecord) count(t *testing.T, platformOf map[uint64]string) (slackDup
 }
 
 // soakFaults decides which calls a fake platform fails: a share with 429
-// (Retry-After 0 or 1 s), a share with a 5xx. Safe for concurrent use.
+// (Retry-After 0 or 1 s), a share with a 5xx before the call does
+// anything, and (where the fake asks, lost) a share with a 500 after it
+// did: an answer lost on the way. Safe for concurrent use.
 type soakFaults struct {
-	mu               sync.Mutex
-	rng              *rand.Rand
-	limited, failing float64
-	injected         atomic.Int64
+	mu                     sync.Mutex
+	rng                    *rand.Rand
+	limited, failing, lost float64
+	injected               atomic.Int64
 }
 
-func newSoakFaults(seed uint64, limited, failing float64) *soakFaults {
-	return &soakFaults{rng: rand.New(rand.NewPCG(seed, 1)), limited: limited, failing: failing}
+func newSoakFaults(seed uint64, limited, failing, lost float64) *soakFaults {
+	return &soakFaults{rng: rand.New(rand.NewPCG(seed, 1)), limited: limited, failing: failing, lost: lost}
+}
+
+// lose reports whether to answer a call that took effect with a 500.
+func (f *soakFaults) lose() bool {
+	f.mu.Lock()
+	x := f.rng.Float64()
+	f.mu.Unlock()
+	if x >= f.lost {
+		return false
+	}
+	f.injected.Add(1)
+	return true
 }
 
 // fail answers the call with a fault and reports true, or reports false.
@@ -568,6 +606,10 @@ func (f *soakSlack) post(w http.ResponseWriter, r *http.Request) {
 	f.posts[ch] = append(f.posts[ch], p)
 	f.rec.deliver(to, slack.Platform) // under f.mu: a history read sees the post once it is counted
 	f.mu.Unlock()
+	if f.faults.lose() {
+		http.Error(w, "injected failure after the post", http.StatusInternalServerError)
+		return
+	}
 	slackJSON(w, map[string]any{"ok": true, "channel": ch, "ts": p.TS})
 }
 
