@@ -71,7 +71,7 @@ func TestCrashSoak(t *testing.T) {
 	tm := newSoakTeams(t, rec, newSoakFaults(seed+2, 0.02, 0.02, 0))
 	db, platformOf := soakFixture(t, people, tm.URL)
 	day := workingTuesday()
-	s := &soak{t: t, bin: bin, db: db, day: day, rec: rec, env: soakEnv(sl.URL, tm.URL), tried: map[uint64]bool{}, inWindow: map[uint64]bool{},
+	s := &soak{t: t, bin: bin, db: db, day: day, rec: rec, env: soakEnv(sl.URL, tm.URL), tried: map[uint64]bool{}, inWindow: map[uint64][]int{},
 		at: time.Date(day.Year(), day.Month(), day.Day(), 8, 0, 0, 0, bot.Copenhagen)}
 	t.Logf("fixture and binary ready after %s", time.Since(began).Round(time.Millisecond))
 
@@ -90,6 +90,7 @@ func TestCrashSoak(t *testing.T) {
 	if teamsMissing != 0 {
 		t.Errorf("Teams: %d missing nudges, want none", teamsMissing)
 	}
+	s.checkRepeats(platformOf)
 	if bad := append(sl.unexpected(), tm.unexpected()...); len(bad) > 0 {
 		t.Errorf("calls the fakes do not know: %q", bad)
 	}
@@ -184,8 +185,11 @@ type soak struct {
 	at  time.Time // the --at of the next run
 	rec *soakRecord
 	env []string
-	// tried and inWindow are the nudges (by recipient) cutOff has counted.
-	tried, inWindow map[uint64]bool
+	// tried and inWindow are what cutOff has counted, by recipient:
+	// the tries cut off, and how many times the platform had delivered
+	// each time it found one unmarked.
+	tried    map[uint64]bool
+	inWindow map[uint64][]int
 }
 
 // soakRun is one kontaktbot process.
@@ -230,6 +234,7 @@ func (s *soak) crash(rng *rand.Rand, people, kills int) soakStats {
 	t := s.t
 	var st soakStats
 	startup, pace := 300*time.Millisecond, 2*time.Millisecond // first guesses, then measured
+	spent, paced := time.Duration(0), 0                       // delivering time and deliveries, over all runs
 	for runs := 0; st.kills < kills; runs++ {
 		if runs > 4*kills {
 			t.Fatalf("%d runs and only %d kills", runs, st.kills)
@@ -250,11 +255,10 @@ func (s *soak) crash(rng *rand.Rand, people, kills int) soakStats {
 		case <-time.After(delay):
 			s.kill(r, &st, before)
 		}
-		if first, last, n := s.rec.since(r.start); n > 0 {
+		if first, last, n := s.rec.since(r.start); n > 1 {
 			startup = first.Sub(r.start)
-			if n > 1 {
-				pace = max(last.Sub(first)/time.Duration(n-1), 100*time.Microsecond)
-			}
+			spent, paced = spent+last.Sub(first), paced+n-1
+			pace = max(spent/time.Duration(paced), 100*time.Microsecond)
 		}
 	}
 	return st
@@ -329,19 +333,20 @@ func (s *soak) kill(r *soakRun, st *soakStats, before int) {
 
 // cutOff counts the nudges a kill cut off mid-way that no kill cut off
 // before: tried (the first try is recorded before it is made) with no
-// outcome recorded; window counts those of them the platform has, the
-// one window for a repeat. A retry's try is not recorded before it is
-// made, so a retry cut off before the platform had it leaves no trace.
+// outcome recorded. A retry's try is not recorded before it is made, so
+// a retry cut off before the platform had it leaves no trace. window
+// counts the nudges the platform has and the outbox has not marked
+// delivered, the one window for a repeat, each time anew.
 func (s *soak) cutOff() (cut, window int) {
 	for _, d := range s.deliveries() {
-		if !d.Delivered.IsZero() || d.Attempts == 0 || d.LastError != "" {
+		if !d.Delivered.IsZero() {
 			continue
 		}
-		if s.rec.times(d.To) > 0 && !s.inWindow[d.To] {
-			s.inWindow[d.To] = true
+		if n := s.rec.times(d.To); n > 0 && !slices.Contains(s.inWindow[d.To], n) {
+			s.inWindow[d.To] = append(s.inWindow[d.To], n)
 			window++
 		}
-		if d.Attempts == 1 && !s.tried[d.To] {
+		if d.Attempts == 1 && d.LastError == "" && !s.tried[d.To] {
 			s.tried[d.To] = true
 			cut++
 		}
@@ -367,6 +372,17 @@ func (s *soak) checkOutbox(people int) {
 	}
 	if bad > 0 {
 		t.Errorf("%d of %d nudges not marked delivered", bad, len(ds))
+	}
+}
+
+// checkRepeats: a Teams person got their nudge again only after a kill
+// left it delivered but unmarked, once per such kill; no other way.
+func (s *soak) checkRepeats(platformOf map[uint64]string) {
+	for id, platform := range platformOf {
+		if n := s.rec.times(id); platform == teams.Platform && n-1 > len(s.inWindow[id]) {
+			s.t.Errorf("Teams: #%d got their nudge %d times, but only %d kills left it delivered and unmarked",
+				id, n, len(s.inWindow[id]))
+		}
 	}
 }
 
