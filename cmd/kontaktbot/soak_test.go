@@ -54,6 +54,7 @@ func TestCrashSoak(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash soak: builds the binary and kills it; skipped with -short")
 	}
+	t.Parallel()
 	people, kills := 300, 10
 	if *soakFull {
 		people, kills = 5000, 50
@@ -71,14 +72,14 @@ func TestCrashSoak(t *testing.T) {
 	tm := newSoakTeams(t, rec, newSoakFaults(seed+2, 0.02, 0.02, 0))
 	db, platformOf := soakFixture(t, people, tm.URL)
 	day := workingTuesday()
-	s := &soak{t: t, bin: bin, db: db, day: day, rec: rec, env: soakEnv(sl.URL, tm.URL), tried: map[uint64]bool{}, inWindow: map[uint64][]int{},
-		at: time.Date(day.Year(), day.Month(), day.Day(), 8, 0, 0, 0, bot.Copenhagen)}
+	s := &soak{t: t, bin: bin, db: db, day: day, rec: rec, env: soakEnv(sl.URL, tm.URL),
+		tried: map[uint64]bool{}, inWindow: map[uint64][]int{}, platformOf: platformOf, at: time.Date(day.Year(), day.Month(), day.Day(), 8, 0, 0, 0, bot.Copenhagen)}
 	t.Logf("fixture and binary ready after %s", time.Since(began).Round(time.Millisecond))
 
 	st := s.crash(rand.New(rand.NewPCG(seed, 3)), people, kills)
 	runs := s.finish()
-	t.Logf("crash soak: %d kills: %d mid-delivery (a first try recorded, no outcome), %d leaving a nudge the platform had and the outbox had not marked; %d with a platform call in flight; %d before the run's first delivery. %d runs ended by themselves before their kill, then %d runs to the end; %s in all",
-		st.kills, st.midDelivery, st.window, st.inFlight, st.early, st.missed, runs, time.Since(began).Round(time.Millisecond))
+	t.Logf("crash soak: %d kills: %d mid-delivery (a first try recorded, no outcome); between a platform's confirmation and the commit %d in Slack, %d in Teams (and %d after a lost answer); %d with a platform call in flight; %d before the run's first delivery. %d runs ended by themselves before their kill, then %d runs to the end; %s in all",
+		st.kills, st.midDelivery, st.window[slack.Platform], st.window[teams.Platform], st.window[""], st.inFlight, st.early, st.missed, runs, time.Since(began).Round(time.Millisecond))
 
 	s.checkOutbox(people)
 	slackDup, slackMissing, teamsDup, teamsMissing := rec.count(t, platformOf)
@@ -90,7 +91,7 @@ func TestCrashSoak(t *testing.T) {
 	if teamsMissing != 0 {
 		t.Errorf("Teams: %d missing nudges, want none", teamsMissing)
 	}
-	s.checkRepeats(platformOf)
+	s.checkRepeats()
 	if bad := append(sl.unexpected(), tm.unexpected()...); len(bad) > 0 {
 		t.Errorf("calls the fakes do not know: %q", bad)
 	}
@@ -188,8 +189,9 @@ type soak struct {
 	// tried and inWindow are what cutOff has counted, by recipient:
 	// the tries cut off, and how many times the platform had delivered
 	// each time it found one unmarked.
-	tried    map[uint64]bool
-	inWindow map[uint64][]int
+	tried      map[uint64]bool
+	inWindow   map[uint64][]int
+	platformOf map[uint64]string // each consultant's platform
 }
 
 // soakRun is one kontaktbot process.
@@ -220,10 +222,15 @@ func (s *soak) start(step time.Duration) *soakRun {
 type soakStats struct {
 	kills       int // processes killed
 	midDelivery int // ... cutting a delivery off between its recorded try and its outcome
-	window      int // ... leaving a delivery the platform has but the outbox does not
-	inFlight    int // ... while a platform call was in flight
-	early       int // ... before the run's first delivery (starting, planning, opening DMs)
-	missed      int // runs that ended by themselves before their kill
+	// window counts, by platform, the kills that landed between a
+	// platform's confirmation and the outbox's commit: the platform has
+	// a nudge whose try had not failed, and the outbox has no outcome.
+	// (A nudge whose earlier try failed and whose answer then got lost
+	// looks the same after a kill; it is counted as a failure.)
+	window   map[string]int
+	inFlight int // ... while a platform call was in flight
+	early    int // ... before the run's first delivery (starting, planning, opening DMs)
+	missed   int // runs that ended by themselves before their kill
 }
 
 // crash starts the process and kills it with SIGKILL kills times, each
@@ -232,7 +239,7 @@ type soakStats struct {
 // what is left takes. It stops early when the morning is done.
 func (s *soak) crash(rng *rand.Rand, people, kills int) soakStats {
 	t := s.t
-	var st soakStats
+	st := soakStats{window: map[string]int{}}
 	startup, pace := 300*time.Millisecond, 2*time.Millisecond // first guesses, then measured
 	spent, paced := time.Duration(0), 0                       // delivering time and deliveries, over all runs
 	for runs := 0; st.kills < kills; runs++ {
@@ -326,8 +333,10 @@ func (s *soak) kill(r *soakRun, st *soakStats, before int) {
 	if cut > 0 {
 		st.midDelivery++
 	}
-	if window > 0 {
-		st.window++
+	for platform, n := range window {
+		if n > 0 {
+			st.window[platform]++
+		}
 	}
 }
 
@@ -335,16 +344,22 @@ func (s *soak) kill(r *soakRun, st *soakStats, before int) {
 // before: tried (the first try is recorded before it is made) with no
 // outcome recorded. A retry's try is not recorded before it is made, so
 // a retry cut off before the platform had it leaves no trace. window
-// counts the nudges the platform has and the outbox has not marked
-// delivered, the one window for a repeat, each time anew.
-func (s *soak) cutOff() (cut, window int) {
+// counts, by platform, the nudges the platform has and the outbox has not
+// marked delivered (the one window for a repeat), each time anew; those
+// whose try failed in the process's eyes (an answer lost) apart, as "".
+func (s *soak) cutOff() (cut int, window map[string]int) {
+	window = map[string]int{}
 	for _, d := range s.deliveries() {
 		if !d.Delivered.IsZero() {
 			continue
 		}
 		if n := s.rec.times(d.To); n > 0 && !slices.Contains(s.inWindow[d.To], n) {
 			s.inWindow[d.To] = append(s.inWindow[d.To], n)
-			window++
+			platform := s.platformOf[d.To]
+			if d.LastError != "" {
+				platform = ""
+			}
+			window[platform]++
 		}
 		if d.Attempts == 1 && d.LastError == "" && !s.tried[d.To] {
 			s.tried[d.To] = true
@@ -377,8 +392,8 @@ func (s *soak) checkOutbox(people int) {
 
 // checkRepeats: a Teams person got their nudge again only after a kill
 // left it delivered but unmarked, once per such kill; no other way.
-func (s *soak) checkRepeats(platformOf map[uint64]string) {
-	for id, platform := range platformOf {
+func (s *soak) checkRepeats() {
+	for id, platform := range s.platformOf {
 		if n := s.rec.times(id); platform == teams.Platform && n-1 > len(s.inWindow[id]) {
 			s.t.Errorf("Teams: #%d got their nudge %d times, but only %d kills left it delivered and unmarked",
 				id, n, len(s.inWindow[id]))
