@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -78,8 +80,8 @@ func TestCrashSoak(t *testing.T) {
 
 	st := s.crash(rand.New(rand.NewPCG(seed, 3)), people, kills)
 	runs := s.finish()
-	t.Logf("crash soak: %d kills: %d mid-delivery (a first try recorded, no outcome); between a platform's confirmation and the commit %d in Slack, %d in Teams (and %d after a lost answer); %d with a platform call in flight; %d before the run's first delivery. %d runs ended by themselves before their kill, then %d runs to the end; %s in all",
-		st.kills, st.midDelivery, st.window[slack.Platform], st.window[teams.Platform], st.window[""], st.inFlight, st.early, st.missed, runs, time.Since(began).Round(time.Millisecond))
+	t.Logf("crash soak: %d kills (%d at random moments, %d aimed: by the platform as it took a nudge): %d mid-delivery (a first try recorded, no outcome); between a platform's confirmation and the commit %d in Slack, %d in Teams (and %d after a lost answer); %d with a platform call in flight; %d before the run's first delivery. %d runs ended by themselves before their kill, then %d runs to the end; %s in all",
+		st.kills, st.kills-st.aimed, st.aimed, st.midDelivery, st.window[slack.Platform], st.window[teams.Platform], st.window[""], st.inFlight, st.early, st.missed, runs, time.Since(began).Round(time.Millisecond))
 
 	s.checkOutbox(people)
 	slackDup, slackMissing, teamsDup, teamsMissing := rec.count(t, platformOf)
@@ -221,6 +223,7 @@ func (s *soak) start(step time.Duration) *soakRun {
 // soakStats says where the kills landed.
 type soakStats struct {
 	kills       int // processes killed
+	aimed       int // ... of them by the platform as it took a nudge
 	midDelivery int // ... cutting a delivery off between its recorded try and its outcome
 	// window counts, by platform, the kills that landed between a
 	// platform's confirmation and the outbox's commit: the platform has
@@ -251,21 +254,37 @@ func (s *soak) crash(rng *rand.Rand, people, kills int) soakStats {
 			t.Logf("every nudge delivered after %d kills; no more to kill", st.kills)
 			break
 		}
-		before := s.rec.total()
-		span := startup + time.Duration(2*left/(kills-st.kills+1)+1)*pace
+		before, share := s.rec.total(), 2*left/(kills-st.kills+1)+1
+		span := startup + time.Duration(share)*pace
 		delay := time.Duration(rng.Int64N(int64(span)))
 		r := s.start(5 * time.Minute)
+		aimed := rng.IntN(4) == 0
+		if aimed {
+			// The platform kills the process as it takes the run's nth
+			// nudge, before it answers; the timer stays as a fallback.
+			s.rec.aim(before+1+rng.IntN(share), r.cmd.Process)
+			delay = 2*span + time.Second
+		}
 		select {
 		case err := <-r.done:
+			if s.rec.aim(0, nil) {
+				st.aimed++
+				s.noteKill(&st, before, 1)
+				break
+			}
 			st.missed++
 			t.Logf("run %d ended by itself before its kill at %s (%v)", runs, delay, err)
 		case <-time.After(delay):
+			s.rec.aim(0, nil)
 			s.kill(r, &st, before)
 		}
-		if first, last, n := s.rec.since(r.start); n > 1 {
+		switch first, last, n := s.rec.since(r.start); {
+		case n > 1:
 			startup = first.Sub(r.start)
 			spent, paced = spent+last.Sub(first), paced+n-1
 			pace = max(spent/time.Duration(paced), 100*time.Microsecond)
+		case n == 0: // on a slow machine, let the next run get further
+			startup = max(startup, time.Since(r.start)*3/2)
 		}
 	}
 	return st
@@ -318,10 +337,16 @@ func (s *soak) owed() int {
 // before was the platforms' delivery count when the run started.
 func (s *soak) kill(r *soakRun, st *soakStats, before int) {
 	flying := s.rec.flying.Load()
-	if err := r.cmd.Process.Kill(); err != nil {
+	if err := r.cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
 		s.t.Fatalf("kill: %v", err)
 	}
 	<-r.done
+	s.noteKill(st, before, flying)
+}
+
+// noteKill notes where a kill landed: before was the platforms' delivery
+// count when the run started, flying the calls they were answering.
+func (s *soak) noteKill(st *soakStats, before int, flying int64) {
 	st.kills++
 	if flying > 0 {
 		st.inFlight++
@@ -410,6 +435,10 @@ type soakRecord struct {
 	mu  sync.Mutex
 	got map[uint64][]string // consultant id -> the platforms that delivered to them, in order
 	at  []time.Time         // when each delivery was confirmed
+	// aimAt, victim, fired: an aimed kill (see aim).
+	aimAt  int
+	victim *os.Process
+	fired  bool
 }
 
 func (r *soakRecord) deliver(to uint64, platform string) {
@@ -417,6 +446,21 @@ func (r *soakRecord) deliver(to uint64, platform string) {
 	defer r.mu.Unlock()
 	r.got[to] = append(r.got[to], platform)
 	r.at = append(r.at, time.Now())
+	if r.victim != nil && len(r.at) == r.aimAt {
+		_ = r.victim.Kill() // in the window: the platform has it, the process never hears
+		r.victim, r.fired = nil, true
+	}
+}
+
+// aim makes the nth delivery (counting all so far) kill p as the platform
+// takes it; aim(0, nil) disarms. It reports whether the aim set before
+// has fired.
+func (r *soakRecord) aim(n int, p *os.Process) (fired bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	fired = r.fired
+	r.aimAt, r.victim, r.fired = n, p, false
+	return fired
 }
 
 func (r *soakRecord) total() int {
