@@ -236,34 +236,31 @@ type soakStats struct {
 	missed   int // runs that ended by themselves before their kill
 }
 
-// crash starts the process and kills it with SIGKILL kills times, each
-// at a random moment drawn so that, on the pace seen so far, it lands
-// while nudges are still owed: within twice the time a fair share of
-// what is left takes. It stops early when the morning is done.
+// crash starts the process and kills it with SIGKILL kills times, and
+// stops early when the morning is done. Three kills in four land at a
+// random moment drawn so that, on the pace seen so far, it falls while
+// nudges are still owed: within twice the time a fair share of what is
+// left takes. The fourth is aimed: a platform kills the process as it
+// takes one of that share, in the window between confirmation and commit.
 func (s *soak) crash(rng *rand.Rand, people, kills int) soakStats {
-	t := s.t
 	st := soakStats{window: map[string]int{}}
-	startup, pace := 300*time.Millisecond, 2*time.Millisecond // first guesses, then measured
-	spent, paced := time.Duration(0), 0                       // delivering time and deliveries, over all runs
+	p := soakPace{startup: 300 * time.Millisecond, each: 2 * time.Millisecond} // first guesses
 	for runs := 0; st.kills < kills; runs++ {
 		if runs > 4*kills {
-			t.Fatalf("%d runs and only %d kills", runs, st.kills)
+			s.t.Fatalf("%d runs and only %d kills", runs, st.kills)
 		}
 		left := people - s.rec.reached()
 		if left == 0 {
-			t.Logf("every nudge delivered after %d kills; no more to kill", st.kills)
+			s.t.Logf("every nudge delivered after %d kills; no more to kill", st.kills)
 			break
 		}
 		before, share := s.rec.total(), 2*left/(kills-st.kills+1)+1
-		span := startup + time.Duration(share)*pace
+		span := p.startup + time.Duration(share)*p.each
 		delay := time.Duration(rng.Int64N(int64(span)))
 		r := s.start(5 * time.Minute)
-		aimed := rng.IntN(4) == 0
-		if aimed {
-			// The platform kills the process as it takes the run's nth
-			// nudge, before it answers; the timer stays as a fallback.
+		if rng.IntN(4) == 0 {
 			s.rec.aim(before+1+rng.IntN(share), r.cmd.Process)
-			delay = 2*span + time.Second
+			delay = 2*span + time.Second // a fallback, should the aim miss
 		}
 		select {
 		case err := <-r.done:
@@ -273,21 +270,37 @@ func (s *soak) crash(rng *rand.Rand, people, kills int) soakStats {
 				break
 			}
 			st.missed++
-			t.Logf("run %d ended by itself before its kill at %s (%v)", runs, delay, err)
+			s.t.Logf("run %d ended by itself before its kill at %s (%v)", runs, delay, err)
 		case <-time.After(delay):
 			s.rec.aim(0, nil)
 			s.kill(r, &st, before)
 		}
-		switch first, last, n := s.rec.since(r.start); {
-		case n > 1:
-			startup = first.Sub(r.start)
-			spent, paced = spent+last.Sub(first), paced+n-1
-			pace = max(spent/time.Duration(paced), 100*time.Microsecond)
-		case n == 0: // on a slow machine, let the next run get further
-			startup = max(startup, time.Since(r.start)*3/2)
-		}
+		first, last, n := s.rec.since(r.start)
+		p.learn(r.start, first, last, n)
 	}
 	return st
+}
+
+// soakPace is how long a run takes to its first delivery, and then per
+// delivery, over all runs so far.
+type soakPace struct {
+	startup, each time.Duration
+	spent         time.Duration // delivering, over all runs
+	delivered     int           // ... the deliveries after each run's first
+}
+
+// learn takes in a run that started at start: its first and last
+// deliveries and their number.
+func (p *soakPace) learn(start, first, last time.Time, n int) {
+	if n == 0 { // the machine may be slower than thought: let the next run get further
+		p.startup = max(p.startup, time.Since(start)*3/2)
+		return
+	}
+	p.startup = first.Sub(start)
+	if n > 1 {
+		p.spent, p.delivered = p.spent+last.Sub(first), p.delivered+n-1
+		p.each = max(p.spent/time.Duration(p.delivered), 100*time.Microsecond)
+	}
 }
 
 // finish lets runs end by themselves until one ends well with nothing
