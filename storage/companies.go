@@ -290,6 +290,9 @@ func (db *DB) FindCompanies(ctx context.Context, key string, limit int) (exact *
 	if key == "" {
 		return nil, nil, nil
 	}
+	if err := db.waitIndexes(ctx); err != nil {
+		return nil, nil, err
+	}
 	err = db.view(ctx, func(tx *bolt.Tx) error {
 		exact, partial, err = db.findCompanies(tx, key, limit, false)
 		return err
@@ -307,6 +310,9 @@ func (db *DB) FindCompanies(ctx context.Context, key string, limit int) (exact *
 // longer than any name has words are not looked up at all.
 func (db *DB) FindCompaniesFirst(ctx context.Context, keys []string, limit int) (i int, exact *bot.Company, partial []bot.Company, err error) {
 	i = -1
+	if err := db.waitIndexes(ctx); err != nil {
+		return i, nil, nil, err
+	}
 	longest := db.suggest.longest()
 	err = db.view(ctx, func(tx *bolt.Tx) error {
 		for j, key := range keys {
@@ -385,6 +391,9 @@ func (db *DB) CompanyByCVR(ctx context.Context, cvr string) (c bot.Company, err 
 // are most like text, best first. The search runs on an in-memory trigram
 // index; only the winners are read from the file.
 func (db *DB) SuggestCompanies(ctx context.Context, text string, limit int) ([]bot.Company, error) {
+	if err := db.waitIndexes(ctx); err != nil {
+		return nil, err
+	}
 	ids := db.suggest.search(bot.NormalizeName(text), limit)
 	if len(ids) == 0 {
 		return nil, ctx.Err()

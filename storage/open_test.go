@@ -2,10 +2,12 @@ package storage_test
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -230,5 +232,78 @@ func TestCheckGoodFile(t *testing.T) {
 	}
 	if err := db.Check(); err != nil {
 		t.Errorf("Check after writes: %v", err)
+	}
+}
+
+// With IndexInBackground, Open returns before the name indexes are built;
+// whatever needs them waits, writes queue behind the build, and the
+// answers are those of an Open that built them first.
+func TestOpenIndexInBackground(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, path := newDB(t)
+	cs := make([]bot.Company, 3000)
+	for i := range cs {
+		cs[i] = bot.Company{Name: fmt.Sprintf("Ærø Maskinfabrik %d", i), Aliases: []string{fmt.Sprintf("ÆM%d", i)}}
+	}
+	if err := db.ImportCompanies(ctx, cs); err != nil {
+		t.Fatal(err)
+	}
+	mustClose(t, db)
+
+	for round := range 3 {
+		opt := options()
+		opt.IndexInBackground = true
+		db := mustOpenWith(t, path, opt)
+		var wg sync.WaitGroup
+		errs := make(chan error, 8)
+		wg.Go(func() {
+			if sugg, err := db.SuggestCompanies(ctx, "aero maskinfabrk 1234", 1); err != nil || len(sugg) != 1 || sugg[0].Name != "Ærø Maskinfabrik 1234" {
+				errs <- fmt.Errorf("SuggestCompanies = %v, %v", names(sugg), err)
+			}
+		})
+		wg.Go(func() {
+			if exact, _, err := db.FindCompanies(ctx, bot.NormalizeName("ÆM2999"), 1); err != nil || exact == nil || exact.Name != "Ærø Maskinfabrik 2999" {
+				errs <- fmt.Errorf("FindCompanies(ÆM2999) = %v, %v", exact, err)
+			}
+		})
+		wg.Go(func() {
+			if i, _, partial, err := db.FindCompaniesFirst(ctx, []string{"aeroe maskinfabrik"}, 5); err != nil || i != 0 || len(partial) != 5 {
+				errs <- fmt.Errorf("FindCompaniesFirst = %d, %d found, %v", i, len(partial), err)
+			}
+		})
+		wg.Go(func() {
+			// A new name that shadows the stored ones is refused: the check
+			// reads the index the build is still making.
+			c, err := db.CreateCompany(ctx, bot.Company{Name: fmt.Sprintf("Nørre Vognmand %d", round)})
+			if err != nil {
+				errs <- err
+				return
+			}
+			_, err = db.UpdateCompany(ctx, c.ID, func(c *bot.Company) error { c.Aliases = []string{"Ærø"}; return nil })
+			if !errors.Is(err, bot.ErrConflict) {
+				errs <- fmt.Errorf("alias Ærø: err = %v, want a conflict", err)
+			}
+		})
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Errorf("round %d: %v", round, err)
+		}
+		if exact, _, err := db.FindCompanies(ctx, bot.NormalizeName(fmt.Sprintf("Nørre Vognmand %d", round)), 1); err != nil || exact == nil {
+			t.Errorf("round %d: the company created during the build is not found: %v, %v", round, exact, err)
+		}
+		if err := db.Damaged(); err != nil {
+			t.Errorf("round %d: Damaged = %v", round, err)
+		}
+		mustClose(t, db)
+	}
+
+	// Closed at once: Close waits for the build.
+	opt := options()
+	opt.IndexInBackground = true
+	db = mustOpenWith(t, path, opt)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
 	}
 }

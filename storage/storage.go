@@ -95,6 +95,13 @@ type Options struct {
 	// NoSync skips fsync on commit: for filling benchmark files and for
 	// fuzzing, never in production, where "saved" must survive a crash.
 	NoSync bool
+	// IndexInBackground returns from Open before the in-memory name
+	// indexes are built (most of what opening a national file costs), so
+	// that a server is ready at once: name lookups wait for the indexes,
+	// writes wait behind the build (it holds the write lock), and a
+	// damaged page met while building is reported by Damaged. Without it
+	// Open builds them and fails on such a page.
+	IndexInBackground bool
 }
 
 // DB is kontaktbot's store. It is safe for concurrent use.
@@ -111,6 +118,10 @@ type DB struct {
 	path    string
 	suggest *suggestIndex
 	names   *nameIndex // any run of words of a name, spelt loosely (names.go)
+	// indexed is closed once suggest and names are built. A build in the
+	// background holds writeMu until then, so whatever runs under writeMu
+	// may use them without waiting; readers wait (waitIndexes).
+	indexed chan struct{}
 	// pending are the name keys written by the transaction under way
 	// (pendingIn); writeMu guards it.
 	pending map[uint64][]string
@@ -177,10 +188,32 @@ func open(path string, opt Options) (*DB, error) {
 		})
 	}
 	if err == nil {
-		db.suggest, db.names, err = db.loadIndexes()
-	}
-	if err == nil {
 		db.people, err = db.loadPeople()
+	}
+	db.indexed = make(chan struct{})
+	switch {
+	case err != nil:
+	case opt.IndexInBackground:
+		db.writeMu.Lock()
+		go func() {
+			defer db.writeMu.Unlock()
+			defer close(db.indexed)
+			err := guarded(path, func() (err error) {
+				db.suggest, db.names, err = db.loadIndexes()
+				return err
+			})
+			if err != nil {
+				// Empty indexes find nothing, and /readyz says why.
+				db.suggest, db.names = newSuggestIndex(), newNameIndex()
+				if !errors.Is(err, ErrDamaged) {
+					err = damagedError(path, "building the name indexes: "+err.Error())
+				}
+				db.damage.set(err)
+			}
+		}()
+	default:
+		db.suggest, db.names, err = db.loadIndexes()
+		close(db.indexed)
 	}
 	if err != nil {
 		bdb.Close()
@@ -292,7 +325,21 @@ func migrate(tx *bolt.Tx) error {
 }
 
 // Close closes the file. Further calls fail.
-func (db *DB) Close() error { return db.bolt.Close() }
+func (db *DB) Close() error {
+	<-db.indexed // a build in the background reads the file
+	return db.bolt.Close()
+}
+
+// waitIndexes waits until the in-memory name indexes are built (see
+// Options.IndexInBackground).
+func (db *DB) waitIndexes(ctx context.Context) error {
+	select {
+	case <-db.indexed:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
 
 // Path is the file the DB was opened from.
 func (db *DB) Path() string { return db.path }

@@ -58,7 +58,10 @@ func (e *env) serve(ctx context.Context, args []string) (err error) {
 	if err := mc.check(); err != nil {
 		return err
 	}
-	db, err := e.open(*dbPath)
+	// Ready at once: the name indexes are built while the first requests
+	// come in (the first lookups wait for them: well under a second for a
+	// national file).
+	db, err := storage.Open(*dbPath, storage.Options{Timeout: 2 * time.Second, Clock: e.clock, IndexInBackground: true})
 	if err != nil {
 		return err
 	}
