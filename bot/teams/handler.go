@@ -211,11 +211,17 @@ func (h *MessageHandler) handle(ctx context.Context, act schema.Activity) error 
 
 var mention = regexp.MustCompile(`(?is)<at\b[^>]*>.*?</at>`)
 
+// unwrap undoes the HTML Teams may wrap around a message's text.
+var unwrap = strings.NewReplacer("&nbsp;", " ", "<p>", "", "</p>", "\n")
+
 // commandText strips the @mentions Teams puts in the text (the bot's own,
-// in a channel) and the HTML Teams may wrap around it.
+// in a channel) and the HTML Teams may wrap around it. Text with neither
+// '<' nor '&', as typed in a personal chat, has none of them to strip.
 func commandText(text string) string {
-	text = mention.ReplaceAllString(text, " ")
-	text = strings.NewReplacer("&nbsp;", " ", "<p>", "", "</p>", "\n").Replace(text)
+	if strings.ContainsAny(text, "<&") {
+		text = mention.ReplaceAllString(text, " ")
+		text = unwrap.Replace(text)
+	}
 	return strings.TrimSpace(text)
 }
 
