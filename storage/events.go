@@ -37,6 +37,29 @@ func (db *DB) FirstSeen(ctx context.Context, key string) (first bool, err error)
 	return first, nil
 }
 
+// Recorded reports whether FirstSeen has recorded key within SeenKeep,
+// writing nothing. It lets a caller decide at once, in a read transaction,
+// and then record the key with FirstSeen alongside its own work, so that
+// the record and that work share a commit instead of waiting for two.
+// Two callers that ask at once both hear false: the caller keeps them apart.
+func (db *DB) Recorded(ctx context.Context, key string) (recorded bool, err error) {
+	if key == "" {
+		return false, fmt.Errorf("recorded: empty key")
+	}
+	after := db.clock.Now().Unix() - int64(SeenKeep/time.Second)
+	err = db.view(ctx, func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bSeen); b != nil {
+			v := b.Get([]byte(key))
+			recorded = len(v) == 8 && int64(binary.BigEndian.Uint64(v)) > after
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("recorded: %w", err)
+	}
+	return recorded, nil
+}
+
 // firstIn is FirstSeen's and FirstUntil's one mechanism: the bucket maps a
 // key to a unix second, and a key counts as recorded while its second is
 // after the second after. A new key, or one whose second is not after

@@ -82,3 +82,39 @@ func TestFirstSeenForgets(t *testing.T) {
 		t.Fatal("a recent key was swept away")
 	}
 }
+
+// TestRecorded: Recorded sees what FirstSeen recorded, also after a reopen,
+// writes nothing itself, and forgets a key after SeenKeep as FirstSeen does.
+func TestRecorded(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	now := fixed
+	var mu sync.Mutex
+	clock := bot.ClockFunc(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
+	path := filepath.Join(t.TempDir(), "k.db")
+	db := mustOpenWith(t, path, storage.Options{Timeout: time.Second, Clock: clock})
+	if rec, err := db.Recorded(ctx, "teams/activity/c/1"); err != nil || rec {
+		t.Fatalf("never recorded: recorded=%v err=%v", rec, err)
+	}
+	// Asking did not record it.
+	if first, err := db.FirstSeen(ctx, "teams/activity/c/1"); err != nil || !first {
+		t.Fatalf("after Recorded: first=%v err=%v, want true", first, err)
+	}
+	mustClose(t, db)
+	db = mustOpenWith(t, path, storage.Options{Timeout: time.Second, Clock: clock})
+	if rec, err := db.Recorded(ctx, "teams/activity/c/1"); err != nil || !rec {
+		t.Fatalf("after reopen: recorded=%v err=%v, want true", rec, err)
+	}
+	if rec, err := db.Recorded(ctx, "teams/activity/c/2"); err != nil || rec {
+		t.Fatalf("another key: recorded=%v err=%v, want false", rec, err)
+	}
+	mu.Lock()
+	now = now.Add(storage.SeenKeep + time.Minute)
+	mu.Unlock()
+	if rec, err := db.Recorded(ctx, "teams/activity/c/1"); err != nil || rec {
+		t.Fatalf("after SeenKeep: recorded=%v err=%v, want false", rec, err)
+	}
+	if _, err := db.Recorded(ctx, ""); err == nil {
+		t.Fatal("empty key accepted")
+	}
+}

@@ -76,12 +76,71 @@ func newCard(body, actions []any) map[string]any {
 	return c
 }
 
+// size is the length of v as JSON, or at most a bound on it when that
+// bound is within MaxCardBytes already: most cards are far below the
+// limit, and proving so costs a walk rather than an encoding.
 func size(v any) int {
+	if n, ok := sizeBound(v); ok && n <= MaxCardBytes {
+		return n
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return 0
 	}
 	return len(b)
+}
+
+// sizeBound is an upper bound on the length of v as JSON, for the values
+// cards are built of; ok is false for any other value. A string's byte
+// may become at most six (\u00XX), and a rune's bytes no more than that.
+func sizeBound(v any) (n int, ok bool) {
+	switch v := v.(type) {
+	case string:
+		return 2 + 6*len(v), true
+	case bool:
+		return 5, true
+	case nil:
+		return 4, true
+	case int:
+		return 20, true
+	case map[string]any:
+		n = 2
+		for k, e := range v {
+			m, ok := sizeBound(e)
+			if !ok {
+				return 0, false
+			}
+			n += 2 + 6*len(k) + 2 + m
+		}
+		return n, true
+	case map[string]string:
+		n = 2
+		for k, e := range v {
+			n += 2 + 6*len(k) + 2 + 2 + 6*len(e)
+		}
+		return n, true
+	case []any:
+		n = 2
+		for _, e := range v {
+			m, ok := sizeBound(e)
+			if !ok {
+				return 0, false
+			}
+			n += m + 1
+		}
+		return n, true
+	case []map[string]any:
+		n = 2
+		for _, e := range v {
+			m, ok := sizeBound(e)
+			if !ok {
+				return 0, false
+			}
+			n += m + 1
+		}
+		return n, true
+	}
+	return 0, false
 }
 
 // renderBlocks turns blocks into card elements; list items past limit are

@@ -148,7 +148,7 @@ func (c *Client) Send(ctx context.Context, serviceURL, conversationID string, ac
 		ID string `json:"id"`
 	}
 	u := conversationsURL(serviceURL) + "/" + escapeID(conversationID) + "/activities"
-	if err := c.call(ctx, "send", http.MethodPost, u, act, &out); err != nil {
+	if err := c.call(ctx, "send", http.MethodPost, u, wire(act), &out); err != nil {
 		return "", fmt.Errorf("teams send: %w", err)
 	}
 	return out.ID, nil
@@ -160,7 +160,7 @@ func (c *Client) Update(ctx context.Context, serviceURL, conversationID, activit
 	if err := needIDs(conversationID, activityID); err != nil {
 		return fmt.Errorf("teams update: %w", err)
 	}
-	if err := c.call(ctx, "update", http.MethodPut, activityURL(serviceURL, conversationID, activityID), act, nil); err != nil {
+	if err := c.call(ctx, "update", http.MethodPut, activityURL(serviceURL, conversationID, activityID), wire(act), nil); err != nil {
 		return fmt.Errorf("teams update: %w", err)
 	}
 	return nil
@@ -197,13 +197,13 @@ func (c *Client) CreateConversation(ctx context.Context, serviceURL string, p sc
 // Post posts activity to target, as msbotbuilder-go's client.Client does,
 // within ClientConfig.CallTimeout; errors are as for Send.
 func (c *Client) Post(target url.URL, activity schema.Activity) error {
-	return c.library("send", http.MethodPost, target, activity)
+	return c.library("send", http.MethodPost, target, wire(activity))
 }
 
 // Put puts activity to target, as msbotbuilder-go's client.Client does,
 // within ClientConfig.CallTimeout; errors are as for Send.
 func (c *Client) Put(target url.URL, activity schema.Activity) error {
-	return c.library("update", http.MethodPut, target, activity)
+	return c.library("update", http.MethodPut, target, wire(activity))
 }
 
 // Delete deletes the activity at target, as msbotbuilder-go's client.Client

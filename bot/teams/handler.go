@@ -78,19 +78,14 @@ type HandlerConfig struct {
 	Logger      *slog.Logger
 }
 
-// ActivityLog remembers activity ids: FirstSeen reports whether key was
-// never recorded before.
-type ActivityLog interface {
-	FirstSeen(ctx context.Context, key string) (bool, error)
-}
-
 // MessageHandler serves POST /api/messages: it authenticates the Bot
 // Framework's token first, then records conversation references, runs
 // commands and card submits, and replies through the Connector.
 type MessageHandler struct {
-	cfg   HandlerConfig
-	refs  *refs
-	retry retries
+	cfg    HandlerConfig
+	refs   *refs
+	retry  retries
+	active active
 }
 
 // NewHandler returns the /api/messages handler, or an error when a
@@ -202,47 +197,31 @@ func (h *MessageHandler) handle(ctx context.Context, act schema.Activity) error 
 		if err := h.saveRefs(ctx, act); err != nil {
 			return err
 		}
-		if !h.first(ctx, act) {
+		m, finish, ok := h.claim(ctx, act)
+		if !ok {
 			return nil
 		}
-		return h.message(ctx, act)
+		defer finish()
+		return h.message(ctx, act, m)
 	case schema.ConversationUpdate, "installationUpdate":
 		return h.installation(ctx, act)
 	}
 	return nil
 }
 
-// first reports whether the message activity is new: not a redelivery of
-// one handled before (also before a restart), or a redelivery of one whose
-// handling panicked. When that cannot be known it is handled: a command
-// run twice beats one never run.
-func (h *MessageHandler) first(ctx context.Context, act schema.Activity) bool {
-	if h.cfg.Seen == nil || act.ID == "" {
-		return true
-	}
-	key := activityKey(act)
-	first, err := h.cfg.Seen.FirstSeen(ctx, key)
-	if err != nil {
-		h.cfg.Logger.Warn("teams: activity de-duplication unavailable; handling it", "err", err)
-		return true
-	}
-	if !first && h.retry.take(key, h.cfg.Clock.Now()) {
-		h.cfg.Logger.Info("teams: activity delivered again after its handling panicked; handling it", "type", act.Type, "activity", act.ID)
-		return true
-	}
-	if !first {
-		h.cfg.Logger.Info("teams: activity delivered again; not handled twice", "type", act.Type)
-	}
-	return first
-}
-
 var mention = regexp.MustCompile(`(?is)<at\b[^>]*>.*?</at>`)
 
+// unwrap undoes the HTML Teams may wrap around a message's text.
+var unwrap = strings.NewReplacer("&nbsp;", " ", "<p>", "", "</p>", "\n")
+
 // commandText strips the @mentions Teams puts in the text (the bot's own,
-// in a channel) and the HTML Teams may wrap around it.
+// in a channel) and the HTML Teams may wrap around it. Text with neither
+// '<' nor '&', as typed in a personal chat, has none of them to strip.
 func commandText(text string) string {
-	text = mention.ReplaceAllString(text, " ")
-	text = strings.NewReplacer("&nbsp;", " ", "<p>", "", "</p>", "\n").Replace(text)
+	if strings.ContainsAny(text, "<&") {
+		text = mention.ReplaceAllString(text, " ")
+		text = unwrap.Replace(text)
+	}
 	return strings.TrimSpace(text)
 }
 
@@ -337,8 +316,10 @@ func welcome() bot.Message {
 	}}
 }
 
-// message runs a typed command or a card submit and replies.
-func (h *MessageHandler) message(ctx context.Context, act schema.Activity) error {
+// message runs a typed command or a card submit and replies once m, the
+// activity's de-duplication record, is committed: a reply seen is never
+// followed by the command run again on a redelivery.
+func (h *MessageHandler) message(ctx context.Context, act schema.Activity, m *mark) error {
 	req := bot.Request{
 		From:      bot.Identity{Platform: Platform, Team: tenantOf(act), User: userOf(act.From)},
 		Name:      act.From.Name,
@@ -353,6 +334,7 @@ func (h *MessageHandler) message(ctx context.Context, act schema.Activity) error
 		}
 		card = h.reply(ctx, req)
 	}
+	m.wait()
 	if _, err := h.sendCard(ctx, refFrom(act), card); err != nil {
 		// The command has run and what it wrote is committed. A 500
 		// would have Teams deliver the message again for nothing (the

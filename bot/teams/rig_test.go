@@ -59,6 +59,8 @@ type rig struct {
 	clock   bot.Clock
 	logs    *syncBuffer // what the handler and client logged, as text
 	outside *outside    // the client's requests to hosts other than the fakes
+	// newHandler builds a handler as newRigOpts built h.
+	newHandler func(tb testing.TB, conn teams.Connector) http.Handler
 }
 
 func newRig(t testing.TB) *rig { return newRigOpts(t, rigOptions{}) }
@@ -102,14 +104,25 @@ func newRigOpts(t testing.TB, o rigOptions) *rig {
 	if o.commands != nil {
 		cmds = o.commands(cmds)
 	}
-	if r.h, err = teams.NewHandler(teams.HandlerConfig{
-		AppID: "app-id-1", Validator: a, Connector: r.client, Commands: cmds,
-		Store: r.db, Seen: r.db, Clock: r.clock, Jobcenters: map[string]string{"tenant-1": "Jobcenter Sorø"},
-		ServiceURLs: allowed(t, r.bf.URL), Logger: log,
-	}); err != nil {
-		t.Fatal(err)
+	r.newHandler = func(tb testing.TB, conn teams.Connector) http.Handler {
+		h, err := teams.NewHandler(teams.HandlerConfig{
+			AppID: "app-id-1", Validator: a, Connector: conn, Commands: cmds,
+			Store: r.db, Seen: r.db, Clock: r.clock, Jobcenters: map[string]string{"tenant-1": "Jobcenter Sorø"},
+			ServiceURLs: allowed(tb, r.bf.URL), Logger: log,
+		})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return h
 	}
+	r.h = r.newHandler(t, r.client)
 	return r
+}
+
+// handler is a new handler on the rig's file, validator and commands, as
+// after a restart, sending through conn.
+func (r *rig) handler(tb testing.TB, conn teams.Connector) http.Handler {
+	return r.newHandler(tb, conn)
 }
 
 // outside is the rig's client transport: requests to loopback hosts (the

@@ -75,7 +75,7 @@ type Connector struct {
 	stop chan struct{}
 
 	mu      sync.Mutex
-	calls   []ConnectorCall
+	calls   []*ConnectorCall // pointers: a call is large, and a benchmark records thousands
 	fetches int
 	issued  map[string]bool
 	seq     int
@@ -155,7 +155,9 @@ func (c *Connector) Calls() []ConnectorCall {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	out := make([]ConnectorCall, len(c.calls))
-	copy(out, c.calls)
+	for i, call := range c.calls {
+		out[i] = *call
+	}
 	return out
 }
 
@@ -250,15 +252,15 @@ func (c *Connector) route(route ConnectorRoute) http.HandlerFunc {
 		}
 		status, answer := c.answer(&call, err)
 		c.mu.Lock()
-		c.calls = append(c.calls, call)
+		c.calls = append(c.calls, &call)
 		f, failed := failure{}, false
 		if status == 0 {
 			f, failed = c.injected(route)
 		}
 		if failed {
-			c.calls[len(c.calls)-1].Status = f.status
+			call.Status = f.status
 		} else if status == 0 {
-			status, answer = c.success(route, &c.calls[len(c.calls)-1])
+			status, answer = c.success(route, &call)
 		}
 		c.mu.Unlock()
 		if failed {
