@@ -194,15 +194,15 @@ func TestPodsAreLockedDown(t *testing.T) {
 		checkRestricted(t, "Pod "+p.Name, &p.Spec)
 	}
 	// Measured (deploy/README.md): an import of 250,000 rows, which runs
-	// inside the server, peaked at 1.7 GB RSS, and serving that file took
-	// 310 MB. A smaller limit would OOM-kill a national import; a smaller
+	// inside the server, peaked at 632 MB RSS, and serving that file took
+	// 241 MB. A smaller limit would OOM-kill a national import; a smaller
 	// request would place the pod where serving does not fit.
 	c := container(t, &sts.Spec.Template.Spec, containerName)
-	if lim := c.Resources.Limits[corev1.ResourceMemory]; lim.Cmp(resource.MustParse("1700M")) < 0 {
-		t.Errorf("memory limit %s is below the 1.7 GB a national import was measured at", lim.String())
+	if lim := c.Resources.Limits[corev1.ResourceMemory]; lim.Cmp(resource.MustParse("640M")) < 0 {
+		t.Errorf("memory limit %s is below the 632 MB a national import through the running server was measured at", lim.String())
 	}
-	if req := c.Resources.Requests[corev1.ResourceMemory]; req.Cmp(resource.MustParse("310M")) < 0 {
-		t.Errorf("memory request %s is below the 310 MB serving the national file was measured at", req.String())
+	if req := c.Resources.Requests[corev1.ResourceMemory]; req.Cmp(resource.MustParse("245M")) < 0 {
+		t.Errorf("memory request %s is below the 241 MB serving the national file was measured at", req.String())
 	}
 	// The runtime's soft limit must sit below the container's, or the
 	// kernel kills the bot before the collector tries.
