@@ -317,7 +317,7 @@ func parseImportDate(s string) (time.Time, bool) {
 func (s *Service) checkImport(ctx context.Context, c *call, rows []importRow, opt ImportOptions, res *ImportResult) []RowError {
 	var bad []RowError
 	names, cvrs, newPeople := map[string]int{}, map[string]int{}, map[string]bool{}
-	known := map[string]uint64{} // owner as written -> consultant id, 0 when unknown
+	known := map[string]uint64{}  // owner as written -> consultant id, 0 when unknown
 	inFile := map[string]string{} // the key of each name in the file -> the name
 	for _, row := range rows {
 		inFile[bot.NormalizeName(row.company.Name)] = row.company.Name
