@@ -330,6 +330,10 @@ func (db *DB) Close() error {
 	return db.bolt.Close()
 }
 
+// WaitIndexes waits until the in-memory name indexes are built (see
+// Options.IndexInBackground), or ctx ends.
+func (db *DB) WaitIndexes(ctx context.Context) error { return db.waitIndexes(ctx) }
+
 // waitIndexes waits until the in-memory name indexes are built (see
 // Options.IndexInBackground).
 func (db *DB) waitIndexes(ctx context.Context) error {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -66,6 +67,14 @@ func (e *env) serve(ctx context.Context, args []string) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, db.Close()) }()
+	go func() {
+		// Building the indexes leaves as much garbage as they hold: hand
+		// it back to the system now rather than over the next minutes
+		// (a national file: 240 MB RSS at start, 150 MB after).
+		if db.WaitIndexes(ctx) == nil {
+			debug.FreeOSMemory()
+		}
+	}()
 	m := newMetrics()
 	e.metrics = m
 	// »kontaktbot backup« asks a running server over this socket, as it
