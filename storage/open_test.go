@@ -307,3 +307,43 @@ func TestOpenIndexInBackground(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// With NoSuggest nothing is suggested, and everything else (finding,
+// importing, renaming, the shadowing check) works as ever.
+func TestOpenNoSuggest(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	first, path := newDB(t)
+	mustClose(t, first)
+	opt := options()
+	opt.NoSuggest = true
+	for _, background := range []bool{false, true} {
+		opt.IndexInBackground = background
+		db := mustOpenWith(t, path, opt)
+		n := fmt.Sprint(background)
+		if err := db.ImportCompanies(ctx, []bot.Company{{Name: "Ærø Maskinfabrik " + n}, {Name: "Fakta Tarup " + n}}); err != nil {
+			t.Fatal(err)
+		}
+		if exact, _, err := db.FindCompanies(ctx, bot.NormalizeName("Ærø Maskinfabrik "+n), 1); err != nil || exact == nil {
+			t.Errorf("FindCompanies = %v, %v", exact, err)
+		}
+		if i, _, partial, err := db.FindCompaniesFirst(ctx, []string{"fakta"}, 5); err != nil || i != 0 || len(partial) == 0 {
+			t.Errorf("FindCompaniesFirst(fakta) = %d, %v, %v", i, names(partial), err)
+		}
+		if sugg, err := db.SuggestCompanies(ctx, "aero maskinfabrk", 3); err != nil || len(sugg) != 0 {
+			t.Errorf("SuggestCompanies = %v, %v; want nothing without the index", names(sugg), err)
+		}
+		c, err := db.CreateCompany(ctx, bot.Company{Name: "Ny " + n})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.UpdateCompany(ctx, c.ID, func(c *bot.Company) error { c.Aliases = []string{"Fakta"}; return nil }); !errors.Is(err, bot.ErrConflict) {
+			t.Errorf("an alias shadowing Fakta Tarup: err = %v, want a conflict", err)
+		}
+		mustClose(t, db)
+	}
+	db := mustOpen(t, path) // and the file suggests as ever when opened with the index
+	if sugg, err := db.SuggestCompanies(ctx, "aero maskinfabrk", 3); err != nil || len(sugg) != 2 {
+		t.Errorf("SuggestCompanies with the index = %v, %v", names(sugg), err)
+	}
+}

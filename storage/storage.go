@@ -102,6 +102,11 @@ type Options struct {
 	// damaged page met while building is reported by Damaged. Without it
 	// Open builds them and fails on such a page.
 	IndexInBackground bool
+	// NoSuggest leaves out the index of the names most like a mistyped
+	// one (SuggestCompanies then suggests nothing): for a one-off import,
+	// which never suggests, and would hold it to the end (about 60 MB at
+	// 250,000 companies).
+	NoSuggest bool
 }
 
 // DB is kontaktbot's store. It is safe for concurrent use.
@@ -199,12 +204,12 @@ func open(path string, opt Options) (*DB, error) {
 			defer db.writeMu.Unlock()
 			defer close(db.indexed)
 			err := guarded(path, func() (err error) {
-				db.suggest, db.names, err = db.loadIndexes()
+				db.suggest, db.names, err = db.loadIndexes(!opt.NoSuggest)
 				return err
 			})
 			if err != nil {
 				// Empty indexes find nothing, and /readyz says why.
-				db.suggest, db.names = newSuggestIndex(), newNameIndex()
+				db.suggest, db.names = nil, newNameIndex()
 				if !errors.Is(err, ErrDamaged) {
 					err = damagedError(path, "building the name indexes: "+err.Error())
 				}
@@ -212,7 +217,7 @@ func open(path string, opt Options) (*DB, error) {
 			}
 		}()
 	default:
-		db.suggest, db.names, err = db.loadIndexes()
+		db.suggest, db.names, err = db.loadIndexes(!opt.NoSuggest)
 		close(db.indexed)
 	}
 	if err != nil {
@@ -231,8 +236,9 @@ type companyKey struct {
 // loadIndexes builds the in-memory name indexes from the file's company
 // name index: read once, the keys put in company order by a counting sort
 // (ids are dense), and the two indexes built side by side from the same
-// strings. This is most of what opening a national file costs.
-func (db *DB) loadIndexes() (*suggestIndex, *nameIndex, error) {
+// strings. This is most of what opening a national file costs. Without
+// suggest the suggestion index is not built (nil suggests nothing).
+func (db *DB) loadIndexes(suggest bool) (*suggestIndex, *nameIndex, error) {
 	var byName []companyKey
 	var maxID uint64
 	err := db.bolt.View(func(tx *bolt.Tx) error {
@@ -263,7 +269,9 @@ func (db *DB) loadIndexes() (*suggestIndex, *nameIndex, error) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		sx = buildSuggest(keys)
+		if suggest {
+			sx = buildSuggest(keys)
+		}
 	}()
 	nx := buildNames(keys)
 	<-done

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -163,6 +164,9 @@ func (ix *suggestIndex) add(id uint64, key string) {
 // longest is the most words a name or alias has, or has had: an upper
 // bound, kept by every committed write before its caller hears of it.
 func (ix *suggestIndex) longest() int {
+	if ix == nil {
+		return math.MaxInt // not kept: every run of words may be a name
+	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	return ix.words
@@ -170,6 +174,9 @@ func (ix *suggestIndex) longest() int {
 
 // set replaces the keys of company id (none removes it).
 func (ix *suggestIndex) set(id uint64, keys []string) {
+	if ix == nil {
+		return // not kept (Options.NoSuggest)
+	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if e, ok := ix.first.get(id); ok {
@@ -208,7 +215,7 @@ type hit struct {
 // search returns up to limit company ids whose keys are most like q, best
 // first; ties go to the shorter name, then the smaller id.
 func (ix *suggestIndex) search(q string, limit int) []uint64 {
-	if q == "" || limit <= 0 {
+	if ix == nil || q == "" || limit <= 0 {
 		return nil
 	}
 	limit = min(limit, maxSuggestions)
