@@ -120,27 +120,24 @@ func sizeBound(v any) (n int, ok bool) {
 		}
 		return n, true
 	case []any:
-		n = 2
-		for _, e := range v {
-			m, ok := sizeBound(e)
-			if !ok {
-				return 0, false
-			}
-			n += m + 1
-		}
-		return n, true
+		return sliceBound(v)
 	case []map[string]any:
-		n = 2
-		for _, e := range v {
-			m, ok := sizeBound(e)
-			if !ok {
-				return 0, false
-			}
-			n += m + 1
-		}
-		return n, true
+		return sliceBound(v)
 	}
 	return 0, false
+}
+
+// sliceBound is sizeBound of a JSON array.
+func sliceBound[E any](v []E) (n int, ok bool) {
+	n = 2
+	for _, e := range v {
+		m, ok := sizeBound(e)
+		if !ok {
+			return 0, false
+		}
+		n += m + 1
+	}
+	return n, true
 }
 
 // renderBlocks turns blocks into card elements; list items past limit are
