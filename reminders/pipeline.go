@@ -52,6 +52,23 @@ func (s *Sweeper) lastPlanned(ctx context.Context, kind bot.JobKind, day time.Ti
 	return bot.AddDays(day, -catchUpDays), nil
 }
 
+// plannedDays are the days before day, at most catchUpDays back, on which
+// kind was planned, latest first.
+func (s *Sweeper) plannedDays(ctx context.Context, kind bot.JobKind, day time.Time) ([]time.Time, error) {
+	var out []time.Time
+	for n := 1; n < catchUpDays; n++ {
+		d := bot.AddDays(day, -n)
+		planned, err := s.cfg.Outbox.Planned(ctx, kind, d)
+		if err != nil {
+			return nil, err
+		}
+		if planned {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
 // planIntroDays reminds each intro day's coordinator on the working day
 // before it (in the coordinator's calendar) of place, time and how many
 // candidates and companies are coming; after downtime, on the first
@@ -97,19 +114,39 @@ func (s *Sweeper) planIntroDays(ctx context.Context, w *world, day time.Time) ([
 	return ds, nil
 }
 
-// planInternships nudges the referring consultant, on the first working
-// day on or after an internship's last day, to hold the education
-// meeting. What ended on a weekend, a holiday or while the process was
-// down is told at the next sweep (up to catchUpDays back), once.
-// Sweeps plan only on days that are working days somewhere.
+// planInternships nudges the referring consultant, on their first working
+// day after an internship's last day (never on the day itself, nor on a
+// day their jobcenter is closed), to hold the education meeting. A nudge
+// due while the process was down, or on a day this sweep's recipient does
+// not work, is told at the next sweep on one of their working days (up to
+// catchUpDays back), once.
 func (s *Sweeper) planInternships(ctx context.Context, w *world, day time.Time) ([]bot.Delivery, error) {
-	since, err := s.lastPlanned(ctx, bot.JobInternship, day)
+	earlier, err := s.plannedDays(ctx, bot.JobInternship, day)
 	if err != nil {
 		return nil, fmt.Errorf("plan internship nudges: %w", err)
 	}
+	// toldBy is, for a calendar, the latest earlier sweep on one of its
+	// working days: what fell due by then was told then.
+	toldBy := map[*bot.Calendar]time.Time{}
+	lastTold := func(cal *bot.Calendar) time.Time {
+		if t, ok := toldBy[cal]; ok {
+			return t
+		}
+		t := bot.AddDays(day, -catchUpDays)
+		for _, d := range earlier {
+			if cal.IsWorkingDay(d) {
+				t = d
+				break
+			}
+		}
+		toldBy[cal] = t
+		return t
+	}
 	byTo := map[uint64]*bot.Delivery{}
 	var order []uint64
-	for d := bot.AddDays(since, 1); !d.After(day); d = bot.AddDays(d, 1) {
+	// Internships whose last day lies up to two catch-up spans back: a
+	// closed stretch (Christmas) may hold a nudge back that long.
+	for d := bot.AddDays(day, -2*catchUpDays); d.Before(day); d = bot.AddDays(d, 1) {
 		cs, err := s.cfg.Pipeline.InternshipsEnding(ctx, d)
 		if err != nil {
 			return nil, fmt.Errorf("plan internship nudges: %w", err)
@@ -125,6 +162,10 @@ func (s *Sweeper) planInternships(ctx context.Context, w *world, day time.Time) 
 			}
 			if sub, has := w.people[to.StandInID]; to.Away(day) && has && !sub.Away(day) {
 				to = sub
+			}
+			cal := w.calendar(to)
+			if due := cal.NextWorkingDay(bot.AddDays(c.InternshipEnd, 1)); !cal.IsWorkingDay(day) || due.After(day) || !due.After(lastTold(cal)) {
+				continue // not yet, not today, or told before
 			}
 			company := "#" + strconv.FormatUint(c.CompanyID, 10)
 			if co, err := s.cfg.Pipeline.Company(ctx, c.CompanyID); err == nil {

@@ -150,3 +150,68 @@ func TestPipelineCatchesUp(t *testing.T) {
 		t.Errorf("the day after: %q", got)
 	}
 }
+
+// An internship's nudge comes on the referrer's first working day after
+// its last day: not on the last day itself, not on a day their jobcenter
+// keeps closed (though others work and sweep), and once.
+func TestInternshipNudgeOnTheWorkingDayAfter(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db := storagetest.MustOpen(t, nil)
+	sorø, _ := db.CreateJobcenter(ctx, bot.Jobcenter{Name: "Jobcenter Sorø", ClosedDays: "2026-12-21"})
+	odense, _ := db.CreateJobcenter(ctx, bot.Jobcenter{Name: "Jobcenter Odense"})
+	bo, _ := db.CreateConsultant(ctx, bot.Consultant{Name: "Bo", JobcenterID: sorø.ID})
+	eva, _ := db.CreateConsultant(ctx, bot.Consultant{Name: "Eva", JobcenterID: odense.ID})
+	co, _ := db.CreateCompany(ctx, bot.Company{Name: "Sorø Smedie"})
+	cph := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 8, 0, 0, 0, bot.Copenhagen) }
+	day, _ := db.CreateIntroDay(ctx, bot.IntroDay{Date: cph(11, 25), Place: "Sorø", HostID: sorø.ID, Coordinator: bo.ID})
+	for _, c := range []struct {
+		ref      string
+		referrer uint64
+		end      time.Time
+	}{
+		{"TH-1", bo.ID, cph(12, 10)},  // Thursday: Bo hears on Friday
+		{"FR-1", bo.ID, cph(12, 18)},  // Friday: Monday 21 is closed in Sorø, so Tuesday
+		{"FR-2", eva.ID, cph(12, 18)}, // Friday, Odense: Monday
+	} {
+		if _, err := db.AddCandidate(ctx, bot.Candidate{Reference: c.ref, IntroDayID: day.ID, ReferrerID: c.referrer}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.UpdateCandidate(ctx, day.ID, c.ref, func(x *bot.Candidate) error {
+			x.Stage, x.CompanyID, x.InternshipStart, x.InternshipEnd = bot.StageInternship, co.ID, bot.AddDays(c.end, -11), bot.Day(c.end)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec := &sent{got: map[string][]string{}}
+	sw := reminders.NewSweeper(reminders.Config{Portfolio: db, People: db, Outbox: db, Pipeline: db, Notifier: rec})
+	for _, want := range []struct {
+		day  time.Time
+		whom map[string]string // person -> the reference they hear of; nobody else hears
+	}{
+		{cph(12, 9), nil},
+		{cph(12, 10), nil}, // the last day itself
+		{cph(12, 11), map[string]string{"Bo": "TH-1"}},
+		{cph(12, 14), nil},
+		{cph(12, 18), nil},
+		{cph(12, 21), map[string]string{"Eva": "FR-2"}}, // Sorø closed
+		{cph(12, 22), map[string]string{"Bo": "FR-1"}},
+		{cph(12, 23), nil},
+	} {
+		for range 2 {
+			if _, err := sw.Sweep(ctx, want.day); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := rec.take()
+		if len(got) != len(want.whom) {
+			t.Errorf("%s: %q, want %v", want.day.Format("Mon 2 Jan"), got, want.whom)
+		}
+		for who, ref := range want.whom {
+			if len(got[who]) != 1 || !strings.Contains(got[who][0], ref) {
+				t.Errorf("%s: %s got %q, want one nudge about %s", want.day.Format("Mon 2 Jan"), who, got[who], ref)
+			}
+		}
+	}
+}
