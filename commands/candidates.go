@@ -437,11 +437,22 @@ func runIntroDayMatch(ctx context.Context, s *Service, c *call, args []string) (
 	if bot.Day(c.now).After(bot.Day(from)) {
 		from = c.now
 	}
-	start := bot.NewCalendar().NextWorkingDay(bot.AddDays(from, 1))
+	// Working days are the host jobcenter's: an internship asked to start
+	// on a day it keeps closed starts on the next open one, and the reply
+	// says so.
+	cal := s.calendarOf(ctx, d.HostID)
+	start := cal.NextWorkingDay(bot.AddDays(from, 1))
+	moved := ""
 	if len(a.start) > 0 {
 		if start, err = dayAhead(c, a.start, c.tr("intromøde match "+itoa(int(d.ID))+" "+cand.Reference+" "+co.Name+" start 1/12 uger 2",
 			"introday match "+itoa(int(d.ID))+" "+cand.Reference+" "+co.Name+" start 1/12 weeks 2"), Ahead); err != nil {
 			return bot.Message{}, err
+		}
+		if !cal.IsWorkingDay(start) {
+			asked := start
+			start = cal.NextWorkingDay(asked)
+			moved = c.tr(" "+bot.FormatDate(asked, c.lang)+" er en lukkedag ("+closedWhy(c, cal, asked)+"), så praktikken starter første åbne dag derefter.",
+				" "+bot.FormatDate(asked, c.lang)+" is a closed day ("+closedWhy(c, cal, asked)+"), so the internship starts on the first open day after.")
 		}
 	}
 	end := bot.AddDays(start, a.weeks*7-1)
@@ -449,8 +460,8 @@ func runIntroDayMatch(ctx context.Context, s *Service, c *call, args []string) (
 		return bot.Message{}, err
 	}
 	return bot.Reply(c.tr(
-		"🤝 "+cand.Reference+" er matchet med "+co.Name+": praktik fra "+bot.FormatDate(start, c.lang)+" til og med "+bot.FormatDate(end, c.lang)+" ("+counted(a.weeks, "uge", "uger")+"). Når praktikken slutter, minder jeg den henvisende konsulent om uddannelsesmødet.",
-		"🤝 "+cand.Reference+" is matched with "+co.Name+": internship from "+bot.FormatDate(start, c.lang)+" through "+bot.FormatDate(end, c.lang)+" ("+counted(a.weeks, "week", "weeks")+"). When it ends, I remind the referring consultant of the education meeting.")), nil
+		"🤝 "+cand.Reference+" er matchet med "+co.Name+": praktik fra "+bot.FormatDate(start, c.lang)+" til og med "+bot.FormatDate(end, c.lang)+" ("+counted(a.weeks, "uge", "uger")+")."+moved+" Når praktikken slutter, minder jeg den henvisende konsulent om uddannelsesmødet.",
+		"🤝 "+cand.Reference+" is matched with "+co.Name+": internship from "+bot.FormatDate(start, c.lang)+" through "+bot.FormatDate(end, c.lang)+" ("+counted(a.weeks, "week", "weeks")+")."+moved+" When it ends, I remind the referring consultant of the education meeting.")), nil
 }
 
 // startInternship records the match: stage internship at co from start

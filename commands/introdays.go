@@ -204,6 +204,9 @@ func runIntroDayNew(ctx context.Context, s *Service, c *call, args []string) (bo
 	if err != nil {
 		return bot.Message{}, err
 	}
+	if err := s.openOn(ctx, c, c.actor.JobcenterID, day, c.tr("Intromødet", "The intro day")); err != nil {
+		return bot.Message{}, err
+	}
 	placeWords, others := rest, []string(nil)
 	for i, w := range rest {
 		if wordJobcenters.Is(w) {
@@ -239,6 +242,45 @@ func runIntroDayNew(ctx context.Context, s *Service, c *call, args []string) (bo
 			". Du er tovholder. Tilføj virksomheder med »intromøde virksomhed "+id+" <virksomhed>«, kandidater med »intromøde kandidat "+id+" <reference>«, og annoncér listen med »intromøde annoncér "+id+"«.",
 		"✅ Intro day "+dayRef(d.ID)+": "+bot.FormatDateLong(d.Date, c.lang)+", "+d.Place+". Host: "+names(d.HostID)+"; taking part: "+nameList(names, d.Jobcenters)+
 			". You are the coordinator. Add companies with »introday company "+id+" <company>«, candidates with »introday candidate "+id+" <reference>«, and announce the list with »introday announce "+id+"«.")), nil
+}
+
+// calendarOf is the working-day calendar of the jobcenter: weekends, public
+// holidays, every jobcenter's extra closed days and its own. A jobcenter
+// that cannot be read, or whose own list does not parse, has the rest.
+func (s *Service) calendarOf(ctx context.Context, jobcenterID uint64) *bot.Calendar {
+	closed := slices.Clone(s.closed)
+	if j, err := s.introDays.Jobcenter(ctx, jobcenterID); err == nil {
+		if own, err := bot.ParseClosedDays(j.ClosedDays); err == nil {
+			closed = append(closed, own...)
+		}
+	}
+	return bot.NewCalendar(closed...)
+}
+
+// openOn refuses day, for what (»Intromødet«), when the jobcenter is
+// closed then, naming why and the next day it is open.
+func (s *Service) openOn(ctx context.Context, c *call, jobcenterID uint64, day time.Time, what string) error {
+	cal := s.calendarOf(ctx, jobcenterID)
+	if cal.IsWorkingDay(day) {
+		return nil
+	}
+	next := bot.FormatDateLong(cal.NextWorkingDay(day), c.lang)
+	return bot.Errorf(bot.Invalid, "%s", c.tr(
+		what+" kan ikke holdes "+bot.FormatDateLong(day, c.lang)+": jobcentret har lukket ("+closedWhy(c, cal, day)+"). Første åbne dag derefter er "+next+". Intet er gemt.",
+		what+" cannot be held on "+bot.FormatDateLong(day, c.lang)+": the jobcenter is closed ("+closedWhy(c, cal, day)+"). The first open day after is "+next+". Nothing was saved."))
+}
+
+// closedWhy names why cal is closed on day: a holiday's or closed day's
+// own (Danish) name, or the weekday in the reader's language.
+func closedWhy(c *call, cal *bot.Calendar, day time.Time) string {
+	switch why := cal.ClosedReason(day); why {
+	case "lørdag":
+		return c.tr("lørdag", "Saturday")
+	case "søndag":
+		return c.tr("søndag", "Sunday")
+	default:
+		return why
+	}
 }
 
 // takingPart resolves the jobcenters named after »jobcentre« (separated by

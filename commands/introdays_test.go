@@ -113,8 +113,11 @@ func TestIntroDayNew(t *testing.T) {
 		d.Coordinator != b.personIDOf("Tove") || len(d.Jobcenters) != 3 || d.Jobcenters[1] != b.jobcenterIDOf("Jobcenter Slagelse") {
 		t.Errorf("stored intro day: %+v", d)
 	}
-	// A lead may plan one too, alone and today; ids count on, and are shown as #N.
-	contains(t, b.ok("Lis", "introday new today Sorø Jobcenter, lokale 2"), "Intromøde #2", "søndag 22. november 2026", "Sorø Jobcenter, lokale 2")
+	// Not on a day the jobcenter is closed: today is a Sunday.
+	contains(t, b.refused("Lis", "introday new today Sorø Jobcenter, lokale 2"), "kan ikke holdes søndag 22. november 2026", "(søndag)",
+		"Første åbne dag derefter er mandag 23. november 2026", "Intet er gemt")
+	// A lead may plan one too, alone and tomorrow; ids count on, and are shown as #N.
+	contains(t, b.ok("Lis", "introday new tomorrow Sorø Jobcenter, lokale 2"), "Intromøde #2", "mandag 23. november 2026", "Sorø Jobcenter, lokale 2")
 	if d := b.introDayOf(2); len(d.Jobcenters) != 1 || d.Coordinator != b.personIDOf("Lis") {
 		t.Errorf("second intro day: %+v", d)
 	}
@@ -364,4 +367,26 @@ func FuzzIntroDayLines(f *testing.F) {
 			}
 		}
 	})
+}
+
+// An intro day is refused on a public holiday and on the host jobcenter's
+// own closed days (not on another jobcenter's); an internship asked to
+// start on a closed day starts on the host's next open day, and says so.
+func TestIntroDayOnClosedDays(t *testing.T) {
+	t.Parallel()
+	b, _ := introBot(t)
+	b.ok("Anne", "jobcenter lukkedage Jobcenter Sorø = 2026-12-04 personaledag")
+	contains(t, b.refused("Tove", "intromøde ny 25/12 Sorø Bibliotek"), "kan ikke holdes fredag 25. december 2026", "(juledag)", "mandag 28. december 2026")
+	contains(t, b.refused("Tove", "intromøde ny 4/12 Sorø Bibliotek"), "(personaledag)", "mandag 7. december 2026")
+	b.ok("Anne", "sprog en")
+	contains(t, b.refused("Anne", "introday new 12/12 Slagelse"), "cannot be held on Saturday 12 December 2026", "(Saturday)", "Nothing was saved")
+	// Holbæk is open on Sorø's staff day; the refused ones were not stored.
+	contains(t, b.ok("Bo", "intromøde ny 4/12 Holbæk"), "Intromøde #1")
+	b.ok("Tove", "intromøde ny 3/12 Sorø Bibliotek")
+	b.ok("Tove", "intromøde kandidat 2 KS-14")
+	got := b.ok("Tove", "intromøde match 2 KS-14 L-tek start 4/12")
+	contains(t, got, "praktik fra 07.12.2026 til og med 20.12.2026", "04.12.2026 er en lukkedag (personaledag), så praktikken starter første åbne dag derefter")
+	if ks := b.candidateOf("KS-14"); !ks.InternshipStart.Equal(day(2026, 12, 7)) {
+		t.Errorf("KS-14 starts %v, want Monday 7 December", ks.InternshipStart)
+	}
 }

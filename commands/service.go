@@ -37,7 +37,8 @@ type Service struct {
 	table     []*Command
 	byKey     map[string]*Command // folded name or alias -> the first command of the table it names
 	links     *linkCodes
-	admins    []string // KONTAKTBOT_ADMINS: platform user ids, identity keys or console names
+	admins    []string        // KONTAKTBOT_ADMINS: platform user ids, identity keys or console names
+	closed    []bot.ClosedDay // KONTAKTBOT_CLOSED_DAYS: every jobcenter's extra closed days
 }
 
 // Config holds what a Service needs besides its store.
@@ -57,6 +58,9 @@ type Config struct {
 	// object id), an identity key ("slack/T0123/U0123ABC") or a console
 	// name ("Hanne Jensen"). Each is made admin when they next write.
 	Admins []string
+	// ClosedDays are the extra closed days of every jobcenter
+	// (KONTAKTBOT_CLOSED_DAYS); each jobcenter adds its own.
+	ClosedDays []bot.ClosedDay
 }
 
 // DefaultJobcenter is the jobcenter new people join when none is configured.
@@ -75,7 +79,7 @@ func New(store Store, cfg Config) *Service {
 	}
 	s := &Service{names: store, contacts: store, register: store, portfolio: store, people: store, positions: store,
 		introDays: store, importer: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter, notifier: cfg.Notifier, metrics: cfg.Metrics,
-		admins: cfg.Admins}
+		admins: cfg.Admins, closed: cfg.ClosedDays}
 	s.table = commandTable()
 	s.byKey = keys(s.table)
 	s.links = &linkCodes{codes: map[string]linkCode{}}

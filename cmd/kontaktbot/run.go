@@ -174,8 +174,15 @@ func (e *env) service(db *storage.DB) *commands.Service { return e.chat(db, nil)
 
 // chat is the command service of a chat: n posts its announcements.
 func (e *env) chat(db *storage.DB, n bot.Notifier) *commands.Service {
+	// A list that does not parse keeps the scheduler from starting, which
+	// says why; commands then count weekends, holidays and the jobcenters'
+	// own closed days, and the log says so.
+	closed, err := bot.ParseClosedDays(e.getenv("KONTAKTBOT_CLOSED_DAYS"))
+	if err != nil {
+		e.log.Warn("KONTAKTBOT_CLOSED_DAYS not read; commands count only weekends, holidays and jobcenters' own closed days", "err", err)
+	}
 	return commands.New(db, commands.Config{Clock: e.clock, Log: e.log, Jobcenter: e.getenv("KONTAKTBOT_JOBCENTER"), Notifier: n, Metrics: e.metrics,
-		Admins: splitList(e.getenv("KONTAKTBOT_ADMINS"))})
+		Admins: splitList(e.getenv("KONTAKTBOT_ADMINS")), ClosedDays: closed})
 }
 
 func (e *env) console(ctx context.Context, args []string) (err error) {
