@@ -148,3 +148,39 @@ func (b *testBot) person(name string) bot.Consultant {
 	}
 	return p
 }
+
+// The history pages through every contact, newest first, with who, how,
+// the note and the follow-up; the card points to it once there are more
+// than it shows.
+func TestCompanyHistory(t *testing.T) {
+	t.Parallel()
+	b := newBot(t)
+	b.ok("Hanne", "company add L-tek kadence 14")
+	b.ok("Hanne", "company add Grafisk Side Ærø")
+	contains(t, b.ok("Hanne", "virksomhed historik L-tek"), "Kontakthistorik: L-tek — ingen kontakter endnu.")
+	for i := 0; i < 17; i++ {
+		b.clock.Add(time.Minute)
+		line := "visit L-tek telefon samtale " + string(rune('A'+i))
+		if i == 16 {
+			line = "besøg L-tek mødte Lars om svejsere opfølgning 1/12"
+		}
+		b.ok("Hanne", line)
+	}
+	contains(t, b.ok("Hanne", "company L-tek"), "samtale M", "Hele historikken: »virksomhed historik L-tek«")
+
+	got := b.ok("Hanne", "virksomhed historik ltek")
+	contains(t, got, "Kontakthistorik: L-tek", "Nyeste først: 1–15 af 17 (side 1 af 2)",
+		"1. 22.11.2026 besøg (Hanne): mødte Lars om svejsere · opfølgning 01.12.2026", "2. 22.11.2026 telefon (Hanne): samtale P",
+		"15. 22.11.2026 telefon (Hanne): samtale C", "Ældre ▶")
+	lacks(t, got, "samtale B", "◀ Nyere")
+	got = b.ok("Hanne", "virksomhed historik L-tek side 2")
+	contains(t, got, "Nyeste først: 16–17 af 17 (side 2 af 2)", "16. 22.11.2026 telefon (Hanne): samtale B", "17. 22.11.2026 telefon (Hanne): samtale A", "◀ Nyere")
+	lacks(t, got, "samtale C", "Ældre ▶")
+	contains(t, b.refused("Hanne", "virksomhed historik L-tek side 3"), "L-tek har 17 kontakter på 2 sider; der er ingen side 3.")
+	contains(t, b.refused("Hanne", "virksomhed historik L-tek side 0"), "Siderne tælles fra 1")
+	// »Side« inside a name is the name.
+	contains(t, b.ok("Hanne", "virksomhed historik Grafisk Side Ærø"), "Kontakthistorik: Grafisk Side Ærø — ingen kontakter endnu.")
+	b.ok("Hanne", "sprog en")
+	contains(t, b.ok("Hanne", "company history L-tek page 2"), "Contact history: L-tek", "Newest first: 16–17 of 17 (page 2 of 2)",
+		"17. 22 Nov 2026 phone (Hanne): samtale A", "◀ Newer")
+}

@@ -52,6 +52,10 @@ func TestCompanyCardNeedToKnow(t *testing.T) {
 		"Notes, contact history and planned contacts are kept for Jobcenter Odense and its partners", "the dedicated consultant, Olga")
 	lacks(t, got, "fyringsrunde")
 
+	// Nor its history.
+	contains(t, b.refused("Aage", "company history L-tek"), "kept for Jobcenter Odense and its partners")
+	contains(t, b.ok("Olga", "virksomhed historik L-tek"), "mødte Lars om fyringsrunde")
+
 	// Odense itself, its partner Svendborg and an admin see it all.
 	for _, who := range []string{"Olga", "Sif", "Anne"} {
 		got := b.ok(who, "virksomhed L-tek")

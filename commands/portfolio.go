@@ -20,6 +20,7 @@ type portfolioReader interface {
 	ForEachCompany(ctx context.Context, fn func(bot.Company) error) error
 	NudgeDue(ctx context.Context, day time.Time, fn func(bot.Company) error) error
 	Contacts(ctx context.Context, companyID uint64, limit int) ([]bot.Contact, error)
+	ContactsPage(ctx context.Context, companyID uint64, skip, limit int) ([]bot.Contact, int, error)
 	Consultant(ctx context.Context, id uint64) (bot.Consultant, error)
 	Consultants(ctx context.Context) ([]bot.Consultant, error)
 	Jobcenter(ctx context.Context, id uint64) (bot.Jobcenter, error)
@@ -46,7 +47,8 @@ func runCompanyShow(ctx context.Context, s *Service, c *call, args []string) (bo
 	}
 	var contacts []bot.Contact
 	if know {
-		if contacts, err = s.portfolio.Contacts(ctx, co.ID, 5); err != nil {
+		// One more than shown, to know whether the history has more.
+		if contacts, err = s.portfolio.Contacts(ctx, co.ID, cardContacts+1); err != nil {
 			return bot.Message{}, fmt.Errorf("company card: %w", err)
 		}
 	}
@@ -102,12 +104,16 @@ func (s *Service) card(ctx context.Context, c *call, co bot.Company, a cardAcces
 		blocks = append(blocks, bot.List{Title: c.tr("Ledige stillinger", "Open positions"), Items: positions})
 	}
 	if a.know {
-		items := make([]string, 0, len(contacts))
-		for _, ct := range contacts {
+		items := make([]string, 0, cardContacts+1)
+		for _, ct := range contacts[:min(len(contacts), cardContacts)] {
 			items = append(items, bot.FormatDate(ct.At, c.lang)+" "+kindName(c.lang, ct.Kind)+" ("+names(ct.ConsultantID)+"): "+ct.Note)
 		}
 		if len(items) == 0 {
 			items = append(items, c.tr("Ingen kontakter endnu.", "No contacts yet."))
+		}
+		if len(contacts) > cardContacts {
+			h := s.find("company history").In(c.lang)
+			items = append(items, c.tr("Hele historikken: »"+h+" "+co.Name+"«", "The whole history: »"+h+" "+co.Name+"«"))
 		}
 		blocks = append(blocks, bot.List{Title: c.tr("Seneste kontakter", "Latest contacts"), Items: items})
 	} else {

@@ -113,6 +113,9 @@ type Contacts interface {
 	// Contacts returns up to limit contacts with the company, newest (by At)
 	// first.
 	Contacts(ctx context.Context, companyID uint64, limit int) ([]bot.Contact, error)
+	// ContactsPage returns the company's contacts newest first, the first
+	// skip left out and at most limit given, and how many it has in all.
+	ContactsPage(ctx context.Context, companyID uint64, skip, limit int) ([]bot.Contact, int, error)
 	// UndoContact deletes the contact the consultant logged last, if it was
 	// logged at or after since, and sets its company's LastContact back to
 	// the newest remaining contact, in one transaction. It returns the

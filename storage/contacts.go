@@ -114,6 +114,32 @@ func (db *DB) Contacts(ctx context.Context, companyID uint64, limit int) ([]bot.
 	return out, err
 }
 
+// ContactsPage returns the company's contacts newest first, skipping the
+// first skip and giving at most limit, and how many it has in all: only
+// the page is decoded.
+func (db *DB) ContactsPage(ctx context.Context, companyID uint64, skip, limit int) (page []bot.Contact, total int, err error) {
+	err = db.view(ctx, func(tx *bolt.Tx) error {
+		prefix := itob(companyID)
+		cur := tx.Bucket(bCompanies).Cursor()
+		k, v := cur.Seek(prefix)
+		if bytes.Equal(k, prefix) {
+			k, v = cur.Next()
+		}
+		for ; k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+			if total >= skip && len(page) < limit {
+				var r contactRecord
+				if err := decode(v, &r, bCompanies, contactID(k)); err != nil {
+					return err
+				}
+				page = append(page, r.Contact)
+			}
+			total++
+		}
+		return nil
+	})
+	return page, total, err
+}
+
 // eachContact calls fn with the company's contacts, newest first, while
 // fn returns true. It returns how many it read.
 func eachContact(tx *bolt.Tx, companyID uint64, fn func(contactRecord) bool) (int, error) {
