@@ -27,7 +27,8 @@ type Message struct {
 	Form *Form
 }
 
-// Block is one part of a Message: Heading, Text, Fields, List, Buttons or Divider.
+// Block is one part of a Message: Heading, Text, Fields, List, Buttons,
+// Divider or Verbatim.
 type Block interface{ block() }
 
 // Heading is a short title line.
@@ -68,12 +69,18 @@ type Buttons struct{ Buttons []Button }
 // Divider is a thin separator line.
 type Divider struct{}
 
-func (Heading) block() {}
-func (Text) block()    {}
-func (Fields) block()  {}
-func (List) block()    {}
-func (Buttons) block() {}
-func (Divider) block() {}
+// Verbatim is text to be copied as it stands, such as an entry for a
+// jobcenter's case system: shown in a fixed-width block that keeps its
+// lines, with no marks read in it.
+type Verbatim struct{ Text string }
+
+func (Heading) block()  {}
+func (Text) block()     {}
+func (Fields) block()   {}
+func (List) block()     {}
+func (Buttons) block()  {}
+func (Divider) block()  {}
+func (Verbatim) block() {}
 
 // Reply returns a private message with one paragraph of text.
 func Reply(text string) Message { return Message{Blocks: []Block{Text{Text: text}}} }
@@ -118,6 +125,8 @@ func (m Message) PlainText() string {
 			}
 		case Divider:
 			b.WriteString("────────")
+		case Verbatim:
+			b.WriteString(v.Text)
 		}
 	}
 	return b.String()

@@ -1,6 +1,7 @@
 package commands_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -183,4 +184,40 @@ func TestCompanyHistory(t *testing.T) {
 	b.ok("Hanne", "sprog en")
 	contains(t, b.ok("Hanne", "company history L-tek page 2"), "Contact history: L-tek", "Newest first: 16–17 of 17 (page 2 of 2)",
 		"17. 22 Nov 2026 phone (Hanne): samtale A", "◀ Newer")
+}
+
+// The journal gives a day's contacts as texts for the case system, in the
+// order they happened, each whole.
+func TestCompanyJournal(t *testing.T) {
+	t.Parallel()
+	b := newBot(t)
+	b.ok("Hanne", "company add L-tek cvr 12345674")
+	b.ok("Hanne", "visit L-tek i går telefon aftalte besøg")
+	b.clock.Add(time.Minute)
+	b.ok("Hanne", "visit L-tek mødte Lars om <to> svejsere opfølgning 1/12")
+	b.clock.Add(time.Minute)
+	b.ok("Hanne", "visit L-tek mail sendte *tilbud*")
+	m := b.say("Hanne", "virksomhed journal L-tek")
+	if m.Error {
+		t.Fatal(m.PlainText())
+	}
+	var entries []string
+	for _, blk := range m.Blocks {
+		if v, ok := blk.(bot.Verbatim); ok {
+			entries = append(entries, v.Text)
+		}
+	}
+	want := []string{
+		"Dato: 22.11.2026\nKontaktform: besøg\nVirksomhed: L-tek, CVR 12345674\nKonsulent: Hanne, Jobcenter\nNote: mødte Lars om <to> svejsere\nOpfølgning: 01.12.2026",
+		"Dato: 22.11.2026\nKontaktform: mail\nVirksomhed: L-tek, CVR 12345674\nKonsulent: Hanne, Jobcenter\nNote: sendte *tilbud*",
+	}
+	if !slices.Equal(entries, want) {
+		t.Errorf("journal entries:\n%q\nwant\n%q", entries, want)
+	}
+	contains(t, m.PlainText(), "Journal: L-tek, søndag 22. november 2026")
+	contains(t, b.ok("Hanne", "virksomhed journal L-tek i går"), "Kontaktform: telefon", "Note: aftalte besøg")
+	contains(t, b.ok("Hanne", "virksomhed journal L-tek 1/11"), "Ingen kontakter med L-tek søndag 1. november 2026")
+	contains(t, b.refused("Hanne", "virksomhed journal L-tek uge 47"), "er en uge")
+	b.ok("Hanne", "sprog en")
+	contains(t, b.ok("Hanne", "company journal L-tek yesterday"), "Journal: L-tek, Saturday 21 November 2026", "Kind: phone", "Company: L-tek, CVR 12345674")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"kontaktbot/bot"
 )
@@ -94,6 +95,82 @@ func runCompanyHistory(ctx context.Context, s *Service, c *call, args []string) 
 	}
 	if len(buttons) > 0 {
 		blocks = append(blocks, bot.Buttons{Buttons: buttons})
+	}
+	return bot.Message{Blocks: blocks}, nil
+}
+
+// runCompanyJournal gives the contacts with a company on one day (today
+// unless a date follows the name), each as one entry to paste into the
+// jobcenter's case system: date, kind, company with CVR, consultant with
+// jobcenter, note, follow-up. Each entry is Verbatim, so that Slack and
+// Teams keep it whole, with no marks read in what people typed.
+func runCompanyJournal(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
+	if len(args) == 0 {
+		return bot.Message{}, usageError(s, c, "company journal")
+	}
+	co, rest, err := s.companyAt(ctx, c, args)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	day := bot.Day(c.now)
+	if len(rest) > 0 {
+		r := ReadDate(rest, c.now, Past)
+		if !r.OK || r.N != len(rest) {
+			return bot.Message{}, unreadableDate(c, rest, Past, c.tr(" Skriv fx »virksomhed journal "+co.Name+" i går«.", " For example: »company journal "+co.Name+" yesterday«."))
+		}
+		day = r.Day
+	}
+	jc, err := s.companyJobcenter(ctx, co)
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("company journal: %w", err)
+	}
+	know, err := s.mayKnow(ctx, c, jc)
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("company journal: %w", err)
+	}
+	names := s.nameCache(ctx)
+	if !know {
+		return bot.Message{}, bot.Errorf(bot.Forbidden, "%s", keptFor(c, co, s.jobcenterName(ctx, jc), names))
+	}
+	// Newest first; a day's contacts are among the newest few hundred.
+	all, err := s.portfolio.Contacts(ctx, co.ID, 1000)
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("company journal: %w", err)
+	}
+	var ofDay []bot.Contact
+	for _, ct := range all {
+		if bot.DaysBetween(ct.At, day) == 0 {
+			ofDay = append(ofDay, ct)
+		}
+	}
+	when := bot.FormatDateLong(day, c.lang)
+	if len(ofDay) == 0 {
+		return bot.Reply(c.tr("Ingen kontakter med "+co.Name+" "+when+". Skriv en anden dato efter navnet, fx »virksomhed journal "+co.Name+" i går«.",
+			"No contacts with "+co.Name+" on "+when+". Put another date after the name, e.g. »company journal "+co.Name+" yesterday«.")), nil
+	}
+	company := co.Name
+	if co.CVR != "" {
+		company += ", CVR " + co.CVR
+	}
+	blocks := []bot.Block{bot.Heading{Text: c.tr("Journal: ", "Journal: ") + co.Name + ", " + when},
+		bot.Text{Text: c.tr("Én tekst pr. kontakt, klar til at sætte ind i sagssystemet.", "One text per contact, ready to paste into the case system.")}}
+	for i := len(ofDay) - 1; i >= 0; i-- { // in the order they happened
+		ct := ofDay[i]
+		consultant := names(ct.ConsultantID)
+		if p, err := s.portfolio.Consultant(ctx, ct.ConsultantID); err == nil && p.JobcenterID != 0 {
+			consultant += ", " + s.jobcenterName(ctx, p.JobcenterID)
+		}
+		lines := []string{
+			c.tr("Dato: ", "Date: ") + bot.FormatDate(ct.At, c.lang),
+			c.tr("Kontaktform: ", "Kind: ") + kindName(c.lang, ct.Kind),
+			c.tr("Virksomhed: ", "Company: ") + company,
+			c.tr("Konsulent: ", "Consultant: ") + consultant,
+			c.tr("Note: ", "Note: ") + ct.Note,
+		}
+		if !ct.FollowUp.IsZero() {
+			lines = append(lines, c.tr("Opfølgning: ", "Follow-up: ")+bot.FormatDate(ct.FollowUp, c.lang))
+		}
+		blocks = append(blocks, bot.Verbatim{Text: strings.Join(lines, "\n")})
 	}
 	return bot.Message{Blocks: blocks}, nil
 }

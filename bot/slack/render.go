@@ -55,6 +55,8 @@ func Blocks(msg bot.Message) []slackapi.Block {
 			r.buttons(v)
 		case bot.Divider:
 			r.add(slackapi.NewDividerBlock(), 0)
+		case bot.Verbatim:
+			r.code(v)
 		}
 	}
 	return r.result()
@@ -89,6 +91,16 @@ func (r *renderer) sections(chunks []string, extra int) {
 			n += extra
 		}
 		r.add(slackapi.NewSectionBlock(mrkdwn(c), nil, nil), n)
+	}
+}
+
+// code adds the text as mrkdwn code blocks (```), split as a paragraph is;
+// a ``` inside it is broken with a zero-width space so that it cannot
+// end the block.
+func (r *renderer) code(c bot.Verbatim) {
+	text := strings.ReplaceAll(escape(c.Text), "```", "`\u200b``")
+	for _, chunk := range splitText(text, MaxSectionText-8) {
+		r.add(slackapi.NewSectionBlock(mrkdwn("```\n"+chunk+"\n```"), nil, nil), strings.Count(chunk, "\n")+1)
 	}
 }
 

@@ -320,3 +320,27 @@ func clamp(n, max int) int {
 	}
 	return n % (max + 1)
 }
+
+// A Verbatim block is mrkdwn code blocks: escaped, a ``` inside broken so
+// that it cannot close the block, long text split into whole blocks.
+func TestBlocksVerbatim(t *testing.T) {
+	t.Parallel()
+	blocks := blocksJSON(t, slack.Blocks(bot.Message{Blocks: []bot.Block{bot.Verbatim{Text: "Dato: 22.11.2026\nNote: <to> & ```x``` *y*"}}}))
+	if len(blocks) != 1 || blocks[0].Type != "section" {
+		t.Fatalf("verbatim rendered as %+v", blocks)
+	}
+	want := "```\nDato: 22.11.2026\nNote: &lt;to&gt; &amp; `\u200b``x`\u200b`` *y*\n```"
+	if got := blocks[0].Text.Text; got != want {
+		t.Errorf("verbatim = %q, want %q", got, want)
+	}
+	long := blocksJSON(t, slack.Blocks(bot.Message{Blocks: []bot.Block{bot.Verbatim{Text: strings.Repeat("Note: svejser & truckfører\n", 400)}}}))
+	checkLimits(t, long)
+	if len(long) < 2 {
+		t.Fatalf("10,800 characters in %d section(s)", len(long))
+	}
+	for i, b := range long {
+		if !strings.HasPrefix(b.Text.Text, "```\n") || !strings.HasSuffix(b.Text.Text, "\n```") {
+			t.Errorf("section %d is not a whole code block: %.40q…", i, b.Text.Text)
+		}
+	}
+}

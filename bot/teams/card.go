@@ -168,9 +168,35 @@ func renderBlocks(blocks []bot.Block, limit int) (body, actions []any) {
 			actions = append(actions, submitActions(v)...)
 		case bot.Divider:
 			sep = true
+		case bot.Verbatim:
+			if cb := codeBlock(v, sep); cb != nil {
+				body, sep = append(body, cb), false
+			}
 		}
 	}
 	return body, actions
+}
+
+// codeBlock shows the text in a fixed-width font, a TextBlock a line (a
+// single line break inside one is read as a space), every character
+// escaped so that it shows as typed.
+func codeBlock(c bot.Verbatim, sep bool) map[string]any {
+	var items []any
+	for _, line := range strings.Split(strings.TrimRight(c.Text, "\n"), "\n") {
+		tb := map[string]any{"type": "TextBlock", "text": escape(line), "wrap": true, "fontType": "Monospace", "spacing": "None"}
+		if strings.TrimSpace(line) == "" {
+			tb["text"] = "\u00a0" // an empty TextBlock is not shown at all
+		}
+		items = append(items, tb)
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	cb := map[string]any{"type": "Container", "style": "emphasis", "items": items}
+	if sep {
+		cb["separator"] = true
+	}
+	return cb
 }
 
 func textBlock(text string, separator bool) map[string]any {

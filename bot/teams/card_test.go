@@ -139,13 +139,16 @@ func TestCardEdgeCases(t *testing.T) {
 	t.Parallel()
 	huge := strings.Repeat("æøå *x* _y_ ", 20000)
 	for name, msg := range map[string]bot.Message{
-		"empty":        {},
-		"blank blocks": {Blocks: []bot.Block{bot.Heading{}, bot.Text{Text: "  "}, bot.Fields{}, bot.List{}, bot.Buttons{}, bot.Divider{}}},
-		"huge text":    {Blocks: []bot.Block{bot.Text{Text: huge}}},
-		"huge field":   {Blocks: []bot.Block{bot.Fields{Fields: []bot.Field{{Label: huge, Value: huge}}}}},
-		"marks":        {Blocks: []bot.Block{bot.Text{Text: "* *a * b* *** _ __ \\ \" <at>x</at>"}}},
-		"many buttons": {Blocks: []bot.Block{bot.Buttons{Buttons: make([]bot.Button, 40)}}},
-		"long label":   {Blocks: []bot.Block{bot.Buttons{Buttons: []bot.Button{{Label: huge[:300], Command: "help"}}}}},
+		"empty":          {},
+		"blank blocks":   {Blocks: []bot.Block{bot.Heading{}, bot.Text{Text: "  "}, bot.Fields{}, bot.List{}, bot.Buttons{}, bot.Divider{}}},
+		"huge text":      {Blocks: []bot.Block{bot.Text{Text: huge}}},
+		"huge field":     {Blocks: []bot.Block{bot.Fields{Fields: []bot.Field{{Label: huge, Value: huge}}}}},
+		"marks":          {Blocks: []bot.Block{bot.Text{Text: "* *a * b* *** _ __ \\ \" <at>x</at>"}}},
+		"many buttons":   {Blocks: []bot.Block{bot.Buttons{Buttons: make([]bot.Button, 40)}}},
+		"long label":     {Blocks: []bot.Block{bot.Buttons{Buttons: []bot.Button{{Label: huge[:300], Command: "help"}}}}},
+		"verbatim":       {Blocks: []bot.Block{bot.Verbatim{Text: "Dato: 22.11.2026\n\nNote: <b>&amp; *x* _y_ [l](http://x) ```\n"}}},
+		"huge verbatim":  {Blocks: []bot.Block{bot.Verbatim{Text: strings.Repeat("Note: æøå *x*\n", 5000)}}},
+		"blank verbatim": {Blocks: []bot.Block{bot.Verbatim{Text: ""}}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -235,5 +238,34 @@ func TestCardSchemaBites(t *testing.T) {
 	}
 	if s.Validate(doc) == nil {
 		t.Fatal("a TextBlock without text and with wrap \"yes\" validated")
+	}
+}
+
+// A Verbatim block is one fixed-width TextBlock a line, each escaped, so
+// that what people typed shows as typed and the lines stay lines.
+func TestCardVerbatim(t *testing.T) {
+	t.Parallel()
+	card := teams.Card(bot.Message{Blocks: []bot.Block{bot.Heading{Text: "Journal"}, bot.Verbatim{Text: "Dato: 22.11.2026\n\nNote: *tilbud* [x](y)"}}})
+	b := mustValidCard(t, card)
+	var got struct {
+		Body []struct {
+			Type  string `json:"type"`
+			Items []struct {
+				Text     string `json:"text"`
+				FontType string `json:"fontType"`
+			} `json:"items"`
+		} `json:"body"`
+	}
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	c := got.Body[len(got.Body)-1]
+	if c.Type != "Container" || len(c.Items) != 3 {
+		t.Fatalf("verbatim rendered as %s", b)
+	}
+	for i, want := range []string{"Dato: 22.11.2026", "\u00a0", `Note: \*tilbud\* \[x\]\(y\)`} {
+		if c.Items[i].Text != want || c.Items[i].FontType != "Monospace" {
+			t.Errorf("line %d = %q (%s), want %q in Monospace", i, c.Items[i].Text, c.Items[i].FontType, want)
+		}
 	}
 }
