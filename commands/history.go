@@ -42,17 +42,9 @@ func runCompanyHistory(ctx context.Context, s *Service, c *call, args []string) 
 	if err != nil {
 		return bot.Message{}, err
 	}
-	jc, err := s.companyJobcenter(ctx, co)
+	names, err := s.historyOf(ctx, c, co)
 	if err != nil {
-		return bot.Message{}, fmt.Errorf("company history: %w", err)
-	}
-	know, err := s.mayKnow(ctx, c, jc)
-	if err != nil {
-		return bot.Message{}, fmt.Errorf("company history: %w", err)
-	}
-	names := s.nameCache(ctx)
-	if !know {
-		return bot.Message{}, bot.Errorf(bot.Forbidden, "%s", keptFor(c, co, s.jobcenterName(ctx, jc), names))
+		return bot.Message{}, err
 	}
 	contacts, total, err := s.portfolio.ContactsPage(ctx, co.ID, (page-1)*historyPage, historyPage)
 	if err != nil {
@@ -120,28 +112,13 @@ func runCompanyJournal(ctx context.Context, s *Service, c *call, args []string) 
 		}
 		day = r.Day
 	}
-	jc, err := s.companyJobcenter(ctx, co)
+	names, err := s.historyOf(ctx, c, co)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	ofDay, err := s.portfolio.ContactsBetween(ctx, co.ID, day, bot.AddDays(day, 1))
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("company journal: %w", err)
-	}
-	know, err := s.mayKnow(ctx, c, jc)
-	if err != nil {
-		return bot.Message{}, fmt.Errorf("company journal: %w", err)
-	}
-	names := s.nameCache(ctx)
-	if !know {
-		return bot.Message{}, bot.Errorf(bot.Forbidden, "%s", keptFor(c, co, s.jobcenterName(ctx, jc), names))
-	}
-	// Newest first; a day's contacts are among the newest few hundred.
-	all, err := s.portfolio.Contacts(ctx, co.ID, 1000)
-	if err != nil {
-		return bot.Message{}, fmt.Errorf("company journal: %w", err)
-	}
-	var ofDay []bot.Contact
-	for _, ct := range all {
-		if bot.DaysBetween(ct.At, day) == 0 {
-			ofDay = append(ofDay, ct)
-		}
 	}
 	when := bot.FormatDateLong(day, c.lang)
 	if len(ofDay) == 0 {
@@ -152,7 +129,7 @@ func runCompanyJournal(ctx context.Context, s *Service, c *call, args []string) 
 	if co.CVR != "" {
 		company += ", CVR " + co.CVR
 	}
-	blocks := []bot.Block{bot.Heading{Text: c.tr("Journal: ", "Journal: ") + co.Name + ", " + when},
+	blocks := []bot.Block{bot.Heading{Text: "Journal: " + co.Name + ", " + when},
 		bot.Text{Text: c.tr("Én tekst pr. kontakt, klar til at sætte ind i sagssystemet.", "One text per contact, ready to paste into the case system.")}}
 	for i := len(ofDay) - 1; i >= 0; i-- { // in the order they happened
 		ct := ofDay[i]
@@ -165,7 +142,7 @@ func runCompanyJournal(ctx context.Context, s *Service, c *call, args []string) 
 			c.tr("Kontaktform: ", "Kind: ") + kindName(c.lang, ct.Kind),
 			c.tr("Virksomhed: ", "Company: ") + company,
 			c.tr("Konsulent: ", "Consultant: ") + consultant,
-			c.tr("Note: ", "Note: ") + ct.Note,
+			"Note: " + ct.Note,
 		}
 		if !ct.FollowUp.IsZero() {
 			lines = append(lines, c.tr("Opfølgning: ", "Follow-up: ")+bot.FormatDate(ct.FollowUp, c.lang))
@@ -173,4 +150,23 @@ func runCompanyJournal(ctx context.Context, s *Service, c *call, args []string) 
 		blocks = append(blocks, bot.Verbatim{Text: strings.Join(lines, "\n")})
 	}
 	return bot.Message{Blocks: blocks}, nil
+}
+
+// historyOf lets through a reader who may see co's notes and contact
+// history (mayKnow), with the names of people for the lines; anyone else
+// is told where they are kept and whom to ask.
+func (s *Service) historyOf(ctx context.Context, c *call, co bot.Company) (func(uint64) string, error) {
+	jc, err := s.companyJobcenter(ctx, co)
+	if err != nil {
+		return nil, fmt.Errorf("company history: %w", err)
+	}
+	know, err := s.mayKnow(ctx, c, jc)
+	if err != nil {
+		return nil, fmt.Errorf("company history: %w", err)
+	}
+	names := s.nameCache(ctx)
+	if !know {
+		return nil, bot.Errorf(bot.Forbidden, "%s", keptFor(c, co, s.jobcenterName(ctx, jc), names))
+	}
+	return names, nil
 }

@@ -21,6 +21,7 @@ type portfolioReader interface {
 	NudgeDue(ctx context.Context, day time.Time, fn func(bot.Company) error) error
 	Contacts(ctx context.Context, companyID uint64, limit int) ([]bot.Contact, error)
 	ContactsPage(ctx context.Context, companyID uint64, skip, limit int) ([]bot.Contact, int, error)
+	ContactsBetween(ctx context.Context, companyID uint64, from, to time.Time) ([]bot.Contact, error)
 	Consultant(ctx context.Context, id uint64) (bot.Consultant, error)
 	Consultants(ctx context.Context) ([]bot.Consultant, error)
 	Jobcenter(ctx context.Context, id uint64) (bot.Jobcenter, error)

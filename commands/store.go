@@ -116,6 +116,9 @@ type Contacts interface {
 	// ContactsPage returns the company's contacts newest first, the first
 	// skip left out and at most limit given, and how many it has in all.
 	ContactsPage(ctx context.Context, companyID uint64, skip, limit int) ([]bot.Contact, int, error)
+	// ContactsBetween returns the company's contacts made from from up to,
+	// not including, to, newest first.
+	ContactsBetween(ctx context.Context, companyID uint64, from, to time.Time) ([]bot.Contact, error)
 	// UndoContact deletes the contact the consultant logged last, if it was
 	// logged at or after since, and sets its company's LastContact back to
 	// the newest remaining contact, in one transaction. It returns the

@@ -118,6 +118,9 @@ func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs [
 				return fmt.Errorf("consultant %q: %w", p.Name, err)
 			}
 		}
+		if len(cs) == 0 {
+			return nil // people only: this was the whole import
+		}
 		if err := tx.Bucket(bMeta).Put(keyImporting, imp.span.bytes()); err != nil {
 			return err
 		}
@@ -146,9 +149,6 @@ func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs [
 			}
 			return nil
 		})
-	}
-	if err == nil && len(cs) == 0 {
-		err = db.bulkUpdate(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Delete(keyImporting) })
 	}
 	if err != nil && written {
 		var span importSpan

@@ -142,7 +142,7 @@ func seedBulk(t *testing.T, db *DB) bot.Consultant {
 	return anne
 }
 
-// portfolio is an import of n companies for people (new) and anne
+// bulkPortfolio is an import of n companies for people (new) and anne
 // (stored): every kind of row, with names that sort against their ids.
 func bulkPortfolio(anne bot.Consultant, n int) ([]bot.Consultant, []bot.Company, []int) {
 	people := []bot.Consultant{{Name: "Bo Ravn", Created: bulkNow}, {Name: "Cecilie Østergaard", Created: bulkNow}}
@@ -367,4 +367,25 @@ func (c *cancelAfter) Err() error {
 		return context.Canceled
 	}
 	return c.Context.Err()
+}
+
+// An import of people alone creates them in one transaction and leaves no
+// mark behind.
+func TestBulkImportPeopleOnly(t *testing.T) {
+	db := bulkDB(t, "k.db")
+	if err := db.ImportPortfolio(t.Context(), []bot.Consultant{{Name: "Bo Ravn"}, {Name: "Cecilie Østergaard"}}, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Consultants(t.Context())
+	if err != nil || len(got) != 2 || !got[0].Created.Equal(bulkNow) {
+		t.Fatalf("Consultants = %+v, %v", got, err)
+	}
+	if err := db.bolt.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bMeta).Get(keyImporting) != nil {
+			t.Error("an import mark is left")
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -290,7 +290,7 @@ func (db *DB) FindCompanies(ctx context.Context, key string, limit int) (exact *
 	if key == "" {
 		return nil, nil, nil
 	}
-	if err := db.waitIndexes(ctx); err != nil {
+	if err := db.WaitIndexes(ctx); err != nil {
 		return nil, nil, err
 	}
 	err = db.view(ctx, func(tx *bolt.Tx) error {
@@ -310,7 +310,7 @@ func (db *DB) FindCompanies(ctx context.Context, key string, limit int) (exact *
 // longer than any name has words are not looked up at all.
 func (db *DB) FindCompaniesFirst(ctx context.Context, keys []string, limit int) (i int, exact *bot.Company, partial []bot.Company, err error) {
 	i = -1
-	if err := db.waitIndexes(ctx); err != nil {
+	if err := db.WaitIndexes(ctx); err != nil {
 		return i, nil, nil, err
 	}
 	longest := db.suggest.longest()
@@ -391,7 +391,7 @@ func (db *DB) CompanyByCVR(ctx context.Context, cvr string) (c bot.Company, err 
 // are most like text, best first. The search runs on an in-memory trigram
 // index; only the winners are read from the file.
 func (db *DB) SuggestCompanies(ctx context.Context, text string, limit int) ([]bot.Company, error) {
-	if err := db.waitIndexes(ctx); err != nil {
+	if err := db.WaitIndexes(ctx); err != nil {
 		return nil, err
 	}
 	ids := db.suggest.search(bot.NormalizeName(text), limit)

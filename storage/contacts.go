@@ -140,6 +140,27 @@ func (db *DB) ContactsPage(ctx context.Context, companyID uint64, skip, limit in
 	return page, total, err
 }
 
+// ContactsBetween returns the company's contacts made from from up to,
+// not including, to, newest first: a seek to the span, since contact keys
+// sort by time.
+func (db *DB) ContactsBetween(ctx context.Context, companyID uint64, from, to time.Time) ([]bot.Contact, error) {
+	var out []bot.Contact
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		prefix := itob(companyID)
+		last := join(prefix, invTimeKey(from)) // keys up to here are at or after from
+		cur := tx.Bucket(bCompanies).Cursor()
+		for k, v := cur.Seek(join(prefix, invTimeKey(to.Add(-time.Nanosecond)))); len(k) >= 16 && bytes.HasPrefix(k, prefix) && bytes.Compare(k[:16], last) <= 0; k, v = cur.Next() {
+			var r contactRecord
+			if err := decode(v, &r, bCompanies, contactID(k)); err != nil {
+				return err
+			}
+			out = append(out, r.Contact)
+		}
+		return nil
+	})
+	return out, err
+}
+
 // eachContact calls fn with the company's contacts, newest first, while
 // fn returns true. It returns how many it read.
 func eachContact(tx *bolt.Tx, companyID uint64, fn func(contactRecord) bool) (int, error) {

@@ -449,3 +449,42 @@ func TestConcurrentContactsAllCommitted(t *testing.T) {
 		}
 	}
 }
+
+// ContactsBetween gives the contacts in [from, to), newest first, and
+// none of another company's.
+func TestContactsBetween(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, _ := newDB(t)
+	anne := mustConsultant(t, db, "Anne")
+	a := mustCompany(t, db, bot.Company{Name: "Alfa", OwnerID: anne.ID})
+	b := mustCompany(t, db, bot.Company{Name: "Beta", OwnerID: anne.ID})
+	day := time.Date(2026, 11, 20, 0, 0, 0, 0, bot.Copenhagen)
+	for _, at := range []time.Time{day.Add(-time.Second), day, day.Add(12 * time.Hour), day.Add(24*time.Hour - time.Second), day.Add(24 * time.Hour)} {
+		mustContact(t, db, bot.Contact{CompanyID: a.ID, ConsultantID: anne.ID, At: at, Kind: bot.KindPhone})
+		mustContact(t, db, bot.Contact{CompanyID: b.ID, ConsultantID: anne.ID, At: at, Kind: bot.KindVisit})
+	}
+	got, err := db.ContactsBetween(ctx, a.ID, day, day.Add(24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ats []time.Time
+	for _, c := range got {
+		if c.CompanyID != a.ID {
+			t.Errorf("a contact of #%d", c.CompanyID)
+		}
+		ats = append(ats, c.At)
+	}
+	want := []time.Time{day.Add(24*time.Hour - time.Second), day.Add(12 * time.Hour), day}
+	if len(ats) != len(want) {
+		t.Fatalf("got %v, want %v", ats, want)
+	}
+	for i := range want {
+		if !ats[i].Equal(want[i]) {
+			t.Errorf("contact %d at %v, want %v", i, ats[i], want[i])
+		}
+	}
+	if got, err := db.ContactsBetween(ctx, a.ID, day.AddDate(0, 0, 5), day.AddDate(0, 0, 6)); err != nil || len(got) != 0 {
+		t.Errorf("an empty day: %v, %v", got, err)
+	}
+}

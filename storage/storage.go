@@ -125,7 +125,7 @@ type DB struct {
 	names   *nameIndex // any run of words of a name, spelt loosely (names.go)
 	// indexed is closed once suggest and names are built. A build in the
 	// background holds writeMu until then, so whatever runs under writeMu
-	// may use them without waiting; readers wait (waitIndexes).
+	// may use them without waiting; readers wait (WaitIndexes).
 	indexed chan struct{}
 	// pending are the name keys written by the transaction under way
 	// (pendingIn); writeMu guards it.
@@ -340,11 +340,7 @@ func (db *DB) Close() error {
 
 // WaitIndexes waits until the in-memory name indexes are built (see
 // Options.IndexInBackground), or ctx ends.
-func (db *DB) WaitIndexes(ctx context.Context) error { return db.waitIndexes(ctx) }
-
-// waitIndexes waits until the in-memory name indexes are built (see
-// Options.IndexInBackground).
-func (db *DB) waitIndexes(ctx context.Context) error {
+func (db *DB) WaitIndexes(ctx context.Context) error {
 	select {
 	case <-db.indexed:
 		return nil
