@@ -337,11 +337,12 @@ func (imp *bulkImport) write(tx *bolt.Tx, lo, hi int) ([][]string, error) {
 		if c.CVR != "" {
 			cvrs.add([]byte(c.CVR), id)
 		}
+		sum := summarize(c)
 		if c.OwnerID != 0 {
-			owners.add(join(itob(c.OwnerID), id), nil)
+			owners.add(join(itob(c.OwnerID), id), sum)
 		}
 		if k := nudgeKey(c); k != nil {
-			nudges.add(k, summarize(c))
+			nudges.add(k, sum)
 		}
 		if k := planKey(c); k != nil {
 			plans.add(k, nil)

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"iter"
-	"math/bits"
 	"slices"
 	"strings"
 	"time"
@@ -87,20 +85,25 @@ func (db *DB) putCompany(tx *bolt.Tx, old, c *bot.Company) error {
 			}
 		}
 	}
-	if c.OwnerID != oldOwner {
-		owners := tx.Bucket(bCompOwner)
-		if oldOwner != 0 {
-			if err := owners.Delete(join(itob(oldOwner), itob(c.ID))); err != nil {
-				return err
-			}
-		}
-		if c.OwnerID != 0 {
-			if err := owners.Put(join(itob(c.OwnerID), itob(c.ID)), nil); err != nil {
-				return err
-			}
+	// The owner index carries the company's summary, so that a
+	// consultant's or a team's companies are listed without decoding JSON.
+	var oldSum []byte
+	if old != nil {
+		oldSum = summarize(old)
+	}
+	sum := summarize(c)
+	owners := tx.Bucket(bCompOwner)
+	if c.OwnerID != oldOwner && oldOwner != 0 {
+		if err := owners.Delete(join(itob(oldOwner), itob(c.ID))); err != nil {
+			return err
 		}
 	}
-	if err := putNudge(tx, old, c); err != nil {
+	if c.OwnerID != 0 && (c.OwnerID != oldOwner || !bytes.Equal(oldSum, sum)) {
+		if err := owners.Put(join(itob(c.OwnerID), itob(c.ID)), sum); err != nil {
+			return err
+		}
+	}
+	if err := putNudge(tx, old, c, oldSum, sum); err != nil {
 		return err
 	}
 	if err := put(tx, bCompanies, c.ID, c); err != nil {
@@ -414,128 +417,42 @@ func (db *DB) SuggestCompanies(ctx context.Context, text string, limit int) ([]b
 	return out, err
 }
 
-// CompaniesOwnedBy returns the companies the consultant is dedicated to,
-// in id order, through the owner index.
+// CompaniesOwnedBy returns the companies the consultant owns, in id order,
+// read from the owner index's summaries.
 func (db *DB) CompaniesOwnedBy(ctx context.Context, consultantID uint64) ([]bot.Company, error) {
 	var out []bot.Company
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		prefix := itob(consultantID)
-		cur := tx.Bucket(bCompOwner).Cursor()
-		for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
-			var c bot.Company
-			if err := get(tx, bCompanies, btoi(k[8:]), &c); err != nil {
-				return err
-			}
-			out = append(out, c)
-		}
+	err := db.EachOwned(ctx, []uint64{consultantID}, func(c bot.Company) error {
+		out = append(out, c)
 		return nil
 	})
 	return out, err
 }
 
-// EachOwned calls fn, in no set order, for every company the consultants
-// own, until fn returns an error, which it returns. The companies in the
-// nudge index (active, with a cadence) come from their summaries, without
-// Aliases, CVR and Area, which is what makes counting a whole jobcenter's
-// portfolio cheap; the rest are decoded whole. fn must not call the DB.
+// EachOwned calls fn for every company the consultants own, owner by owner
+// in the order given and each owner's in id order, until fn returns an
+// error, which it returns. The companies come whole from the summaries the
+// owner index carries: about a microsecond each, where decoding a JSON
+// record takes six. fn must not call the DB.
 func (db *DB) EachOwned(ctx context.Context, owners []uint64, fn func(bot.Company) error) error {
 	return db.view(ctx, func(tx *bolt.Tx) error {
-		owned := make(idSet, tx.Bucket(bCompanies).Sequence()/64+1)
-		n := 0
 		cur := tx.Bucket(bCompOwner).Cursor()
 		for _, o := range owners {
 			prefix := itob(o)
-			for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
-				if owned.add(btoi(k[8:])) {
-					n++
+			for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+				if len(k) != 16 {
+					continue
+				}
+				c, err := unsummarize(btoi(k[8:]), v)
+				if err != nil {
+					return fmt.Errorf("owner index #%d: %w", btoi(k[8:]), err)
+				}
+				if err := fn(c); err != nil {
+					return err
 				}
 			}
 		}
-		if n == 0 {
-			return nil
-		}
-		// Reading the whole nudge index costs about as much as decoding
-		// one company in 30: a few companies are read one by one.
-		if uint64(n)*30 < tx.Bucket(bCompanies).Sequence() {
-			return eachDecoded(tx, owned, fn)
-		}
-		cur = tx.Bucket(bCompNudge).Cursor()
-		for k, v := cur.First(); k != nil && n > 0; k, v = cur.Next() {
-			if len(k) != 16 {
-				continue
-			}
-			id := btoi(k[8:])
-			if !owned.remove(id) {
-				continue
-			}
-			n--
-			c, err := unsummarize(id, v)
-			if err != nil {
-				return err
-			}
-			if err := fn(c); err != nil {
-				return err
-			}
-		}
-		return eachDecoded(tx, owned, fn)
+		return nil
 	})
-}
-
-// eachDecoded calls fn for each company in ids, decoded in tx.
-func eachDecoded(tx *bolt.Tx, ids idSet, fn func(bot.Company) error) error {
-	for id := range ids.all() {
-		var c bot.Company
-		if err := get(tx, bCompanies, id, &c); err != nil {
-			return err
-		}
-		if err := fn(c); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// idSet is a set of ids as a bitmap: 4 KB a 32,768 ids.
-type idSet []uint64
-
-// add puts id in the set, growing it if need be, and reports whether it
-// was new.
-func (s *idSet) add(id uint64) bool {
-	w := int(id / 64)
-	if w >= len(*s) {
-		*s = append(*s, make([]uint64, w+1-len(*s))...)
-	}
-	bit := uint64(1) << (id % 64)
-	was := (*s)[w]&bit != 0
-	(*s)[w] |= bit
-	return !was
-}
-
-// remove takes id out of the set and reports whether it was in it.
-func (s idSet) remove(id uint64) bool {
-	w := int(id / 64)
-	if w >= len(s) {
-		return false
-	}
-	bit := uint64(1) << (id % 64)
-	was := s[w]&bit != 0
-	s[w] &^= bit
-	return was
-}
-
-// all yields the ids in the set in ascending order.
-func (s idSet) all() iter.Seq[uint64] {
-	return func(yield func(uint64) bool) {
-		for w, word := range s {
-			for word != 0 {
-				b := bits.TrailingZeros64(word)
-				if !yield(uint64(w*64 + b)) {
-					return
-				}
-				word &^= 1 << b
-			}
-		}
-	}
 }
 
 // ForEachCompany calls fn for every company in id order until fn returns

@@ -30,7 +30,7 @@ import (
 )
 
 // SchemaVersion is the version of the file layout this code writes.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Bucket names. Index buckets map a key to an id (8 bytes) or hold
 // composite keys with empty values.
@@ -77,7 +77,40 @@ var (
 // migrations[i] brings a file from schema version i+1 to i+2. A new layout
 // appends a step here and raises SchemaVersion; Open runs the missing steps
 // in one transaction.
-var migrations []func(tx *bolt.Tx) error
+var migrations = []func(tx *bolt.Tx) error{
+	summariesInOwnerIndex,
+}
+
+// summariesInOwnerIndex (schema 1 to 2) gives every owner index entry its
+// company's summary, and brings the nudge index's summaries to version 2
+// (the whole company). One pass over the companies: about 10 s a million
+// on a 2-core machine, once.
+func summariesInOwnerIndex(tx *bolt.Tx) error {
+	owners, nudges := tx.Bucket(bCompOwner), tx.Bucket(bCompNudge)
+	owners.FillPercent, nudges.FillPercent = bulkFill, bulkFill
+	cur := tx.Bucket(bCompanies).Cursor()
+	for k, v := cur.First(); k != nil; k, v = cur.Next() {
+		if len(k) != 8 {
+			continue // a contact
+		}
+		var c bot.Company
+		if err := json.Unmarshal(v, &c); err != nil {
+			return fmt.Errorf("company #%d: %w", btoi(k), err)
+		}
+		sum := summarize(&c)
+		if c.OwnerID != 0 {
+			if err := owners.Put(join(itob(c.OwnerID), k), sum); err != nil {
+				return err
+			}
+		}
+		if nk := nudgeKey(&c); nk != nil {
+			if err := nudges.Put(nk, sum); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
 
 // ErrLocked is returned by Open when another process holds the file.
 var ErrLocked = errors.New("the database is in use by another kontaktbot process")
