@@ -3,6 +3,7 @@ package commands_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -157,34 +158,50 @@ func TestIntroDayNeedToKnow(t *testing.T) {
 	contains(t, b.refused("Aage", "introday status 1"), "Intro day #1 is for Jobcenter Odense", "the day's coordinator and admins")
 }
 
-// TestCompanyListAllFirstByName: a long list shows the first 40 by name,
-// in order, and counts them all.
+// TestCompanyListAllFirstByName: a long list shows 40 by name a page, in
+// order, counts them all, and its pages together are every company.
 func TestCompanyListAllFirstByName(t *testing.T) {
 	t.Parallel()
 	b := newBot(t)
 	portfolio(t, b, 100)
-	got := b.ok("Hanne", "virksomhed liste alle")
-	contains(t, got, "Alle virksomheder: 100 (alle jobcentre)", "Viser de første 40 efter navn")
-	lines := strings.Split(got, "\n")
 	var listed []string
-	for _, l := range lines {
-		if name, ok := strings.CutPrefix(l, "  • "); ok {
-			name, _, _ = strings.Cut(name, " — ")
-			listed = append(listed, bot.NormalizeName(name))
+	for page := 1; page <= 3; page++ {
+		cmd := "virksomhed liste alle side " + strconv.Itoa(page)
+		if page == 1 {
+			cmd = "virksomhed liste alle"
+		}
+		got := b.ok("Hanne", cmd)
+		contains(t, got, "Alle virksomheder: 100 (alle jobcentre, efter navn)", "Side "+strconv.Itoa(page)+" af 3")
+		if page < 3 {
+			contains(t, got, "[Næste ▶: virksomhed liste alle side "+strconv.Itoa(page+1)+"]")
+		} else {
+			lacks(t, got, "Næste")
+		}
+		n := 0
+		for _, l := range strings.Split(got, "\n") {
+			if name, ok := strings.CutPrefix(l, "  • "); ok {
+				name, _, _ = strings.Cut(name, " — ")
+				listed = append(listed, bot.NormalizeName(name))
+				n++
+			}
+		}
+		if want := min(40, 100-(page-1)*40); n != want {
+			t.Errorf("page %d listed %d, want %d", page, n, want)
 		}
 	}
-	if len(listed) != 40 || !slices.IsSorted(listed) {
-		t.Fatalf("listed %d, sorted %v: %v", len(listed), slices.IsSorted(listed), listed)
-	}
+	contains(t, b.refused("Hanne", "virksomhed liste alle side 4"), "der er ingen side 4")
 	var all []string
 	b.db.ForEachCompany(context.Background(), func(co bot.Company) error {
 		all = append(all, bot.NormalizeName(co.Name))
 		return nil
 	})
 	slices.Sort(all)
-	if !slices.Equal(all[:40], listed) {
-		t.Errorf("listed %v, want the first 40 by name %v", listed, all[:40])
+	if !slices.Equal(all, listed) {
+		t.Errorf("listed %v, want every company by name %v", listed, all)
 	}
+	// Only an area and a search narrow it: states would tell other
+	// jobcenters' due days.
+	contains(t, b.refused("Hanne", "virksomhed liste alle forfaldne"), "kun afgrænses med »område <område>« og »søg <tekst>«")
 }
 
 // BenchmarkCompanyListAll250k lists every jobcenter's companies from a

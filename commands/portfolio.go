@@ -226,7 +226,8 @@ func dueText(c *call, co bot.Company) string {
 	return s
 }
 
-// portfolioLine is one company in a list: name, due state, last contact.
+// portfolioLine is one company in a list: name, due state, plan or
+// snooze, last contact.
 func portfolioLine(c *call, co bot.Company) string {
 	line := co.Name + " — "
 	switch d := co.OverdueDays(c.now); {
@@ -239,6 +240,12 @@ func portfolioLine(c *call, co bot.Company) string {
 	default:
 		line += c.tr("om "+itoa(-d)+" dage", "due in "+itoa(-d)+" days")
 	}
+	if plannedAhead(c, &co) {
+		line += c.tr(", planlagt ", ", planned ") + bot.FormatDate(co.PlannedNext, c.lang)
+	}
+	if snoozed(c, &co) {
+		line += c.tr(", udsat til ", ", snoozed until ") + bot.FormatDate(co.SnoozedUntil, c.lang)
+	}
 	if co.LastContact.IsZero() {
 		line += c.tr(" (ingen kontakt endnu)", " (no contact yet)")
 	} else {
@@ -247,20 +254,20 @@ func portfolioLine(c *call, co bot.Company) string {
 	return line
 }
 
-// byUrgency orders companies most overdue first; paused ones last. The
-// overdue days are worked out once per company, not once per comparison:
-// a consultant may own a thousand companies.
-func byUrgency(c *call, cs []bot.Company) {
+// byUrgency orders cs most overdue first, paused and ended ones last, and
+// returns it. The overdue days are worked out once per company, not once
+// per comparison: a consultant may own thousands.
+func byUrgency(c *call, cs []*bot.Company) []*bot.Company {
 	type keyed struct {
 		co      *bot.Company
 		active  bool
 		overdue int
 	}
 	ks := make([]keyed, len(cs))
-	for i := range cs {
-		ks[i] = keyed{&cs[i], cs[i].Status == bot.StatusActive, cs[i].OverdueDays(c.now)}
+	for i, co := range cs {
+		ks[i] = keyed{co, co.Status == bot.StatusActive, co.OverdueDays(c.now)}
 	}
-	slices.SortStableFunc(ks, func(a, b keyed) int {
+	slices.SortFunc(ks, func(a, b keyed) int {
 		if a.active != b.active {
 			if a.active {
 				return -1
@@ -270,98 +277,77 @@ func byUrgency(c *call, cs []bot.Company) {
 		if a.overdue != b.overdue {
 			return cmp.Compare(b.overdue, a.overdue)
 		}
-		return strings.Compare(a.co.Name, b.co.Name)
+		if n := strings.Compare(a.co.Name, b.co.Name); n != 0 {
+			return n
+		}
+		return cmp.Compare(a.co.ID, b.co.ID)
 	})
-	sorted := make([]bot.Company, len(cs))
 	for i := range ks {
-		sorted[i] = *ks[i].co
+		cs[i] = ks[i].co
 	}
-	copy(cs, sorted)
+	return cs
 }
 
-func listMessage(c *call, title string, cs []bot.Company, empty string) bot.Message {
-	if len(cs) == 0 {
-		return bot.Reply(empty)
-	}
-	items := make([]string, 0, min(len(cs), maxListed)+1)
-	for i, co := range cs {
-		if i == maxListed {
-			items = append(items, c.tr("… og "+itoa(len(cs)-maxListed)+" mere", "… and "+itoa(len(cs)-maxListed)+" more"))
-			break
-		}
-		items = append(items, portfolioLine(c, co))
-	}
-	return bot.Message{Blocks: []bot.Block{bot.Heading{Text: title}, bot.List{Items: items}}}
+// companies collects companies in blocks that never move, so that
+// gathering thousands copies none and pointers to them stay good.
+type companies struct {
+	blocks [][]bot.Company
+	ptrs   []*bot.Company
 }
 
-func runMine(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
-	cs, err := s.portfolio.CompaniesOwnedBy(ctx, c.actor.ID)
-	if err != nil {
-		return bot.Message{}, fmt.Errorf("mine: %w", err)
+func (cs *companies) add(co bot.Company) {
+	if n := len(cs.blocks); n == 0 || len(cs.blocks[n-1]) == cap(cs.blocks[n-1]) {
+		cs.blocks = append(cs.blocks, make([]bot.Company, 0, 256))
 	}
-	byUrgency(c, cs)
-	overdue := 0
-	for _, co := range cs {
-		if co.Status == bot.StatusActive && co.OverdueDays(c.now) > 0 {
-			overdue++
-		}
-	}
-	title := c.tr("Dine virksomheder: "+itoa(len(cs))+", heraf "+itoa(overdue)+" over kadencen",
-		"Your companies: "+itoa(len(cs))+", "+itoa(overdue)+" past their cadence")
-	return listMessage(c, title, cs, c.tr(
-		"Du er ikke fast konsulent for nogen virksomhed endnu. Opret en med »virksomhed opret <navn>«.",
-		"You are not the dedicated consultant of any company yet. Register one with »company add <name>«.")), nil
+	b := &cs.blocks[len(cs.blocks)-1]
+	*b = append(*b, co)
+	cs.ptrs = append(cs.ptrs, &(*b)[len(*b)-1])
 }
 
 // companyFilters are the lists »virksomhed liste« shows.
 var companyFilters = []Choice[string]{
 	{word("mine", "mine", "my"), "mine"},
+	{wordListTeam, "team"},
 	{word("forfaldne", "overdue", "over", "due"), "overdue"},
 	{word("alle", "all"), "all"},
 }
 
+// runCompanyList shows one of the lists: the actor's own companies, their
+// jobcenter's (all, or the overdue ones), or every company by name; each
+// with the list filters and pages.
 func runCompanyList(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
-	filter := "mine"
+	scope, rest := "mine", args
 	if len(args) > 0 {
-		filter, _ = choose(companyFilters, strings.Join(args, " "))
+		if f, ok := choose(companyFilters, args[0]); ok {
+			scope, rest = f, args[1:]
+		}
 	}
-	switch filter {
-	case "mine":
-		return runMine(ctx, s, c, nil)
-	case "overdue":
-		return s.listOverdue(ctx, c)
-	case "all":
-		return s.listAll(ctx, c)
+	prefix := s.find("company list").In(c.lang)
+	for _, f := range companyFilters {
+		if f.Value == scope {
+			prefix += " " + f.Word.In(c.lang)
+		}
 	}
-	// "company list tech" may name a company called "List Tech".
-	if _, err := s.company(ctx, c, append([]string{"list"}, args...)); err == nil {
-		return runCompanyShow(ctx, s, c, append([]string{"list"}, args...))
-	}
-	lines := names(companyFilters, c.lang)
-	for i, f := range lines {
-		lines[i] = "»" + s.find("company list").In(c.lang) + " " + f + "«"
-	}
-	return bot.Message{}, bot.Errorf(bot.Invalid, "%s", c.tr("Skriv ", "Type ")+orList(c.lang, lines)+".")
-}
-
-func (s *Service) listOverdue(ctx context.Context, c *call) (bot.Message, error) {
-	owners, err := s.jobcenterMembers(ctx, c.actor.JobcenterID)
+	q, err := parseListQuery(c, prefix, rest)
 	if err != nil {
+		// "company list tech" may name a company called "List Tech".
+		if _, e := s.company(ctx, c, append([]string{"list"}, args...)); e == nil {
+			return runCompanyShow(ctx, s, c, append([]string{"list"}, args...))
+		}
 		return bot.Message{}, err
 	}
-	var cs []bot.Company
-	err = s.portfolio.NudgeDue(ctx, c.now, func(co bot.Company) error {
-		if owners[co.OwnerID] {
-			cs = append(cs, co)
+	switch scope {
+	case "team":
+		return s.team(ctx, c, q, prefix)
+	case "overdue":
+		if !q.escalated {
+			q.due = true
 		}
-		return nil
-	})
-	if err != nil {
-		return bot.Message{}, fmt.Errorf("list overdue: %w", err)
+		return s.team(ctx, c, q, s.find("company list").In(c.lang)+" "+wordListTeam.In(c.lang))
+	case "all":
+		return s.listAll(ctx, c, q, prefix)
 	}
-	byUrgency(c, cs)
-	return listMessage(c, c.tr("Forfaldne virksomheder i dit jobcenter: "+itoa(len(cs)), "Overdue companies in your jobcenter: "+itoa(len(cs))),
-		cs, c.tr("Ingen virksomheder i dit jobcenter er over kadencen. Flot!", "No company in your jobcenter is past its cadence. Well done!")), nil
+	return s.mine(ctx, c, q, prefix)
 }
 
 func (s *Service) jobcenterMembers(ctx context.Context, jobcenterID uint64) (map[uint64]bool, error) {
@@ -381,46 +367,55 @@ func (s *Service) jobcenterMembers(ctx context.Context, jobcenterID uint64) (map
 // listAll lists the companies of every jobcenter by name: each with its
 // dedicated consultant, jobcenter and last contact, what everyone may see
 // (access.go), so that nobody calls a company another jobcenter has just
-// called. Notes and due days stay on the cards of those who may know them.
-func (s *Service) listAll(ctx context.Context, c *call) (bot.Message, error) {
-	first, n, err := s.firstByName(ctx, maxListed)
+// called. Notes and due days stay on the cards of those who may know them,
+// and so do the filters that would tell them: only an area and a search
+// narrow this list.
+func (s *Service) listAll(ctx context.Context, c *call, q listQuery, cmd string) (bot.Message, error) {
+	if q.due || q.escalated || len(q.states) > 0 {
+		return bot.Message{}, bot.Errorf(bot.Invalid, "%s", c.tr(
+			"Listen over alle jobcentres virksomheder kan kun afgrænses med »område <område>« og »søg <tekst>«. Forfaldne, planlagte og udsatte viser »mine …« og »virksomhed liste team …«.",
+			"The list of every jobcenter's companies can only be narrowed with »area <area>« and »search <text>«. Overdue, planned and snoozed ones are in »mine …« and »company list team …«."))
+	}
+	first, n, matched, err := s.firstByName(ctx, c, q.page*maxListed, q)
 	if err != nil {
 		return bot.Message{}, err
 	}
-	if n == 0 {
-		return bot.Reply(c.tr("Der er ingen virksomheder endnu. Opret en med »virksomhed opret <navn>«.", "There are no companies yet. Register one with »company add <name>«.")), nil
-	}
 	names := s.nameCache(ctx)
 	jobcenters := cached(func(id uint64) string { return s.jobcenterName(ctx, id) })
-	items := make([]string, 0, len(first))
-	for _, co := range first {
+	jcOf := map[uint64]uint64{}
+	for _, co := range first[min((q.page-1)*maxListed, len(first)):] {
 		jc, err := s.companyJobcenter(ctx, co)
 		if err != nil {
 			return bot.Message{}, fmt.Errorf("list all: %w", err)
 		}
-		items = append(items, allLine(c, co, names(co.OwnerID), jc, jobcenters))
+		jcOf[co.ID] = jc
 	}
-	msg := bot.Message{Blocks: []bot.Block{bot.Heading{Text: c.tr("Alle virksomheder: "+itoa(n)+" (alle jobcentre)", "All companies: "+itoa(n)+" (all jobcenters)")}, bot.List{Items: items}}}
-	if n > maxListed {
-		msg.Blocks = append(msg.Blocks, bot.Text{Text: c.tr(
-			"Viser de første "+itoa(maxListed)+" efter navn. Slå en virksomhed op med »virksomhed <navn>«.",
-			"Showing the first "+itoa(maxListed)+" by name. Look a company up with »company <name>«.")})
-	}
-	return msg, nil
+	return companyList{
+		title: c.tr("Alle virksomheder: "+itoa(n)+" (alle jobcentre, efter navn)", "All companies: "+itoa(n)+" (all jobcenters, by name)"),
+		all:   n, cs: pointers(first), matched: matched, command: cmd,
+		line: func(co bot.Company) string { return allLine(c, co, names(co.OwnerID), jcOf[co.ID], jobcenters) },
+		empty: c.tr("Der er ingen virksomheder endnu. Opret en med »virksomhed opret <navn>«.",
+			"There are no companies yet. Register one with »company add <name>«."),
+	}.render(c, q)
 }
 
-// firstByName returns the first k companies by name, and how many there
-// are in all. It keeps k while it reads, so that a store of a quarter of
-// a million companies is not held or sorted whole.
-func (s *Service) firstByName(ctx context.Context, k int) ([]bot.Company, int, error) {
+// firstByName returns the first k companies by name that q keeps, how
+// many companies there are in all, and how many q keeps. It keeps k while
+// it reads, so that a store of a quarter of a million companies is not
+// held or sorted whole.
+func (s *Service) firstByName(ctx context.Context, c *call, k int, q listQuery) ([]bot.Company, int, int, error) {
 	type keyed struct {
 		key string
 		co  bot.Company
 	}
 	var top []keyed
-	n := 0
+	n, matched := 0, 0
 	err := s.portfolio.ForEachCompany(ctx, func(co bot.Company) error {
 		n++
+		if !q.matches(c, &co) {
+			return nil
+		}
+		matched++
 		key := bot.NormalizeName(co.Name)
 		if len(top) == k && key >= top[k-1].key {
 			return nil
@@ -434,13 +429,21 @@ func (s *Service) firstByName(ctx context.Context, k int) ([]bot.Company, int, e
 		return nil
 	})
 	if err != nil {
-		return nil, 0, fmt.Errorf("list all: %w", err)
+		return nil, 0, 0, fmt.Errorf("list all: %w", err)
 	}
 	out := make([]bot.Company, len(top))
 	for i, t := range top {
 		out[i] = t.co
 	}
-	return out, n, nil
+	return out, n, matched, nil
+}
+
+func pointers(cs []bot.Company) []*bot.Company {
+	out := make([]*bot.Company, len(cs))
+	for i := range cs {
+		out[i] = &cs[i]
+	}
+	return out
 }
 
 // allLine is one company in the list of all: name, consultant, jobcenter

@@ -47,10 +47,10 @@ func renderNudge(d bot.Delivery, lang bot.Lang, day time.Time) bot.Message {
 	}
 	blocks := []bot.Block{bot.Heading{Text: head}}
 	if len(overdue) > 0 {
-		blocks = append(blocks, bot.List{Items: lines(overdue, lang, day, nudgeLine)})
+		blocks = append(blocks, bot.List{Items: lines(overdue, lang, day, nudgeLine, moreNudge)})
 	}
 	if len(planned) > 0 {
-		blocks = append(blocks, bot.List{Title: lang.Pick("Planlagt i dag", "Planned for today"), Items: lines(planned, lang, day, nudgeLine)})
+		blocks = append(blocks, bot.List{Title: lang.Pick("Planlagt i dag", "Planned for today"), Items: lines(planned, lang, day, nudgeLine, moreNudge)})
 	}
 	blocks = append(blocks, buttons(d.Items, lang)...)
 	blocks = append(blocks, bot.Text{Text: lang.Pick(
@@ -67,16 +67,27 @@ func renderDigest(d bot.Delivery, lang bot.Lang, day time.Time) bot.Message {
 		bot.Text{Text: lang.Pick(
 			"Virksomheder mere end én hel kadence over tid, eller udsat "+strconv.Itoa(bot.EscalationSnoozes)+" gange i træk.",
 			"Companies overdue by more than one whole cadence, or snoozed "+strconv.Itoa(bot.EscalationSnoozes)+" times in a row.")},
-		bot.List{Items: lines(d.Items, lang, day, digestLine)},
+		bot.List{Items: lines(d.Items, lang, day, digestLine, moreDigest)},
 	}}
 }
 
-func lines(items []bot.NudgeItem, lang bot.Lang, day time.Time, line func(bot.NudgeItem, bot.Lang, time.Time) string) []string {
+// The commands that list exactly a nudge's and a digest's companies, for
+// when there are more than a message shows.
+var (
+	moreNudge  = map[bot.Lang]string{bot.Danish: "mine forfaldne", bot.English: "mine overdue"}
+	moreDigest = map[bot.Lang]string{bot.Danish: "forfaldne team eskalerede", bot.English: "overdue team escalated"}
+)
+
+func lines(items []bot.NudgeItem, lang bot.Lang, day time.Time, line func(bot.NudgeItem, bot.Lang, time.Time) string, more map[bot.Lang]string) []string {
 	out := make([]string, 0, min(len(items), maxLines)+1)
 	for i, it := range items {
 		if i == maxLines {
-			out = append(out, lang.Pick("… og "+strconv.Itoa(len(items)-maxLines)+" mere: skriv »mine«",
-				"… and "+strconv.Itoa(len(items)-maxLines)+" more: type »mine«"))
+			cmd := more[lang]
+			if cmd == "" {
+				cmd = more[bot.Danish]
+			}
+			out = append(out, lang.Pick("… og "+strconv.Itoa(len(items)-maxLines)+" mere: skriv »"+cmd+"«",
+				"… and "+strconv.Itoa(len(items)-maxLines)+" more: type »"+cmd+"«"))
 			break
 		}
 		out = append(out, line(it, lang, day))

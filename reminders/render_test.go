@@ -121,11 +121,11 @@ func TestRenderLong(t *testing.T) {
 	}{
 		{3, 0, bot.Danish, 3, "*Firma 03*", 0, 3},
 		{25, 0, bot.Danish, 25, "*Firma 25*", 0, 5},
-		{26, 0, bot.Danish, 26, "… og 1 mere: skriv »mine«", 0, 5},
-		{30, 0, bot.Danish, 26, "… og 5 mere: skriv »mine«", 0, 5},
-		{30, 0, bot.English, 26, "… and 5 more: type »mine«", 0, 5},
+		{26, 0, bot.Danish, 26, "… og 1 mere: skriv »mine forfaldne«", 0, 5},
+		{30, 0, bot.Danish, 26, "… og 5 mere: skriv »mine forfaldne«", 0, 5},
+		{30, 0, bot.English, 26, "… and 5 more: type »mine overdue«", 0, 5},
 		{2, 27, bot.Danish, 2, "*Firma 02*", 26, 5},
-		{100, 40, bot.Danish, 26, "… og 75 mere: skriv »mine«", 26, 5},
+		{100, 40, bot.Danish, 26, "… og 75 mere: skriv »mine forfaldne«", 26, 5},
 	}
 	for _, tt := range tests {
 		name := fmt.Sprintf("%d+%d %s", tt.overdue, tt.planned, tt.lang)
@@ -137,7 +137,7 @@ func TestRenderLong(t *testing.T) {
 		if len(planned) != tt.plannedLines {
 			t.Errorf("%s: %d planned lines, want %d", name, len(planned), tt.plannedLines)
 		}
-		if tt.planned > 25 && planned[25] != fmt.Sprintf("… og %d mere: skriv »mine«", tt.planned-25) {
+		if tt.planned > 25 && planned[25] != fmt.Sprintf("… og %d mere: skriv »mine forfaldne«", tt.planned-25) {
 			t.Errorf("%s: planned list ends %q", name, planned[25])
 		}
 		var rows []string
