@@ -27,8 +27,8 @@ type Message struct {
 	Form *Form
 }
 
-// Block is one part of a Message: Heading, Text, Fields, List, Buttons,
-// Divider or Verbatim.
+// Block is one part of a Message: Heading, Text, Fields, List, Rows,
+// Buttons, Divider or Verbatim.
 type Block interface{ block() }
 
 // Heading is a short title line.
@@ -63,6 +63,23 @@ type Button struct {
 	Form *FormRef
 }
 
+// Rows is a list whose lines each have actions of their own, as the
+// companies of a nudge: Slack shows a line's actions in an overflow menu
+// beside it (a button when there is one), Teams as a row of buttons under
+// it with all but the primary one in its "…" menu. PlainText shows the
+// lines only. Title, if set, is shown above.
+type Rows struct {
+	Title string
+	Rows  []Row
+}
+
+// Row is one line of Rows and its actions; a line without actions is
+// shown as in a List.
+type Row struct {
+	Text    string
+	Actions []Button
+}
+
 // Buttons is a row of buttons.
 type Buttons struct{ Buttons []Button }
 
@@ -78,6 +95,7 @@ func (Heading) block()  {}
 func (Text) block()     {}
 func (Fields) block()   {}
 func (List) block()     {}
+func (Rows) block()     {}
 func (Buttons) block()  {}
 func (Divider) block()  {}
 func (Verbatim) block() {}
@@ -115,6 +133,16 @@ func (m Message) PlainText() string {
 					b.WriteByte('\n')
 				}
 				b.WriteString("  • " + it)
+			}
+		case Rows:
+			if v.Title != "" {
+				b.WriteString(v.Title + "\n")
+			}
+			for j, r := range v.Rows {
+				if j > 0 {
+					b.WriteByte('\n')
+				}
+				b.WriteString("  • " + r.Text)
 			}
 		case Buttons:
 			for j, bt := range v.Buttons {

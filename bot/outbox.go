@@ -57,6 +57,13 @@ type NudgeItem struct {
 	SnoozeCount int         `json:"snoozes,omitempty"`   // snoozes in a row (digest)
 	Owner       string      `json:"owner,omitempty"`     // the dedicated consultant (stand-in nudges, digests)
 	OwnerAway   time.Time   `json:"owner_away,omitzero"` // the owner is away until then (stand-in nudges)
+	// Done says a contact was logged for the company after the nudge was
+	// sent (when it was made, how, by whom, and its id, so that undoing
+	// that contact opens the line again): the line is shown as done.
+	Done        time.Time   `json:"done,omitzero"`
+	DoneKind    ContactKind `json:"done_kind,omitempty"`
+	DoneBy      string      `json:"done_by,omitempty"`
+	DoneContact uint64      `json:"done_contact,omitempty"`
 }
 
 // ErrUnreachable is wrapped by a Notifier's error when the person cannot

@@ -149,6 +149,7 @@ type Store interface {
 	Importer
 	IntroDays
 	Positions
+	Nudges
 }
 
 // Positions is what commands need of open positions. storage.DB

@@ -190,6 +190,7 @@ func (s *Service) logVisit(ctx context.Context, c *call, v visitArgs) (bot.Messa
 	if !contact.At.Before(co.LastContact) {
 		co.LastContact = contact.At
 	}
+	s.markNudge(ctx, c, co, contact, false)
 	return visitReply(c, co, contact), nil
 }
 
@@ -235,6 +236,7 @@ func runUndo(ctx context.Context, s *Service, c *call, args []string) (bot.Messa
 	name := c.tr("en virksomhed", "a company")
 	if co, err := s.contacts.Company(ctx, ct.CompanyID); err == nil {
 		name = co.Name
+		s.markNudge(ctx, c, co, ct, true)
 	}
 	return bot.Reply(c.tr("↩️ Fortrudt: ", "↩️ Undone: ") + kindName(c.lang, ct.Kind) + c.tr(" hos ", " with ") + name +
 		" " + bot.FormatDay(ct.At, c.lang) + c.tr(" er slettet.", " is removed.")), nil

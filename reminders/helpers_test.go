@@ -287,12 +287,28 @@ func (f *fixture) delivery(kind bot.JobKind, d time.Time, id uint64) bot.Deliver
 
 // lists returns the lines of a nudge's overdue list and of its planned list.
 func lists(msg bot.Message) (overdue, planned []string) {
+	planning := false
 	for _, b := range msg.Blocks {
-		if l, ok := b.(bot.List); ok {
-			if l.Title == "" {
-				overdue = append(overdue, l.Items...)
-			} else {
-				planned = append(planned, l.Items...)
+		switch v := b.(type) {
+		case bot.List: // a digest
+			overdue = append(overdue, v.Items...)
+		case bot.Rows:
+			planning = v.Title != ""
+			for _, r := range v.Rows {
+				if planning {
+					planned = append(planned, r.Text)
+				} else {
+					overdue = append(overdue, r.Text)
+				}
+			}
+		case bot.Text:
+			// "… og N mere" after a list belongs to it.
+			if strings.HasPrefix(v.Text, "… ") {
+				if planning {
+					planned = append(planned, v.Text)
+				} else {
+					overdue = append(overdue, v.Text)
+				}
 			}
 		}
 	}

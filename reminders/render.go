@@ -8,11 +8,13 @@ import (
 	"kontaktbot/bot"
 )
 
-// maxLines is the most companies one message lists; the rest are counted.
-// maxButtons is how many companies get buttons (Slack allows 50 blocks).
+// maxLines is the most companies one message lists; the rest are
+// counted. maxPlanned is the most planned contacts a nudge lists below
+// them: each listed company is a block of its own in Slack (its actions
+// beside it), and a message has at most 50.
 const (
 	maxLines   = 25
-	maxButtons = 5
+	maxPlanned = 15
 )
 
 // Render makes the message of a delivery in lang, as of day.
@@ -29,15 +31,22 @@ func Render(d bot.Delivery, lang bot.Lang, day time.Time) bot.Message {
 
 func renderNudge(d bot.Delivery, lang bot.Lang, day time.Time) bot.Message {
 	var overdue, planned []bot.NudgeItem
+	open := 0
 	for _, it := range d.Items {
 		if !it.Planned.IsZero() {
 			planned = append(planned, it)
 		} else {
 			overdue = append(overdue, it)
 		}
+		if it.Done.IsZero() {
+			open++
+		}
 	}
 	var head string
 	switch {
+	case open == 0:
+		head = lang.Pick("Godt klaret: alle "+count(len(d.Items), "virksomhed", "virksomheder")+" i dagens påmindelse har fået kontakt",
+			"Well done: all "+count(len(d.Items), "company", "companies")+" in today's nudge have had contact")
 	case len(overdue) == 0:
 		head = lang.Pick("God morgen! "+count(len(planned), "planlagt kontakt", "planlagte kontakter")+" i dag",
 			"Good morning! "+count(len(planned), "planned contact", "planned contacts")+" today")
@@ -45,18 +54,57 @@ func renderNudge(d bot.Delivery, lang bot.Lang, day time.Time) bot.Message {
 		head = lang.Pick("God morgen! "+count(len(overdue), "virksomhed venter", "virksomheder venter")+" på kontakt",
 			"Good morning! "+count(len(overdue), "company is", "companies are")+" waiting for contact")
 	}
+	if done := len(d.Items) - open; done > 0 && open > 0 {
+		head += lang.Pick(" ("+strconv.Itoa(done)+" klaret)", " ("+strconv.Itoa(done)+" done)")
+	}
 	blocks := []bot.Block{bot.Heading{Text: head}}
 	if len(overdue) > 0 {
-		blocks = append(blocks, bot.List{Items: lines(overdue, lang, day, nudgeLine, moreNudge)})
+		blocks = append(blocks, rows("", overdue, lang, day, maxLines)...)
 	}
 	if len(planned) > 0 {
-		blocks = append(blocks, bot.List{Title: lang.Pick("Planlagt i dag", "Planned for today"), Items: lines(planned, lang, day, nudgeLine, moreNudge)})
+		blocks = append(blocks, rows(lang.Pick("Planlagt i dag", "Planned for today"), planned, lang, day, maxPlanned)...)
 	}
-	blocks = append(blocks, buttons(d.Items, lang)...)
 	blocks = append(blocks, bot.Text{Text: lang.Pick(
 		"Noter en kontakt med »besøg <virksomhed> <note>«, udsæt med »udsæt <virksomhed> 1u«, planlæg med »planlæg <virksomhed> <dato>«.",
 		"Log a contact with »visit <company> <note>«, snooze with »snooze <company> 1w«, plan with »plan <company> <date>«.")})
 	return bot.Message{Blocks: blocks}
+}
+
+// rows lists up to limit companies of a nudge, each with its actions (a
+// done one without), and says how to see the rest.
+func rows(title string, items []bot.NudgeItem, lang bot.Lang, day time.Time, limit int) []bot.Block {
+	rs := bot.Rows{Title: title}
+	for i, it := range items {
+		if i == limit {
+			break
+		}
+		if !it.Done.IsZero() {
+			rs.Rows = append(rs.Rows, bot.Row{Text: doneLine(it, lang)})
+			continue
+		}
+		rs.Rows = append(rs.Rows, bot.Row{Text: nudgeLine(it, lang, day), Actions: actions(it, lang)})
+	}
+	out := []bot.Block{rs}
+	if n := len(items) - limit; n > 0 {
+		out = append(out, bot.Text{Text: more(n, lang, moreNudge)})
+	}
+	return out
+}
+
+// doneLine is a nudge line whose company has had contact since.
+func doneLine(it bot.NudgeItem, lang bot.Lang) string {
+	s := "✅ *" + it.Name + "* — " + lang.Pick("kontakt noteret ", "contact logged ") + bot.FormatTime(it.Done, lang)
+	var how []string
+	if it.DoneKind != "" {
+		how = append(how, it.DoneKind.Label(lang))
+	}
+	if it.DoneBy != "" {
+		how = append(how, it.DoneBy)
+	}
+	if len(how) > 0 {
+		s += " (" + strings.Join(how, ", ") + ")"
+	}
+	return s
 }
 
 func renderDigest(d bot.Delivery, lang bot.Lang, day time.Time) bot.Message {
@@ -78,21 +126,25 @@ var (
 	moreDigest = map[bot.Lang]string{bot.Danish: "forfaldne team eskalerede", bot.English: "overdue team escalated"}
 )
 
-func lines(items []bot.NudgeItem, lang bot.Lang, day time.Time, line func(bot.NudgeItem, bot.Lang, time.Time) string, more map[bot.Lang]string) []string {
+func lines(items []bot.NudgeItem, lang bot.Lang, day time.Time, line func(bot.NudgeItem, bot.Lang, time.Time) string, cmds map[bot.Lang]string) []string {
 	out := make([]string, 0, min(len(items), maxLines)+1)
 	for i, it := range items {
 		if i == maxLines {
-			cmd := more[lang]
-			if cmd == "" {
-				cmd = more[bot.Danish]
-			}
-			out = append(out, lang.Pick("… og "+strconv.Itoa(len(items)-maxLines)+" mere: skriv »"+cmd+"«",
-				"… and "+strconv.Itoa(len(items)-maxLines)+" more: type »"+cmd+"«"))
+			out = append(out, more(len(items)-maxLines, lang, cmds))
 			break
 		}
 		out = append(out, line(it, lang, day))
 	}
 	return out
+}
+
+// more says how many more there are, and the command that lists them all.
+func more(n int, lang bot.Lang, cmds map[bot.Lang]string) string {
+	cmd := cmds[lang]
+	if cmd == "" {
+		cmd = cmds[bot.Danish]
+	}
+	return lang.Pick("… og "+strconv.Itoa(n)+" mere: skriv »"+cmd+"«", "… and "+strconv.Itoa(n)+" more: type »"+cmd+"«")
 }
 
 // nudgeLine explains itself: how overdue, the cadence, the last contact
@@ -149,25 +201,20 @@ func lastContact(it bot.NudgeItem, lang bot.Lang, day time.Time) string {
 	return s + ")"
 }
 
-// buttons offer, for the first companies, to log a contact or snooze. The
-// commands are written with their names in lang, as the command table in
-// package commands declares them (reminders may not import it; a test in
-// cmd/kontaktbot runs every button's command through the table).
-func buttons(items []bot.NudgeItem, lang bot.Lang) []bot.Block {
-	var out []bot.Block
-	for i, it := range items {
-		if i == maxButtons {
-			break
-		}
-		out = append(out, bot.Buttons{Buttons: []bot.Button{
-			{Label: lang.Pick("Noter kontakt: ", "Log contact: ") + it.Name, Command: lang.Pick("besøg ", "visit ") + it.Name, Primary: true,
-				Form: &bot.FormRef{Kind: bot.FormVisit, Subject: it.Name}},
-			{Label: lang.Pick("Udsæt 1 uge", "Snooze 1 week"), Command: lang.Pick("udsæt ", "snooze ") + it.Name + lang.Pick(" 1u", " 1w")},
-			{Label: lang.Pick("Planlæg", "Plan"), Command: lang.Pick("planlæg ", "plan ") + it.Name,
-				Form: &bot.FormRef{Kind: bot.FormPlan, Subject: it.Name}},
-		}})
+// actions offer, for each company of a nudge, to log a contact, snooze,
+// plan or see its card. The commands are written with their names in
+// lang, as the command table in package commands declares them (reminders
+// may not import it; a test in cmd/kontaktbot runs every button's command
+// through the table).
+func actions(it bot.NudgeItem, lang bot.Lang) []bot.Button {
+	return []bot.Button{
+		{Label: lang.Pick("Noter kontakt", "Log contact"), Command: lang.Pick("besøg ", "visit ") + it.Name, Primary: true,
+			Form: &bot.FormRef{Kind: bot.FormVisit, Subject: it.Name}},
+		{Label: lang.Pick("Udsæt 1 uge", "Snooze 1 week"), Command: lang.Pick("udsæt ", "snooze ") + it.Name + lang.Pick(" 1u", " 1w")},
+		{Label: lang.Pick("Planlæg", "Plan"), Command: lang.Pick("planlæg ", "plan ") + it.Name,
+			Form: &bot.FormRef{Kind: bot.FormPlan, Subject: it.Name}},
+		{Label: lang.Pick("Vis kort", "Show card"), Command: lang.Pick("virksomhed ", "company ") + it.Name},
 	}
-	return out
 }
 
 // dayCount is "1 dag", "5 dage" or "1 day", "5 days".

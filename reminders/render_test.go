@@ -2,8 +2,10 @@ package reminders_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"kontaktbot/bot"
 	"kontaktbot/reminders"
@@ -30,9 +32,6 @@ func TestRenderNudgeDanish(t *testing.T) {
 		"  • *Lund Låse* (intensiveret) — forfalder i dag; kadence 7 dage; ingen kontakt endnu; for Anna, der er væk til og med 11.09.2026",
 		"Planlagt i dag",
 		"  • *Dahl Catering* — planlagt kontakt i dag; kadence 30 dage; sidste kontakt 08.09.2026 (1 dag siden, besøg ved Bo)",
-		"[Noter kontakt: Bager Hansen: besøg Bager Hansen]   [Udsæt 1 uge: udsæt Bager Hansen 1u]   [Planlæg: planlæg Bager Hansen]",
-		"[Noter kontakt: Lund Låse: besøg Lund Låse]   [Udsæt 1 uge: udsæt Lund Låse 1u]   [Planlæg: planlæg Lund Låse]",
-		"[Noter kontakt: Dahl Catering: besøg Dahl Catering]   [Udsæt 1 uge: udsæt Dahl Catering 1u]   [Planlæg: planlæg Dahl Catering]",
 		"Noter en kontakt med »besøg <virksomhed> <note>«, udsæt med »udsæt <virksomhed> 1u«, planlæg med »planlæg <virksomhed> <dato>«.",
 	}, "\n")
 	if got != want {
@@ -55,8 +54,19 @@ func TestRenderNudgeEnglish(t *testing.T) {
 		}
 	}
 	text := msg.PlainText()
-	for _, want := range []string{"Planned for today\n", "[Log contact: Bager Hansen: visit Bager Hansen]", "[Snooze 1 week: snooze Bager Hansen 1w]",
-		"Log a contact with »visit <company> <note>«"} {
+	var cmds []string
+	for _, b := range msg.Blocks {
+		if rs, ok := b.(bot.Rows); ok {
+			for _, a := range rs.Rows[0].Actions {
+				cmds = append(cmds, a.Label+": "+a.Command)
+			}
+		}
+	}
+	if want := []string{"Log contact: visit Bager Hansen", "Snooze 1 week: snooze Bager Hansen 1w", "Plan: plan Bager Hansen", "Show card: company Bager Hansen",
+		"Log contact: visit Dahl Catering", "Snooze 1 week: snooze Dahl Catering 1w", "Plan: plan Dahl Catering", "Show card: company Dahl Catering"}; !slices.Equal(cmds, want) {
+		t.Errorf("English actions %q, want %q", cmds, want)
+	}
+	for _, want := range []string{"Planned for today\n", "Log a contact with »visit <company> <note>«"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("English nudge lacks %q:\n%s", want, text)
 		}
@@ -107,8 +117,9 @@ func many(n, m int) bot.Delivery {
 	return d
 }
 
-// TestRenderLong: a list longer than 25 lines is cut with a count of the
-// rest, and at most five companies get buttons.
+// TestRenderLong: a list longer than 25 lines (15 planned) is cut with a
+// count of the rest and the command that lists them all, and every
+// listed company has its actions: log, snooze, plan, card.
 func TestRenderLong(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -117,15 +128,15 @@ func TestRenderLong(t *testing.T) {
 		lines            int    // in the overdue list
 		last             string // the overdue list's last line starts so
 		plannedLines     int
-		buttons          int
+		rows             int
 	}{
 		{3, 0, bot.Danish, 3, "*Firma 03*", 0, 3},
-		{25, 0, bot.Danish, 25, "*Firma 25*", 0, 5},
-		{26, 0, bot.Danish, 26, "… og 1 mere: skriv »mine forfaldne«", 0, 5},
-		{30, 0, bot.Danish, 26, "… og 5 mere: skriv »mine forfaldne«", 0, 5},
-		{30, 0, bot.English, 26, "… and 5 more: type »mine overdue«", 0, 5},
-		{2, 27, bot.Danish, 2, "*Firma 02*", 26, 5},
-		{100, 40, bot.Danish, 26, "… og 75 mere: skriv »mine forfaldne«", 26, 5},
+		{25, 0, bot.Danish, 25, "*Firma 25*", 0, 25},
+		{26, 0, bot.Danish, 26, "… og 1 mere: skriv »mine forfaldne«", 0, 25},
+		{30, 0, bot.Danish, 26, "… og 5 mere: skriv »mine forfaldne«", 0, 25},
+		{30, 0, bot.English, 26, "… and 5 more: type »mine overdue«", 0, 25},
+		{2, 27, bot.Danish, 2, "*Firma 02*", 16, 17},
+		{100, 40, bot.Danish, 26, "… og 75 mere: skriv »mine forfaldne«", 16, 40},
 	}
 	for _, tt := range tests {
 		name := fmt.Sprintf("%d+%d %s", tt.overdue, tt.planned, tt.lang)
@@ -137,31 +148,74 @@ func TestRenderLong(t *testing.T) {
 		if len(planned) != tt.plannedLines {
 			t.Errorf("%s: %d planned lines, want %d", name, len(planned), tt.plannedLines)
 		}
-		if tt.planned > 25 && planned[25] != fmt.Sprintf("… og %d mere: skriv »mine forfaldne«", tt.planned-25) {
-			t.Errorf("%s: planned list ends %q", name, planned[25])
+		if tt.planned > 15 && planned[15] != fmt.Sprintf("… og %d mere: skriv »mine forfaldne«", tt.planned-15) {
+			t.Errorf("%s: planned list ends %q", name, planned[15])
 		}
-		var rows []string
+		var first []string
+		blocks := 0
 		for _, b := range msg.Blocks {
-			if bs, ok := b.(bot.Buttons); ok {
-				if len(bs.Buttons) != 3 || !bs.Buttons[0].Primary || bs.Buttons[1].Primary {
-					t.Errorf("%s: button row %+v, want log (primary), snooze, plan", name, bs)
+			blocks++
+			rs, ok := b.(bot.Rows)
+			if !ok {
+				continue
+			}
+			blocks += len(rs.Rows)
+			for _, r := range rs.Rows {
+				as := r.Actions
+				if len(as) != 4 || !as[0].Primary || as[1].Primary || as[2].Primary || as[3].Primary {
+					t.Fatalf("%s: actions %+v, want log (primary), snooze, plan, card", name, as)
 				}
 				// Log and plan open their forms where a platform shows forms.
-				if f := bs.Buttons[0].Form; f == nil || f.Kind != bot.FormVisit || !strings.HasSuffix(bs.Buttons[0].Command, " "+f.Subject) {
-					t.Errorf("%s: log button %+v opens no visit form about its company", name, bs.Buttons[0])
+				if f := as[0].Form; f == nil || f.Kind != bot.FormVisit || !strings.HasSuffix(as[0].Command, " "+f.Subject) || !strings.Contains(r.Text, "*"+f.Subject+"*") {
+					t.Errorf("%s: log action %+v opens no visit form about its line's company", name, as[0])
 				}
-				if f := bs.Buttons[2].Form; f == nil || f.Kind != bot.FormPlan || bs.Buttons[1].Form != nil {
-					t.Errorf("%s: buttons %+v, want only log and plan to open forms", name, bs.Buttons)
+				if f := as[2].Form; f == nil || f.Kind != bot.FormPlan || as[1].Form != nil || as[3].Form != nil {
+					t.Errorf("%s: actions %+v, want only log and plan to open forms", name, as)
 				}
-				rows = append(rows, bs.Buttons[0].Command)
+				first = append(first, as[0].Command)
 			}
 		}
-		if len(rows) != tt.buttons || rows[0] != tt.lang.Pick("besøg ", "visit ")+"Firma 01" {
-			t.Errorf("%s: button rows %q, want %d starting with the first company", name, rows, tt.buttons)
+		if len(first) != tt.rows || first[0] != tt.lang.Pick("besøg ", "visit ")+"Firma 01" {
+			t.Errorf("%s: %d rows with actions, want %d starting with the first company", name, len(first), tt.rows)
+		}
+		// A block a listed company in Slack: within its 50.
+		if blocks > 50 {
+			t.Errorf("%s: %d blocks in Slack, more than 50", name, blocks)
 		}
 		if h := msg.Blocks[0].(bot.Heading).Text; !strings.Contains(h, fmt.Sprint(tt.overdue)) {
 			t.Errorf("%s: heading %q does not count all %d companies", name, h, tt.overdue)
 		}
+	}
+}
+
+// TestRenderDone: a company that has had contact since the nudge was sent
+// is shown done, without actions, and the heading counts it.
+func TestRenderDone(t *testing.T) {
+	t.Parallel()
+	d := many(3, 1)
+	d.Items[1].Done, d.Items[1].DoneKind, d.Items[1].DoneBy = wed.Add(10*time.Hour+42*time.Minute), bot.KindPhone, "Bo"
+	msg := reminders.Render(d, bot.Danish, wed)
+	overdue, _ := lists(msg)
+	if want := "✅ *Firma 02* — kontakt noteret " + bot.FormatTime(d.Items[1].Done, bot.Danish) + " (telefon, Bo)"; overdue[1] != want {
+		t.Errorf("done line = %q, want %q", overdue[1], want)
+	}
+	for _, b := range msg.Blocks {
+		if rs, ok := b.(bot.Rows); ok {
+			for _, r := range rs.Rows {
+				if strings.Contains(r.Text, "Firma 02") && len(r.Actions) != 0 {
+					t.Errorf("the done line has actions %+v", r.Actions)
+				}
+			}
+		}
+	}
+	if h := msg.Blocks[0].(bot.Heading).Text; h != "God morgen! 3 virksomheder venter på kontakt (1 klaret)" {
+		t.Errorf("heading %q", h)
+	}
+	for i := range d.Items {
+		d.Items[i].Done = wed.Add(11 * time.Hour)
+	}
+	if h := reminders.Render(d, bot.English, wed).Blocks[0].(bot.Heading).Text; h != "Well done: all 4 companies in today's nudge have had contact" {
+		t.Errorf("all done: heading %q", h)
 	}
 }
 

@@ -124,8 +124,8 @@ func (db *DB) PruneOutbox(ctx context.Context, kind bot.JobKind, before time.Tim
 // A delivery is stored in a compact binary form (as the nudge summaries
 // are): a morning plan writes thousands of them with their items in one
 // transaction, and JSON encoding was most of its cost.
-// Version 2 added Heading and Lines.
-const deliveryVersion = 2
+// Version 2 added Heading and Lines, version 3 the items' Done marks.
+const deliveryVersion = 3
 
 func encodeDelivery(d bot.Delivery) []byte {
 	b := make([]byte, 0, 64+len(d.Items)*64+len(d.LastError))
@@ -165,6 +165,23 @@ func encodeDelivery(d bot.Delivery) []byte {
 	b = binary.AppendUvarint(b, uint64(len(d.Lines)))
 	for _, l := range d.Lines {
 		b = appendString(b, l)
+	}
+	done := 0
+	for _, it := range d.Items {
+		if !it.Done.IsZero() {
+			done++
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(done))
+	for i, it := range d.Items {
+		if it.Done.IsZero() {
+			continue
+		}
+		b = binary.AppendUvarint(b, uint64(i))
+		b = appendTime(b, it.Done)
+		b = appendString(b, string(it.DoneKind))
+		b = appendString(b, it.DoneBy)
+		b = binary.AppendUvarint(b, it.DoneContact)
 	}
 	return b
 }
@@ -219,5 +236,79 @@ func decodeDelivery(data []byte) (bot.Delivery, error) {
 			d.Lines = append(d.Lines, r.string())
 		}
 	}
+	if version >= 3 {
+		n := r.uvarint()
+		if r.err == nil && n > uint64(len(r.b)) {
+			return d, errShortSummary
+		}
+		for range n {
+			i := r.uvarint()
+			done, kind, by, contact := r.time(), bot.ContactKind(r.known(kinds)), r.string(), r.uvarint()
+			if r.err != nil {
+				break
+			}
+			if i >= uint64(len(d.Items)) {
+				return d, errors.New("delivery: a done mark for no item")
+			}
+			it := &d.Items[i]
+			it.Done, it.DoneKind, it.DoneBy, it.DoneContact = done, kind, by, contact
+		}
+	}
 	return d, r.err
+}
+
+// NudgeWith returns the delivered nudge of day, to one of tos (in that
+// order), that lists the company, and whether there is one. It reads
+// only those recipients' entries, so a contact can ask it cheaply.
+func (db *DB) NudgeWith(ctx context.Context, day time.Time, tos []uint64, companyID uint64) (d bot.Delivery, ok bool, err error) {
+	err = db.view(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bOutbox)
+		for _, to := range tos {
+			v := b.Get(join(outboxDay(bot.JobNudge, day), itob(to)))
+			if v == nil {
+				continue
+			}
+			got, err := decodeDelivery(v)
+			if err != nil {
+				return fmt.Errorf("outbox #%d: %w", to, err)
+			}
+			if got.Delivered.IsZero() || got.Receipt.MessageID == "" {
+				continue
+			}
+			for _, it := range got.Items {
+				if it.CompanyID == companyID {
+					d, ok = got, true
+					return nil
+				}
+			}
+		}
+		return nil
+	})
+	return d, ok, err
+}
+
+// UpdateNudge changes the delivered nudge of day to `to` with fn, which
+// reports whether it changed anything, and returns it as stored. A nudge
+// not yet delivered is the sweep's to change, and is left alone
+// (bot.ErrNotFound, as for one that does not exist).
+func (db *DB) UpdateNudge(ctx context.Context, day time.Time, to uint64, fn func(*bot.Delivery) bool) (d bot.Delivery, err error) {
+	key := join(outboxDay(bot.JobNudge, day), itob(to))
+	err = db.update(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bOutbox)
+		v := b.Get(key)
+		if v == nil {
+			return bot.ErrNotFound
+		}
+		if d, err = decodeDelivery(v); err != nil {
+			return fmt.Errorf("outbox #%d: %w", to, err)
+		}
+		if d.Delivered.IsZero() {
+			return bot.ErrNotFound
+		}
+		if !fn(&d) {
+			return nil
+		}
+		return b.Put(key, encodeDelivery(d))
+	})
+	return d, err
 }

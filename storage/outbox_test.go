@@ -161,7 +161,8 @@ func TestDeliveryKeepsEveryField(t *testing.T) {
 	day := bot.Day(fixed)
 	item := bot.NudgeItem{CompanyID: 42, Name: `Ærø "Maskin" Fabrik`, Tier: bot.TierIntensified, CadenceDays: 14,
 		LastContact: days(-40), LastKind: bot.KindPhone, LastBy: "Søren Ø", OverdueDays: -2, Planned: day,
-		SnoozeCount: 3, Owner: "Åse", OwnerAway: bot.Day(days(7))}
+		SnoozeCount: 3, Owner: "Åse", OwnerAway: bot.Day(days(7)),
+		Done: fixed.Add(3 * time.Hour), DoneKind: bot.KindMail, DoneBy: "Bo Ærbø", DoneContact: 9001}
 	if _, err := db.PlanDeliveries(ctx, bot.JobDigest, day, []bot.Delivery{{To: 5, Items: []bot.NudgeItem{item, {Name: "B"}}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -179,4 +180,70 @@ func TestDeliveryKeepsEveryField(t *testing.T) {
 		t.Fatalf("deliveries: %d, %v", len(got), err)
 	}
 	assertSame(t, "delivery", got[0], want)
+}
+
+// TestNudgeWithAndUpdateNudge: a contact finds the delivered nudge that
+// lists its company among the recipients it names, in their order, and
+// marks it; a nudge not yet delivered is the sweep's and is left alone.
+func TestNudgeWithAndUpdateNudge(t *testing.T) {
+	t.Parallel()
+	db, path := newDB(t)
+	ctx := t.Context()
+	day := bot.Day(fixed)
+	ds := []bot.Delivery{
+		{To: 1, Items: []bot.NudgeItem{{CompanyID: 7, Name: "Ærø Maskinfabrik"}, {CompanyID: 8, Name: "L-tek"}}},
+		{To: 2, Items: []bot.NudgeItem{{CompanyID: 9, Name: "Bager & Søn"}}},
+		{To: 3, Items: []bot.NudgeItem{{CompanyID: 7, Name: "Ærø Maskinfabrik"}}},
+	}
+	if _, err := db.PlanDeliveries(ctx, bot.JobNudge, day, ds); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := db.NudgeWith(ctx, day, []uint64{1, 2, 3}, 7); err != nil || ok {
+		t.Fatalf("before delivery: found %v, %v", ok, err)
+	}
+	if _, err := db.UpdateNudge(ctx, day, 1, func(*bot.Delivery) bool { return true }); !errors.Is(err, bot.ErrNotFound) {
+		t.Fatalf("UpdateNudge before delivery = %v, want not found", err)
+	}
+	for i, d := range ds[:2] {
+		d.Kind, d.Day, d.Delivered = bot.JobNudge, day, fixed
+		d.Receipt = bot.Receipt{Channel: bot.Channel{Platform: "slack", ID: "D" + string(rune('1'+i))}, MessageID: "17000.000" + string(rune('1'+i))}
+		if err := db.SaveDelivery(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, ok, err := db.NudgeWith(ctx, day, []uint64{3, 2, 1}, 7)
+	if err != nil || !ok || d.To != 1 || d.Receipt.MessageID != "17000.0001" {
+		t.Fatalf("NudgeWith(3, 2, 1) = #%d %v %v; want #1's, #3's not being delivered", d.To, ok, err)
+	}
+	if _, ok, _ := db.NudgeWith(ctx, day, []uint64{2}, 7); ok {
+		t.Error("found company 7 in #2's nudge")
+	}
+	if _, ok, _ := db.NudgeWith(ctx, bot.AddDays(day, 1), []uint64{1}, 7); ok {
+		t.Error("found company 7 in tomorrow's nudge")
+	}
+	got, err := db.UpdateNudge(ctx, day, 1, func(d *bot.Delivery) bool {
+		d.Items[0].Done, d.Items[0].DoneBy, d.Items[0].DoneContact = fixed.Add(time.Hour), "Bo", 12
+		return true
+	})
+	if err != nil || got.Items[0].DoneBy != "Bo" {
+		t.Fatalf("UpdateNudge = %+v, %v", got, err)
+	}
+	unchanged, err := db.UpdateNudge(ctx, day, 1, func(d *bot.Delivery) bool { d.Items[1].DoneBy = "not stored"; return false })
+	if err != nil || unchanged.Items[1].DoneBy != "not stored" {
+		t.Fatalf("UpdateNudge without a change = %+v, %v", unchanged, err)
+	}
+	mustClose(t, db)
+	db = mustOpen(t, path)
+	all, err := db.Deliveries(ctx, bot.JobNudge, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range all {
+		if d.To != 1 {
+			continue
+		}
+		if !d.Items[0].Done.Equal(fixed.Add(time.Hour)) || d.Items[0].DoneBy != "Bo" || d.Items[0].DoneContact != 12 || d.Items[1].DoneBy != "" || d.Receipt.MessageID != "17000.0001" {
+			t.Errorf("after reopening: %+v", d)
+		}
+	}
 }

@@ -113,6 +113,13 @@ func (i *Interactivity) Interaction(ctx context.Context, cb slackapi.Interaction
 				}
 			case strings.HasPrefix(a.ActionID, buttonActionBase):
 				i.button(ctx, cb, legacyForm(a.Value), a.Value)
+			case strings.HasPrefix(a.ActionID, menuActionBase):
+				v := a.SelectedOption.Value
+				if ref, line, ok := decodeFormButton(v); ok {
+					i.button(ctx, cb, &ref, line)
+				} else if v != "" {
+					i.button(ctx, cb, legacyForm(v), v)
+				}
 			}
 		}
 	case slackapi.InteractionTypeViewSubmission:

@@ -578,3 +578,93 @@ func TestDirectMessage(t *testing.T) {
 		t.Fatalf("%d commands ran; the bot's own posts, edits and channel messages must not run", n)
 	}
 }
+
+// TestRowsOverflowMenu: a nudge line's actions are an overflow menu beside
+// it; choosing »Noter kontakt« opens the visit form, choosing »Udsæt«
+// runs its line. A single action is a button; a line without any is text.
+func TestRowsOverflowMenu(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("Østergårds Maskinfabrik ", 4) // its form button would pass 150
+	msg := bot.Message{Blocks: []bot.Block{bot.Rows{Title: "Forfaldne", Rows: []bot.Row{
+		{Text: "*L-tek* — 3 dage over", Actions: []bot.Button{
+			{Label: "Noter kontakt", Command: "besøg L-tek", Primary: true, Form: &bot.FormRef{Kind: bot.FormVisit, Subject: "L-tek"}},
+			{Label: "Udsæt 1 uge", Command: "udsæt L-tek 1u"},
+			{Label: "Planlæg", Command: "planlæg L-tek", Form: &bot.FormRef{Kind: bot.FormPlan, Subject: "L-tek"}},
+			{Label: "Vis kort", Command: "virksomhed L-tek"}}},
+		{Text: "✅ *Ærø Smedie* — kontakt noteret"},
+		{Text: "*Bager & Søn* — i dag", Actions: []bot.Button{{Label: "Vis kort", Command: "virksomhed Bager & Søn"}}},
+		{Text: "*" + long + "*", Actions: []bot.Button{
+			{Label: "Noter kontakt", Command: "besøg " + long, Primary: true, Form: &bot.FormRef{Kind: bot.FormVisit, Subject: long}},
+			{Label: "Udsæt 1 uge", Command: "udsæt " + long + " 1u"}}},
+	}}}}
+	data, _ := json.Marshal(slack.Blocks(msg))
+	type option struct {
+		Value string `json:"value"`
+		Text  struct {
+			Text string `json:"text"`
+		} `json:"text"`
+	}
+	var rendered []struct {
+		Type string `json:"type"`
+		Text struct {
+			Text string `json:"text"`
+		} `json:"text"`
+		Accessory *struct {
+			Type     string   `json:"type"`
+			ActionID string   `json:"action_id"`
+			Value    string   `json:"value"`
+			Options  []option `json:"options"`
+		} `json:"accessory"`
+	}
+	if err := json.Unmarshal(data, &rendered); err != nil || len(rendered) != 5 {
+		t.Fatalf("rendered %d blocks: %s (%v)", len(rendered), data, err)
+	}
+	if rendered[0].Text.Text != "*Forfaldne*" || rendered[0].Accessory != nil {
+		t.Errorf("title block %+v", rendered[0])
+	}
+	menu := rendered[1].Accessory
+	if rendered[1].Text.Text != "• *L-tek* — 3 dage over" || menu == nil || menu.Type != "overflow" || len(menu.Options) != 4 {
+		t.Fatalf("first line %s", data)
+	}
+	if rendered[2].Accessory != nil || rendered[2].Text.Text != "• ✅ *Ærø Smedie* — kontakt noteret" {
+		t.Errorf("done line %+v", rendered[2])
+	}
+	if a := rendered[3].Accessory; a == nil || a.Type != "button" || a.Value != "virksomhed Bager & Søn" || rendered[3].Text.Text != "• *Bager &amp; Søn* — i dag" {
+		t.Errorf("one action: %s", data)
+	}
+	if a := rendered[4].Accessory; a == nil || len(a.Options) != 2 || a.Options[0].Value != "visit "+long {
+		t.Errorf("a long name's form option keeps only the form and subject: %s", data)
+	}
+	for _, o := range append(menu.Options, rendered[4].Accessory.Options...) {
+		if n := len([]rune(o.Value)); n > slack.MaxOptionValue {
+			t.Errorf("option value of %d characters", n)
+		}
+	}
+
+	choose := func(e *interactivity, value string) {
+		e.interact(t, e.payload(t, "block_actions.json", func(p map[string]any) {
+			a := p["actions"].([]any)[0].(map[string]any)
+			delete(a, "value")
+			a["type"], a["action_id"], a["selected_option"] = "overflow", menu.ActionID, map[string]any{"value": value, "text": map[string]any{"type": "plain_text", "text": "x"}}
+		}), nil)
+		e.it.Wait()
+	}
+	e := newInteractivity(t, &fakeHandler{}, nil)
+	choose(e, menu.Options[0].Value)
+	if view := e.web.lastView("views.open"); view == nil || view["callback_id"] != slack.VisitCallback {
+		t.Fatalf("Noter kontakt: views.open view %v", view)
+	}
+	e = newInteractivity(t, &fakeHandler{}, nil)
+	choose(e, menu.Options[1].Value)
+	if reqs := e.f.requests(); len(reqs) != 1 || reqs[0].Text != "udsæt L-tek 1u" {
+		t.Fatalf("Udsæt: requests %+v", reqs)
+	}
+	if n := len(e.web.callsOf("views.open")); n != 0 {
+		t.Fatalf("views.open called %d times for a snooze", n)
+	}
+	e = newInteractivity(t, &fakeHandler{}, nil)
+	choose(e, rendered[4].Accessory.Options[0].Value)
+	if view := e.web.lastView("views.open"); view == nil || view["callback_id"] != slack.VisitCallback {
+		t.Fatalf("long name's Noter kontakt: views.open view %v", view)
+	}
+}

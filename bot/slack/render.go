@@ -29,6 +29,10 @@ const (
 	ellipsis         = "…"
 	buttonActionBase = "cmd-"
 	formActionBase   = "form-" // a button that opens a form; its value is a formButton
+	menuActionBase   = "menu-" // a line's overflow menu; each option's value is a command or a formButton
+	MaxOptionText    = 75      // an overflow option's plain_text
+	MaxOptionValue   = 150     // an overflow option's value
+	MaxOptions       = 5       // options in an overflow menu
 )
 
 // Blocks renders msg as Block Kit blocks within Slack's limits: long text
@@ -51,6 +55,8 @@ func Blocks(msg bot.Message) []slackapi.Block {
 			r.fields(v)
 		case bot.List:
 			r.list(v)
+		case bot.Rows:
+			r.rows(v)
 		case bot.Buttons:
 			r.buttons(v)
 		case bot.Divider:
@@ -170,6 +176,57 @@ func (r *renderer) buttons(bs bot.Buttons) {
 		n := min(len(els), MaxActions)
 		r.add(slackapi.NewActionBlock("", els[:n]...), n)
 		els = els[n:]
+	}
+}
+
+// rows adds a section per line, its actions in an overflow menu beside
+// it (a button when there is one). An option whose value would pass
+// Slack's 150 characters keeps a form's subject only ("visit <company>",
+// which a click still turns into the form), or is left out.
+func (r *renderer) rows(rs bot.Rows) {
+	if t := strings.TrimSpace(rs.Title); t != "" {
+		r.add(slackapi.NewSectionBlock(mrkdwn("*"+clipEscaped(t, MaxSectionText-2)+"*"), nil, nil), 1)
+	}
+	for _, row := range rs.Rows {
+		text := strings.TrimSpace(strings.ReplaceAll(row.Text, "\n", " "))
+		if text == "" {
+			continue
+		}
+		var options []*slackapi.OptionBlockObject
+		var only bot.Button
+		for _, a := range row.Actions {
+			label := strings.TrimSpace(a.Label)
+			value := strings.TrimSpace(a.Command)
+			if a.Form != nil {
+				value = encodeFormButton(*a.Form, a.Command)
+				if utf8.RuneCountInString(value) > MaxOptionValue {
+					value = a.Form.Kind + " " + a.Form.Subject
+				}
+			}
+			if label == "" || value == "" || utf8.RuneCountInString(value) > MaxOptionValue || len(options) == MaxOptions {
+				continue
+			}
+			only = a
+			options = append(options, slackapi.NewOptionBlockObject(value, plain(clip(label, MaxOptionText)), nil))
+		}
+		var acc *slackapi.Accessory
+		switch len(options) {
+		case 0:
+		case 1:
+			action, value := buttonActionBase+strconv.Itoa(r.actions), only.Command
+			if only.Form != nil {
+				action, value = formActionBase+strconv.Itoa(r.actions), encodeFormButton(*only.Form, only.Command)
+			}
+			if utf8.RuneCountInString(value) <= MaxButtonValue {
+				acc = slackapi.NewAccessory(slackapi.NewButtonBlockElement(action, value, plain(clip(strings.TrimSpace(only.Label), MaxButtonText))))
+			}
+		default:
+			acc = slackapi.NewAccessory(slackapi.NewOverflowBlockElement(menuActionBase+strconv.Itoa(r.actions), options...))
+		}
+		if acc != nil {
+			r.actions++
+		}
+		r.add(slackapi.NewSectionBlock(mrkdwn("• "+clipMarked(escape(text), MaxSectionText-2)), nil, acc), 1)
 	}
 }
 

@@ -42,6 +42,15 @@ func init() {
 			bot.List{Title: "Seneste kontakter", Items: []string{"20/11 besøg: mødte Lars", "3/11 telefon"}},
 			bot.Divider{},
 			bot.Buttons{Buttons: []bot.Button{{Label: "Noter kontakt", Command: "visit L-tek", Primary: true}, {Label: "Udsæt 1 uge", Command: "snooze L-tek 1w"}}},
+			bot.Rows{Title: "Planlagt i dag", Rows: []bot.Row{
+				{Text: "*L-tek* — 3 dage over", Actions: []bot.Button{
+					{Label: "Noter kontakt", Command: "besøg L-tek", Primary: true, Form: &bot.FormRef{Kind: bot.FormVisit, Subject: "L-tek"}},
+					{Label: "Udsæt 1 uge", Command: "udsæt L-tek 1u"},
+					{Label: "Planlæg", Command: "planlæg L-tek", Form: &bot.FormRef{Kind: bot.FormPlan, Subject: "L-tek"}},
+					{Label: "Vis kort", Command: "virksomhed L-tek"}}},
+				{Text: "✅ *Ærø Smedie* — kontakt noteret 05.12.2026 10:42 (besøg, Bo)"},
+				{Text: "*Bager Hansen* — forfalder i dag", Actions: []bot.Button{{Label: "Vis kort", Command: "virksomhed Bager Hansen"}}},
+			}},
 		}},
 	}
 	for name, m := range msgs {

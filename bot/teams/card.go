@@ -164,6 +164,10 @@ func renderBlocks(blocks []bot.Block, limit int) (body, actions []any) {
 			if tb := listBlock(v, limit, sep); tb != nil {
 				body, sep = append(body, tb), false
 			}
+		case bot.Rows:
+			if rs := rowBlocks(v, limit, sep); len(rs) > 0 {
+				body, sep = append(body, rs...), false
+			}
 		case bot.Buttons:
 			actions = append(actions, submitActions(v)...)
 		case bot.Divider:
@@ -246,6 +250,44 @@ func listBlock(l bot.List, limit int, sep bool) map[string]any {
 		return nil
 	}
 	return textBlock(strings.Join(lines, "\n"), sep)
+}
+
+// rowBlocks shows each line of rs with its actions right under it: the
+// primary one as a button, the others in the "…" menu of the line
+// (Adaptive Cards 1.5's secondary mode). Lines past limit are counted.
+func rowBlocks(rs bot.Rows, limit int, sep bool) []any {
+	var out []any
+	if t := strings.TrimSpace(rs.Title); t != "" {
+		out = append(out, textBlock("**"+escape(t)+"**", sep))
+		sep = false
+	}
+	rows := rs.Rows
+	if len(rows) > limit {
+		rows = rows[:limit]
+	}
+	for _, r := range rows {
+		text := strings.TrimSpace(strings.ReplaceAll(r.Text, "\n", " "))
+		if text == "" {
+			continue
+		}
+		items := []any{textBlock("- "+markdown(text), false)}
+		if as := submitActions(bot.Buttons{Buttons: r.Actions}); len(as) > 0 {
+			for _, a := range as[1:] {
+				a.(map[string]any)["mode"] = "secondary"
+			}
+			items = append(items, map[string]any{"type": "ActionSet", "actions": as})
+		}
+		c := map[string]any{"type": "Container", "items": items}
+		if sep {
+			c["separator"] = true
+			sep = false
+		}
+		out = append(out, c)
+	}
+	if n := len(rs.Rows) - len(rows); n > 0 {
+		out = append(out, textBlock("- "+ellipsis+" (+"+strconv.Itoa(n)+")", false))
+	}
+	return out
 }
 
 func submitActions(bs bot.Buttons) []any {

@@ -3,6 +3,7 @@ package teams_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"strings"
@@ -267,5 +268,59 @@ func TestCardVerbatim(t *testing.T) {
 		if c.Items[i].Text != want || c.Items[i].FontType != "Monospace" {
 			t.Errorf("line %d = %q (%s), want %q in Monospace", i, c.Items[i].Text, c.Items[i].FontType, want)
 		}
+	}
+}
+
+// TestCardRows: each line of a nudge carries its own actions right under
+// it, the primary one shown and the rest in the line's "…" menu; a done
+// line has none; the card holds to Adaptive Cards 1.5, and a nudge of the
+// most companies a nudge lists (40) stays within Teams' size.
+func TestCardRows(t *testing.T) {
+	t.Parallel()
+	row := func(name string) bot.Row {
+		return bot.Row{Text: "*" + name + "* — 3 dage over; kadence 30 dage; sidste kontakt 03.11.2026 (32 dage siden, besøg ved Hanne)", Actions: []bot.Button{
+			{Label: "Noter kontakt", Command: "besøg " + name, Primary: true, Form: &bot.FormRef{Kind: bot.FormVisit, Subject: name}},
+			{Label: "Udsæt 1 uge", Command: "udsæt " + name + " 1u"},
+			{Label: "Planlæg", Command: "planlæg " + name, Form: &bot.FormRef{Kind: bot.FormPlan, Subject: name}},
+			{Label: "Vis kort", Command: "virksomhed " + name}}}
+	}
+	msg := bot.Message{Blocks: []bot.Block{
+		bot.Heading{Text: "God morgen! 2 virksomheder venter på kontakt (1 klaret)"},
+		bot.Rows{Rows: []bot.Row{row("L-tek"), {Text: "✅ *Ærø Smedie* — kontakt noteret 05.12.2026 10:42 (besøg, Bo)"}}},
+		bot.Rows{Title: "Planlagt i dag", Rows: []bot.Row{row("Bager & Søn")}},
+	}}
+	b := mustValidCard(t, teams.Card(msg))
+	var card struct {
+		Body []map[string]any `json:"body"`
+	}
+	if err := json.Unmarshal(b, &card); err != nil {
+		t.Fatal(err)
+	}
+	if len(card.Body) != 5 {
+		t.Fatalf("body of %d elements, want heading, 2 lines, title, line:\n%s", len(card.Body), b)
+	}
+	first, _ := json.Marshal(card.Body[1])
+	for _, want := range []string{`"type":"Container"`, `"text":"- **L-tek** — 3 dage over`, `"type":"ActionSet"`,
+		`{"data":{"form":"visit","kontaktbot":"open","subject":"L-tek"},"style":"positive","title":"Noter kontakt","type":"Action.Submit"}`,
+		`{"data":{"command":"udsæt L-tek 1u","kontaktbot":"command"},"mode":"secondary","title":"Udsæt 1 uge","type":"Action.Submit"}`,
+		`"mode":"secondary","title":"Vis kort"`} {
+		if !strings.Contains(string(first), want) {
+			t.Errorf("first line lacks %s:\n%s", want, first)
+		}
+	}
+	done, _ := json.Marshal(card.Body[2])
+	if strings.Contains(string(done), "ActionSet") || !strings.Contains(string(done), "✅ **Ærø Smedie**") {
+		t.Errorf("done line %s", done)
+	}
+	if title, _ := json.Marshal(card.Body[3]); !strings.Contains(string(title), `"text":"**Planlagt i dag**"`) {
+		t.Errorf("title %s", title)
+	}
+	var rows []bot.Row
+	for i := range 40 {
+		rows = append(rows, row(fmt.Sprintf("Østergårds Maskinfabrik og Søn %02d", i)))
+	}
+	b = mustValidCard(t, teams.Card(bot.Message{Blocks: []bot.Block{bot.Rows{Rows: rows}}}))
+	if n := strings.Count(string(b), `"type":"ActionSet"`); n < 20 {
+		t.Errorf("a nudge of 40 lines keeps the actions of %d", n)
 	}
 }

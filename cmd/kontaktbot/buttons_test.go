@@ -39,11 +39,11 @@ func TestNudgeButtonsRunInTheCommandTable(t *testing.T) {
 		msg := reminders.Render(bot.Delivery{Kind: bot.JobNudge, Day: now, Items: []bot.NudgeItem{{Name: "Bager Hansen", CadenceDays: 14, OverdueDays: 3}}}, lang, now)
 		n := 0
 		for _, b := range msg.Blocks {
-			bs, ok := b.(bot.Buttons)
+			rs, ok := b.(bot.Rows)
 			if !ok {
 				continue
 			}
-			for _, btn := range bs.Buttons {
+			for _, btn := range rs.Rows[0].Actions {
 				n++
 				named := false
 				for _, s := range specs {
@@ -58,8 +58,8 @@ func TestNudgeButtonsRunInTheCommandTable(t *testing.T) {
 				}
 			}
 		}
-		if n != 3 {
-			t.Errorf("%s nudge has %d buttons, want 3", lang, n)
+		if n != 4 {
+			t.Errorf("%s nudge has %d buttons, want 4", lang, n)
 		}
 	}
 }
