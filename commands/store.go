@@ -124,6 +124,16 @@ type Contacts interface {
 	// the newest remaining contact, in one transaction. It returns the
 	// deleted contact, or bot.ErrNotFound when there is none to undo.
 	UndoContact(ctx context.Context, consultantID uint64, since time.Time) (bot.Contact, error)
+	// EditContact lets fn change the time, kind, note and follow-up of the
+	// contact c names (by CompanyID, At and ID, as read) and stores it with
+	// its company's last contact and plan brought up to date, in one
+	// transaction. It returns the contact before and after, or
+	// bot.ErrNotFound when no such contact is stored.
+	EditContact(ctx context.Context, c bot.Contact, fn func(*bot.Contact) error) (before, after bot.Contact, err error)
+	// DeleteContact deletes the contact c names and sets its company's
+	// last contact back to the newest remaining one, in one transaction.
+	// It returns the deleted contact, or bot.ErrNotFound.
+	DeleteContact(ctx context.Context, c bot.Contact) (bot.Contact, error)
 }
 
 // Importer stores a whole portfolio at once. storage.DB implements it.
