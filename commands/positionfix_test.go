@@ -96,4 +96,3 @@ func TestPositionEditReopenUndo(t *testing.T) {
 		t.Errorf("a second open Lagermedarbejder after reopening: %v, want a conflict with #3", err)
 	}
 }
-
