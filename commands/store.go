@@ -101,6 +101,13 @@ type Companies interface {
 	// index kept by every write, so its cost grows with the number of
 	// companies due, not with the portfolio. fn must not call the store.
 	NudgeDue(ctx context.Context, day time.Time, fn func(bot.Company) error) error
+	// DeleteCompany deletes a company registered by mistake with its
+	// contacts and positions and every index entry, in one transaction,
+	// and returns the company, how many contacts went and the positions as
+	// they were (with their announcements' receipts). A company an intro
+	// day or a candidate refers to gives a *bot.ConflictError (What
+	// "introday" or "candidate") and nothing changes.
+	DeleteCompany(ctx context.Context, id uint64) (co bot.Company, contacts int, positions []bot.Position, err error)
 }
 
 // Contacts is what commands need of the contact log. storage.DB implements it.
