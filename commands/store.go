@@ -108,6 +108,15 @@ type Companies interface {
 	// day or a candidate refers to gives a *bot.ConflictError (What
 	// "introday" or "candidate") and nothing changes.
 	DeleteCompany(ctx context.Context, id uint64) (co bot.Company, contacts int, positions []bot.Position, err error)
+	// MergeCompanies makes drop part of keep in one transaction: contacts,
+	// positions, intro-day places and candidate matches move; drop's name
+	// and aliases become keep's aliases; keep takes drop's CVR, area, owner
+	// and plan where it has none; the last contact is recomputed and drop
+	// is gone from every index. Two different CVR numbers, or an open
+	// position title both have, give a *bot.ConflictError (What "cvr" or
+	// "position") and nothing changes. It returns keep as stored and how
+	// many contacts and positions moved.
+	MergeCompanies(ctx context.Context, keepID, dropID uint64) (kept bot.Company, contacts, positions int, err error)
 }
 
 // Contacts is what commands need of the contact log. storage.DB implements it.
