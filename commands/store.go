@@ -210,4 +210,7 @@ type IntroDays interface {
 	UpdateCandidate(ctx context.Context, introDay uint64, ref string, fn func(*bot.Candidate) error) (bot.Candidate, error)
 	Candidates(ctx context.Context, introDay uint64) ([]bot.Candidate, error)
 	CandidateByRef(ctx context.Context, ref string) (bot.Candidate, error)
+	// CandidatesByRef returns every intro day's record of the reference,
+	// in intro-day id order.
+	CandidatesByRef(ctx context.Context, ref string) ([]bot.Candidate, error)
 }
