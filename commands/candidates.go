@@ -302,7 +302,29 @@ func runIntroDayCandidate(ctx context.Context, s *Service, c *call, args []strin
 	when := " (" + bot.FormatDate(d.Date, c.lang) + ", " + clip(d.Place) + ")"
 	return bot.Reply(c.tr(
 		"✅ "+cand.Reference+" fra "+home+" står nu på listen til intromøde "+dayRef(d.ID)+when+", med dig som henvisende konsulent."+joined+announceHint(s, c, d),
-		"✅ "+cand.Reference+" from "+home+" is now on the list of intro day "+dayRef(d.ID)+when+", with you as referring consultant."+joined+announceHint(s, c, d))), nil
+		"✅ "+cand.Reference+" from "+home+" is now on the list of intro day "+dayRef(d.ID)+when+", with you as referring consultant."+joined+announceHint(s, c, d)) +
+		s.earlierDays(ctx, c, cand)), nil
+}
+
+// earlierDays tells, when a reference comes back on a new intro day, that
+// its earlier days are kept and where to see them.
+func (s *Service) earlierDays(ctx context.Context, c *call, cand bot.Candidate) string {
+	all, err := s.introDays.CandidatesByRef(ctx, cand.Reference)
+	if err != nil {
+		s.log.Error("candidate path", "err", err)
+		return ""
+	}
+	var days []string
+	for _, x := range all {
+		if x.IntroDayID != cand.IntroDayID {
+			days = append(days, dayRef(x.IntroDayID))
+		}
+	}
+	if len(days) == 0 {
+		return ""
+	}
+	return c.tr(" "+cand.Reference+" har været på intromøde "+strings.Join(days, ", ")+" før; det forløb (praktik, møde, udfald) bevares. Se det hele med »kandidat "+cand.Reference+"«.",
+		" "+cand.Reference+" has been on intro day "+strings.Join(days, ", ")+" before; that path (internship, meeting, outcome) is kept. See it all with »candidate "+cand.Reference+"«.")
 }
 
 // newCandidate checks a parsed »introday candidate« and returns the

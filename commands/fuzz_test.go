@@ -17,6 +17,9 @@ func FuzzParseLine(f *testing.F) {
 		"company L-tek", "company list forfaldne", "mine", "undo", "hjælp visit", "rolle Hanne leder", "jobcenter partner Sorø og Slagelse",
 		"visit L-tek 20/11 mail opfølgning 01.12.2026", "company alias L-tek = LT", "company rename L-tek = Ltek", "sprog en", "/visit", "",
 		"visit L-tek mødte 010190-1234",
+		"virksomhed cvr L-tek 12 34 56 82", "virksomhed område L-tek = Sorø", "kontakt ret L-tek 1 i går telefon ny note", "kontakt slet L-tek 1",
+		"stilling ret 1 antal 2 frist ingen", "stilling genåbn 1 1", "stilling fortryd 1", "virksomhed slet Ærø Maskinfabrik bekræft",
+		"virksomhed flet L-tek = Ærø Maskinfabrik bekræft", "kandidat KS-14",
 	} {
 		f.Add(s)
 	}

@@ -77,6 +77,8 @@ func runCompanyHistory(ctx context.Context, s *Service, c *call, args []string) 
 		bot.List{Title: c.tr("Nyeste først: "+itoa(from)+"–"+itoa(to)+" af "+itoa(total)+" (side "+itoa(page)+" af "+itoa(pages)+")",
 			"Newest first: "+itoa(from)+"–"+itoa(to)+" of "+itoa(total)+" (page "+itoa(page)+" of "+itoa(pages)+")"), Items: items},
 	}
+	blocks = append(blocks, bot.Text{Text: c.tr("Ret eller slet en kontakt, du selv har noteret, med nummeret: »kontakt ret "+co.Name+" <nr> …«, »kontakt slet "+co.Name+" <nr>«.",
+		"Correct or delete a contact you logged yourself by its number: »contact edit "+co.Name+" <no> …«, »contact delete "+co.Name+" <no>«.")})
 	cmd := s.find("company history").In(c.lang) + " " + co.Name + " " + c.tr("side", "page") + " "
 	var buttons []bot.Button
 	if page > 1 {

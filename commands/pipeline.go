@@ -96,7 +96,15 @@ func runCandidate(ctx context.Context, s *Service, c *call, args []string) (bot.
 		if err := s.seeCandidate(ctx, c, cand); err != nil {
 			return bot.Message{}, err
 		}
-		return s.candidateCard(ctx, c, cand), nil
+		msg := s.candidateCard(ctx, c, cand)
+		path, err := s.candidatePath(ctx, c, cand.Reference)
+		if err != nil {
+			return bot.Message{}, err
+		}
+		if len(path) > 1 {
+			msg.Blocks = append(msg.Blocks, bot.List{Title: c.tr("Forløb på tværs af intromøder", "Path across intro days"), Items: path})
+		}
+		return msg, nil
 	}
 	if err := s.mayRecord(ctx, c, cand); err != nil {
 		return bot.Message{}, err
@@ -251,4 +259,53 @@ func courseSuffixLang(c *call, course string) string {
 		return ""
 	}
 	return c.tr(", kursus: ", ", course: ") + course
+}
+
+// candidatePath is one line per intro day the reference has been on, in
+// the order they were planned, for the days the reader may see (the
+// referring consultant sees their own): the day, the stage reached, the
+// internship, the education meeting and the outcome.
+func (s *Service) candidatePath(ctx context.Context, c *call, ref string) ([]string, error) {
+	all, err := s.introDays.CandidatesByRef(ctx, ref)
+	if err != nil {
+		return nil, fmt.Errorf("candidate path: %w", err)
+	}
+	know := s.knower(ctx, c)
+	var out []string
+	for _, cand := range all {
+		d, err := s.introDays.IntroDay(ctx, cand.IntroDayID)
+		if err != nil {
+			return nil, fmt.Errorf("candidate path: %w", err)
+		}
+		if cand.ReferrerID != c.actor.ID {
+			ok, err := s.mayKnowIntroDay(ctx, c, d, know)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+		}
+		out = append(out, s.pathLine(ctx, c, d, cand))
+	}
+	return out, nil
+}
+
+// pathLine is one intro day of a candidate's path.
+func (s *Service) pathLine(ctx context.Context, c *call, d bot.IntroDay, cand bot.Candidate) string {
+	parts := []string{c.tr("intromøde ", "intro day ") + dayRef(d.ID) + " " + bot.FormatDate(d.Date, c.lang) + ": " + stageName(c.lang, cand.Stage)}
+	if cand.CompanyID != 0 {
+		co := "#" + itoa(int(cand.CompanyID))
+		if x, err := s.introDays.Company(ctx, cand.CompanyID); err == nil {
+			co = x.Name
+		}
+		parts = append(parts, c.tr("praktik hos ", "internship at ")+co+" "+bot.FormatDate(cand.InternshipStart, c.lang)+" – "+bot.FormatDate(cand.InternshipEnd, c.lang))
+	}
+	if !cand.Meeting.IsZero() {
+		parts = append(parts, c.tr("uddannelsesmøde ", "education meeting ")+bot.FormatDate(cand.Meeting, c.lang)+courseSuffixLang(c, cand.Course))
+	}
+	if cand.Outcome != "" {
+		parts = append(parts, c.tr("udfald ", "outcome ")+outcomeName(c.lang, cand.Outcome))
+	}
+	return strings.Join(parts, " · ")
 }

@@ -69,6 +69,9 @@ type positionArgs struct {
 	title, kind, requirements string
 	count                     int
 	deadline, start           time.Time
+	// given holds the options written (by their Danish keyword), so that
+	// an edit changes only those; »frist ingen« clears a deadline.
+	given map[string]bool
 }
 
 // parsePosition reads "<title> [antal N] [frist <dato>] [start <dato>]
@@ -77,18 +80,25 @@ type positionArgs struct {
 // except options at its very end that read as such (»krav truckkort type
 // løntilskud«): the reply lists every field, so what went where shows.
 func parsePosition(c *call, co bot.Company, words []string) (positionArgs, error) {
-	a := positionArgs{count: 1, kind: typeOrdinary}
 	eg := c.tr(" Skriv fx »stilling "+co.Name+" Svejser antal 2 frist 15/12 krav svejsecertifikat«.",
 		" For example: »position "+co.Name+" Welder count 2 deadline 15/12 requirements welding certificate«.")
+	a, err := readPosition(c, co, words, eg)
+	if err == nil && bot.NormalizeName(a.title) == "" {
+		return a, bot.Errorf(bot.Invalid, "%s", c.tr("Stillingens titel mangler: skriv den lige efter virksomhedens navn.",
+			"The position's title is missing: write it right after the company's name.")+eg)
+	}
+	return a, err
+}
+
+// readPosition is parsePosition without its demand for a title: the
+// title (the words before the first option) may be empty, as in an edit.
+func readPosition(c *call, co bot.Company, words []string, eg string) (positionArgs, error) {
+	a := positionArgs{count: 1, kind: typeOrdinary, given: map[string]bool{}}
 	i := 0
 	for i < len(words) && !isAny(words[i], positionWords...) {
 		i++
 	}
 	a.title = strings.Join(words[:i], " ")
-	if bot.NormalizeName(a.title) == "" {
-		return a, bot.Errorf(bot.Invalid, "%s", c.tr("Stillingens titel mangler: skriv den lige efter virksomhedens navn.",
-			"The position's title is missing: write it right after the company's name.")+eg)
-	}
 	type option struct {
 		kw  Word
 		val []string
@@ -128,6 +138,10 @@ func parsePosition(c *call, co bot.Company, words []string) (positionArgs, error
 			return a, bot.Errorf(bot.Invalid, "%s", c.tr("»"+o.kw.Da+"« står der to gange; skriv det én gang.", "»"+o.kw.En+"« is there twice; write it once.")+eg)
 		}
 		seen[o.kw.Da] = true
+		a.given[o.kw.Da] = true
+		if (o.kw.Da == deadlineWord.Da || o.kw.Da == startWord.Da) && len(o.val) == 1 && clearWord.Is(o.val[0]) {
+			continue // »frist ingen«: none
+		}
 		if err := a.set(c, co, o.kw, o.val); err != nil {
 			return a, err
 		}
@@ -407,6 +421,7 @@ func runPositionFilled(ctx context.Context, s *Service, c *call, args []string) 
 		text = c.tr("✅ Stilling "+ref(p)+" ("+p.Title+" hos "+co+"): "+itoa(p.Filled)+"/"+itoa(p.Count)+" besat, "+places(bot.Danish, p.Count-p.Filled)+" tilbage.",
 			"✅ Position "+ref(p)+" ("+p.Title+" at "+co+"): "+itoa(p.Filled)+"/"+itoa(p.Count)+" filled, "+places(bot.English, p.Count-p.Filled)+" left.")
 	}
+	text += c.tr(" Fejl? »stilling fortryd "+ref(p)[1:]+"« inden for 10 minutter.", " A mistake? »position undo "+ref(p)[1:]+"« within 10 minutes.")
 	return bot.Reply(text + res.changed(c)), nil
 }
 

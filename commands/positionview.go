@@ -88,17 +88,25 @@ func countText(lang bot.Lang, p bot.Position) string {
 }
 
 // eventWords are the stored history words (Danish) in English.
-var eventWords = map[string]string{"oprettet": "created", "besat": "filled", "lukket": "closed", "udløbet": "expired"}
+var eventWords = map[string]string{"oprettet": "created", "besat": "filled", "lukket": "closed", "udløbet": "expired",
+	"rettet": "edited", "genåbnet": "reopened", "fortrudt": "undone",
+	"titel": "title", "antal": "count", "frist": "deadline", "krav": "requirements"}
 
+// eventText is a history entry in lang: its leading stored words, as far
+// as they are known, in English.
 func eventText(lang bot.Lang, what string) string {
 	if lang != bot.English {
 		return what
 	}
-	first, rest, _ := strings.Cut(what, " ")
-	if en, ok := eventWords[first]; ok {
-		return strings.TrimSpace(en + " " + rest)
+	words := strings.Fields(what)
+	for i, w := range words {
+		en, ok := eventWords[w]
+		if !ok {
+			break
+		}
+		words[i] = en
 	}
-	return what
+	return strings.Join(words, " ")
 }
 
 func positionHeading(lang bot.Lang, p bot.Position, company string) string {
@@ -179,6 +187,10 @@ func (s *Service) showPosition(ctx context.Context, c *call, id uint64) (bot.Mes
 		blocks = append(blocks, bot.Buttons{Buttons: []bot.Button{
 			{Label: c.tr("Besat", "Filled"), Command: s.find("position filled").In(c.lang) + " " + num, Primary: true},
 			{Label: c.tr("Luk", "Close"), Command: s.find("position close").In(c.lang) + " " + num},
+		}})
+	} else if p.Status != bot.PositionOpen && s.mayChangePosition(ctx, c, p, "") == nil {
+		blocks = append(blocks, bot.Buttons{Buttons: []bot.Button{
+			{Label: c.tr("Genåbn", "Reopen"), Command: s.find("position reopen").In(c.lang) + " " + ref(p)[1:]},
 		}})
 	}
 	return bot.Message{Blocks: blocks}, nil

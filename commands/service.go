@@ -24,6 +24,7 @@ type Service struct {
 	names     nameIndex
 	contacts  contactLog
 	register  companyRegister
+	remover   companyRemover
 	portfolio portfolioReader
 	people    directory
 	positions positionStore
@@ -78,7 +79,7 @@ func New(store Store, cfg Config) *Service {
 	if cfg.Metrics == nil {
 		cfg.Metrics = bot.NopMetrics{}
 	}
-	s := &Service{names: store, contacts: store, register: store, portfolio: store, people: store, positions: store,
+	s := &Service{names: store, contacts: store, register: store, remover: store, portfolio: store, people: store, positions: store,
 		introDays: store, importer: store, nudges: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter, notifier: cfg.Notifier, metrics: cfg.Metrics,
 		admins: cfg.Admins, closed: cfg.ClosedDays}
 	s.table = commandTable()

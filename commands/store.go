@@ -101,6 +101,22 @@ type Companies interface {
 	// index kept by every write, so its cost grows with the number of
 	// companies due, not with the portfolio. fn must not call the store.
 	NudgeDue(ctx context.Context, day time.Time, fn func(bot.Company) error) error
+	// DeleteCompany deletes a company registered by mistake with its
+	// contacts and positions and every index entry, in one transaction,
+	// and returns the company, how many contacts went and the positions as
+	// they were (with their announcements' receipts). A company an intro
+	// day or a candidate refers to gives a *bot.ConflictError (What
+	// "introday" or "candidate") and nothing changes.
+	DeleteCompany(ctx context.Context, id uint64) (co bot.Company, contacts int, positions []bot.Position, err error)
+	// MergeCompanies makes drop part of keep in one transaction: contacts,
+	// positions, intro-day places and candidate matches move; drop's name
+	// and aliases become keep's aliases; keep takes drop's CVR, area, owner
+	// and plan where it has none; the last contact is recomputed and drop
+	// is gone from every index. Two different CVR numbers, or an open
+	// position title both have, give a *bot.ConflictError (What "cvr" or
+	// "position") and nothing changes. It returns keep as stored and how
+	// many contacts and positions moved.
+	MergeCompanies(ctx context.Context, keepID, dropID uint64) (kept bot.Company, contacts, positions int, err error)
 }
 
 // Contacts is what commands need of the contact log. storage.DB implements it.
@@ -124,6 +140,16 @@ type Contacts interface {
 	// the newest remaining contact, in one transaction. It returns the
 	// deleted contact, or bot.ErrNotFound when there is none to undo.
 	UndoContact(ctx context.Context, consultantID uint64, since time.Time) (bot.Contact, error)
+	// EditContact lets fn change the time, kind, note and follow-up of the
+	// contact c names (by CompanyID, At and ID, as read) and stores it with
+	// its company's last contact and plan brought up to date, in one
+	// transaction. It returns the contact before and after, or
+	// bot.ErrNotFound when no such contact is stored.
+	EditContact(ctx context.Context, c bot.Contact, fn func(*bot.Contact) error) (before, after bot.Contact, err error)
+	// DeleteContact deletes the contact c names and sets its company's
+	// last contact back to the newest remaining one, in one transaction.
+	// It returns the deleted contact, or bot.ErrNotFound.
+	DeleteContact(ctx context.Context, c bot.Contact) (bot.Contact, error)
 }
 
 // Importer stores a whole portfolio at once. storage.DB implements it.
@@ -185,4 +211,7 @@ type IntroDays interface {
 	UpdateCandidate(ctx context.Context, introDay uint64, ref string, fn func(*bot.Candidate) error) (bot.Candidate, error)
 	Candidates(ctx context.Context, introDay uint64) ([]bot.Candidate, error)
 	CandidateByRef(ctx context.Context, ref string) (bot.Candidate, error)
+	// CandidatesByRef returns every intro day's record of the reference,
+	// in intro-day id order.
+	CandidatesByRef(ctx context.Context, ref string) ([]bot.Candidate, error)
 }

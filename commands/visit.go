@@ -15,6 +15,9 @@ type contactLog interface {
 	AddContact(ctx context.Context, c bot.Contact) (bot.Contact, error)
 	UndoContact(ctx context.Context, consultantID uint64, since time.Time) (bot.Contact, error)
 	Company(ctx context.Context, id uint64) (bot.Company, error)
+	ContactsPage(ctx context.Context, companyID uint64, skip, limit int) ([]bot.Contact, int, error)
+	EditContact(ctx context.Context, c bot.Contact, fn func(*bot.Contact) error) (before, after bot.Contact, err error)
+	DeleteContact(ctx context.Context, c bot.Contact) (bot.Contact, error)
 }
 
 // UndoWindow is how long after logging a contact "undo" may remove it.
@@ -68,7 +71,26 @@ func (s *Service) parseVisit(ctx context.Context, c *call, args []string) (visit
 // contact saved with today's date and the date in its note is worse than
 // no contact.
 func parseVisitTail(c *call, name string, rest []string) (visitTail, error) {
-	v := visitTail{kind: bot.KindVisit}
+	v, err := readVisitTail(c, name, rest)
+	if err != nil {
+		return v, err
+	}
+	if v.kind == "" {
+		v.kind = bot.KindVisit
+	}
+	if v.note == "" {
+		return v, bot.Errorf(bot.Invalid, "%s", c.tr(
+			"Skriv en kort note om kontakten efter virksomhedens navn, fx »besøg "+name+" mødte Lars om to svejsere«. Intet er gemt.",
+			"Add a short note after the company's name, e.g. »visit "+name+" met Lars about two welders«. Nothing was saved."))
+	}
+	return v, validDay(c, v.day)
+}
+
+// readVisitTail is parseVisitTail without its defaults and demands: what
+// is not written stays zero (the kind ""), so that a correction changes
+// only what it names.
+func readVisitTail(c *call, name string, rest []string) (visitTail, error) {
+	var v visitTail
 	eg := c.tr(" Skriv fx »besøg "+name+" i går telefon aftalte besøg opfølgning 10/12«.",
 		" For example: »visit "+name+" yesterday phone agreed a visit follow-up 10/12«.")
 	dated, kinded := false, false
@@ -95,12 +117,7 @@ func parseVisitTail(c *call, name string, rest []string) (visitTail, error) {
 	}
 	v.followUp = followUp
 	v.note = strings.Join(rest, " ")
-	if v.note == "" {
-		return v, bot.Errorf(bot.Invalid, "%s", c.tr(
-			"Skriv en kort note om kontakten efter virksomhedens navn, fx »besøg "+name+" mødte Lars om to svejsere«. Intet er gemt.",
-			"Add a short note after the company's name, e.g. »visit "+name+" met Lars about two welders«. Nothing was saved."))
-	}
-	return v, validDay(c, v.day)
+	return v, nil
 }
 
 // notADate is the way out for a note that begins with what only looks

@@ -55,11 +55,18 @@ func nudgeKey(c *bot.Company) []byte {
 // company) to c, refusing names, aliases and CVR numbers that another
 // company holds. The in-memory suggestion index follows on commit.
 func (db *DB) putCompany(tx *bolt.Tx, old, c *bot.Company) error {
+	return db.putCompanyInheriting(tx, old, c, nil)
+}
+
+// putCompanyInheriting is putCompany for a company that takes over the
+// name keys inherited from a company merged into it in tx: they were
+// names already, so they are not judged as shadowing others.
+func (db *DB) putCompanyInheriting(tx *bolt.Tx, old, c *bot.Company, inherited []string) error {
 	if bot.NormalizeName(c.Name) == "" {
 		return bot.Errorf(bot.Invalid, "a company needs a name")
 	}
 	if old == nil || old.Name != c.Name || !slices.Equal(old.Aliases, c.Aliases) {
-		if err := db.putNames(tx, old, c); err != nil {
+		if err := db.putNames(tx, old, c, inherited); err != nil {
 			return err
 		}
 	}
@@ -119,7 +126,7 @@ func (db *DB) putCompany(tx *bolt.Tx, old, c *bot.Company) error {
 // (old not nil) is also refused a new key that would shadow another's
 // (see shadowed); a new company is not, since its name is what it is
 // called, and an exact spelling finds it whatever else is loosely alike.
-func (db *DB) putNames(tx *bolt.Tx, old, c *bot.Company) error {
+func (db *DB) putNames(tx *bolt.Tx, old, c *bot.Company, inherited []string) error {
 	var oldKeys []string
 	if old != nil {
 		oldKeys = nameKeys(old)
@@ -140,7 +147,7 @@ func (db *DB) putNames(tx *bolt.Tx, old, c *bot.Company) error {
 		if other := lookup(tx, bCompNames, k); other != 0 && other != c.ID {
 			return &bot.ConflictError{What: what, Key: text, ID: other}
 		}
-		if old == nil || slices.Contains(oldKeys, k) {
+		if old == nil || slices.Contains(oldKeys, k) || slices.Contains(inherited, k) {
 			continue
 		}
 		if err := db.shadowed(tx, c.ID, k, text); err != nil {

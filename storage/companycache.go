@@ -47,3 +47,10 @@ func (cc *companyCache) set(c bot.Company) {
 	}
 	cc.m[c.ID] = c
 }
+
+// del forgets the company with the id (deleted or merged away).
+func (cc *companyCache) del(id uint64) {
+	cc.mu.Lock()
+	delete(cc.m, id)
+	cc.mu.Unlock()
+}

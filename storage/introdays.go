@@ -241,3 +241,36 @@ func (db *DB) InternshipsEnding(ctx context.Context, day time.Time) ([]bot.Candi
 	})
 	return out, err
 }
+
+// CandidatesByRef returns every intro day's record of the reference, in
+// intro-day id order (the order they were planned): a reference reused
+// on a new intro day keeps its earlier internship, meeting and outcome
+// on the earlier day's record. None gives an empty slice.
+func (db *DB) CandidatesByRef(ctx context.Context, ref string) ([]bot.Candidate, error) {
+	norm := refKey(ref)
+	if norm == "" {
+		return nil, nil
+	}
+	var out []bot.Candidate
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		prefix := append([]byte(norm), 0)
+		cur := tx.Bucket(bCandRef).Cursor()
+		for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
+			if len(k) != len(prefix)+8 {
+				continue
+			}
+			day := k[len(prefix):]
+			data := tx.Bucket(bCandidates).Get(candidateKey(btoi(day), ref))
+			if data == nil {
+				continue
+			}
+			var c bot.Candidate
+			if err := decode(data, &c, bCandidates, day); err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return nil
+	})
+	return out, err
+}
