@@ -265,7 +265,6 @@ func readTable(c *call, fsys fs.FS, file string, cols map[string][]string, need 
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -277,6 +276,7 @@ func readTable(c *call, fsys fs.FS, file string, cols map[string][]string, need 
 		if blankRecord(rec) {
 			continue
 		}
+		line, _ := cr.FieldPos(0) // only for a record read whole: csv panics otherwise
 		if reason := badFields(c, rec); reason != "" {
 			t.bad = append(t.bad, RowError{Line: line, Reason: reason})
 			continue

@@ -142,3 +142,19 @@ func TestExportDefusesFormulas(t *testing.T) {
 	}
 	b2.company("@Ærø Smedie")
 }
+
+// TestImportUnterminatedQuote: a file ending inside a quoted field is
+// refused by its line; it used to panic (csv.Reader.FieldPos after a
+// failed read), taking a running bot down with it.
+func TestImportUnterminatedQuote(t *testing.T) {
+	t.Parallel()
+	b := newBot(t)
+	_, err := b.svc.ImportCompanies(t0, strings.NewReader("name;cvr\nAlfa;\n\"Beta;\n"), commands.ImportOptions{})
+	var ie *commands.ImportError
+	if !errors.As(err, &ie) || len(ie.Rows) != 1 || ie.Rows[0].Line != 3 || !strings.Contains(ie.Rows[0].Reason, "CSV") {
+		t.Fatalf("err = %v, want line 3 refused as CSV", err)
+	}
+	if n := b.countCompanies(); n != 0 {
+		t.Errorf("a refused import stored %d companies", n)
+	}
+}

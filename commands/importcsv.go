@@ -203,7 +203,6 @@ func readImport(c *call, r io.Reader, cols map[string][]string) ([]importRow, []
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -215,6 +214,7 @@ func readImport(c *call, r io.Reader, cols map[string][]string) ([]importRow, []
 		if blankRecord(rec) {
 			continue
 		}
+		line, _ := cr.FieldPos(0) // only for a record read whole: csv panics otherwise
 		row, reason := parseImportRow(c, rec, idx)
 		if reason != "" {
 			bad = append(bad, RowError{Line: line, Reason: reason})
