@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -79,97 +80,247 @@ type ExportOptions struct {
 	Lang bot.Lang
 }
 
-// archive is what one whole export holds, each kind in its file's order.
-type archive struct {
-	jobcenters []bot.Jobcenter
-	people     []bot.Consultant
-	companies  []bot.Company
-	contacts   []bot.Contact
-	positions  []bot.Position
-}
-
 // ExportAll writes everything (or, with opt.Jobcenter, what one
-// jobcenter owns) to sink as the files ArchiveFiles.
+// jobcenter owns) to sink as the files ArchiveFiles, from one consistent
+// view of the store. It streams: a national file's millions of contacts
+// pass through one company's at a time.
 func (s *Service) ExportAll(ctx context.Context, sink FileSink, opt ExportOptions) error {
 	c := &call{now: s.clock.Now().In(bot.Copenhagen), lang: opt.Lang}
-	a, err := s.gather(ctx, c, opt.Jobcenter)
+	err := s.archive.ReadRecords(ctx, func(r bot.Records) error {
+		sc, err := exportScope(c, r, opt.Jobcenter)
+		if err != nil {
+			return err
+		}
+		return sc.write(r, sink)
+	})
+	var be *bot.Error
+	if err != nil && !errors.As(err, &be) {
+		return fmt.Errorf("export: %w", err)
+	}
+	return err
+}
+
+// scope is what a whole export holds, and the names its rows refer by.
+type scope struct {
+	jobcenters []bot.Jobcenter
+	people     []bot.Consultant
+	// in tells the companies of the export, when not all are (nil).
+	in      map[uint64]bool
+	jobName map[uint64]string
+	name    map[uint64]string // person id -> name
+	jobOf   map[uint64]uint64 // person id -> jobcenter id
+	company map[uint64]string // company id -> name, filled as they are written
+}
+
+// exportScope is everything, or what the jobcenter named jobcenter owns:
+// the companies its people are dedicated to, with their contacts and
+// positions, and its people; and every person and jobcenter those rows
+// name (partners, stand-ins, other jobcenters' consultants), so that the
+// export imports on its own. A jobcenter that is only named keeps only
+// the partners the export holds.
+func exportScope(c *call, r bot.Records, jobcenter string) (*scope, error) {
+	jcs, err := r.Jobcenters()
+	if err != nil {
+		return nil, err
+	}
+	people, err := r.Consultants()
+	if err != nil {
+		return nil, err
+	}
+	sc := &scope{jobcenters: jcs, people: people}
+	if jobcenter != "" {
+		if err := sc.limit(c, r, jobcenter); err != nil {
+			return nil, err
+		}
+	}
+	sc.jobName = make(map[uint64]string, len(sc.jobcenters))
+	for _, j := range sc.jobcenters {
+		sc.jobName[j.ID] = j.Name
+	}
+	sc.name = make(map[uint64]string, len(sc.people))
+	sc.jobOf = make(map[uint64]uint64, len(sc.people))
+	for _, p := range sc.people {
+		sc.name[p.ID], sc.jobOf[p.ID] = p.Name, p.JobcenterID
+	}
+	sc.company = map[uint64]string{}
+	return sc, nil
+}
+
+// limit narrows sc to the jobcenter named jobcenter (see exportScope).
+func (sc *scope) limit(c *call, r bot.Records, jobcenter string) error {
+	var home *bot.Jobcenter
+	known := make([]string, len(sc.jobcenters))
+	for i := range sc.jobcenters {
+		known[i] = "»" + sc.jobcenters[i].Name + "«"
+		if bot.NormalizeName(sc.jobcenters[i].Name) == bot.NormalizeName(jobcenter) {
+			home = &sc.jobcenters[i]
+		}
+	}
+	if home == nil {
+		return bot.Errorf(bot.NotFound, "%s", c.tr("Jobcenteret »"+clip(jobcenter)+"« findes ikke. Kendte jobcentre: "+strings.Join(known, ", ")+".",
+			"The jobcenter »"+clip(jobcenter)+"« does not exist. Known jobcenters: "+strings.Join(known, ", ")+"."))
+	}
+	want, wantJob := map[uint64]bool{}, map[uint64]bool{home.ID: true}
+	for _, p := range sc.people {
+		want[p.ID] = p.JobcenterID == home.ID
+	}
+	for _, id := range home.Partners {
+		wantJob[id] = true
+	}
+	sc.in = map[uint64]bool{}
+	err := r.EachCompany(func(co bot.Company) error {
+		if co.OwnerID != 0 && want[co.OwnerID] {
+			sc.in[co.ID] = true
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	jobName := make(map[uint64]string, len(a.jobcenters))
-	for _, j := range a.jobcenters {
-		jobName[j.ID] = j.Name
+	named := map[uint64]bool{}
+	err = r.EachContact(func(ct bot.Contact) error {
+		if sc.in[ct.CompanyID] {
+			named[ct.ConsultantID] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	person := make(map[uint64]bot.Consultant, len(a.people))
-	name := make(map[uint64]string, len(a.people))
-	for _, p := range a.people {
-		person[p.ID], name[p.ID] = p, p.Name
+	err = r.EachPosition(func(p bot.Position) error {
+		if sc.in[p.CompanyID] {
+			named[p.ConsultantID], wantJob[p.JobcenterID] = true, true
+			for _, e := range p.History {
+				named[e.By] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	company := make(map[uint64]string, len(a.companies))
-	for _, co := range a.companies {
-		company[co.ID] = co.Name
+	for id := range named {
+		want[id] = true
 	}
+	byID := make(map[uint64]bot.Consultant, len(sc.people))
+	for _, p := range sc.people {
+		byID[p.ID] = p
+	}
+	// A stand-in's stand-in is named too: follow the chain.
+	for grew := true; grew; {
+		grew = false
+		for id, w := range want {
+			if s := byID[id].StandInID; w && s != 0 && !want[s] {
+				want[s], grew = true, true
+			}
+		}
+	}
+	sc.people = slices.DeleteFunc(sc.people, func(p bot.Consultant) bool { return !want[p.ID] })
+	for _, p := range sc.people {
+		wantJob[p.JobcenterID] = true
+	}
+	sc.jobcenters = slices.DeleteFunc(sc.jobcenters, func(j bot.Jobcenter) bool { return !wantJob[j.ID] })
+	for i := range sc.jobcenters {
+		if j := &sc.jobcenters[i]; j.ID != home.ID {
+			j.Partners = slices.DeleteFunc(slices.Clone(j.Partners), func(id uint64) bool { return !wantJob[id] })
+		}
+	}
+	return nil
+}
+
+// write writes the export's files to sink in order.
+func (sc *scope) write(r bot.Records, sink FileSink) error {
 	files := []struct {
 		name   string
 		header []string
 		rows   func(write func([]string) error) error
 	}{
 		{FileJobcenters, jobcenterColumns, func(write func([]string) error) error {
-			for _, j := range a.jobcenters {
-				if err := write(jobcenterRecord(j, jobName)); err != nil {
+			for _, j := range sc.jobcenters {
+				if err := write(jobcenterRecord(j, sc.jobName)); err != nil {
 					return err
 				}
 			}
 			return nil
 		}},
 		{FilePeople, personColumns, func(write func([]string) error) error {
-			for _, p := range a.people {
-				if err := write(personRecord(p, jobName, name)); err != nil {
+			for _, p := range sc.people {
+				if err := write(personRecord(p, sc.jobName, sc.name)); err != nil {
 					return err
 				}
 			}
 			return nil
 		}},
 		{FileCompanies, companyAllColumns, func(write func([]string) error) error {
-			for _, co := range a.companies {
+			return r.EachCompany(func(co bot.Company) error {
+				if sc.in != nil && !sc.in[co.ID] {
+					return nil
+				}
+				sc.company[co.ID] = co.Name
 				snoozes := ""
 				if co.SnoozeCount != 0 {
 					snoozes = itoa(co.SnoozeCount)
 				}
-				rec := append(companyRecord(co, name), snoozes, formatDay(co.OwnerSince), formatTime(co.Created), cell(jobName[person[co.OwnerID].JobcenterID]))
-				if err := write(rec); err != nil {
-					return err
-				}
-			}
-			return nil
+				return write(append(companyRecord(co, sc.name), snoozes, formatDay(co.OwnerSince), formatTime(co.Created), cell(sc.jobName[sc.jobOf[co.OwnerID]])))
+			})
 		}},
-		{FileContacts, contactColumns, func(write func([]string) error) error {
-			for _, ct := range a.contacts {
-				if err := write([]string{cell(company[ct.CompanyID]), formatTime(ct.At), string(ct.Kind), cell(name[ct.ConsultantID]), cell(ct.Note), formatDay(ct.FollowUp), formatTime(ct.Logged)}); err != nil {
-					return err
-				}
-			}
-			return nil
-		}},
+		{FileContacts, contactColumns, sc.contactRows(r)},
 		{FilePositions, positionColumns, func(write func([]string) error) error {
-			for _, p := range a.positions {
-				if err := write(positionRecord(p, company, name, jobName)); err != nil {
-					return err
+			return r.EachPosition(func(p bot.Position) error {
+				if _, ok := sc.company[p.CompanyID]; !ok {
+					return nil
 				}
-			}
-			return nil
+				return write(positionRecord(p, sc.company, sc.name, sc.jobName))
+			})
 		}},
 	}
 	for _, f := range files {
 		w, err := sink.Create(f.name)
 		if err != nil {
-			return fmt.Errorf("export %s: %w", f.name, err)
+			return fmt.Errorf("%s: %w", f.name, err)
 		}
 		if err := writeTable(w, f.header, f.rows); err != nil {
-			return fmt.Errorf("export %s: %w", f.name, err)
+			return fmt.Errorf("%s: %w", f.name, err)
 		}
 	}
 	return nil
+}
+
+// contactRows writes the contacts of the exported companies, each
+// company's oldest first, as a spreadsheet reads a history: the store
+// gives them newest first, one company after another, so one company's
+// are held at a time.
+func (sc *scope) contactRows(r bot.Records) func(write func([]string) error) error {
+	return func(write func([]string) error) error {
+		var one []bot.Contact
+		flush := func() error {
+			slices.SortStableFunc(one, func(x, y bot.Contact) int { return cmp.Or(x.At.Compare(y.At), cmp.Compare(x.ID, y.ID)) })
+			for _, ct := range one {
+				if err := write([]string{cell(sc.company[ct.CompanyID]), formatTime(ct.At), string(ct.Kind), cell(sc.name[ct.ConsultantID]),
+					cell(ct.Note), formatDay(ct.FollowUp), formatTime(ct.Logged)}); err != nil {
+					return err
+				}
+			}
+			one = one[:0]
+			return nil
+		}
+		err := r.EachContact(func(ct bot.Contact) error {
+			if _, ok := sc.company[ct.CompanyID]; !ok {
+				return nil
+			}
+			if len(one) > 0 && one[0].CompanyID != ct.CompanyID {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+			one = append(one, ct)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return flush()
+	}
 }
 
 // writeTable writes one file of the export: BOM, header, rows.
@@ -187,137 +338,6 @@ func writeTable(w io.Writer, header []string, rows func(write func([]string) err
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// gather reads what the export holds: everything, or what the jobcenter
-// named jobcenter owns and what that names.
-func (s *Service) gather(ctx context.Context, c *call, jobcenter string) (archive, error) {
-	var a archive
-	jcs, err := s.archive.Jobcenters(ctx)
-	if err != nil {
-		return a, fmt.Errorf("export: %w", err)
-	}
-	people, err := s.archive.Consultants(ctx)
-	if err != nil {
-		return a, fmt.Errorf("export: %w", err)
-	}
-	var home *bot.Jobcenter
-	if jobcenter != "" {
-		known := make([]string, len(jcs))
-		for i := range jcs {
-			known[i] = "»" + jcs[i].Name + "«"
-			if bot.NormalizeName(jcs[i].Name) == bot.NormalizeName(jobcenter) {
-				home = &jcs[i]
-			}
-		}
-		if home == nil {
-			return a, bot.Errorf(bot.NotFound, "%s", c.tr("Jobcenteret »"+clip(jobcenter)+"« findes ikke. Kendte jobcentre: "+strings.Join(known, ", ")+".",
-				"The jobcenter »"+clip(jobcenter)+"« does not exist. Known jobcenters: "+strings.Join(known, ", ")+"."))
-		}
-	}
-	ownedBy := map[uint64]bool{} // people whose companies are exported
-	for _, p := range people {
-		if home == nil || p.JobcenterID == home.ID {
-			ownedBy[p.ID] = true
-		}
-	}
-	inScope := map[uint64]bool{}
-	err = s.archive.ForEachCompany(ctx, func(co bot.Company) error {
-		if home == nil || ownedBy[co.OwnerID] {
-			a.companies = append(a.companies, co)
-			inScope[co.ID] = true
-		}
-		return nil
-	})
-	if err != nil {
-		return a, fmt.Errorf("export: %w", err)
-	}
-	err = s.archive.ForEachContact(ctx, func(ct bot.Contact) error {
-		if inScope[ct.CompanyID] {
-			a.contacts = append(a.contacts, ct)
-		}
-		return nil
-	})
-	if err != nil {
-		return a, fmt.Errorf("export: %w", err)
-	}
-	// A company's contacts oldest first, as a spreadsheet reads a history;
-	// companies in id order, which an import keeps.
-	slices.SortStableFunc(a.contacts, func(x, y bot.Contact) int {
-		return cmp.Or(cmp.Compare(x.CompanyID, y.CompanyID), x.At.Compare(y.At), cmp.Compare(x.ID, y.ID))
-	})
-	err = s.archive.ForEachPosition(ctx, func(p bot.Position) error {
-		if inScope[p.CompanyID] {
-			a.positions = append(a.positions, p)
-		}
-		return nil
-	})
-	if err != nil {
-		return a, fmt.Errorf("export: %w", err)
-	}
-	slices.SortFunc(a.positions, func(x, y bot.Position) int { return cmp.Compare(x.ID, y.ID) })
-	if home == nil {
-		a.jobcenters, a.people = jcs, people
-		return a, nil
-	}
-	a.people, a.jobcenters = referenced(&a, people, jcs, ownedBy, home)
-	return a, nil
-}
-
-// referenced are the people and jobcenters a jobcenter's export holds:
-// its own, and every one its rows name, so that it imports on its own.
-// A jobcenter that is only named keeps only the partners the export
-// holds.
-func referenced(a *archive, people []bot.Consultant, jcs []bot.Jobcenter, own map[uint64]bool, home *bot.Jobcenter) ([]bot.Consultant, []bot.Jobcenter) {
-	byID := make(map[uint64]bot.Consultant, len(people))
-	for _, p := range people {
-		byID[p.ID] = p
-	}
-	want := map[uint64]bool{}
-	for id := range own {
-		want[id] = true
-	}
-	for _, ct := range a.contacts {
-		want[ct.ConsultantID] = true
-	}
-	wantJob := map[uint64]bool{home.ID: true}
-	for _, id := range home.Partners {
-		wantJob[id] = true
-	}
-	for _, p := range a.positions {
-		want[p.ConsultantID] = true
-		wantJob[p.JobcenterID] = true
-		for _, e := range p.History {
-			want[e.By] = true
-		}
-	}
-	// A stand-in's stand-in is named too: follow the chain.
-	for grew := true; grew; {
-		grew = false
-		for id := range want {
-			if s := byID[id].StandInID; s != 0 && !want[s] {
-				want[s], grew = true, true
-			}
-		}
-	}
-	var outP []bot.Consultant
-	for _, p := range people {
-		if want[p.ID] {
-			outP = append(outP, p)
-			wantJob[p.JobcenterID] = true
-		}
-	}
-	var outJ []bot.Jobcenter
-	for _, j := range jcs {
-		if !wantJob[j.ID] {
-			continue
-		}
-		if j.ID != home.ID {
-			j.Partners = slices.DeleteFunc(slices.Clone(j.Partners), func(id uint64) bool { return !wantJob[id] })
-		}
-		outJ = append(outJ, j)
-	}
-	return outP, outJ
 }
 
 func jobcenterRecord(j bot.Jobcenter, jobName map[uint64]string) []string {

@@ -140,10 +140,9 @@ type Importer interface {
 // Archiver is what a whole export and its import need besides the other
 // families. storage.DB implements it; see storage/archive.go.
 type Archiver interface {
-	// ForEachContact calls fn for every contact, in company id order and
-	// each company's newest first, until fn returns an error, which it
-	// returns. fn must not call the store.
-	ForEachContact(ctx context.Context, fn func(bot.Contact) error) error
+	// ReadRecords calls fn with one consistent view of the whole store
+	// (one read transaction). fn must not call the store.
+	ReadRecords(ctx context.Context, fn func(bot.Records) error) error
 	// ImportDirectory creates jobcenters and people in one transaction;
 	// Partners, JobcenterID and StandInID are 1-based indexes into the
 	// slices. It returns them as stored.

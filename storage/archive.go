@@ -14,26 +14,68 @@ import (
 // What a whole export (kontaktbot export all) reads and its import writes
 // besides companies (ImportPortfolio) and contacts (ImportContacts).
 
-// ForEachContact calls fn for every contact, in company id order and each
-// company's newest first, until fn returns an error, which it returns.
-// One cursor walk: a company's contacts are stored right after it. fn
-// runs inside a read transaction and must not call the DB.
-func (db *DB) ForEachContact(ctx context.Context, fn func(bot.Contact) error) error {
-	return db.view(ctx, func(tx *bolt.Tx) error {
-		cur := tx.Bucket(bCompanies).Cursor()
-		for k, v := cur.First(); k != nil; k, v = cur.Next() {
-			if len(k) == 8 {
-				continue // the company itself
-			}
-			var r contactRecord
-			if err := decode(v, &r, bCompanies, contactID(k)); err != nil {
-				return err
-			}
-			if err := fn(r.Contact); err != nil {
-				return err
-			}
+// ReadRecords calls fn with a view of the whole file in one read
+// transaction, so that what fn reads is consistent however long it takes
+// (a whole export of a national file: seconds). Writers go on meanwhile;
+// the file cannot reuse the pages they free until fn returns. fn must not
+// call the DB.
+func (db *DB) ReadRecords(ctx context.Context, fn func(bot.Records) error) error {
+	return db.view(ctx, func(tx *bolt.Tx) error { return fn(records{tx}) })
+}
+
+// records is bot.Records over one read transaction.
+type records struct{ tx *bolt.Tx }
+
+func (r records) Jobcenters() ([]bot.Jobcenter, error) {
+	var out []bot.Jobcenter
+	return out, r.tx.Bucket(bJobcenters).ForEach(func(k, v []byte) error {
+		var j bot.Jobcenter
+		if err := decode(v, &j, bJobcenters, k); err != nil {
+			return err
 		}
+		out = append(out, j)
 		return nil
+	})
+}
+
+func (r records) Consultants() ([]bot.Consultant, error) {
+	var out []bot.Consultant
+	return out, r.tx.Bucket(bConsultants).ForEach(func(k, v []byte) error {
+		var c bot.Consultant
+		if err := decode(v, &c, bConsultants, k); err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	})
+}
+
+func (r records) EachCompany(fn func(bot.Company) error) error { return eachCompany(r.tx, fn) }
+
+func (r records) EachContact(fn func(bot.Contact) error) error {
+	cur := r.tx.Bucket(bCompanies).Cursor()
+	for k, v := cur.First(); k != nil; k, v = cur.Next() {
+		if len(k) == 8 {
+			continue // the company itself
+		}
+		var rec contactRecord
+		if err := decode(v, &rec, bCompanies, contactID(k)); err != nil {
+			return err
+		}
+		if err := fn(rec.Contact); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r records) EachPosition(fn func(bot.Position) error) error {
+	return r.tx.Bucket(bPositions).ForEach(func(k, v []byte) error {
+		var p bot.Position
+		if err := decode(v, &p, bPositions, k); err != nil {
+			return err
+		}
+		return fn(p)
 	})
 }
 
