@@ -64,3 +64,23 @@ type Notifier interface {
 	// subject changed) and returns its receipt, which may be new.
 	UpdateMessage(ctx context.Context, r Receipt, msg Message) (Receipt, error)
 }
+
+// Records is one consistent view of everything a store holds, as a whole
+// export reads it: every call sees the file as it was when the view
+// began, whatever is written meanwhile. Its functions must not call the
+// store.
+type Records interface {
+	// Jobcenters returns every jobcenter ordered by id.
+	Jobcenters() ([]Jobcenter, error)
+	// Consultants returns every consultant ordered by id.
+	Consultants() ([]Consultant, error)
+	// EachCompany calls fn for every company in id order until fn returns
+	// an error, which it returns.
+	EachCompany(fn func(Company) error) error
+	// EachContact calls fn for every contact, in company id order and each
+	// company's newest first, until fn returns an error, which it returns.
+	EachContact(fn func(Contact) error) error
+	// EachPosition calls fn for every position in id order until fn
+	// returns an error, which it returns.
+	EachPosition(fn func(Position) error) error
+}

@@ -39,8 +39,8 @@ func TestImportCompanies(t *testing.T) {
 	if err := b.svc.ExportCompanies(t0, &out); err != nil {
 		t.Fatal(err)
 	}
-	contains(t, out.String(), "\ufeffname;cvr;owner;cadence;tier;area;last_contact\n",
-		"Ærø Maskinfabrik;12345674;Hanne Jensen;21;intensified;Ærøskøbing;2026-10-01\n", "\"L-tek; Svejs\";;Hanne Jensen;30;normal;Odense;2026-11-15\n")
+	contains(t, out.String(), "\ufeffname;cvr;owner;cadence;tier;area;last_contact;status;snoozed_until;planned_next;aliases\n",
+		"Ærø Maskinfabrik;12345674;Hanne Jensen;21;intensified;Ærøskøbing;2026-10-01;active;;;\n", "\"L-tek; Svejs\";;Hanne Jensen;30;normal;Odense;2026-11-15;active;;;\n")
 
 	// The export imports again into a fresh database unchanged.
 	b2 := newBot(t)
@@ -141,4 +141,20 @@ func TestExportDefusesFormulas(t *testing.T) {
 		t.Errorf("round trip gave %q / %q", co.Name, co.Area)
 	}
 	b2.company("@Ærø Smedie")
+}
+
+// TestImportUnterminatedQuote: a file ending inside a quoted field is
+// refused by its line; it used to panic (csv.Reader.FieldPos after a
+// failed read), taking a running bot down with it.
+func TestImportUnterminatedQuote(t *testing.T) {
+	t.Parallel()
+	b := newBot(t)
+	_, err := b.svc.ImportCompanies(t0, strings.NewReader("name;cvr\nAlfa;\n\"Beta;\n"), commands.ImportOptions{})
+	var ie *commands.ImportError
+	if !errors.As(err, &ie) || len(ie.Rows) != 1 || ie.Rows[0].Line != 3 || !strings.Contains(ie.Rows[0].Reason, "CSV") {
+		t.Fatalf("err = %v, want line 3 refused as CSV", err)
+	}
+	if n := b.countCompanies(); n != 0 {
+		t.Errorf("a refused import stored %d companies", n)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -49,10 +50,12 @@ type ImportResult struct {
 	IgnoredColumns                    []string
 }
 
-// RowError is one bad row: its line number in the file and why.
+// RowError is one bad row: its line number in the file and why; File
+// names the file when an import reads several.
 type RowError struct {
 	Line   int
 	Reason string
+	File   string
 }
 
 // ImportError lists every bad row of a refused import. Nothing is stored.
@@ -63,6 +66,9 @@ func (e *ImportError) Error() string {
 	for i, r := range e.Rows {
 		if i > 0 {
 			b.WriteByte('\n')
+		}
+		if r.File != "" {
+			fmt.Fprintf(&b, "%s ", r.File)
 		}
 		fmt.Fprintf(&b, "linje %d: %s", r.Line, r.Reason)
 	}
@@ -79,15 +85,51 @@ var columns = map[string][]string{
 	"tier":         {"tier", "niveau"},
 	"area":         {"area", "omraade", "adresse", "address"},
 	"last_contact": {"lastcontact", "last contact", "senestekontakt", "seneste kontakt"},
+	// The state columns: a paused company stays paused, a snooze and a
+	// planned contact hold, across an export and an import.
+	"status":        {"status", "tilstand"},
+	"snoozed_until": {"snoozed until", "snoozeduntil", "udsat til", "udsattil"},
+	"planned_next":  {"planned next", "plannednext", "planlagt", "naeste kontakt"},
+	"aliases":       {"aliases", "alias", "aliasser", "andre navne"},
+	// What a whole export (export all) adds about each company.
+	"snoozes":     {"snoozes", "udsaettelser"},
+	"owner_since": {"owner since", "ownersince", "ejer siden"},
+	"created":     {"created", "oprettet"},
 }
 
 // exportColumns is the column order of the format.
-var exportColumns = []string{"name", "cvr", "owner", "cadence", "tier", "area", "last_contact"}
+var exportColumns = []string{"name", "cvr", "owner", "cadence", "tier", "area", "last_contact", "status", "snoozed_until", "planned_next", "aliases"}
+
+// statuses are the values the status column takes.
+var statuses = []Choice[bot.Status]{
+	{word("aktiv", "active"), bot.StatusActive},
+	{word("pause", "paused", "sat på pause", "pauset"), bot.StatusPaused},
+	{word("ophørt", "ended", "afsluttet"), bot.StatusEnded},
+}
+
+// listSep joins the values of a list in one cell (aliases, partners,
+// identities): a bar, which names hardly hold, with room to read.
+const listSep = " | "
+
+// splitList is the values of a list cell, each trimmed, empty ones left out.
+func splitList(s string) []string {
+	if s == "" {
+		return nil // no allocation for the empty cell of most rows
+	}
+	var out []string
+	for _, v := range strings.Split(s, "|") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
 
 type importRow struct {
-	line    int
-	company bot.Company
-	owner   string
+	line      int
+	company   bot.Company
+	owner     string
+	jobcenter string // the owner's jobcenter, as a whole export names it
 }
 
 // ImportCompanies reads a portfolio exported from a spreadsheet (";" or ","
@@ -97,7 +139,7 @@ type importRow struct {
 func (s *Service) ImportCompanies(ctx context.Context, r io.Reader, opt ImportOptions) (ImportResult, error) {
 	var res ImportResult
 	c := &call{now: s.clock.Now().In(bot.Copenhagen), lang: opt.Lang}
-	rows, ignored, bad, err := readImport(c, r)
+	rows, ignored, bad, err := readImport(c, r, columns)
 	if err != nil {
 		return res, err
 	}
@@ -124,7 +166,7 @@ func (s *Service) ImportCompanies(ctx context.Context, r io.Reader, opt ImportOp
 }
 
 // readImport parses the CSV into rows, checking each field on its own.
-func readImport(c *call, r io.Reader) ([]importRow, []string, []RowError, error) {
+func readImport(c *call, r io.Reader, cols map[string][]string) ([]importRow, []string, []RowError, error) {
 	br := bufio.NewReader(r)
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
 		br.Discard(3)
@@ -146,7 +188,7 @@ func readImport(c *call, r io.Reader) ([]importRow, []string, []RowError, error)
 				"The header row holds something that looks like a CPR number, or invisible control characters. Nothing was saved; make the headers name;cvr;owner;cadence;tier;area;last_contact."))
 		}
 	}
-	idx, ignored, err := mapHeader(c, header)
+	idx, ignored, err := mapHeader(c, header, cols)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -161,7 +203,6 @@ func readImport(c *call, r io.Reader) ([]importRow, []string, []RowError, error)
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -173,6 +214,7 @@ func readImport(c *call, r io.Reader) ([]importRow, []string, []RowError, error)
 		if blankRecord(rec) {
 			continue
 		}
+		line, _ := cr.FieldPos(0) // only for a record read whole: csv panics otherwise
 		row, reason := parseImportRow(c, rec, idx)
 		if reason != "" {
 			bad = append(bad, RowError{Line: line, Reason: reason})
@@ -196,13 +238,13 @@ func sniffComma(head []byte) rune {
 	return ','
 }
 
-func mapHeader(c *call, header []string) (map[string]int, []string, error) {
+func mapHeader(c *call, header []string, cols map[string][]string) (map[string]int, []string, error) {
 	idx := map[string]int{}
 	var ignored []string
 	for i, h := range header {
 		key := bot.NormalizeName(strings.ReplaceAll(h, "_", " "))
 		found := ""
-		for col, names := range columns {
+		for col, names := range cols {
 			for _, n := range names {
 				if key == n {
 					found = col
@@ -298,7 +340,116 @@ func parseImportRow(c *call, rec []string, idx map[string]int) (importRow, strin
 		}
 		co.LastContact = day.Add(12 * time.Hour)
 	}
-	return importRow{company: co, owner: get("owner")}, ""
+	co, reason := parseState(c, co, get)
+	if reason != "" {
+		return importRow{}, reason
+	}
+	if _, ok := idx["owner_since"]; ok && get("owner_since") == "" {
+		co.OwnerSince = time.Time{} // a whole export's company that never had an owner
+	}
+	return importRow{company: co, owner: get("owner"), jobcenter: get("jobcenter")}, ""
+}
+
+// parseState reads a row's state columns (status, snooze, plan, aliases)
+// and those of a whole export (snoozes, owner since, created) into co.
+// It takes and gives co by value: a pointer would move every row's
+// company to the heap, a national import's 250,000 allocations.
+func parseState(c *call, co bot.Company, get func(string) string) (bot.Company, string) {
+	if v := get("status"); v != "" {
+		st, ok := choose(statuses, v)
+		if !ok {
+			return co, c.tr("status »"+clip(v)+"« findes ikke; skriv active, paused eller ended", "status »"+clip(v)+"« does not exist; write active, paused or ended")
+		}
+		co.Status = st
+	}
+	var reason string
+	if co.SnoozedUntil, reason = dateColumn(c, get, "snoozed_until", co.SnoozedUntil); reason != "" {
+		return co, reason
+	}
+	if co.PlannedNext, reason = dateColumn(c, get, "planned_next", co.PlannedNext); reason != "" {
+		return co, reason
+	}
+	if co.OwnerSince, reason = dateColumn(c, get, "owner_since", co.OwnerSince); reason != "" {
+		return co, reason
+	}
+	if v := get("created"); v != "" {
+		t, ok := parseImportTime(v)
+		if !ok {
+			return co, c.tr("created: »"+clip(v)+"« er ikke et tidspunkt; skriv fx 2026-11-20T09:30:00+01:00", "created: »"+clip(v)+"« is not a time; write e.g. 2026-11-20T09:30:00+01:00")
+		}
+		co.Created = t
+	}
+	if v := get("snoozes"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 1000 {
+			return co, c.tr("snoozes: »"+clip(v)+"« er ikke et antal fra 0 til 1000", "snoozes: »"+clip(v)+"« is not a count from 0 to 1000")
+		}
+		co.SnoozeCount = n
+	}
+	for _, a := range splitList(get("aliases")) {
+		a = strings.Join(strings.Fields(uncell(a)), " ")
+		if bot.NormalizeName(a) == "" || len([]rune(a)) > 200 {
+			return co, c.tr("aliasset »"+clip(a)+"« skal have bogstaver eller cifre og højst 200 tegn", "the alias »"+clip(a)+"« needs letters or digits and at most 200 characters")
+		}
+		if err := checkNameText(c.lang, a); err != nil {
+			return co, err.Error()
+		}
+		co.Aliases = append(co.Aliases, a)
+	}
+	return co, ""
+}
+
+// dateColumn is the day in column col, or old when it is empty; a
+// non-empty reason says why it is not a date.
+func dateColumn(c *call, get func(string) string, col string, old time.Time) (time.Time, string) {
+	v := get(col)
+	if v == "" {
+		return old, ""
+	}
+	day, ok := parseImportDate(v)
+	if !ok {
+		return old, c.tr(col+": »"+clip(v)+"« er ikke en dato; skriv fx 2026-11-20", col+": »"+clip(v)+"« is not a date; write e.g. 2026-11-20")
+	}
+	return day, ""
+}
+
+// timeLayout is how an export writes a moment: to the second, in
+// Copenhagen time with its offset, so that the hour the clocks go back
+// twice reads back as the one it was.
+const timeLayout = time.RFC3339
+
+// formatTime is t as an export writes it; "" for none.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(bot.Copenhagen).Format(timeLayout)
+}
+
+// formatDay is t's day as an export writes it; "" for none.
+func formatDay(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(bot.Copenhagen).Format("2006-01-02")
+}
+
+// parseImportTime reads a moment as an export writes it, or as a
+// spreadsheet shows one ("2026-11-20 09:30", Copenhagen time); a date
+// alone is noon that day.
+func parseImportTime(s string) (time.Time, bool) {
+	if t, err := time.Parse(timeLayout, s); err == nil {
+		return t.In(bot.Copenhagen), true
+	}
+	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04:05", "02-01-2006 15:04"} {
+		if t, err := time.ParseInLocation(layout, s, bot.Copenhagen); err == nil {
+			return t, true
+		}
+	}
+	if day, ok := parseImportDate(s); ok {
+		return day.Add(12 * time.Hour), true
+	}
+	return time.Time{}, false
 }
 
 // parseImportDate reads the full dates spreadsheets write: 2026-11-20,
@@ -315,9 +466,21 @@ func parseImportDate(s string) (time.Time, bool) {
 // checkImport checks the rows against each other and the store: unique
 // names and CVR numbers, known owners. It fills in owner ids and counts.
 func (s *Service) checkImport(ctx context.Context, c *call, rows []importRow, opt ImportOptions, res *ImportResult) []RowError {
+	newPeople := map[string]bool{}
+	known := map[string]uint64{} // owner as written -> consultant id, 0 when unknown
+	bad := s.checkCompanies(ctx, c, rows, func(row *importRow) string {
+		return s.resolveOwner(ctx, c, row, opt, known, newPeople, res)
+	})
+	res.Companies = len(rows)
+	return bad
+}
+
+// checkCompanies checks the rows against each other and the store:
+// unique names, aliases and CVR numbers, no look-alikes; owner checks
+// each row's owner (filling in its id), "" when it is right.
+func (s *Service) checkCompanies(ctx context.Context, c *call, rows []importRow, owner func(*importRow) string) []RowError {
 	var bad []RowError
-	names, cvrs, newPeople := map[string]int{}, map[string]int{}, map[string]bool{}
-	known := map[string]uint64{}  // owner as written -> consultant id, 0 when unknown
+	names, cvrs := map[string]int{}, map[string]int{}
 	inFile := map[string]string{} // the key of each name in the file -> the name
 	for _, row := range rows {
 		inFile[bot.NormalizeName(row.company.Name)] = row.company.Name
@@ -326,26 +489,34 @@ func (s *Service) checkImport(ctx context.Context, c *call, rows []importRow, op
 		row := &rows[i]
 		key := bot.NormalizeName(row.company.Name)
 		if first, ok := names[key]; ok {
-			bad = append(bad, RowError{row.line, c.tr("samme navn som linje "+itoa(first), "same name as line "+itoa(first))})
+			bad = append(bad, RowError{Line: row.line, Reason: c.tr("samme navn som linje "+itoa(first), "same name as line "+itoa(first))})
 		} else if exact, _, err := s.importer.FindCompanies(ctx, key, 0); err == nil && exact != nil {
-			bad = append(bad, RowError{row.line, c.tr("»"+row.company.Name+"« findes allerede", "»"+row.company.Name+"« already exists")})
+			bad = append(bad, RowError{Line: row.line, Reason: c.tr("»"+row.company.Name+"« findes allerede", "»"+row.company.Name+"« already exists")})
 		} else if reason := s.importImitation(ctx, c, row.company.Name, inFile); reason != "" {
-			bad = append(bad, RowError{row.line, reason})
+			bad = append(bad, RowError{Line: row.line, Reason: reason})
 		}
 		names[key] = row.line
+		for _, a := range row.company.Aliases {
+			ak := bot.NormalizeName(a)
+			if first, ok := names[ak]; ok {
+				bad = append(bad, RowError{Line: row.line, Reason: c.tr("aliasset »"+a+"« er samme navn som linje "+itoa(first), "the alias »"+a+"« is the same name as line "+itoa(first))})
+			} else if exact, _, err := s.importer.FindCompanies(ctx, ak, 0); err == nil && exact != nil {
+				bad = append(bad, RowError{Line: row.line, Reason: c.tr("aliasset »"+a+"« findes allerede", "the alias »"+a+"« already exists")})
+			}
+			names[ak] = row.line
+		}
 		if cvr := row.company.CVR; cvr != "" {
 			if first, ok := cvrs[cvr]; ok {
-				bad = append(bad, RowError{row.line, c.tr("samme CVR som linje "+itoa(first), "same CVR as line "+itoa(first))})
+				bad = append(bad, RowError{Line: row.line, Reason: c.tr("samme CVR som linje "+itoa(first), "same CVR as line "+itoa(first))})
 			} else if other, err := s.importer.CompanyByCVR(ctx, cvr); err == nil {
-				bad = append(bad, RowError{row.line, c.tr("CVR "+cvr+" hører allerede til "+other.Name, "CVR "+cvr+" already belongs to "+other.Name)})
+				bad = append(bad, RowError{Line: row.line, Reason: c.tr("CVR "+cvr+" hører allerede til "+other.Name, "CVR "+cvr+" already belongs to "+other.Name)})
 			}
 			cvrs[cvr] = row.line
 		}
-		if reason := s.resolveOwner(ctx, c, row, opt, known, newPeople, res); reason != "" {
-			bad = append(bad, RowError{row.line, reason})
+		if reason := owner(row); reason != "" {
+			bad = append(bad, RowError{Line: row.line, Reason: reason})
 		}
 	}
-	res.Companies = len(rows)
 	return bad
 }
 
@@ -458,11 +629,7 @@ func (s *Service) ExportCompanies(ctx context.Context, w io.Writer) error {
 		return fmt.Errorf("export: %w", err)
 	}
 	err = s.importer.ForEachCompany(ctx, func(co bot.Company) error {
-		last := ""
-		if !co.LastContact.IsZero() {
-			last = co.LastContact.In(bot.Copenhagen).Format("2006-01-02")
-		}
-		return cw.Write([]string{cell(co.Name), co.CVR, cell(names[co.OwnerID]), itoa(co.CadenceDays), string(co.Tier), cell(co.Area), last})
+		return cw.Write(companyRecord(co, names))
 	})
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
@@ -472,6 +639,16 @@ func (s *Service) ExportCompanies(ctx context.Context, w io.Writer) error {
 		return fmt.Errorf("export: %w", err)
 	}
 	return nil
+}
+
+// companyRecord is co in the export format's columns (exportColumns).
+func companyRecord(co bot.Company, names map[uint64]string) []string {
+	aliases := make([]string, len(co.Aliases))
+	for i, a := range co.Aliases {
+		aliases[i] = cell(a)
+	}
+	return []string{cell(co.Name), co.CVR, cell(names[co.OwnerID]), itoa(co.CadenceDays), string(co.Tier), cell(co.Area),
+		formatDay(co.LastContact), string(co.Status), formatDay(co.SnoozedUntil), formatDay(co.PlannedNext), strings.Join(aliases, listSep)}
 }
 
 // cell defuses a text that a spreadsheet would run as a formula (a name

@@ -31,6 +31,7 @@ type Service struct {
 	introDays introDayStore
 	importer  importStore
 	nudges    Nudges
+	archive   archiveStore
 	clock     bot.Clock
 	log       *slog.Logger
 	newcomers string // the jobcenter new people join
@@ -80,7 +81,7 @@ func New(store Store, cfg Config) *Service {
 		cfg.Metrics = bot.NopMetrics{}
 	}
 	s := &Service{names: store, contacts: store, register: store, remover: store, portfolio: store, people: store, positions: store,
-		introDays: store, importer: store, nudges: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter, notifier: cfg.Notifier, metrics: cfg.Metrics,
+		introDays: store, importer: store, nudges: store, archive: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter, notifier: cfg.Notifier, metrics: cfg.Metrics,
 		admins: cfg.Admins, closed: cfg.ClosedDays}
 	s.table = commandTable()
 	s.byKey = keys(s.table)

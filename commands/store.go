@@ -163,12 +163,32 @@ type Importer interface {
 	ImportPortfolio(ctx context.Context, people []bot.Consultant, cs []bot.Company, newOwner []int) error
 }
 
+// Archiver is what a whole export and its import need besides the other
+// families. storage.DB implements it; see storage/archive.go.
+type Archiver interface {
+	// ReadRecords calls fn with one consistent view of the whole store
+	// (one read transaction). fn must not call the store.
+	ReadRecords(ctx context.Context, fn func(bot.Records) error) error
+	// ImportDirectory creates jobcenters and people in one transaction;
+	// Partners, JobcenterID and StandInID are 1-based indexes into the
+	// slices. It returns them as stored.
+	ImportDirectory(ctx context.Context, jcs []bot.Jobcenter, people []bot.Consultant) ([]bot.Jobcenter, []bot.Consultant, error)
+	// ImportContacts stores contacts of existing companies in one
+	// transaction, moving each company's last contact forward; it ends no
+	// snooze or plan.
+	ImportContacts(ctx context.Context, cs []bot.Contact) error
+	// ImportPositions stores positions with their own numbers in one
+	// transaction; the numbering goes on after the highest.
+	ImportPositions(ctx context.Context, ps []bot.Position) error
+}
+
 // Store is what New takes: one value (storage.DB) that meets every
 // family's interface. The interfaces above state the contracts; the
 // Service hands each family of handlers only the part it uses
 // (nameIndex, contactLog, companyRegister, portfolioReader, directory,
 // positionStore, introDayStore, importStore).
 type Store interface {
+	Archiver
 	People
 	Companies
 	Contacts

@@ -466,22 +466,25 @@ func (db *DB) EachOwned(ctx context.Context, owners []uint64, fn func(bot.Compan
 // an error, which it returns. fn runs inside a read transaction and must
 // not call the DB.
 func (db *DB) ForEachCompany(ctx context.Context, fn func(bot.Company) error) error {
-	return db.view(ctx, func(tx *bolt.Tx) error {
-		cur := tx.Bucket(bCompanies).Cursor()
-		for k, v := cur.First(); k != nil; {
-			if len(k) != 8 { // a contact; companies come first
-				k, v = cur.Next()
-				continue
-			}
-			var c bot.Company
-			if err := decode(v, &c, bCompanies, k); err != nil {
-				return err
-			}
-			if err := fn(c); err != nil {
-				return err
-			}
-			k, v = cur.Seek(itob(btoi(k) + 1)) // skip its contacts
+	return db.view(ctx, func(tx *bolt.Tx) error { return eachCompany(tx, fn) })
+}
+
+// eachCompany is ForEachCompany inside tx.
+func eachCompany(tx *bolt.Tx, fn func(bot.Company) error) error {
+	cur := tx.Bucket(bCompanies).Cursor()
+	for k, v := cur.First(); k != nil; {
+		if len(k) != 8 { // a contact; companies come first
+			k, v = cur.Next()
+			continue
 		}
-		return nil
-	})
+		var c bot.Company
+		if err := decode(v, &c, bCompanies, k); err != nil {
+			return err
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+		k, v = cur.Seek(itob(btoi(k) + 1)) // skip its contacts
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
@@ -43,6 +44,23 @@ func (e *env) operatorRequests(db *storage.DB) storage.SocketHandler {
 				err = e.runImport(ctx, db, r, opt, &out)
 				e.log.Info("import through the socket", "dry_run", opt.DryRun, "create_people", opt.CreatePeople, "ok", err == nil)
 			}
+		case len(words) >= 2 && words[0] == "import" && words[1] == "all":
+			err = e.importAllRequest(ctx, db, words[2:], r, &out)
+		case len(words) >= 2 && words[0] == "export" && words[1] == "all":
+			opt := commands.ExportOptions{Lang: bot.Danish}
+			if len(words) > 3 && words[2] == "--jobcenter" {
+				opt.Jobcenter = strings.Join(words[3:], " ")
+			} else if len(words) != 2 {
+				err = fmt.Errorf("unknown export option %q", strings.Join(words[2:], " "))
+			}
+			if err == nil {
+				zw := zip.NewWriter(&out)
+				err = errors.Join(refusal(e.service(db).ExportAll(ctx, zipSink{zw}, opt)), zw.Close())
+				e.log.Info("whole export through the socket", "jobcenter", opt.Jobcenter, "ok", err == nil)
+				if err != nil {
+					out.Reset()
+				}
+			}
 		case line == "export companies":
 			err = e.service(db).ExportCompanies(ctx, &out)
 			e.log.Info("export through the socket", "ok", err == nil)
@@ -56,6 +74,28 @@ func (e *env) operatorRequests(db *storage.DB) storage.SocketHandler {
 		io.WriteString(w, "ok\n")
 		w.Write(out.Bytes())
 	}
+}
+
+// importAllRequest imports the zip in r, a whole export, into db.
+func (e *env) importAllRequest(ctx context.Context, db *storage.DB, flags []string, r io.Reader, out *bytes.Buffer) error {
+	opt := commands.ImportOptions{Lang: bot.Danish}
+	for _, f := range flags {
+		if f != "--dry-run" {
+			return fmt.Errorf("unknown import option %q", f)
+		}
+		opt.DryRun = true
+	}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return fmt.Errorf("import: not a zip: %w", err)
+	}
+	err = e.runImportAll(ctx, db, zr, opt, out)
+	e.log.Info("whole import through the socket", "dry_run", opt.DryRun, "ok", err == nil)
+	return err
 }
 
 // viaSocket sends a request and its body to the process holding dbPath

@@ -33,6 +33,9 @@ Brug:
   kontaktbot compact [--db FIL]                   skriv filen tæt igen (botten stoppet); den gamle fil gemmes ved siden af
   kontaktbot import companies FIL.csv [--dry-run] [--create-people] [--db FIL]
   kontaktbot export companies [--out FIL] [--db FIL]
+  kontaktbot export all --out MAPPE|FIL.zip [--jobcenter NAVN] [--db FIL]
+                                                  alt (eller ét jobcenters): jobcentre, personer, virksomheder, kontakter, stillinger
+  kontaktbot import all MAPPE|FIL.zip [--dry-run] [--db FIL]  en hel eksport ind i en tom (eller ny) fil
   kontaktbot serve [--db FIL] [--addr :8080] [--metrics-addr 127.0.0.1:9090|off]
                                                   HTTP-server til Slack og Teams (og /healthz, /readyz); /metrics på sin egen adresse
   kontaktbot slack-manifest --url https://VÆRT [--socket]  Slack-appens manifest (YAML)
@@ -94,8 +97,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "restore":
 		return e.restore(ctx, rest)
 	case "import":
+		if kindOf(rest) == "all" {
+			return e.importAll(ctx, rest)
+		}
 		return e.importCompanies(ctx, rest)
 	case "export":
+		if kindOf(rest) == "all" {
+			return e.exportAll(ctx, rest)
+		}
 		return e.exportCompanies(ctx, rest)
 	case "remind":
 		return e.remind(ctx, rest)
@@ -124,6 +133,22 @@ func logLevel(s, cmd string) slog.Level {
 		return slog.LevelWarn
 	}
 	return slog.LevelInfo
+}
+
+// kindOf is the first positional argument of an import or export
+// ("companies", "all"), skipping the flags before it and their values.
+func kindOf(args []string) string {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case !strings.HasPrefix(a, "-"):
+			return a
+		case strings.Contains(a, "=") || a == "--dry-run" || a == "-dry-run" || a == "--create-people" || a == "-create-people":
+		default:
+			i++ // --db FILE, --out FILE, --jobcenter NAME
+		}
+	}
+	return ""
 }
 
 // parseFlags parses flags that may come before, between or after the
