@@ -56,19 +56,7 @@ func (t *tally) add(overdue int, held bool) {
 
 // percent is within / dedicated in whole percent, rounded half up (1 of 6
 // is 17 %), but never 100 while one is overdue nor 0 while one is within.
-func (t tally) percent() int {
-	if t.dedicated == 0 {
-		return 0
-	}
-	p := (t.within*200 + t.dedicated) / (2 * t.dedicated)
-	switch {
-	case p == 100 && t.within < t.dedicated:
-		return 99
-	case p == 0 && t.within > 0:
-		return 1
-	}
-	return p
-}
+func (t tally) percent() int { return bot.CoveragePercent(t.within, t.dedicated) }
 
 // overdueCompany is one line of the most-overdue list.
 type overdueCompany struct {
