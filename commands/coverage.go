@@ -82,12 +82,7 @@ func (cv *coverage) add(now time.Time, co *bot.Company, owner string) {
 	default:
 		return // ended
 	}
-	today := bot.Day(now)
-	days := co.OverdueDays(now)
-	if co.CadenceDays <= 0 {
-		days = -dueSoonDays // no cadence: never due
-	}
-	held := co.SnoozedUntil.After(today) || (!co.PlannedNext.IsZero() && !co.PlannedNext.Before(today))
+	days, held := cadenceState(now, co)
 	cv.all.add(days, held)
 	if co.Tier == bot.TierIntensified {
 		cv.intensified.add(days, held)
@@ -95,6 +90,19 @@ func (cv *coverage) add(now time.Time, co *bot.Company, owner string) {
 	if days > 0 {
 		cv.keepWorst(co, days, owner)
 	}
+}
+
+// cadenceState is how many days co is past its cadence as of now (a
+// company without a cadence is never due), and whether a snooze or a
+// planned contact holds its reminder back.
+func cadenceState(now time.Time, co *bot.Company) (days int, held bool) {
+	today := bot.Day(now)
+	days = co.OverdueDays(now)
+	if co.CadenceDays <= 0 {
+		days = -dueSoonDays
+	}
+	held = co.SnoozedUntil.After(today) || (!co.PlannedNext.IsZero() && !co.PlannedNext.Before(today))
+	return days, held
 }
 
 // keepWorst keeps co if it is among the maxOverdueListed most overdue so

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -29,6 +30,7 @@ type Service struct {
 	positions positionStore
 	introDays introDayStore
 	importer  importStore
+	coverage  Coverage
 	clock     bot.Clock
 	log       *slog.Logger
 	newcomers string // the jobcenter new people join
@@ -39,6 +41,10 @@ type Service struct {
 	links     *linkCodes
 	admins    []string        // KONTAKTBOT_ADMINS: platform user ids, identity keys or console names
 	closed    []bot.ClosedDay // KONTAKTBOT_CLOSED_DAYS: every jobcenter's extra closed days
+	// snapped is the last day whose coverage snapshots are known to be
+	// stored, so that the scheduler's check every minute reads nothing.
+	snapMu  sync.Mutex
+	snapped time.Time
 }
 
 // Config holds what a Service needs besides its store.
@@ -78,7 +84,7 @@ func New(store Store, cfg Config) *Service {
 		cfg.Metrics = bot.NopMetrics{}
 	}
 	s := &Service{names: store, contacts: store, register: store, portfolio: store, people: store, positions: store,
-		introDays: store, importer: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter, notifier: cfg.Notifier, metrics: cfg.Metrics,
+		introDays: store, importer: store, coverage: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter, notifier: cfg.Notifier, metrics: cfg.Metrics,
 		admins: cfg.Admins, closed: cfg.ClosedDays}
 	s.table = commandTable()
 	s.byKey = keys(s.table)
