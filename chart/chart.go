@@ -237,3 +237,49 @@ func Alt(ch bot.CoverageChart, lang bot.Lang) string {
 	}
 	return b.String()
 }
+
+// Summary says in words what the chart's latest week with a snapshot
+// shows, in lang: its share, the change since the week before it with one,
+// and how it stands against the goal (or how to set one). Empty when no
+// week has a snapshot.
+func Summary(ch bot.CoverageChart, lang bot.Lang) string {
+	w, ok := ch.Latest()
+	if !ok {
+		return ""
+	}
+	p, s := w.Last.Percent(), w.Last
+	text := lang.Pick("*Uge "+itoa(w.Week)+": "+pct(lang, p)+" inden for kadencen* ("+itoa(s.Within)+" af "+itoa(s.Dedicated)+" faste virksomheder, "+itoa(s.Overdue)+" over kadencen).",
+		"*Week "+itoa(w.Week)+": "+pct(lang, p)+" within cadence* ("+itoa(s.Within)+" of "+itoa(s.Dedicated)+" dedicated companies, "+itoa(s.Overdue)+" past cadence).")
+	for i := len(ch.Weeks) - 1; i >= 0; i-- {
+		if prev := ch.Weeks[i]; prev.Known && prev.Monday.Before(w.Monday) {
+			d := p - prev.Last.Percent()
+			sign := "+"
+			if d < 0 {
+				sign = "−"
+			}
+			text += lang.Pick(" "+sign+points(lang, abs(d))+" siden uge "+itoa(prev.Week)+".", " "+sign+points(lang, abs(d))+" since week "+itoa(prev.Week)+".")
+			break
+		}
+	}
+	switch {
+	case ch.Goal == 0:
+		text += lang.Pick(" Der er intet mål sat; en leder sætter det med »dækning mål 85«.", " No goal is set; a lead sets one with »coverage goal 85«.")
+	case p >= ch.Goal:
+		text += lang.Pick(" Målet på "+pct(lang, ch.Goal)+" er nået.", " The goal of "+pct(lang, ch.Goal)+" is met.")
+	default:
+		text += lang.Pick(" Målet er "+pct(lang, ch.Goal)+": "+points(lang, ch.Goal-p)+" fra.", " The goal is "+pct(lang, ch.Goal)+": "+points(lang, ch.Goal-p)+" to go.")
+	}
+	return text
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// pct is "67 %" in Danish, "67%" in English.
+func pct(lang bot.Lang, n int) string { return itoa(n) + lang.Pick(" %", "%") }
+
+func points(lang bot.Lang, n int) string {
+	if n == 1 {
+		return lang.Pick("1 procentpoint", "1 percentage point")
+	}
+	return itoa(n) + lang.Pick(" procentpoint", " percentage points")
+}

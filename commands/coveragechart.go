@@ -107,7 +107,7 @@ func runCoverageChart(ctx context.Context, s *Service, c *call, args []string) (
 	if err != nil {
 		return bot.Message{}, err
 	}
-	latest, ok := ch.Latest()
+	_, ok := ch.Latest()
 	head := bot.Heading{Text: c.tr("Dækning uge for uge: ", "Coverage week by week: ") + j.Name}
 	if !ok {
 		return bot.Message{Blocks: []bot.Block{head, bot.Text{Text: c.tr(
@@ -118,7 +118,7 @@ func runCoverageChart(ctx context.Context, s *Service, c *call, args []string) (
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("coverage chart: %w", err)
 	}
-	blocks := []bot.Block{head, bot.Text{Text: latestText(c, ch, latest)}, img,
+	blocks := []bot.Block{head, bot.Text{Text: chart.Summary(ch, c.lang)}, img,
 		bot.List{Title: c.tr("Seneste uger", "Latest weeks"), Items: recentLines(c, ch.Weeks)},
 		bot.Text{Text: c.tr(
 			"Hver uge viser ugens sidste dagstal (andelen af de faste, aktive virksomheder inden for den aftalte kadence). En uge uden tal er et hul i grafen, ikke 0 %.",
@@ -126,43 +126,6 @@ func runCoverageChart(ctx context.Context, s *Service, c *call, args []string) (
 	}
 	return bot.Message{Blocks: blocks}, nil
 }
-
-// latestText says the latest week's share, its change since the week
-// before it with figures, and how it stands against the goal.
-func latestText(c *call, ch bot.CoverageChart, w bot.CoverageWeek) string {
-	p := w.Last.Percent()
-	text := c.tr("*Uge "+itoa(w.Week)+": "+pct(c, p)+" inden for kadencen* ("+itoa(w.Last.Within)+" af "+itoa(w.Last.Dedicated)+" faste virksomheder, "+itoa(w.Last.Overdue)+" over kadencen).",
-		"*Week "+itoa(w.Week)+": "+pct(c, p)+" within cadence* ("+itoa(w.Last.Within)+" of "+itoa(w.Last.Dedicated)+" dedicated companies, "+itoa(w.Last.Overdue)+" past cadence).")
-	for i := len(ch.Weeks) - 1; i >= 0; i-- {
-		if prev := ch.Weeks[i]; prev.Known && prev.Monday.Before(w.Monday) {
-			d := p - prev.Last.Percent()
-			sign := "+"
-			if d < 0 {
-				sign = "−"
-			}
-			text += c.tr(" "+sign+points(c, abs(d))+" siden uge "+itoa(prev.Week)+".", " "+sign+points(c, abs(d))+" since week "+itoa(prev.Week)+".")
-			break
-		}
-	}
-	switch {
-	case ch.Goal == 0:
-		text += c.tr(" Der er intet mål sat; en leder sætter det med »dækning mål 85«.", " No goal is set; a lead sets one with »coverage goal 85«.")
-	case p >= ch.Goal:
-		text += c.tr(" Målet på "+pct(c, ch.Goal)+" er nået.", " The goal of "+pct(c, ch.Goal)+" is met.")
-	default:
-		text += c.tr(" Målet er "+pct(c, ch.Goal)+": "+points(c, ch.Goal-p)+" fra.", " The goal is "+pct(c, ch.Goal)+": "+points(c, ch.Goal-p)+" to go.")
-	}
-	return text
-}
-
-func points(c *call, n int) string {
-	if n == 1 {
-		return c.tr("1 procentpoint", "1 percentage point")
-	}
-	return itoa(n) + c.tr(" procentpoint", " percentage points")
-}
-
-func abs(n int) int { return max(n, -n) }
 
 // recentLines are the last recentWeeks weeks in words, oldest first.
 func recentLines(c *call, weeks []bot.CoverageWeek) []string {

@@ -55,3 +55,41 @@ func TestCoverageSnapshotsReplaceTheirDayAndPersist(t *testing.T) {
 		t.Fatalf("jobcenter 3: %+v", got)
 	}
 }
+
+// A lead's digest keeps its chart's figures in the outbox: they come back
+// as they went in, gaps included.
+func TestDeliveryKeepsItsCoverageChart(t *testing.T) {
+	t.Parallel()
+	db, path := newDB(t)
+	ctx := t.Context()
+	day := bot.Day(fixed)
+	snaps := []bot.CoverageSnapshot{
+		{JobcenterID: 3, Day: bot.AddDays(day, -14), Dedicated: 40, Within: 30, Overdue: 10},
+		{JobcenterID: 3, Day: day, Dedicated: 41, Within: 33, Overdue: 8},
+	}
+	ch := &bot.CoverageChart{Title: "Jobcenter Sorø", Goal: 85, Weeks: bot.CoverageWeeks(snaps, day, bot.ChartWeeks)}
+	ds := []bot.Delivery{{To: 1, Coverage: ch}, {To: 2}}
+	if _, err := db.PlanDeliveries(ctx, bot.JobDigest, day, ds); err != nil {
+		t.Fatal(err)
+	}
+	mustClose(t, db)
+	db = mustOpen(t, path)
+	got, err := db.Deliveries(ctx, bot.JobDigest, day)
+	if err != nil || len(got) != 2 {
+		t.Fatalf("%d deliveries, %v", len(got), err)
+	}
+	if got[1].Coverage != nil {
+		t.Errorf("a digest without a chart came back with one: %+v", got[1].Coverage)
+	}
+	back := got[0].Coverage
+	if back == nil || back.Title != ch.Title || back.Goal != 85 || len(back.Weeks) != bot.ChartWeeks {
+		t.Fatalf("coverage back: %+v", back)
+	}
+	for i, w := range ch.Weeks {
+		b := back.Weeks[i]
+		if b.Week != w.Week || !b.Monday.Equal(w.Monday) || b.Known != w.Known || b.Last.Within != w.Last.Within ||
+			b.Last.Dedicated != w.Last.Dedicated || b.Last.Overdue != w.Last.Overdue || !b.Last.Day.Equal(w.Last.Day) || b.Last.JobcenterID != w.Last.JobcenterID {
+			t.Errorf("week %d: %+v, want %+v", i, b, w)
+		}
+	}
+}
