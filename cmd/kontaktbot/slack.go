@@ -66,6 +66,9 @@ func (s *slackParts) mount(e *env, mux *http.ServeMux, db *storage.DB, svc *comm
 		v.Replays = db // a signed request replayed within its window runs once
 	}
 	cmds := slack.NewCommands(v, svc, s.requester, nil, e.log)
+	if s.notifier != nil {
+		cmds.SetImageSender(s.notifier) // a chart goes to the asker's DM
+	}
 	inter, err := slack.NewInteractivity(slack.InteractivityConfig{Verifier: v, Handler: svc, Requester: s.requester,
 		People: db, API: s.api, Seen: db, Clock: e.clock, Log: e.log})
 	if err != nil {
