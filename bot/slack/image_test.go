@@ -97,3 +97,26 @@ func TestSlashCommandSendsItsPictureToTheDM(t *testing.T) {
 		t.Errorf("answer without a sender %+v", r)
 	}
 }
+
+// A line typed in the bot's DM is answered there, the picture too.
+func TestDirectMessageSharesItsPicture(t *testing.T) {
+	t.Parallel()
+	web := newWebAPI(t)
+	n := slack.NewNotifier(web.clientNoRetry(), bot.ClockFunc(time.Now), nil, nil)
+	n.Interval = time.Millisecond
+	f := &fakeHandler{reply: func(bot.Request) bot.Message {
+		return bot.Message{Blocks: []bot.Block{bot.Text{Text: "*Uge 47: 65 %*"}, chartImage}}
+	}}
+	it, err := slack.NewInteractivity(slack.InteractivityConfig{Verifier: MustVerifier(t, testSecret, func() time.Time { return now }),
+		Handler: f, API: web.client(), Clock: bot.ClockFunc(func() time.Time { return now }), Images: n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &interactivity{web: web, hook: newResponseURL(t), f: f, it: it}
+	e.event(t, testdata(t, "message_im.json"))
+	it.Wait()
+	if posts := web.called("chat.postMessage"); len(posts) != 1 || !strings.Contains(posts[0].Form.Get("text"), "Uge 47: 65 %") {
+		t.Fatalf("answers %+v", posts)
+	}
+	mustUploaded(t, web, "D-U2147483697", chartImage)
+}
