@@ -29,7 +29,7 @@ const (
 
 // Plot is the area the 0–100 % axis spans: 100 % at its top edge, 0 % at
 // its bottom edge minus one.
-var Plot = image.Rect(72, 24, 776, 344)
+var Plot = image.Rect(72, 56, 776, 344)
 
 // Colour indexes into palette.
 const (
@@ -93,11 +93,12 @@ func (c *canvas) line(a, b image.Point, w int, ci uint8) {
 		if p == b {
 			return
 		}
-		if e2 := 2 * e; e2 >= dy {
+		e2 := 2 * e // once per step: both moves read the same error
+		if e2 >= dy {
 			e += dy
 			p.X += sx
 		}
-		if e2 := 2 * e; e2 <= dx {
+		if e2 <= dx {
 			e += dx
 			p.Y += sy
 		}
@@ -119,6 +120,8 @@ func sign(n int) int {
 // Coverage draws the chart of ch's weeks in lang and returns it as a PNG.
 func Coverage(ch bot.CoverageChart, lang bot.Lang) ([]byte, error) {
 	c := &canvas{img: image.NewPaletted(image.Rect(0, 0, Width, Height), palette)}
+	title := fit(lang.Pick("Dækning uge for uge: ", "Coverage week by week: ")+ch.Title, Width-32, 2)
+	c.drawText(image.Pt(16, 14), title, 2, ciText)
 	c.axes(lang)
 	n := len(ch.Weeks)
 	c.weekLabels(ch.Weeks)

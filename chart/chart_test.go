@@ -152,3 +152,37 @@ func BenchmarkCoverage(b *testing.B) {
 		}
 	}
 }
+
+// A line that goes up and down steeply is drawn (a Bresenham step that
+// read its error twice once never ended on such a line), and the title is
+// drawn at the top.
+func TestCoverageZigzagAndTitle(t *testing.T) {
+	t.Parallel()
+	weeks := bot.CoverageWeeks(nil, day, bot.ChartWeeks)
+	for i := range weeks {
+		weeks[i].Known = true
+		weeks[i].Last = bot.CoverageSnapshot{Dedicated: 10, Within: 10 * (i % 2), Overdue: 10 - 10*(i%2)}
+	}
+	data, err := chart.Coverage(bot.CoverageChart{Title: "Jobcenter Høje-Taastrup og Ærø", Weeks: weeks}, bot.Danish)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := decode(t, data)
+	for i := range weeks {
+		p := chart.Point(i, len(weeks), 100*(i%2))
+		if !same(img.At(p.X, p.Y), chart.LineColour) {
+			t.Errorf("week index %d: no point at %v", i, p)
+		}
+	}
+	ink := 0
+	for y := range chart.Plot.Min.Y - 20 {
+		for x := range chart.Width {
+			if !same(img.At(x, y), chart.Background) {
+				ink++
+			}
+		}
+	}
+	if ink < 300 {
+		t.Errorf("title: %d pixels drawn above the plot", ink)
+	}
+}
