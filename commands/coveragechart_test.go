@@ -11,7 +11,7 @@ import (
 )
 
 // imageOf returns the message's one image block.
-func imageOf(t *testing.T, m bot.Message) bot.Image {
+func imageOf(t testing.TB, m bot.Message) bot.Image {
 	t.Helper()
 	var out []bot.Image
 	for _, blk := range m.Blocks {
@@ -123,4 +123,34 @@ func mustDo(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// BenchmarkCoverageChart1000 takes a day's snapshot of a jobcenter with
+// 1,000 companies (the scheduler's count, without the memo) and answers
+// »dækning graf« from 26 weeks of snapshots.
+func BenchmarkCoverageChart1000(b *testing.B) {
+	tb := newBot(b)
+	portfolio(b, tb, 1000)
+	ctx := b.Context()
+	for w := range bot.ChartWeeks {
+		if err := tb.svc.SnapshotCoverage(ctx, bot.AddDays(sunday, -7*w)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("snapshot", func(b *testing.B) {
+		day := bot.AddDays(sunday, 1)
+		for b.Loop() {
+			day = bot.AddDays(day, 1) // a new day each time: counted and stored
+			if err := tb.svc.SnapshotCoverage(ctx, day); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("dækning-graf", func(b *testing.B) {
+		for b.Loop() {
+			if m := tb.say("Hanne", "dækning graf"); m.Error || len(imageOf(b, m).PNG) == 0 {
+				b.Fatal(m.PlainText())
+			}
+		}
+	})
 }
