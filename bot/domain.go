@@ -63,6 +63,10 @@ type Jobcenter struct {
 	// holidays, as an admin wrote them ("grundlovsdag, juleaftensdag");
 	// reminders.ParseClosedDays reads them.
 	ClosedDays string `json:"closed_days,omitempty"`
+	// CoverageGoal is the share of dedicated companies within cadence, in
+	// whole percent, that its lead aims for (the coverage chart's goal
+	// line); 0 means none is set.
+	CoverageGoal int `json:"coverage_goal,omitempty"`
 	// Channels are where its announcements go, by purpose (ChannelPositions,
 	// ChannelIntroDays), as set with the channel command.
 	Channels map[string]Channel `json:"channels,omitempty"`

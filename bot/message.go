@@ -28,7 +28,7 @@ type Message struct {
 }
 
 // Block is one part of a Message: Heading, Text, Fields, List, Rows,
-// Buttons, Divider or Verbatim.
+// Buttons, Divider, Verbatim or Image.
 type Block interface{ block() }
 
 // Heading is a short title line.
@@ -91,6 +91,18 @@ type Divider struct{}
 // lines, with no marks read in it.
 type Verbatim struct{ Text string }
 
+// Image is a picture, such as a chart, as PNG bytes. Slack gets it as an
+// uploaded file (FileName, Title), Teams inside the card, the console as a
+// file whose path it prints. Alt says in words what it shows, for screen
+// readers and wherever the picture cannot be shown; the message's other
+// blocks should carry its figures too.
+type Image struct {
+	PNG      []byte
+	Title    string
+	Alt      string
+	FileName string // e.g. "daekning-2026-12-05.png"
+}
+
 func (Heading) block()  {}
 func (Text) block()     {}
 func (Fields) block()   {}
@@ -99,13 +111,14 @@ func (Rows) block()     {}
 func (Buttons) block()  {}
 func (Divider) block()  {}
 func (Verbatim) block() {}
+func (Image) block()    {}
 
 // Reply returns a private message with one paragraph of text.
 func Reply(text string) Message { return Message{Blocks: []Block{Text{Text: text}}} }
 
 // PlainText renders m as plain text, one block after another, for the
 // console, logs, tests and platforms' notification fallbacks. Buttons are
-// shown with the command they would run.
+// shown with the command they would run, an image by its title and alt text.
 func (m Message) PlainText() string {
 	var b strings.Builder
 	for i, blk := range m.Blocks {
@@ -155,6 +168,8 @@ func (m Message) PlainText() string {
 			b.WriteString("────────")
 		case Verbatim:
 			b.WriteString(v.Text)
+		case Image:
+			b.WriteString("[" + v.Title + ": " + v.Alt + "]")
 		}
 	}
 	return b.String()

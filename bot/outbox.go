@@ -30,6 +30,9 @@ type Delivery struct {
 	// the recipient's language.
 	Heading string   `json:"heading,omitempty"`
 	Lines   []string `json:"lines,omitempty"`
+	// Coverage is the chart of the recipient's jobcenter in a lead's
+	// digest: the weekly figures, drawn when the message is rendered.
+	Coverage *CoverageChart `json:"coverage,omitempty"`
 
 	Attempts  int       `json:"attempts,omitempty"`
 	NextTry   time.Time `json:"next_try,omitzero"` // no try before it

@@ -56,19 +56,7 @@ func (t *tally) add(overdue int, held bool) {
 
 // percent is within / dedicated in whole percent, rounded half up (1 of 6
 // is 17 %), but never 100 while one is overdue nor 0 while one is within.
-func (t tally) percent() int {
-	if t.dedicated == 0 {
-		return 0
-	}
-	p := (t.within*200 + t.dedicated) / (2 * t.dedicated)
-	switch {
-	case p == 100 && t.within < t.dedicated:
-		return 99
-	case p == 0 && t.within > 0:
-		return 1
-	}
-	return p
-}
+func (t tally) percent() int { return bot.CoveragePercent(t.within, t.dedicated) }
 
 // overdueCompany is one line of the most-overdue list.
 type overdueCompany struct {
@@ -94,12 +82,7 @@ func (cv *coverage) add(now time.Time, co *bot.Company, owner string) {
 	default:
 		return // ended
 	}
-	today := bot.Day(now)
-	days := co.OverdueDays(now)
-	if co.CadenceDays <= 0 {
-		days = -dueSoonDays // no cadence: never due
-	}
-	held := co.SnoozedUntil.After(today) || (!co.PlannedNext.IsZero() && !co.PlannedNext.Before(today))
+	days, held := cadenceState(now, co)
 	cv.all.add(days, held)
 	if co.Tier == bot.TierIntensified {
 		cv.intensified.add(days, held)
@@ -107,6 +90,19 @@ func (cv *coverage) add(now time.Time, co *bot.Company, owner string) {
 	if days > 0 {
 		cv.keepWorst(co, days, owner)
 	}
+}
+
+// cadenceState is how many days co is past its cadence as of now (a
+// company without a cadence is never due), and whether a snooze or a
+// planned contact holds its reminder back.
+func cadenceState(now time.Time, co *bot.Company) (days int, held bool) {
+	today := bot.Day(now)
+	days = co.OverdueDays(now)
+	if co.CadenceDays <= 0 {
+		days = -dueSoonDays
+	}
+	held = co.SnoozedUntil.After(today) || (!co.PlannedNext.IsZero() && !co.PlannedNext.Before(today))
+	return days, held
 }
 
 // keepWorst keeps co if it is among the maxOverdueListed most overdue so

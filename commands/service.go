@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -32,6 +33,7 @@ type Service struct {
 	importer  importStore
 	nudges    Nudges
 	archive   archiveStore
+	coverage  Coverage
 	clock     bot.Clock
 	log       *slog.Logger
 	newcomers string // the jobcenter new people join
@@ -42,6 +44,10 @@ type Service struct {
 	links     *linkCodes
 	admins    []string        // KONTAKTBOT_ADMINS: platform user ids, identity keys or console names
 	closed    []bot.ClosedDay // KONTAKTBOT_CLOSED_DAYS: every jobcenter's extra closed days
+	// snapped is the last day whose coverage snapshots are known to be
+	// stored, so that the scheduler's check every minute reads nothing.
+	snapMu  sync.Mutex
+	snapped time.Time
 }
 
 // Config holds what a Service needs besides its store.
@@ -81,7 +87,7 @@ func New(store Store, cfg Config) *Service {
 		cfg.Metrics = bot.NopMetrics{}
 	}
 	s := &Service{names: store, contacts: store, register: store, remover: store, portfolio: store, people: store, positions: store,
-		introDays: store, importer: store, nudges: store, archive: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter, notifier: cfg.Notifier, metrics: cfg.Metrics,
+		introDays: store, importer: store, nudges: store, archive: store, coverage: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter, notifier: cfg.Notifier, metrics: cfg.Metrics,
 		admins: cfg.Admins, closed: cfg.ClosedDays}
 	s.table = commandTable()
 	s.byKey = keys(s.table)

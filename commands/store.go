@@ -196,6 +196,21 @@ type Store interface {
 	IntroDays
 	Positions
 	Nudges
+	Coverage
+}
+
+// Coverage keeps the daily coverage snapshots the chart is drawn from.
+// storage.DB implements it; see storage/coverage.go.
+type Coverage interface {
+	// SaveCoverageSnapshots stores ss as day's snapshots (replacing the
+	// day's of the same jobcenters) and marks the day taken, in one
+	// transaction.
+	SaveCoverageSnapshots(ctx context.Context, day time.Time, ss []bot.CoverageSnapshot) error
+	// CoverageTaken reports whether day's snapshots have been saved.
+	CoverageTaken(ctx context.Context, day time.Time) (bool, error)
+	// CoverageSnapshots returns a jobcenter's snapshots of the days from
+	// through to, oldest first.
+	CoverageSnapshots(ctx context.Context, jobcenter uint64, from, to time.Time) ([]bot.CoverageSnapshot, error)
 }
 
 // Positions is what commands need of open positions. storage.DB

@@ -73,5 +73,38 @@ func (s *Sweeper) planDigests(ctx context.Context, w *world, day time.Time) ([]b
 	if err != nil {
 		return nil, fmt.Errorf("plan digests: %w", err)
 	}
+	if err := s.addCharts(ctx, w, day, leads, byTo); err != nil {
+		return nil, err
+	}
 	return sorted(byTo), nil
+}
+
+// addCharts gives each lead's digest the coverage chart of their
+// jobcenter, when it has figures: then a lead gets a digest even in a
+// week without escalations.
+func (s *Sweeper) addCharts(ctx context.Context, w *world, day time.Time, leads map[uint64][]bot.Consultant, byTo map[uint64]*bot.Delivery) error {
+	if s.cfg.Coverage == nil {
+		return nil
+	}
+	from := bot.AddDays(bot.Monday(day), -7*(bot.ChartWeeks-1))
+	for jc, people := range leads {
+		snaps, err := s.cfg.Coverage.CoverageSnapshots(ctx, jc, from, day)
+		if err != nil {
+			return fmt.Errorf("plan digests: coverage of jobcenter #%d: %w", jc, err)
+		}
+		if len(snaps) == 0 {
+			continue
+		}
+		j := w.jobcenters[jc]
+		ch := &bot.CoverageChart{Title: j.Name, Goal: j.CoverageGoal, Weeks: bot.CoverageWeeks(snaps, day, bot.ChartWeeks)}
+		for _, lead := range people {
+			d := byTo[lead.ID]
+			if d == nil {
+				d = &bot.Delivery{Kind: bot.JobDigest, Day: day, To: lead.ID}
+				byTo[lead.ID] = d
+			}
+			d.Coverage = ch
+		}
+	}
+	return nil
 }

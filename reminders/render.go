@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"kontaktbot/bot"
+	"kontaktbot/chart"
 )
 
 // maxLines is the most companies one message lists; the rest are
@@ -108,15 +109,40 @@ func doneLine(it bot.NudgeItem, lang bot.Lang) string {
 }
 
 func renderDigest(d bot.Delivery, lang bot.Lang, day time.Time) bot.Message {
-	head := lang.Pick("Ugens opmærksomhedspunkter: "+count(len(d.Items), "virksomhed", "virksomheder"),
-		"This week's escalations: "+count(len(d.Items), "company", "companies"))
-	return bot.Message{Blocks: []bot.Block{
-		bot.Heading{Text: head},
-		bot.Text{Text: lang.Pick(
-			"Virksomheder mere end én hel kadence over tid, eller udsat "+strconv.Itoa(bot.EscalationSnoozes)+" gange i træk.",
-			"Companies overdue by more than one whole cadence, or snoozed "+strconv.Itoa(bot.EscalationSnoozes)+" times in a row.")},
-		bot.List{Items: lines(d.Items, lang, day, digestLine, moreDigest)},
-	}}
+	why := lang.Pick(
+		"Virksomheder mere end én hel kadence over tid, eller udsat "+strconv.Itoa(bot.EscalationSnoozes)+" gange i træk.",
+		"Companies overdue by more than one whole cadence, or snoozed "+strconv.Itoa(bot.EscalationSnoozes)+" times in a row.")
+	var blocks []bot.Block
+	if len(d.Items) == 0 {
+		blocks = []bot.Block{
+			bot.Heading{Text: lang.Pick("Ugens overblik: ingen opmærksomhedspunkter", "This week's overview: no escalations")},
+			bot.Text{Text: lang.Pick("Ingen virksomheder er mere end én hel kadence over tid eller udsat "+strconv.Itoa(bot.EscalationSnoozes)+" gange i træk.",
+				"No company is overdue by more than one whole cadence or snoozed "+strconv.Itoa(bot.EscalationSnoozes)+" times in a row.")},
+		}
+	} else {
+		blocks = []bot.Block{
+			bot.Heading{Text: lang.Pick("Ugens opmærksomhedspunkter: "+count(len(d.Items), "virksomhed", "virksomheder"),
+				"This week's escalations: "+count(len(d.Items), "company", "companies"))},
+			bot.Text{Text: why},
+			bot.List{Items: lines(d.Items, lang, day, digestLine, moreDigest)},
+		}
+	}
+	if d.Coverage != nil {
+		blocks = append(blocks, coverageBlocks(*d.Coverage, lang, day)...)
+	}
+	return bot.Message{Blocks: blocks}
+}
+
+// coverageBlocks are the digest's coverage chart and its figures in words;
+// should the picture fail, the words still go.
+func coverageBlocks(ch bot.CoverageChart, lang bot.Lang, day time.Time) []bot.Block {
+	blocks := []bot.Block{bot.Divider{},
+		bot.Heading{Text: lang.Pick("Dækning uge for uge: ", "Coverage week by week: ") + ch.Title},
+		bot.Text{Text: chart.Summary(ch, lang)}}
+	if img, err := chart.Image(ch, lang, day); err == nil {
+		blocks = append(blocks, img)
+	}
+	return append(blocks, bot.Text{Text: lang.Pick("Hele grafen, når som helst: »dækning graf«.", "The full chart, any time: »coverage chart«.")})
 }
 
 // The commands that list exactly a nudge's and a digest's companies, for

@@ -37,6 +37,7 @@ type Scheduler struct {
 	log      *slog.Logger
 	tick     time.Duration
 	tasks    []task
+	before   []task
 }
 
 // Task is other scheduled work, such as expiring positions past their
@@ -52,6 +53,13 @@ type task struct {
 // Also adds a task run at every check, after the sweep. Call it before Run.
 func (s *Scheduler) Also(name string, t Task) {
 	s.tasks = append(s.tasks, task{name, t})
+}
+
+// Before adds a task run at every check before the sweep, and before each
+// scheduled sweep: work that the day's messages read, such as the day's
+// coverage snapshot that the leads' digest charts. Call it before Run.
+func (s *Scheduler) Before(name string, t Task) {
+	s.before = append(s.before, task{name, t})
 }
 
 // ParseSchedule reads a robfig/cron spec: five fields ("0 8 * * 1-5") or
@@ -111,7 +119,12 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		// SkipIfStillRunning first: after Recover it would stop for good
 		// after one panic (DESIGN.md).
 		cron.WithChain(cron.SkipIfStillRunning(logger), cron.Recover(logger)))
-	c.Schedule(s.schedule, cron.FuncJob(func() { s.sweep(ctx, "schedule") }))
+	c.Schedule(s.schedule, cron.FuncJob(func() {
+		for _, t := range s.before {
+			s.runTask(ctx, t)
+		}
+		s.sweep(ctx, "schedule")
+	}))
 	c.Start()
 	defer func() { <-c.Stop().Done() }()
 	s.log.Info("scheduler started", "schedule", s.spec, "tz", bot.Copenhagen.String())
@@ -131,6 +144,9 @@ func (s *Scheduler) Run(ctx context.Context) error {
 // check sweeps when the day's run is owed: a catch-up after a late start,
 // a skipped DST hour or a sleep; otherwise the retries that have come due.
 func (s *Scheduler) check(ctx context.Context) {
+	for _, t := range s.before {
+		s.runTask(ctx, t)
+	}
 	if s.Due(s.clock.Now()) {
 		s.sweep(ctx, "check")
 	}

@@ -432,3 +432,63 @@ func (emptyOutbox) Deliveries(context.Context, bot.JobKind, time.Time) ([]bot.De
 	return nil, nil
 }
 func (emptyOutbox) SaveDelivery(context.Context, bot.Delivery) error { return nil }
+
+// orderPeople records, in a shared log, that a sweep read the people.
+type orderPeople struct {
+	emptyPeople
+	mu  *sync.Mutex
+	log *[]string
+}
+
+func (p orderPeople) Consultants(ctx context.Context) ([]bot.Consultant, error) {
+	p.mu.Lock()
+	*p.log = append(*p.log, "sweep")
+	p.mu.Unlock()
+	return nil, nil
+}
+
+// A task added with Before runs ahead of the sweep it comes with, so the
+// day's messages can read what it made (the leads' digest, the day's
+// coverage snapshot).
+func TestSchedulerRunsBeforeTasksFirst(t *testing.T) {
+	t.Parallel()
+	monday := time.Date(2026, 11, 23, 9, 0, 0, 0, bot.Copenhagen) // the 08:00 sweep is owed
+	var mu sync.Mutex
+	var log []string
+	sw := reminders.NewSweeper(reminders.Config{Portfolio: emptyPortfolio{}, People: orderPeople{mu: &mu, log: &log}, Outbox: emptyOutbox{}})
+	s, err := reminders.NewScheduler("0 8 * * 1-5", sw, bot.ClockFunc(func() time.Time { return monday }), nil, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Before("snapshot", func(_ context.Context, now time.Time) error {
+		mu.Lock()
+		defer mu.Unlock()
+		log = append(log, "before")
+		return nil
+	})
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		mu.Lock()
+		n := len(log)
+		mu.Unlock()
+		if n >= 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("in 3 s: %v", log)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run: %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if log[0] != "before" || log[1] != "sweep" {
+		t.Fatalf("order: %v", log)
+	}
+}

@@ -69,6 +69,17 @@ type Config struct {
 	FirstRetry time.Duration
 	// Metrics counts deliveries sent and failed; nil counts nothing.
 	Metrics bot.Metrics
+	// Coverage, when set, puts the coverage chart of the lead's jobcenter
+	// in the leads' weekly digest.
+	Coverage CoverageHistory
+}
+
+// CoverageHistory is what the digest reads of the daily coverage
+// snapshots. storage.DB meets it.
+type CoverageHistory interface {
+	// CoverageSnapshots returns a jobcenter's snapshots of the days from
+	// through to, oldest first.
+	CoverageSnapshots(ctx context.Context, jobcenter uint64, from, to time.Time) ([]bot.CoverageSnapshot, error)
 }
 
 // Sweeper plans and delivers the scheduled messages: each working morning
@@ -266,9 +277,10 @@ type Preview struct {
 
 // world is the people and calendars a sweep works with.
 type world struct {
-	people    map[uint64]bot.Consultant
-	calendars map[uint64]*bot.Calendar // by jobcenter id
-	general   *bot.Calendar
+	people     map[uint64]bot.Consultant
+	jobcenters map[uint64]bot.Jobcenter
+	calendars  map[uint64]*bot.Calendar // by jobcenter id
+	general    *bot.Calendar
 }
 
 func (s *Sweeper) world(ctx context.Context) (*world, error) {
@@ -280,12 +292,13 @@ func (s *Sweeper) world(ctx context.Context) (*world, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sweep: jobcenters: %w", err)
 	}
-	w := &world{people: make(map[uint64]bot.Consultant, len(ps)), calendars: map[uint64]*bot.Calendar{},
+	w := &world{people: make(map[uint64]bot.Consultant, len(ps)), jobcenters: map[uint64]bot.Jobcenter{}, calendars: map[uint64]*bot.Calendar{},
 		general: bot.NewCalendar(s.cfg.ClosedDays...)}
 	for _, p := range ps {
 		w.people[p.ID] = p
 	}
 	for _, j := range js {
+		w.jobcenters[j.ID] = j
 		extra, err := bot.ParseClosedDays(j.ClosedDays)
 		if err != nil {
 			s.cfg.Log.Warn("jobcenter closed days unreadable; using the general calendar", "jobcenter", j.Name, "err", err)

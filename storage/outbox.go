@@ -124,7 +124,8 @@ func (db *DB) PruneOutbox(ctx context.Context, kind bot.JobKind, before time.Tim
 // A delivery is stored in a compact binary form (as the nudge summaries
 // are): a morning plan writes thousands of them with their items in one
 // transaction, and JSON encoding was most of its cost.
-// Version 2 added Heading and Lines, version 3 the items' Done marks.
+// Version 2 added Heading and Lines, version 3 the items' Done marks and
+// Coverage (the figures of a lead's chart, not the picture).
 const deliveryVersion = 3
 
 func encodeDelivery(d bot.Delivery) []byte {
@@ -183,7 +184,57 @@ func encodeDelivery(d bot.Delivery) []byte {
 		b = appendString(b, it.DoneBy)
 		b = binary.AppendUvarint(b, it.DoneContact)
 	}
+	return appendCoverage(b, d.Coverage)
+}
+
+// appendCoverage adds a chart's figures: a 0 without one; else 1, title,
+// goal and the weeks, each with its snapshot when it has one.
+func appendCoverage(b []byte, ch *bot.CoverageChart) []byte {
+	if ch == nil {
+		return append(b, 0)
+	}
+	b = append(b, 1)
+	b = appendString(b, ch.Title)
+	b = binary.AppendUvarint(b, uint64(max(ch.Goal, 0)))
+	b = binary.AppendUvarint(b, uint64(len(ch.Weeks)))
+	for _, w := range ch.Weeks {
+		b = appendTime(b, w.Monday)
+		b = binary.AppendUvarint(b, uint64(max(w.Week, 0)))
+		if !w.Known {
+			b = append(b, 0)
+			continue
+		}
+		s := w.Last
+		b = append(b, 1)
+		b = binary.AppendUvarint(b, s.JobcenterID)
+		b = appendTime(b, s.Day)
+		for _, n := range []int{s.Dedicated, s.Within, s.Overdue} {
+			b = binary.AppendUvarint(b, uint64(max(n, 0)))
+		}
+	}
 	return b
+}
+
+// coverage reads what appendCoverage wrote.
+func (r *summaryReader) coverage() (*bot.CoverageChart, error) {
+	if r.byte() != 1 || r.err != nil {
+		return nil, r.err
+	}
+	ch := &bot.CoverageChart{Title: r.string(), Goal: int(r.uvarint())}
+	n := r.uvarint()
+	if r.err == nil && n > uint64(len(r.b)) {
+		return nil, errShortSummary
+	}
+	ch.Weeks = make([]bot.CoverageWeek, 0, n)
+	for i := uint64(0); i < n && r.err == nil; i++ {
+		w := bot.CoverageWeek{Monday: r.time(), Week: int(r.uvarint()), Known: r.byte() == 1}
+		if w.Known {
+			w.Last = bot.CoverageSnapshot{JobcenterID: r.uvarint(), Day: r.time(),
+				Dedicated: int(r.uvarint()), Within: int(r.uvarint()), Overdue: int(r.uvarint())}
+		}
+		ch.Weeks = append(ch.Weeks, w)
+	}
+	return ch, r.err
 }
 
 func decodeDelivery(data []byte) (bot.Delivery, error) {
@@ -253,6 +304,13 @@ func decodeDelivery(data []byte) (bot.Delivery, error) {
 			it := &d.Items[i]
 			it.Done, it.DoneKind, it.DoneBy, it.DoneContact = done, kind, by, contact
 		}
+	}
+	if version >= 3 && r.err == nil {
+		ch, err := r.coverage()
+		if err != nil {
+			return d, err
+		}
+		d.Coverage = ch
 	}
 	return d, r.err
 }

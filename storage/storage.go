@@ -66,10 +66,11 @@ var (
 	bUndo        = []byte("undo")              // consultant id + logged + contact id -> contact key in bCompanies; its sequence numbers contacts
 	bConvs       = []byte("conversations")     // platform's stable key -> its conversation reference, opaque bytes (conversations.go)
 	bSeen        = []byte("seen_events")       // platform's event key -> unix seconds first seen (events.go)
+	bCoverage    = []byte("coverage")          // jobcenter id + yyyymmdd -> that day's snapshot; "taken" + yyyymmdd -> mark (coverage.go)
 
 	allBuckets = [][]byte{bMeta, bJobcenters, bJobNames, bConsultants, bPeopleNames, bIdentities,
 		bCompanies, bCompNames, bCompCVR, bCompOwner, bCompNudge, bCompPlan, bOutbox, bUndo,
-		bPositions, bPosCompany, bPosOpen, bPosDeadline, bIntroDays, bCandidates, bCandRef, bInternEnd, bConvs, bSeen}
+		bPositions, bPosCompany, bPosOpen, bPosDeadline, bIntroDays, bCandidates, bCandRef, bInternEnd, bConvs, bSeen, bCoverage}
 
 	keySchema = []byte("schema")
 )

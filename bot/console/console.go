@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -25,8 +27,13 @@ type Handler interface {
 }
 
 // Console reads command lines and prints replies. It is also a
-// bot.Notifier that prints what would be sent.
+// bot.Notifier that prints what would be sent. A picture in a message
+// (bot.Image) is written to a PNG file in ImageDir, and its path printed
+// with its title and alt text.
 type Console struct {
+	// ImageDir is where pictures are written; empty means
+	// os.TempDir()/kontaktbot. Set it before Run.
+	ImageDir    string
 	out         io.Writer
 	mu          sync.Mutex // one writer at a time: replies and nudges may interleave
 	as          string
@@ -80,7 +87,7 @@ func (c *Console) Run(ctx context.Context, in io.Reader, h Handler) error {
 			}
 			if text != "" {
 				msg := h.Handle(ctx, bot.Request{From: Identity(c.as), Name: c.as, Text: text, Channel: Channel})
-				c.printf("%s\n", msg.PlainText())
+				c.printf("%s\n", c.text(msg))
 			}
 		}
 	}
@@ -143,7 +150,7 @@ func (c *Console) UpdateMessage(ctx context.Context, r bot.Receipt, msg bot.Mess
 	if strings.HasPrefix(r.Channel.ID, "@") {
 		to = "til " + r.Channel.ID[1:]
 	}
-	c.printf("── besked %s opdateret ──\n%s\n", to, msg.PlainText())
+	c.printf("── besked %s opdateret ──\n%s\n", to, c.text(msg))
 	return r, nil
 }
 
@@ -155,6 +162,55 @@ func (c *Console) deliver(ctx context.Context, ch bot.Channel, to string, msg bo
 	c.seq++
 	id := fmt.Sprintf("console-%d", c.seq)
 	c.mu.Unlock()
-	c.printf("── besked %s ──\n%s\n", to, msg.PlainText())
+	c.printf("── besked %s ──\n%s\n", to, c.text(msg))
 	return bot.Receipt{Channel: ch, MessageID: id}, nil
+}
+
+// text is msg as plain text, with each picture written to a file first
+// and shown as its title, alt text and the file's path.
+func (c *Console) text(msg bot.Message) string {
+	blocks := make([]bot.Block, len(msg.Blocks))
+	for i, b := range msg.Blocks {
+		if im, ok := b.(bot.Image); ok {
+			line := "[" + im.Title + ": " + im.Alt + "]"
+			if path, err := c.saveImage(im); err != nil {
+				line += "\n(billedet kunne ikke gemmes / the picture could not be saved: " + err.Error() + ")"
+			} else {
+				line += "\n→ " + path
+			}
+			b = bot.Text{Text: line}
+		}
+		blocks[i] = b
+	}
+	msg.Blocks = blocks
+	return msg.PlainText()
+}
+
+// saveImage writes im's PNG to a new file in ImageDir named by its
+// FileName (a date) and a unique part, and returns its path.
+func (c *Console) saveImage(im bot.Image) (string, error) {
+	dir := c.ImageDir
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "kontaktbot")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("image dir: %w", err)
+	}
+	name := strings.TrimSuffix(filepath.Base(im.FileName), ".png")
+	if name == "" || name == "." || name == string(filepath.Separator) {
+		name = "billede"
+	}
+	f, err := os.CreateTemp(dir, name+"-*.png")
+	if err != nil {
+		return "", fmt.Errorf("image file: %w", err)
+	}
+	_, err = f.Write(im.PNG)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", fmt.Errorf("write image: %w", err)
+	}
+	return f.Name(), nil
 }

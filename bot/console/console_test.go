@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -469,5 +472,43 @@ func waitFor(t *testing.T, cond func() bool, what string) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// A picture in a reply or a message is written to a PNG file, and the
+// path is printed with its title and alt text.
+func TestConsoleWritesPicturesToFiles(t *testing.T) {
+	t.Parallel()
+	png := []byte("\x89PNG\r\n\x1a\n-the-picture-")
+	img := bot.Image{PNG: png, Title: "Dækning uge for uge: Jobcenter Sorø", Alt: "uge 47 65 %", FileName: "daekning-2026-11-22.png"}
+	var out syncBuffer
+	c := console.New(&out, "Hanne", false)
+	c.ImageDir = filepath.Join(t.TempDir(), "grafer")
+	h := handlerFunc(func(context.Context, bot.Request) bot.Message {
+		return bot.Message{Blocks: []bot.Block{bot.Heading{Text: "Dækning"}, img, bot.Text{Text: "slut"}}}
+	})
+	if err := c.Run(t.Context(), strings.NewReader("dækning graf\n"), h); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.SendToPerson(t.Context(), bot.Consultant{Name: "Lis"}, bot.Message{Blocks: []bot.Block{img}}); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	paths := regexp.MustCompile(`→ (\S+\.png)`).FindAllStringSubmatch(got, -1)
+	if len(paths) != 2 || paths[0][1] == paths[1][1] {
+		t.Fatalf("want two files named:\n%s", got)
+	}
+	for _, p := range paths {
+		if filepath.Dir(p[1]) != c.ImageDir || !strings.HasPrefix(filepath.Base(p[1]), "daekning-2026-11-22-") {
+			t.Errorf("file %s, want daekning-2026-11-22-*.png in %s", p[1], c.ImageDir)
+		}
+		if data, err := os.ReadFile(p[1]); err != nil || !bytes.Equal(data, png) {
+			t.Errorf("%s holds %q (%v)", p[1], data, err)
+		}
+	}
+	for _, want := range []string{"Dækning\n[Dækning uge for uge: Jobcenter Sorø: uge 47 65 %]\n→ ", ".png\nslut\n", "── besked til Lis ──\n[Dækning uge for uge"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
 	}
 }

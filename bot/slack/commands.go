@@ -64,7 +64,50 @@ type Commands struct {
 	log    *slog.Logger
 	client *http.Client
 	inline time.Duration
+	images ImageSender
 	wg     sync.WaitGroup
+}
+
+// ImageSender shares a reply's pictures with the person who asked, in
+// their DM: a slash command's answer is ephemeral and cannot carry a file.
+// Notifier meets it.
+type ImageSender interface {
+	SendImages(ctx context.Context, to bot.Identity, images []bot.Image) error
+}
+
+// SetImageSender makes s send the pictures of answers (a chart) to the
+// asker's DM; the answer then says so. Without one, an answer's pictures
+// are left out and its words stand alone. Call it before serving.
+func (c *Commands) SetImageSender(s ImageSender) { c.images = s }
+
+// imagesNote ends an answer whose pictures went to the DM.
+const imagesNote = "📈 Grafen kommer som direkte besked fra mig. (The chart comes as a direct message from me.)"
+
+// sendImages takes the pictures out of msg and, with an ImageSender, sends
+// them to the person's DM in the background (Wait waits for it), adding a
+// line to msg that says where they went.
+func (c *Commands) sendImages(ctx context.Context, to bot.Identity, msg bot.Message) bot.Message {
+	images := Images(msg)
+	if len(images) == 0 || c.images == nil {
+		return msg
+	}
+	blocks := make([]bot.Block, 0, len(msg.Blocks))
+	for _, b := range msg.Blocks {
+		if _, ok := b.(bot.Image); !ok {
+			blocks = append(blocks, b)
+		}
+	}
+	msg.Blocks = append(blocks, bot.Text{Text: imagesNote})
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), SlowTimeout)
+		defer cancel()
+		if err := c.images.SendImages(ctx, to, images); err != nil {
+			c.log.Error("slack: an answer's picture could not be sent to the DM", "err", err)
+		}
+	}()
+	return msg
 }
 
 // NewCommands returns the slash-command endpoint. v checks every HTTP
@@ -137,6 +180,7 @@ func (c *Commands) Answer(ctx context.Context, cmd slackapi.SlashCommand, answer
 		req = c.req.Request(run, cmd)
 	}
 	msg := runSafely(run, c.h, c.log, req)
+	msg = c.sendImages(run, req.From, msg)
 	timer.Stop()
 	mu.Lock()
 	finished = true

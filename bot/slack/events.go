@@ -107,6 +107,12 @@ func (i *Interactivity) directMessage(ctx context.Context, team, enterprise, use
 		slackapi.MsgOptionText(clipEscaped(msg.PlainText(), MaxFallbackText), false), slackapi.MsgOptionBlocks(Blocks(msg)...))
 	if err != nil {
 		i.cfg.Log.Warn("slack: answer in the DM not sent", "err", err)
+		return
+	}
+	if images := Images(msg); len(images) > 0 && i.cfg.Images != nil {
+		if err := i.cfg.Images.SendImages(ctx, req.From, images); err != nil {
+			i.cfg.Log.Warn("slack: an answer's picture not shared in the DM", "err", err)
+		}
 	}
 }
 

@@ -36,6 +36,9 @@ type InteractivityConfig struct {
 	Clock  bot.Clock
 	Client *http.Client // posts to response_url; nil: 10 s timeout
 	Log    *slog.Logger
+	// Images shares the pictures of an answer typed in the bot's DM (a
+	// chart) there as files; nil leaves them out.
+	Images ImageSender
 }
 
 // EventLog remembers platform event ids: FirstSeen reports whether key was

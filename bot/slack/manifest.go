@@ -32,8 +32,9 @@ type ManifestOptions struct {
 // was invited to; im:write to open a DM (conversations.open); im:history
 // to read back the bot's own DM messages, so a nudge is not sent twice
 // after a crash, and to receive what people type to it there (message.im);
-// users:read for a newcomer's real name (users.info).
-var Scopes = []string{"commands", "chat:write", "im:write", "im:history", "users:read"}
+// users:read for a newcomer's real name (users.info); files:write to share
+// a chart as a file (files.uploadV2).
+var Scopes = []string{"commands", "chat:write", "im:write", "im:history", "users:read", "files:write"}
 
 // BotEvents are the events the app subscribes to: the App Home tab, and
 // lines typed to the bot in its Messages tab (message.im, read with

@@ -172,7 +172,7 @@ func TestManifestAsksForTheNeededScopesOnly(t *testing.T) {
 	}
 	doc := fromYAML(t, out).(map[string]any)
 	got := fmt.Sprint(doc["oauth_config"].(map[string]any)["scopes"].(map[string]any)["bot"])
-	if got != "[commands chat:write im:write im:history users:read]" {
+	if got != "[commands chat:write im:write im:history users:read files:write]" {
 		t.Errorf("bot scopes %s", got)
 	}
 }

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -156,7 +157,63 @@ func (n *Notifier) PostToChannel(ctx context.Context, ch bot.Channel, msg bot.Me
 	if err != nil {
 		return bot.Receipt{}, fmt.Errorf("slack: post: %w", err)
 	}
+	for _, im := range Images(msg) {
+		// The message is delivered and says the figures in words: a
+		// picture that fails to follow is logged, not a failed delivery
+		// (whose retry would find the message and send no picture anyway).
+		if err := n.upload(ctx, ch.ID, im); err != nil {
+			n.log.Error("slack: picture not shared after its message", "channel", ch.ID, "file", im.FileName, "err", err)
+		}
+	}
 	return bot.Receipt{Channel: ch, MessageID: ts}, nil
+}
+
+// Images returns msg's pictures, which Block Kit cannot carry: they go as
+// files shared in the same conversation.
+func Images(msg bot.Message) []bot.Image {
+	var out []bot.Image
+	for _, b := range msg.Blocks {
+		if im, ok := b.(bot.Image); ok && len(im.PNG) > 0 {
+			out = append(out, im)
+		}
+	}
+	return out
+}
+
+// SendImages shares the pictures as files in the person's DM: the answer
+// to a slash command is ephemeral (or goes through response_url), and
+// neither can carry a file.
+func (n *Notifier) SendImages(ctx context.Context, to bot.Identity, images []bot.Image) error {
+	ch, err := n.dm(ctx, to)
+	if err != nil {
+		return err
+	}
+	for _, im := range images {
+		if err := n.upload(ctx, ch, im); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// upload shares im in channel with files.uploadV2's three steps
+// (files.getUploadURLExternal, the bytes to the URL it gives,
+// files.completeUploadExternal), as slack-go's UploadFileContext does
+// them (scope files:write).
+func (n *Notifier) upload(ctx context.Context, channel string, im bot.Image) error {
+	name := im.FileName
+	if name == "" {
+		name = "kontaktbot.png"
+	}
+	err := n.call(ctx, "files.uploadV2", channel, func() error {
+		_, err := n.api.UploadFileContext(ctx, slackapi.UploadFileParameters{Reader: bytes.NewReader(im.PNG), FileSize: len(im.PNG),
+			Filename: name, Title: im.Title, AltTxt: clip(im.Alt, 1000), Channel: channel})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("slack: upload %s: %w", name, err)
+	}
+	return nil
 }
 
 // UpdateMessage replaces the message r names.

@@ -63,6 +63,9 @@ func Blocks(msg bot.Message) []slackapi.Block {
 			r.add(slackapi.NewDividerBlock(), 0)
 		case bot.Verbatim:
 			r.code(v)
+		case bot.Image:
+			// Not a block: the Notifier shares it as a file after the
+			// message, a slash command's answer in the person's DM.
 		}
 	}
 	return r.result()

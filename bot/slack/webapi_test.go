@@ -42,6 +42,8 @@ type webAPI struct {
 	rateLimit map[string]int
 	limitAt   map[string]map[int]bool // method -> numbers of the calls to answer 429
 	seen      map[string]int          // method -> calls so far
+	uploads   map[string][]byte       // file id -> the bytes POSTed to its upload URL
+	nextFile  int
 }
 
 // apiCall is one call the fake received.
@@ -68,7 +70,7 @@ var slacktestServes = []string{"auth.test", "bots.info", "users.lookupByEmail", 
 // newWebAPI starts the fake on loopback; tb's cleanup stops it.
 func newWebAPI(tb testing.TB) *webAPI {
 	tb.Helper()
-	w := &webAPI{rateLimit: map[string]int{}, limitAt: map[string]map[int]bool{}, seen: map[string]int{}}
+	w := &webAPI{rateLimit: map[string]int{}, limitAt: map[string]map[int]bool{}, seen: map[string]int{}, uploads: map[string][]byte{}}
 	defaults := slacktest.NewTestServer()
 	defaults.Start()
 	tb.Cleanup(defaults.Stop)
@@ -81,6 +83,7 @@ func newWebAPI(tb testing.TB) *webAPI {
 		"conversations.open": w.openConversation, "conversations.history": w.history,
 		"chat.postMessage": w.postMessage, "chat.update": w.update, "users.info": w.userInfo,
 		"views.open": w.view, "views.push": w.view, "views.publish": w.view, "views.update": w.view,
+		"files.getUploadURLExternal": w.uploadURL, "files.completeUploadExternal": w.completeUpload,
 	}
 	// slacktest runs the Binders before it registers its defaults and
 	// skips a pattern already taken: so ours win.
@@ -91,6 +94,7 @@ func newWebAPI(tb testing.TB) *webAPI {
 		for _, method := range slacktestServes {
 			c.Handle("/"+method, w.record(func(rw http.ResponseWriter, r *http.Request, _ apiCall) { proxy.ServeHTTP(rw, r) }))
 		}
+		c.Handle("/upload/", http.HandlerFunc(w.receiveUpload))
 		c.Handle("/", w.record(func(rw http.ResponseWriter, _ *http.Request, _ apiCall) {
 			w.reply(rw, map[string]any{"ok": false, "error": "unknown_method"})
 		}))
@@ -277,6 +281,67 @@ func (w *webAPI) history(rw http.ResponseWriter, c apiCall) {
 	}
 	w.mu.Unlock()
 	w.reply(rw, map[string]any{"ok": true, "messages": msgs})
+}
+
+// uploadURL answers files.getUploadURLExternal with a new file id and an
+// upload URL on the fake itself (slack-go sends the token only to Slack's
+// hosts or the API URL's).
+func (w *webAPI) uploadURL(rw http.ResponseWriter, c apiCall) {
+	if c.Form.Get("filename") == "" || c.Form.Get("length") == "" || c.Form.Get("length") == "0" {
+		w.reply(rw, map[string]any{"ok": false, "error": "invalid_arguments"})
+		return
+	}
+	w.mu.Lock()
+	w.nextFile++
+	id := fmt.Sprintf("F%04d", w.nextFile)
+	w.mu.Unlock()
+	w.reply(rw, map[string]any{"ok": true, "file_id": id, "upload_url": w.srv.GetAPIURL() + "upload/" + id})
+}
+
+// receiveUpload keeps the file part POSTed to an upload URL, as Slack's
+// file servers take it.
+func (w *webAPI) receiveUpload(rw http.ResponseWriter, r *http.Request) {
+	id := strings.TrimPrefix(r.URL.Path, "/upload/")
+	f, _, err := r.FormFile("file")
+	if err != nil {
+		http.Error(rw, err.Error(), http.StatusBadRequest)
+		return
+	}
+	data, err := io.ReadAll(f)
+	if err != nil {
+		http.Error(rw, err.Error(), http.StatusBadRequest)
+		return
+	}
+	w.mu.Lock()
+	w.uploads[id] = data
+	w.mu.Unlock()
+	fmt.Fprint(rw, "OK - ", len(data))
+}
+
+// completeUpload answers files.completeUploadExternal for files uploaded
+// before; any other id is file_not_found.
+func (w *webAPI) completeUpload(rw http.ResponseWriter, c apiCall) {
+	var files []map[string]any
+	if err := json.Unmarshal([]byte(c.Form.Get("files")), &files); err != nil || len(files) == 0 {
+		w.reply(rw, map[string]any{"ok": false, "error": "invalid_arguments"})
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, f := range files {
+		if _, ok := w.uploads[fmt.Sprint(f["id"])]; !ok {
+			w.reply(rw, map[string]any{"ok": false, "error": "file_not_found"})
+			return
+		}
+	}
+	w.reply(rw, map[string]any{"ok": true, "files": files})
+}
+
+// uploaded returns the bytes uploaded as file id.
+func (w *webAPI) uploaded(id string) []byte {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.uploads[id]
 }
 
 // view answers views.open, .push, .publish and .update with the view's id:

@@ -1,6 +1,7 @@
 package teams
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -48,6 +49,12 @@ func Card(msg bot.Message) map[string]any {
 	}
 	body, actions := renderBlocks(msg.Blocks, MaxListItems)
 	card := newCard(body, actions)
+	if size(card) > MaxCardBytes && hasImage(msg.Blocks) {
+		// A picture too big to travel inside the card is told in words.
+		msg.Blocks = imagesAsText(msg.Blocks)
+		body, actions = renderBlocks(msg.Blocks, MaxListItems)
+		card = newCard(body, actions)
+	}
 	for limit := MaxListItems / 2; size(card) > MaxCardBytes && limit >= 1; limit /= 2 {
 		body, actions = renderBlocks(msg.Blocks, limit)
 		card = newCard(body, actions)
@@ -176,9 +183,46 @@ func renderBlocks(blocks []bot.Block, limit int) (body, actions []any) {
 			if cb := codeBlock(v, sep); cb != nil {
 				body, sep = append(body, cb), false
 			}
+		case bot.Image:
+			if len(v.PNG) > 0 {
+				body, sep = append(body, imageBlock(v, sep)), false
+			}
 		}
 	}
 	return body, actions
+}
+
+// imageBlock carries the picture inside the card as a data URI, which
+// Teams shows for Image.url (Adaptive Cards 1.2 and later), so nothing is
+// hosted anywhere; altText says what it shows.
+func imageBlock(im bot.Image, sep bool) map[string]any {
+	ib := map[string]any{"type": "Image", "url": "data:image/png;base64," + base64.StdEncoding.EncodeToString(im.PNG),
+		"altText": strings.TrimSpace(im.Title + ": " + im.Alt), "size": "Stretch"}
+	if sep {
+		ib["separator"] = true
+	}
+	return ib
+}
+
+func hasImage(blocks []bot.Block) bool {
+	for _, b := range blocks {
+		if _, ok := b.(bot.Image); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// imagesAsText is blocks with each image replaced by its title and alt text.
+func imagesAsText(blocks []bot.Block) []bot.Block {
+	out := make([]bot.Block, len(blocks))
+	for i, b := range blocks {
+		if im, ok := b.(bot.Image); ok {
+			b = bot.Text{Text: "_" + im.Title + ": " + im.Alt + "_"}
+		}
+		out[i] = b
+	}
+	return out
 }
 
 // codeBlock shows the text in a fixed-width font, a TextBlock a line (a

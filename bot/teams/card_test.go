@@ -2,8 +2,12 @@ package teams_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"math/rand/v2"
 	"os"
 	"strings"
@@ -322,5 +326,43 @@ func TestCardRows(t *testing.T) {
 	b = mustValidCard(t, teams.Card(bot.Message{Blocks: []bot.Block{bot.Rows{Rows: rows}}}))
 	if n := strings.Count(string(b), `"type":"ActionSet"`); n < 20 {
 		t.Errorf("a nudge of 40 lines keeps the actions of %d", n)
+	}
+}
+
+// A chart goes inside the card as a data URI with its alt text, and the
+// card still validates and fits; a picture too big to fit is told in words.
+func TestCardImage(t *testing.T) {
+	t.Parallel()
+	pic := image.NewPaletted(image.Rect(0, 0, 800, 400), color.Palette{color.White, color.Black})
+	for x := range 800 {
+		pic.SetColorIndex(x, 200+x/8, 1)
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, pic); err != nil {
+		t.Fatal(err)
+	}
+	img := bot.Image{PNG: buf.Bytes(), Title: "Dækning uge for uge: Jobcenter Sorø", Alt: "uge 22–47: uge 47 65 % (mål 85 %)", FileName: "daekning-2026-12-04.png"}
+	msg := bot.Message{Blocks: []bot.Block{bot.Heading{Text: "Dækning uge for uge"}, bot.Text{Text: "*Uge 47: 65 %*"}, img}}
+	b := mustValidCard(t, teams.Card(msg))
+	var card struct {
+		Body []struct{ Type, URL, AltText string }
+	}
+	if err := json.Unmarshal(b, &card); err != nil {
+		t.Fatal(err)
+	}
+	last := card.Body[len(card.Body)-1]
+	data, ok := strings.CutPrefix(last.URL, "data:image/png;base64,")
+	if last.Type != "Image" || !ok || !strings.Contains(last.AltText, "uge 47 65 %") {
+		t.Fatalf("last element: %s %.40s %q", last.Type, last.URL, last.AltText)
+	}
+	if raw, err := base64.StdEncoding.DecodeString(data); err != nil || !bytes.Equal(raw, img.PNG) {
+		t.Fatalf("the card's picture is not the PNG (%v)", err)
+	}
+
+	big := img
+	big.PNG = bytes.Repeat([]byte{0x89}, teams.MaxCardBytes)
+	b = mustValidCard(t, teams.Card(bot.Message{Blocks: []bot.Block{bot.Heading{Text: "x"}, big}}))
+	if bytes.Contains(b, []byte("data:image")) || !bytes.Contains(b, []byte("uge 47 65 %")) {
+		t.Fatalf("an oversized picture: %.300s", b)
 	}
 }

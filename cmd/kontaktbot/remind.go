@@ -35,7 +35,7 @@ func (e *env) sweeper(db *storage.DB, n bot.Notifier) (*reminders.Sweeper, error
 	if err != nil {
 		return nil, fmt.Errorf("KONTAKTBOT_CLOSED_DAYS: %w", err)
 	}
-	return reminders.NewSweeper(reminders.Config{Portfolio: db, People: db, Outbox: db, Pipeline: db, Notifier: n,
+	return reminders.NewSweeper(reminders.Config{Portfolio: db, People: db, Outbox: db, Pipeline: db, Coverage: db, Notifier: n,
 		Clock: e.clock, Log: e.log, ClosedDays: closed, Metrics: e.metrics}), nil
 }
 
@@ -105,11 +105,16 @@ func (e *env) remind(ctx context.Context, args []string) (err error) {
 	if *dry {
 		return e.remindPreview(ctx, sw, n, now, why)
 	}
+	svc := e.chat(db, n)
+	// Before the sweep: the leads' digest charts the day's snapshot too.
+	if err := svc.SnapshotCoverage(ctx, now); err != nil {
+		return err
+	}
 	rep, err := sw.Sweep(ctx, now)
 	if err != nil {
 		return err
 	}
-	expired, err := e.chat(db, n).ExpirePositions(ctx, now)
+	expired, err := svc.ExpirePositions(ctx, now)
 	if err != nil {
 		return err
 	}

@@ -248,6 +248,7 @@ func (e *env) console(ctx context.Context, args []string) (err error) {
 		if err != nil {
 			return err
 		}
+		sched.Before("coverage snapshot", svc.SnapshotCoverage)
 		sched.Also("expire positions", expirePositions(svc))
 		ctx, stop := context.WithCancel(ctx)
 		done := make(chan error, 1)

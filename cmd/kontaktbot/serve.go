@@ -427,7 +427,9 @@ func (e *env) startScheduler(ctx context.Context, db *storage.DB, n bot.Notifier
 	if err != nil {
 		return nil, err
 	}
-	sched.Also("expire positions", expirePositions(e.chat(db, n)))
+	svc := e.chat(db, n)
+	sched.Before("coverage snapshot", svc.SnapshotCoverage)
+	sched.Also("expire positions", expirePositions(svc))
 	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan error, 1)
 	go func() { done <- sched.Run(ctx) }()

@@ -66,8 +66,9 @@ func (s *slackParts) mount(e *env, mux *http.ServeMux, db *storage.DB, svc *comm
 		v.Replays = db // a signed request replayed within its window runs once
 	}
 	cmds := slack.NewCommands(v, svc, s.requester, nil, e.log)
+	cmds.SetImageSender(imageSender(s.notifier)) // a chart goes to the asker's DM
 	inter, err := slack.NewInteractivity(slack.InteractivityConfig{Verifier: v, Handler: svc, Requester: s.requester,
-		People: db, API: s.api, Seen: db, Clock: e.clock, Log: e.log})
+		People: db, API: s.api, Seen: db, Clock: e.clock, Log: e.log, Images: imageSender(s.notifier)})
 	if err != nil {
 		return err
 	}
@@ -86,4 +87,13 @@ func (s *slackParts) mount(e *env, mux *http.ServeMux, db *storage.DB, svc *comm
 		e.log.Info("slack: socket mode")
 	}
 	return nil
+}
+
+// imageSender is n as a slack.ImageSender, or nil without a bot token: a
+// nil *Notifier in the interface would not be nil.
+func imageSender(n *slack.Notifier) slack.ImageSender {
+	if n == nil {
+		return nil
+	}
+	return n
 }
