@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -107,7 +108,7 @@ func parseListQuery(c *call, example string, args []string) (listQuery, error) {
 			if !ok {
 				return q, listError(c, example, c.tr("jeg kender ikke »"+a+"« i en liste", "I don't know »"+a+"« in a list"))
 			}
-			if !containsString(q.states, st) {
+			if !slices.Contains(q.states, st) {
 				q.states = append(q.states, st)
 			}
 		}
@@ -118,15 +119,6 @@ func parseListQuery(c *call, example string, args []string) (listQuery, error) {
 func isNumber(s string) bool {
 	_, err := strconv.Atoi(s)
 	return err == nil
-}
-
-func containsString(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // listError says what was wrong with a list's filters and how they go.

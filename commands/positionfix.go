@@ -22,17 +22,9 @@ func runPositionEdit(ctx context.Context, s *Service, c *call, args []string) (b
 	if words, ok := s.asNewPosition(ctx, c, args); ok {
 		return runPosition(ctx, s, c, words)
 	}
-	id, err := s.positionIDArg(c, args, "position edit")
+	id, cur, co, err := s.positionWithCompany(ctx, c, args, "position edit")
 	if err != nil {
 		return bot.Message{}, err
-	}
-	cur, err := s.positions.Position(ctx, id)
-	if err != nil {
-		return bot.Message{}, s.positionError(c, id, err)
-	}
-	co, err := s.positions.Company(ctx, cur.CompanyID)
-	if err != nil {
-		return bot.Message{}, s.positionError(c, id, err)
 	}
 	eg := c.tr(" Skriv fx »stilling ret "+itoa(int(id))+" antal 2 frist 15/12«.", " For example: »position edit "+itoa(int(id))+" count 2 deadline 15/12«.")
 	a, err := readPosition(c, co, args[1:], eg)
@@ -125,17 +117,9 @@ func runPositionReopen(ctx context.Context, s *Service, c *call, args []string) 
 	if words, ok := s.asNewPosition(ctx, c, args); ok {
 		return runPosition(ctx, s, c, words)
 	}
-	id, err := s.positionIDArg(c, args, "position reopen")
+	id, cur, co, err := s.positionWithCompany(ctx, c, args, "position reopen")
 	if err != nil {
 		return bot.Message{}, err
-	}
-	cur, err := s.positions.Position(ctx, id)
-	if err != nil {
-		return bot.Message{}, s.positionError(c, id, err)
-	}
-	co, err := s.positions.Company(ctx, cur.CompanyID)
-	if err != nil {
-		return bot.Message{}, s.positionError(c, id, err)
 	}
 	num := itoa(int(id))
 	eg := c.tr(" Skriv fx »stilling genåbn "+num+" antal 1 frist 15/12«.", " For example: »position reopen "+num+" count 1 deadline 15/12«.")
@@ -262,4 +246,22 @@ func lastFill(p bot.Position, who uint64, since time.Time) (int, bool) {
 		return 0, false
 	}
 	return k, true
+}
+
+// positionWithCompany reads the position number args start with and
+// returns the position and its company.
+func (s *Service) positionWithCompany(ctx context.Context, c *call, args []string, cmd string) (uint64, bot.Position, bot.Company, error) {
+	id, err := s.positionIDArg(c, args, cmd)
+	if err != nil {
+		return 0, bot.Position{}, bot.Company{}, err
+	}
+	p, err := s.positions.Position(ctx, id)
+	if err != nil {
+		return id, p, bot.Company{}, s.positionError(c, id, err)
+	}
+	co, err := s.positions.Company(ctx, p.CompanyID)
+	if err != nil {
+		return id, p, co, s.positionError(c, id, err)
+	}
+	return id, p, co, nil
 }
