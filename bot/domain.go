@@ -136,11 +136,17 @@ const (
 // OwnerSince is when the current dedicated consultant got it: the cadence
 // clock starts there when there has been no contact.
 type Company struct {
-	ID           uint64    `json:"id"`
-	Name         string    `json:"name"`
-	Aliases      []string  `json:"aliases,omitempty"`
-	CVR          string    `json:"cvr,omitempty"`
-	Area         string    `json:"area,omitempty"`
+	ID      uint64   `json:"id"`
+	Name    string   `json:"name"`
+	Aliases []string `json:"aliases,omitempty"`
+	CVR     string   `json:"cvr,omitempty"`
+	Area    string   `json:"area,omitempty"`
+	// Street ("Havnegade 12"), Postcode ("5000") and Town ("Odense C")
+	// are where the company is; the same postcode or town, like the same
+	// area, makes two companies near for a consultant out visiting.
+	Street       string    `json:"street,omitempty"`
+	Postcode     string    `json:"postcode,omitempty"`
+	Town         string    `json:"town,omitempty"`
 	OwnerID      uint64    `json:"owner,omitempty"`
 	OwnerSince   time.Time `json:"owner_since"`
 	CadenceDays  int       `json:"cadence"`

@@ -325,6 +325,7 @@ func companyDefaults(c *bot.Company, now time.Time) {
 func (imp *bulkImport) write(tx *bolt.Tx, lo, hi int) ([][]string, error) {
 	companies, names, cvrs := bulkBucket{name: bCompanies}, bulkBucket{name: bCompNames}, bulkBucket{name: bCompCVR}
 	owners, nudges, plans := bulkBucket{name: bCompOwner}, bulkBucket{name: bCompNudge}, bulkBucket{name: bCompPlan}
+	near := bulkBucket{name: bCompNear}
 	keys := make([][]string, 0, hi-lo)
 	for i := lo; i < hi; i++ {
 		co := imp.company(i)
@@ -347,6 +348,12 @@ func (imp *bulkImport) write(tx *bolt.Tx, lo, hi int) ([][]string, error) {
 		if k := planKey(c); k != nil {
 			plans.add(k, nil)
 		}
+		if places := nearPlaces(c); len(places) > 0 {
+			v := nearValue(c)
+			for _, p := range places {
+				near.add(join(p, id), v)
+			}
+		}
 		data, err := encode(c)
 		if err != nil {
 			return nil, fmt.Errorf("%s #%d: %w", bCompanies, c.ID, err)
@@ -364,7 +371,7 @@ func (imp *bulkImport) write(tx *bolt.Tx, lo, hi int) ([][]string, error) {
 	}
 	// Ids only grow, and a company's contacts sort right after it, so the
 	// companies bucket is appended to in order.
-	for _, b := range []*bulkBucket{&companies, &names, &cvrs, &owners, &nudges, &plans} {
+	for _, b := range []*bulkBucket{&companies, &names, &cvrs, &owners, &nudges, &plans, &near} {
 		if err := b.flush(tx); err != nil {
 			return nil, err
 		}
@@ -395,6 +402,7 @@ func rollbackImport(tx *bolt.Tx) (importSpan, error) {
 		{bCompOwner, func(k, _ []byte) uint64 { return btoi(k[8:]) }, inCompanies},
 		{bCompNudge, func(k, _ []byte) uint64 { return btoi(k[8:]) }, inCompanies},
 		{bCompPlan, func(k, _ []byte) uint64 { return btoi(k[8:]) }, inCompanies},
+		{bCompNear, func(k, _ []byte) uint64 { return btoi(k[len(k)-8:]) }, inCompanies},
 		{bConsultants, func(k, _ []byte) uint64 { return btoi(k) }, inPeople},
 		{bPeopleNames, func(_, v []byte) uint64 { return btoi(v) }, inPeople},
 		{bIdentities, func(_, v []byte) uint64 { return btoi(v) }, inPeople},

@@ -113,6 +113,9 @@ func (db *DB) putCompanyInheriting(tx *bolt.Tx, old, c *bot.Company, inherited [
 	if err := putNudge(tx, old, c, oldSum, sum); err != nil {
 		return err
 	}
+	if err := putNear(tx, old, c); err != nil {
+		return err
+	}
 	if err := put(tx, bCompanies, c.ID, c); err != nil {
 		return err
 	}

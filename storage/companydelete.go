@@ -157,6 +157,9 @@ func (db *DB) dropCompany(tx *bolt.Tx, c *bot.Company) error {
 			return err
 		}
 	}
+	if err := dropNear(tx, c); err != nil {
+		return err
+	}
 	if err := tx.Bucket(bCompanies).Delete(itob(c.ID)); err != nil {
 		return err
 	}

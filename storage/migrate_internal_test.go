@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,19 +29,27 @@ func summarizeV1(c *bot.Company) []byte {
 	return appendString(b, c.Name)
 }
 
-// TestMigrateSchema1 opens a file laid out as schema 1 wrote it (owner
-// index entries without values, version 1 nudge summaries) and finds it
-// brought to schema 2: the same entries as a file written by schema 2,
-// and lists, nudges and lookups answering the same.
-func TestMigrateSchema1(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "old.db")
-	opts := Options{Timeout: time.Second, Clock: bot.ClockFunc(func() time.Time { return bulkNow })}
+// summarizeV2 is the summary schema 2 wrote: no address.
+func summarizeV2(c *bot.Company) []byte {
+	c2 := *c
+	c2.Street, c2.Postcode, c2.Town = "", "", ""
+	b := summarize(&c2)
+	b[0] = 2
+	return b[:len(b)-3] // the three empty address strings
+}
+
+// migrationFixture writes a file as this schema does, and returns its
+// path, options, entries and one consultant's list.
+func migrationFixture(t *testing.T) (path string, opts Options, want map[string]string, anne bot.Consultant, owned []bot.Company) {
+	t.Helper()
+	path = filepath.Join(t.TempDir(), "old.db")
+	opts = Options{Timeout: time.Second, Clock: bot.ClockFunc(func() time.Time { return bulkNow })}
 	db, err := Open(path, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := t.Context()
-	anne, err := db.CreateConsultant(ctx, bot.Consultant{Name: "Anne Ærbø", Role: bot.RoleConsultant})
+	anne, err = db.CreateConsultant(ctx, bot.Consultant{Name: "Anne Ærbø", Role: bot.RoleConsultant})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,14 +72,24 @@ func TestMigrateSchema1(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	want := dump(t, db, true)
-	owned, err := db.CompaniesOwnedBy(ctx, anne.ID)
+	want = dump(t, db, true)
+	owned, err = db.CompaniesOwnedBy(ctx, anne.ID)
 	if err != nil || len(owned) != 40 {
 		t.Fatalf("CompaniesOwnedBy = %d companies, %v; want 40", len(owned), err)
 	}
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
+	return path, opts, want, anne, owned
+}
+
+// TestMigrateSchema1 opens a file laid out as schema 1 wrote it (owner
+// index entries without values, version 1 nudge summaries, no near index)
+// and finds it brought to this schema: the same entries as a file written
+// by it, and lists, nudges and lookups answering the same.
+func TestMigrateSchema1(t *testing.T) {
+	path, opts, want, anne, owned := migrationFixture(t)
+	ctx := t.Context()
 
 	// Back to schema 1's layout.
 	bdb, err := bolt.Open(path, 0o600, nil)
@@ -92,6 +111,9 @@ func TestMigrateSchema1(t *testing.T) {
 		}); err != nil {
 			return err
 		}
+		if err := tx.DeleteBucket(bCompNear); err != nil {
+			return err
+		}
 		return tx.Bucket(bMeta).Put(keySchema, []byte("1"))
 	})
 	if err != nil {
@@ -109,7 +131,7 @@ func TestMigrateSchema1(t *testing.T) {
 		t.Fatal("a read-only Open read a schema 1 file")
 	}
 
-	db, err = Open(path, opts)
+	db, err := Open(path, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,5 +143,82 @@ func TestMigrateSchema1(t *testing.T) {
 	}
 	if fmt.Sprint(again) != fmt.Sprint(owned) {
 		t.Errorf("after migration CompaniesOwnedBy =\n%v\nwant\n%v", again, owned)
+	}
+}
+
+// TestMigrateSchema2 opens a file laid out as schema 2 wrote it (version 2
+// summaries, no near index) and finds the near index built, the version 2
+// summaries read as companies without an address, and an address set
+// afterwards found near.
+func TestMigrateSchema2(t *testing.T) {
+	path, opts, want, anne, owned := migrationFixture(t)
+	ctx := t.Context()
+	bdb, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = bdb.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bCompOwner, bCompNudge} {
+			bk := tx.Bucket(b)
+			if err := bk.ForEach(func(k, _ []byte) error {
+				var c bot.Company
+				if err := get(tx, bCompanies, btoi(k[8:]), &c); err != nil {
+					return err
+				}
+				return bk.Put(k, summarizeV2(&c))
+			}); err != nil {
+				return err
+			}
+		}
+		if err := tx.DeleteBucket(bCompNear); err != nil {
+			return err
+		}
+		return tx.Bucket(bMeta).Put(keySchema, []byte("2"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bdb.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(path, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got := dump(t, db, true)
+	for k, v := range want {
+		if strings.HasPrefix(k, string(bCompOwner)+" ") || strings.HasPrefix(k, string(bCompNudge)+" ") {
+			got[k] = v // still version 2, compared through the lists below
+		}
+	}
+	sameDump(t, "migrated file", got, want)
+	again, err := db.CompaniesOwnedBy(ctx, anne.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(again) != fmt.Sprint(owned) {
+		t.Errorf("after migration CompaniesOwnedBy =\n%v\nwant\n%v", again, owned)
+	}
+	near := 0
+	for k := range want {
+		if strings.HasPrefix(k, string(bCompNear)+" ") && !strings.HasSuffix(k, " sequence") {
+			near++
+		}
+	}
+	if near != 60 {
+		t.Errorf("near index has %d entries, want 60 (one area each)", near)
+	}
+	// An address set on a migrated company is written as version 3.
+	c, err := db.UpdateCompany(ctx, owned[0].ID, func(c *bot.Company) error {
+		c.Street, c.Postcode, c.Town = "Havnegade 3", "5000", "Odense C"
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err = db.CompaniesOwnedBy(ctx, anne.ID)
+	if err != nil || again[0].Postcode != "5000" || again[0].Town != c.Town || again[0].Street != c.Street {
+		t.Errorf("after setting an address the list has %+v, %v", again[0], err)
 	}
 }

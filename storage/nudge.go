@@ -26,12 +26,13 @@ import (
 // apart. Version 1 (schema 1) held what a nudge needs; version 2 (schema
 // 2) holds the whole company, so that the owner index can carry it too
 // and a consultant's list of 5,000 companies is read without decoding
-// 5,000 JSON records.
-const summaryVersion = 2
+// 5,000 JSON records. Version 3 (schema 3) adds the address at the end:
+// a version 2 summary reads as a company without one, which it was.
+const summaryVersion = 3
 
 // summarize encodes c whole, for the nudge and owner indexes.
 func summarize(c *bot.Company) []byte {
-	n := 112 + len(c.Name) + len(c.Area) + len(c.CVR)
+	n := 115 + len(c.Name) + len(c.Area) + len(c.CVR) + len(c.Street) + len(c.Postcode) + len(c.Town)
 	for _, a := range c.Aliases {
 		n += 2 + len(a)
 	}
@@ -54,18 +55,21 @@ func summarize(c *bot.Company) []byte {
 	for _, a := range c.Aliases {
 		b = appendString(b, a)
 	}
-	return b
+	b = appendString(b, c.Street)
+	b = appendString(b, c.Postcode)
+	return appendString(b, c.Town)
 }
 
 // unsummarize decodes a summary into the Company it was made of. A
 // version 1 summary (only ever read while migrating) gives every field but
-// Aliases, CVR and Area, and Status active, as only active companies were
-// in the nudge index.
+// Aliases, CVR, Area and the address, and Status active, as only active
+// companies were in the nudge index; a version 2 summary every field but
+// the address.
 func unsummarize(id uint64, b []byte) (bot.Company, error) {
 	c := bot.Company{ID: id, Status: bot.StatusActive}
 	r := summaryReader{b: b}
 	v := r.byte()
-	if v != 1 && v != summaryVersion {
+	if v < 1 || v > summaryVersion {
 		return c, errors.New("company summary: unknown version")
 	}
 	c.OwnerID = r.uvarint()
@@ -91,6 +95,11 @@ func unsummarize(id uint64, b []byte) (bot.Company, error) {
 		}
 	} else if n > 0 {
 		r.err = errShortSummary
+	}
+	if v >= 3 {
+		c.Street = r.string()
+		c.Postcode = r.string()
+		c.Town = r.string()
 	}
 	if r.err == nil && len(r.b) != 0 {
 		r.err = errors.New("company summary: bytes left over")

@@ -93,8 +93,8 @@ func TestSchemaVersion(t *testing.T) {
 		if meta == nil {
 			t.Fatal("no meta bucket")
 		}
-		if v := string(meta.Get([]byte("schema"))); v != "2" {
-			t.Errorf("meta/schema = %q, want %q", v, "2")
+		if v := string(meta.Get([]byte("schema"))); v != "3" {
+			t.Errorf("meta/schema = %q, want %q", v, "3")
 		}
 		return nil
 	})
@@ -107,7 +107,7 @@ func TestOpenRefusesUnknownSchema(t *testing.T) {
 		mentions string
 	}{
 		{"99", "99"},
-		{"3", "version 3"},
+		{"4", "version 4"},
 		{"garbage", "garbage"},
 		{"0", "0"},
 		{"-1", "-1"},

@@ -30,7 +30,7 @@ import (
 )
 
 // SchemaVersion is the version of the file layout this code writes.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // Bucket names. Index buckets map a key to an id (8 bytes) or hold
 // composite keys with empty values.
@@ -54,6 +54,7 @@ var (
 	bCompOwner   = []byte("company_owner")     // owner id + company id -> nil
 	bCompNudge   = []byte("company_nudge")     // nudge day yyyymmdd + company id -> summary (nudge.go)
 	bCompPlan    = []byte("company_plan")      // planned contact day yyyymmdd + company id -> nil
+	bCompNear    = []byte("company_near")      // place + 0 + company id -> owner id + nudge day (near.go)
 	bOutbox      = []byte("outbox")            // kind 0 yyyymmdd [consultant id] -> delivery, or the day's plan mark
 	bPositions   = []byte("positions")         // id -> position
 	bPosCompany  = []byte("position_company")  // company id + position id -> nil
@@ -69,7 +70,7 @@ var (
 	bCoverage    = []byte("coverage")          // jobcenter id + yyyymmdd -> that day's snapshot; "taken" + yyyymmdd -> mark (coverage.go)
 
 	allBuckets = [][]byte{bMeta, bJobcenters, bJobNames, bConsultants, bPeopleNames, bIdentities,
-		bCompanies, bCompNames, bCompCVR, bCompOwner, bCompNudge, bCompPlan, bOutbox, bUndo,
+		bCompanies, bCompNames, bCompCVR, bCompOwner, bCompNudge, bCompPlan, bCompNear, bOutbox, bUndo,
 		bPositions, bPosCompany, bPosOpen, bPosDeadline, bIntroDays, bCandidates, bCandRef, bInternEnd, bConvs, bSeen, bCoverage}
 
 	keySchema = []byte("schema")
@@ -80,6 +81,7 @@ var (
 // in one transaction.
 var migrations = []func(tx *bolt.Tx) error{
 	summariesInOwnerIndex,
+	nearIndex,
 }
 
 // summariesInOwnerIndex (schema 1 to 2) gives every owner index entry its
