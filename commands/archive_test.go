@@ -75,7 +75,7 @@ func richBot(t *testing.T) *testBot {
 	person(db.UpdateConsultant(t0, søren.ID, func(c *bot.Consultant) error { c.AwayUntil, c.StandInID = day(12, 4), hanne.ID; return nil }))
 	co := must[bot.Company](t)
 	mask := co(db.CreateCompany(t0, bot.Company{Name: "Ærø Maskinfabrik", CVR: "12345674", Aliases: []string{"ÆM", "Maskinfabrikken på Ærø"}, OwnerID: søren.ID,
-		CadenceDays: 14, Tier: bot.TierIntensified, Area: "Havnen 3; Ærøskøbing"}))
+		CadenceDays: 14, Tier: bot.TierIntensified, Area: "Havnen 3; Ærøskøbing", Street: "Vestergade 1", Postcode: "5970", Town: "=Ærøskøbing"}))
 	træ := co(db.CreateCompany(t0, bot.Company{Name: "Bøgelund Træ & Stål", CVR: "29403473", OwnerID: hanne.ID, CadenceDays: 30, Area: `"Den gamle" savværk`}))
 	formel := co(db.CreateCompany(t0, bot.Company{Name: "=Formel ApS", OwnerID: hanne.ID, CadenceDays: 60}))
 	smør := co(db.CreateCompany(t0, bot.Company{Name: "Åbenrå Smørrebrød", CVR: "31415926", CadenceDays: 30}))
@@ -135,11 +135,11 @@ func TestExportAllImportsBackByteForByte(t *testing.T) {
 	b := richBot(t)
 	first := exportAll(t, b, commands.ExportOptions{})
 	contains(t, first.files[commands.FileCompanies].String(),
-		"\ufeffname;cvr;owner;cadence;tier;area;last_contact;status;snoozed_until;planned_next;aliases;snoozes;owner_since;created;jobcenter\n",
-		"Ærø Maskinfabrik;12345674;Søren Ærbø;14;intensified;\"Havnen 3; Ærøskøbing\";2026-10-01;active;;2026-12-15;ÆM | Maskinfabrikken på Ærø;;2026-11-22;2026-11-22T10:00:00+01:00;Jobcenter Ærø\n",
+		"\ufeffname;cvr;owner;cadence;tier;area;last_contact;status;snoozed_until;planned_next;aliases;street;postcode;town;snoozes;owner_since;created;jobcenter\n",
+		"Ærø Maskinfabrik;12345674;Søren Ærbø;14;intensified;\"Havnen 3; Ærøskøbing\";2026-10-01;active;;2026-12-15;ÆM | Maskinfabrikken på Ærø;Vestergade 1;5970;'=Ærøskøbing;;2026-11-22;2026-11-22T10:00:00+01:00;Jobcenter Ærø\n",
 		"Bøgelund Træ & Stål;29403473;Hanne Jensen;30;normal;\"\"\"Den gamle\"\" savværk\";2026-03-29;paused;",
-		"'=Formel ApS;;Hanne Jensen;60;normal;;2026-11-02;active;2026-12-10;2026-12-03;;2;",
-		"Åbenrå Smørrebrød;31415926;;30;normal;;2026-06-01;ended;;;;;;")
+		"'=Formel ApS;;Hanne Jensen;60;normal;;2026-11-02;active;2026-12-10;2026-12-03;;;;;2;",
+		"Åbenrå Smørrebrød;31415926;;30;normal;;2026-06-01;ended;;;;;;;;;")
 	contains(t, first.files[commands.FileContacts].String(),
 		"Ærø Maskinfabrik;2026-09-01T09:30:15+02:00;mail;Søren Ærbø;'=SUM(A1) er ikke en formel;;",
 		"Ærø Maskinfabrik;2026-10-01T09:30:15+02:00;visit;Søren Ærbø;\"Mødte Claus; \"\"lærlinge\"\" næste år\nRing igen i marts\";2026-12-15;",
@@ -263,9 +263,9 @@ func TestExportCompaniesKeepsState(t *testing.T) {
 	if err := b.svc.ExportCompanies(t0, &out); err != nil {
 		t.Fatal(err)
 	}
-	contains(t, out.String(), "'=Formel ApS;;Hanne Jensen;60;normal;;2026-11-02;active;2026-12-10;2026-12-03;\n",
-		"Bøgelund Træ & Stål;29403473;Hanne Jensen;30;normal;\"\"\"Den gamle\"\" savværk\";2026-03-29;paused;;;\n",
-		"Ærø Maskinfabrik;12345674;Søren Ærbø;14;intensified;\"Havnen 3; Ærøskøbing\";2026-10-01;active;;2026-12-15;ÆM | Maskinfabrikken på Ærø\n")
+	contains(t, out.String(), "'=Formel ApS;;Hanne Jensen;60;normal;;2026-11-02;active;2026-12-10;2026-12-03;;;;\n",
+		"Bøgelund Træ & Stål;29403473;Hanne Jensen;30;normal;\"\"\"Den gamle\"\" savværk\";2026-03-29;paused;;;;;;\n",
+		"Ærø Maskinfabrik;12345674;Søren Ærbø;14;intensified;\"Havnen 3; Ærøskøbing\";2026-10-01;active;;2026-12-15;ÆM | Maskinfabrikken på Ærø;Vestergade 1;5970;'=Ærøskøbing\n")
 	b2 := newBot(t)
 	if _, err := b2.svc.ImportCompanies(t0, bytes.NewReader(out.Bytes()), commands.ImportOptions{CreatePeople: true}); err != nil {
 		t.Fatalf("re-import: %v", err)

@@ -96,3 +96,42 @@ func runCompanyArea(ctx context.Context, s *Service, c *call, args []string) (bo
 
 // maxAreaRunes bounds an area: a town or an address, not a note.
 const maxAreaRunes = 200
+
+// runCompanyAddress sets or clears a company's address: »virksomhed
+// adresse <virksomhed> [=] <gade nr, postnr by>|ingen«. The same postcode
+// or town makes companies near for »mens du er derude« (nearby.go).
+func runCompanyAddress(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
+	co, text, err := s.companyAndText(ctx, c, args, "company address")
+	if err != nil {
+		return bot.Message{}, err
+	}
+	var street, postcode, town string
+	if !clearWord.Is(text) {
+		var ok bool
+		street, postcode, town, ok = bot.ParseAddress(text)
+		if !ok {
+			return bot.Message{}, bot.Errorf(bot.Invalid, "%s", c.tr(
+				"»"+clip(text)+"« kan jeg ikke læse som en adresse: skriv gade og nummer, postnummer (fire cifre) og by, fx »virksomhed adresse "+co.Name+" = Havnegade 12, 5000 Odense C«. Intet er ændret.",
+				"I cannot read »"+clip(text)+"« as an address: write street and number, postcode (four digits) and town, e.g. »company address "+co.Name+" = Havnegade 12, 5000 Odense C«. Nothing was changed."))
+		}
+		if len([]rune(street)) > maxAreaRunes || len([]rune(town)) > maxAreaRunes {
+			return bot.Message{}, bot.Errorf(bot.Invalid, "%s", c.tr(
+				"Gade og by må højst være "+itoa(maxAreaRunes)+" tegn hver. Intet er ændret.",
+				"Street and town may be at most "+itoa(maxAreaRunes)+" characters each. Nothing was changed."))
+		}
+	}
+	old := place(bot.Company{Street: co.Street, Postcode: co.Postcode, Town: co.Town})
+	co, err = s.editCompany(ctx, c, co, func(x *bot.Company) error {
+		x.Street, x.Postcode, x.Town = street, postcode, town
+		return nil
+	})
+	if err != nil {
+		return bot.Message{}, err
+	}
+	if postcode == "" {
+		return bot.Reply(c.tr("✅ "+co.Name+" har ikke længere en adresse", "✅ "+co.Name+" no longer has an address") + was(c, old) + "."), nil
+	}
+	return bot.Reply(c.tr("✅ Adressen for "+co.Name+" er nu "+place(co), "✅ The address of "+co.Name+" is now "+place(co)) + was(c, old) + "." +
+		c.tr(" Virksomheder med samme postnummer eller by regnes som i nærheden, når du har været på besøg.",
+			" Companies with the same postcode or town count as close by after a visit.")), nil
+}

@@ -39,8 +39,8 @@ func TestImportCompanies(t *testing.T) {
 	if err := b.svc.ExportCompanies(t0, &out); err != nil {
 		t.Fatal(err)
 	}
-	contains(t, out.String(), "\ufeffname;cvr;owner;cadence;tier;area;last_contact;status;snoozed_until;planned_next;aliases\n",
-		"Ærø Maskinfabrik;12345674;Hanne Jensen;21;intensified;Ærøskøbing;2026-10-01;active;;;\n", "\"L-tek; Svejs\";;Hanne Jensen;30;normal;Odense;2026-11-15;active;;;\n")
+	contains(t, out.String(), "\ufeffname;cvr;owner;cadence;tier;area;last_contact;status;snoozed_until;planned_next;aliases;street;postcode;town\n",
+		"Ærø Maskinfabrik;12345674;Hanne Jensen;21;intensified;Ærøskøbing;2026-10-01;active;;;;;;\n", "\"L-tek; Svejs\";;Hanne Jensen;30;normal;Odense;2026-11-15;active;;;;;;\n")
 
 	// The export imports again into a fresh database unchanged.
 	b2 := newBot(t)

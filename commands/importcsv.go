@@ -41,6 +41,10 @@ type ImportOptions struct {
 	CreatePeople bool
 	// Lang is the language of the report and the row errors.
 	Lang bot.Lang
+	// Addresses fills in the addresses of companies already stored, found
+	// by CVR number or name: only those columns and the address columns
+	// are read (importaddr.go).
+	Addresses bool
 }
 
 // ImportResult says what an import stored (or, dry, would store).
@@ -78,12 +82,20 @@ func (e *ImportError) Error() string {
 // columns of the import and export format, with the other names Danish
 // spreadsheets use for them.
 var columns = map[string][]string{
-	"name":         {"name", "navn", "virksomhed", "company"},
-	"cvr":          {"cvr", "cvrnr", "cvrnummer"},
-	"owner":        {"owner", "ejer", "konsulent", "consultant", "fast konsulent"},
-	"cadence":      {"cadence", "kadence"},
-	"tier":         {"tier", "niveau"},
-	"area":         {"area", "omraade", "adresse", "address"},
+	"name":    {"name", "navn", "virksomhed", "company"},
+	"cvr":     {"cvr", "cvrnr", "cvrnummer"},
+	"owner":   {"owner", "ejer", "konsulent", "consultant", "fast konsulent"},
+	"cadence": {"cadence", "kadence"},
+	"tier":    {"tier", "niveau"},
+	"area":    {"area", "omraade"},
+	// The address: a street column with the house number (or a separate
+	// number column, as the CVR register's export has it), postcode and
+	// town. A street cell that holds the whole address (»Havnegade 12,
+	// 5000 Odense C«) is split when there is no postcode column.
+	"street":       {"street", "adresse", "address", "gade", "vej", "vejnavn", "beliggenhedsadresse"},
+	"house_no":     {"house no", "house number", "husnr", "husnummer", "nr"},
+	"postcode":     {"postcode", "postal code", "zip", "postnr", "postnummer"},
+	"town":         {"town", "city", "by", "postdistrikt"},
 	"last_contact": {"lastcontact", "last contact", "senestekontakt", "seneste kontakt"},
 	// The state columns: a paused company stays paused, a snooze and a
 	// planned contact hold, across an export and an import.
@@ -98,7 +110,7 @@ var columns = map[string][]string{
 }
 
 // exportColumns is the column order of the format.
-var exportColumns = []string{"name", "cvr", "owner", "cadence", "tier", "area", "last_contact", "status", "snoozed_until", "planned_next", "aliases"}
+var exportColumns = []string{"name", "cvr", "owner", "cadence", "tier", "area", "last_contact", "status", "snoozed_until", "planned_next", "aliases", "street", "postcode", "town"}
 
 // statuses are the values the status column takes.
 var statuses = []Choice[bot.Status]{
@@ -139,6 +151,9 @@ type importRow struct {
 func (s *Service) ImportCompanies(ctx context.Context, r io.Reader, opt ImportOptions) (ImportResult, error) {
 	var res ImportResult
 	c := &call{now: s.clock.Now().In(bot.Copenhagen), lang: opt.Lang}
+	if opt.Addresses {
+		return s.importAddresses(ctx, c, r, opt)
+	}
 	rows, ignored, bad, err := readImport(c, r, columns)
 	if err != nil {
 		return res, err
@@ -274,6 +289,24 @@ func blankRecord(rec []string) bool {
 	return true
 }
 
+// checkRecord refuses a record holding what must never be stored: a CPR
+// number, invalid UTF-8 or control characters, bidi controls.
+func checkRecord(c *call, rec []string) string {
+	for _, f := range rec {
+		if bot.ContainsCPR(f) {
+			return c.tr("indeholder noget, der ligner et CPR-nummer; fjern det", "contains something that looks like a CPR number; remove it")
+		}
+		if !utf8.ValidString(f) || strings.ContainsFunc(f, func(r rune) bool { return r < 0x20 && r != '\t' }) {
+			return c.tr("indeholder ugyldige tegn; gem filen som UTF-8", "contains invalid characters; save the file as UTF-8")
+		}
+		if strings.ContainsFunc(f, isBidiControl) {
+			return c.tr("indeholder usynlige tegn, der vender skriveretningen (bidi-styretegn), så andre kunne se noget andet end det, der gemmes; fjern dem",
+				"contains invisible characters that change the writing direction (bidi controls), so others could see something other than what is stored; remove them")
+		}
+	}
+	return ""
+}
+
 // parseImportRow checks one record; a non-empty reason means it is bad.
 func parseImportRow(c *call, rec []string, idx map[string]int) (importRow, string) {
 	get := func(col string) string {
@@ -282,17 +315,8 @@ func parseImportRow(c *call, rec []string, idx map[string]int) (importRow, strin
 		}
 		return ""
 	}
-	for _, f := range rec {
-		if bot.ContainsCPR(f) {
-			return importRow{}, c.tr("indeholder noget, der ligner et CPR-nummer; fjern det", "contains something that looks like a CPR number; remove it")
-		}
-		if !utf8.ValidString(f) || strings.ContainsFunc(f, func(r rune) bool { return r < 0x20 && r != '\t' }) {
-			return importRow{}, c.tr("indeholder ugyldige tegn; gem filen som UTF-8", "contains invalid characters; save the file as UTF-8")
-		}
-		if strings.ContainsFunc(f, isBidiControl) {
-			return importRow{}, c.tr("indeholder usynlige tegn, der vender skriveretningen (bidi-styretegn), så andre kunne se noget andet end det, der gemmes; fjern dem",
-				"contains invisible characters that change the writing direction (bidi controls), so others could see something other than what is stored; remove them")
-		}
+	if reason := checkRecord(c, rec); reason != "" {
+		return importRow{}, reason
 	}
 	co := bot.Company{Name: strings.Join(strings.Fields(get("name")), " "), Area: get("area"),
 		Status: bot.StatusActive, Tier: bot.TierNormal, Created: c.now, OwnerSince: c.now}
@@ -342,6 +366,9 @@ func parseImportRow(c *call, rec []string, idx map[string]int) (importRow, strin
 	}
 	co, reason := parseState(c, co, get)
 	if reason != "" {
+		return importRow{}, reason
+	}
+	if co, reason = parseAddressColumns(c, co, get); reason != "" {
 		return importRow{}, reason
 	}
 	if _, ok := idx["owner_since"]; ok && get("owner_since") == "" {
@@ -648,7 +675,35 @@ func companyRecord(co bot.Company, names map[uint64]string) []string {
 		aliases[i] = cell(a)
 	}
 	return []string{cell(co.Name), co.CVR, cell(names[co.OwnerID]), itoa(co.CadenceDays), string(co.Tier), cell(co.Area),
-		formatDay(co.LastContact), string(co.Status), formatDay(co.SnoozedUntil), formatDay(co.PlannedNext), strings.Join(aliases, listSep)}
+		formatDay(co.LastContact), string(co.Status), formatDay(co.SnoozedUntil), formatDay(co.PlannedNext), strings.Join(aliases, listSep),
+		cell(co.Street), co.Postcode, cell(co.Town)}
+}
+
+// parseAddressColumns reads a row's address: street (with the house
+// number column, if any), postcode and town. A postcode must be four
+// digits; a street cell holding the whole address is split when there is
+// no postcode column.
+func parseAddressColumns(c *call, co bot.Company, get func(string) string) (bot.Company, string) {
+	street, postcode, town := get("street"), get("postcode"), get("town")
+	if no := get("house_no"); no != "" && street != "" {
+		street += " " + no
+	}
+	if postcode == "" && town == "" && street != "" {
+		if s, p, t, ok := bot.ParseAddress(street); ok {
+			street, postcode, town = s, p, t
+		}
+	}
+	if postcode != "" {
+		postcode = strings.TrimPrefix(strings.TrimPrefix(postcode, "DK-"), "DK")
+		if len(postcode) != 4 || strings.Trim(postcode, "0123456789") != "" {
+			return co, c.tr("postnummer »"+clip(postcode)+"« er ikke fire cifre", "postcode »"+clip(postcode)+"« is not four digits")
+		}
+	}
+	if len([]rune(street)) > maxAreaRunes || len([]rune(town)) > maxAreaRunes {
+		return co, c.tr("gade eller by er længere end "+itoa(maxAreaRunes)+" tegn", "street or town is longer than "+itoa(maxAreaRunes)+" characters")
+	}
+	co.Street, co.Postcode, co.Town = strings.Join(strings.Fields(street), " "), postcode, strings.Join(strings.Fields(town), " ")
+	return co, ""
 }
 
 // cell defuses a text that a spreadsheet would run as a formula (a name

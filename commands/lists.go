@@ -152,7 +152,7 @@ func (q listQuery) matches(c *call, co *bot.Company) bool {
 			return false
 		}
 	}
-	if q.areaKey != "" && !strings.Contains(bot.NormalizeName(co.Area), q.areaKey) {
+	if q.areaKey != "" && !inArea(co, q.areaKey) {
 		return false
 	}
 	if q.searchKey != "" && !searchHit(co, q.searchKey) {
@@ -197,9 +197,18 @@ func snoozed(c *call, co *bot.Company) bool {
 	return co.Status == bot.StatusActive && !co.SnoozedUntil.IsZero() && co.SnoozedUntil.After(c.now)
 }
 
-// searchHit reports whether key is in co's name, an alias or its area.
+// inArea reports whether key is in co's area or town, or is its postcode:
+// »mine område Vollsmose«, »mine område 5240«.
+func inArea(co *bot.Company, key string) bool {
+	return strings.Contains(bot.NormalizeName(co.Area), key) || co.Postcode == key ||
+		(co.Town != "" && strings.Contains(bot.NormalizeName(co.Town), key))
+}
+
+// searchHit reports whether key is in co's name, an alias, its area or
+// its address.
 func searchHit(co *bot.Company, key string) bool {
-	if strings.Contains(bot.NormalizeName(co.Name), key) || strings.Contains(bot.NormalizeName(co.Area), key) {
+	if strings.Contains(bot.NormalizeName(co.Name), key) || inArea(co, key) ||
+		(co.Street != "" && strings.Contains(bot.NormalizeName(co.Street), key)) {
 		return true
 	}
 	for _, a := range co.Aliases {

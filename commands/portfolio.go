@@ -19,6 +19,7 @@ type portfolioReader interface {
 	EachOwned(ctx context.Context, owners []uint64, fn func(bot.Company) error) error
 	ForEachCompany(ctx context.Context, fn func(bot.Company) error) error
 	NudgeDue(ctx context.Context, day time.Time, fn func(bot.Company) error) error
+	NearDue(ctx context.Context, c bot.Company, until time.Time, rank func(owner uint64) int, limit int) ([]bot.Company, error)
 	Contacts(ctx context.Context, companyID uint64, limit int) ([]bot.Contact, error)
 	ContactsPage(ctx context.Context, companyID uint64, skip, limit int) ([]bot.Contact, int, error)
 	ContactsBetween(ctx context.Context, companyID uint64, from, to time.Time) ([]bot.Contact, error)
@@ -91,6 +92,9 @@ func (s *Service) card(ctx context.Context, c *call, co bot.Company, a cardAcces
 		f = append(f, bot.Field{Label: c.tr("Seneste kontakt", "Last contact"), Value: lastContactText(c, co)})
 	}
 	f = append(f, bot.Field{Label: "Jobcenter", Value: jobcenter})
+	if co.Postcode != "" {
+		f = append(f, bot.Field{Label: c.tr("Adresse", "Address"), Value: place(bot.Company{Street: co.Street, Postcode: co.Postcode, Town: co.Town})})
+	}
 	if co.Area != "" {
 		f = append(f, bot.Field{Label: c.tr("Område", "Area"), Value: co.Area})
 	}

@@ -96,6 +96,12 @@ type Companies interface {
 	// ForEachCompany calls fn for every company in id order until fn returns
 	// an error, which it returns. fn must not call the store.
 	ForEachCompany(ctx context.Context, fn func(bot.Company) error) error
+	// NearDue returns up to limit companies that share an area, a postcode
+	// or a town with c (c left out) whose nudge day is on or before until.
+	// rank places each by its owner: negative leaves it out, lower ranks
+	// come first, then earlier nudge days. It reads an index of places,
+	// not the portfolio.
+	NearDue(ctx context.Context, c bot.Company, until time.Time, rank func(owner uint64) int, limit int) ([]bot.Company, error)
 	// NudgeDue calls fn, in nudge-day order, for every company whose
 	// NudgeDay is on or before day, until fn returns an error. It reads an
 	// index kept by every write, so its cost grows with the number of
@@ -161,6 +167,10 @@ type Importer interface {
 	// owner of cs[i]. Conflicts give a *bot.ConflictError naming the first
 	// clash.
 	ImportPortfolio(ctx context.Context, people []bot.Consultant, cs []bot.Company, newOwner []int) error
+	// SetAddresses stores the address (Street, Postcode, Town) of each of
+	// cs, found by ID, leaving their other fields as stored, some thousands
+	// to a transaction, and returns how many it stored.
+	SetAddresses(ctx context.Context, cs []bot.Company) (int, error)
 }
 
 // Archiver is what a whole export and its import need besides the other

@@ -208,7 +208,9 @@ func (s *Service) logVisit(ctx context.Context, c *call, v visitArgs) (bot.Messa
 		co.LastContact = contact.At
 	}
 	s.markNudge(ctx, c, co, contact, false)
-	return visitReply(c, co, contact), nil
+	msg := visitReply(c, co, contact)
+	msg.Blocks = append(msg.Blocks, s.nearby(ctx, c, co, contact)...)
+	return msg, nil
 }
 
 // visitReply confirms a saved contact naming every field that was stored:

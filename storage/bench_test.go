@@ -226,3 +226,70 @@ func benchBareUpdate(b *testing.B, ct bot.Contact, co bot.Company) {
 		}
 	}
 }
+
+// BenchmarkNearDue finds the three near companies due within a week of a
+// visit among 20,000 (about 900 postcodes, 400 towns), and, as the worst
+// case, when all 20,000 share one area: the index holds only nudged
+// companies, keyed by nudge day, so only the ones due by then are read,
+// and reading stops early once three of the visitor's own are found;
+// "one-area-none-own" is a visitor who owns none, so every due entry of
+// the area is read.
+func BenchmarkNearDue(b *testing.B) {
+	for _, tc := range []struct {
+		name    string
+		oneArea bool
+		noneOwn bool
+	}{{"postcodes", false, false}, {"one-area", true, false}, {"one-area-none-own", true, true}} {
+		b.Run(tc.name, func(b *testing.B) {
+			db := storagetest.MustOpen(b, bot.ClockFunc(func() time.Time { return benchNow }))
+			ctx := context.Background()
+			var ids []uint64
+			for i := range 20 {
+				c, err := db.CreateConsultant(ctx, bot.Consultant{Name: "Konsulent " + itoa(i), JobcenterID: 1, Role: bot.RoleConsultant})
+				if err != nil {
+					b.Fatal(err)
+				}
+				ids = append(ids, c.ID)
+			}
+			cs := storagetest.Portfolio(20_000, 1, benchNow, ids)
+			if tc.oneArea {
+				for i := range cs {
+					cs[i].Area = "Odense"
+				}
+			}
+			if err := db.ImportCompanies(ctx, cs); err != nil {
+				b.Fatal(err)
+			}
+			// Half the consultants are the visitor's jobcenter.
+			rank := func(owner uint64) int {
+				switch {
+				case owner == ids[0] && !tc.noneOwn:
+					return 0
+				case owner <= ids[9]:
+					return 1
+				}
+				return -1
+			}
+			until := bot.AddDays(benchNow, 7)
+			visited, err := db.Company(ctx, 1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			i := 0
+			for b.Loop() {
+				c := visited
+				if !tc.oneArea {
+					c, err = db.Company(ctx, uint64(1+i*7919%20_000))
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				i++
+				near, err := db.NearDue(ctx, c, until, rank, 3)
+				if err != nil || (tc.oneArea && len(near) != 3) {
+					b.Fatalf("%d near, %v", len(near), err)
+				}
+			}
+		})
+	}
+}

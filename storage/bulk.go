@@ -348,11 +348,8 @@ func (imp *bulkImport) write(tx *bolt.Tx, lo, hi int) ([][]string, error) {
 		if k := planKey(c); k != nil {
 			plans.add(k, nil)
 		}
-		if places := nearPlaces(c); len(places) > 0 {
-			v := nearValue(c)
-			for _, p := range places {
-				near.add(join(p, id), v)
-			}
+		for _, k := range nearKeys(c) {
+			near.add(k, itob(c.OwnerID))
 		}
 		data, err := encode(c)
 		if err != nil {

@@ -15,12 +15,12 @@ import (
 
 // The near index (bCompNear) lets a consultant out visiting see which
 // other companies close by are due, without reading a jobcenter's whole
-// portfolio: each company has an entry per place it is in (its area, its
-// postcode, its town), keyed place + 0 + company id, whose value is the
-// owner id and the nudge day (yyyymmdd, absent when it is never nudged).
-// A visit rewrites the entries of the company visited, as its nudge day
-// moves; finding the near companies due reads the few hundred entries of
-// one area and the summaries of the three it shows.
+// portfolio: each company that is nudged at all has an entry per place it
+// is in (its area, its postcode, its town), keyed place + 0 + nudge day
+// (yyyymmdd) + company id, whose value is the owner id. Finding the near
+// companies due reads, for each place, only the entries up to the day
+// asked for, then the summaries of the few it shows. A visit moves the
+// entries of the company visited, as its nudge day moves.
 
 // Place kinds lead a near index key.
 const (
@@ -29,7 +29,7 @@ const (
 	placeTown     = 't'
 )
 
-// nearKeys are c's places in the near index, without the company id.
+// nearPlaces are c's places in the near index: kind, name, 0.
 func nearPlaces(c *bot.Company) [][]byte {
 	var out [][]byte
 	add := func(kind byte, v string) {
@@ -47,45 +47,48 @@ func nearPlaces(c *bot.Company) [][]byte {
 	return out
 }
 
-// nearValue is c's value in the near index: owner id, then nudge day.
-func nearValue(c *bot.Company) []byte {
-	v := itob(c.OwnerID)
-	if day, ok := c.NudgeDay(); ok {
-		v = append(v, dayKey(day)...)
+// nearKeys are c's keys in the near index: none when it is never nudged.
+func nearKeys(c *bot.Company) [][]byte {
+	day, ok := c.NudgeDay()
+	if !ok {
+		return nil
 	}
-	return v
+	places := nearPlaces(c)
+	if len(places) == 0 {
+		return nil
+	}
+	dk, id := dayKey(day), itob(c.ID)
+	for i, p := range places {
+		places[i] = join(p, dk, id)
+	}
+	return places
+}
+
+func hasKey(keys [][]byte, k []byte) bool {
+	return slices.ContainsFunc(keys, func(x []byte) bool { return bytes.Equal(x, k) })
 }
 
 // putNear brings c's near index entries from old's (nil for a new company).
 func putNear(tx *bolt.Tx, old, c *bot.Company) error {
 	near := tx.Bucket(bCompNear)
-	id := itob(c.ID)
-	places, value := nearPlaces(c), nearValue(c)
+	keys := nearKeys(c)
+	var oldKeys [][]byte
+	sameOwner := false
 	if old != nil {
-		oldValue := nearValue(old)
-		for _, p := range nearPlaces(old) {
-			if !slices.ContainsFunc(places, func(q []byte) bool { return bytes.Equal(p, q) }) {
-				if err := near.Delete(join(p, id)); err != nil {
-					return err
-				}
+		oldKeys, sameOwner = nearKeys(old), old.OwnerID == c.OwnerID
+	}
+	for _, k := range oldKeys {
+		if !hasKey(keys, k) {
+			if err := near.Delete(k); err != nil {
+				return err
 			}
-		}
-		if bytes.Equal(oldValue, value) {
-			// Only new places need writing.
-			oldPlaces := nearPlaces(old)
-			for _, p := range places {
-				if !slices.ContainsFunc(oldPlaces, func(q []byte) bool { return bytes.Equal(p, q) }) {
-					if err := near.Put(join(p, id), value); err != nil {
-						return err
-					}
-				}
-			}
-			return nil
 		}
 	}
-	for _, p := range places {
-		if err := near.Put(join(p, id), value); err != nil {
-			return err
+	for _, k := range keys {
+		if !sameOwner || !hasKey(oldKeys, k) {
+			if err := near.Put(k, itob(c.OwnerID)); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -94,8 +97,8 @@ func putNear(tx *bolt.Tx, old, c *bot.Company) error {
 // dropNear removes c's near index entries.
 func dropNear(tx *bolt.Tx, c *bot.Company) error {
 	near := tx.Bucket(bCompNear)
-	for _, p := range nearPlaces(c) {
-		if err := near.Delete(join(p, itob(c.ID))); err != nil {
+	for _, k := range nearKeys(c) {
+		if err := near.Delete(k); err != nil {
 			return err
 		}
 	}
@@ -119,32 +122,49 @@ func (db *DB) NearDue(ctx context.Context, c bot.Company, until time.Time, rank 
 		rank      int
 		day       []byte
 	}
-	var hits []hit
+	// best holds the limit best found so far, in order: a company that
+	// did not make it once (it is in up to three places) will not the
+	// next time either, so only best needs checking for it.
+	best := make([]hit, 0, limit+1)
+	less := func(a, b hit) int {
+		return cmp.Or(cmp.Compare(a.rank, b.rank), bytes.Compare(a.day, b.day), cmp.Compare(a.id, b.id))
+	}
 	var out []bot.Company
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		cur := tx.Bucket(bCompNear).Cursor()
 		for _, p := range places {
 			for k, v := cur.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = cur.Next() {
-				if len(k) != len(p)+8 || len(v) != 16 {
-					continue // never nudged, or another place whose name goes on
+				if len(k) != len(p)+16 || len(v) != 8 {
+					continue // another place whose name goes on
 				}
-				id := btoi(k[len(p):])
-				if id == c.ID || bytes.Compare(v[8:], last) > 0 {
+				day := k[len(p) : len(p)+8]
+				if bytes.Compare(day, last) > 0 {
+					break // the rest fall due later
+				}
+				if len(best) == limit && best[limit-1].rank == 0 && bytes.Compare(best[limit-1].day, day) < 0 {
+					break // nothing later in this place can do better
+				}
+				id := btoi(k[len(p)+8:])
+				if id == c.ID || slices.ContainsFunc(best, func(h hit) bool { return h.id == id }) {
 					continue
 				}
-				owner := btoi(v[:8])
-				r := rank(owner)
-				if r < 0 || slices.ContainsFunc(hits, func(h hit) bool { return h.id == id }) {
+				r := rank(btoi(v))
+				if r < 0 {
 					continue
 				}
-				hits = append(hits, hit{id: id, owner: owner, rank: r, day: v[8:]})
+				h := hit{id: id, owner: btoi(v), rank: r, day: day}
+				if len(best) == limit && less(h, best[limit-1]) >= 0 {
+					continue
+				}
+				i, _ := slices.BinarySearchFunc(best, h, less)
+				best = slices.Insert(best, i, h)
+				if len(best) > limit {
+					best = best[:limit]
+				}
 			}
 		}
-		slices.SortFunc(hits, func(a, b hit) int {
-			return cmp.Or(cmp.Compare(a.rank, b.rank), bytes.Compare(a.day, b.day), cmp.Compare(a.id, b.id))
-		})
 		owners := tx.Bucket(bCompOwner)
-		for _, h := range hits[:min(limit, len(hits))] {
+		for _, h := range best {
 			sum := owners.Get(join(itob(h.owner), itob(h.id)))
 			if sum == nil {
 				return fmt.Errorf("near index: company #%d has no owner index entry under #%d", h.id, h.owner)
@@ -182,4 +202,42 @@ func nearIndex(tx *bolt.Tx) error {
 		}
 	}
 	return nil
+}
+
+// addressChunk is how many companies one transaction of SetAddresses
+// writes: each rewrites a company and its index entries.
+const addressChunk = 2000
+
+// SetAddresses stores the address (Street, Postcode, Town) of each of cs,
+// found by its ID, their other fields left as stored, addressChunk
+// companies to a transaction, and returns how many it stored. A company that is gone
+// by then is bot.ErrNotFound and stops it there; the chunks before stay,
+// and running it again stores the same.
+func (db *DB) SetAddresses(ctx context.Context, cs []bot.Company) (int, error) {
+	done := 0
+	for lo := 0; lo < len(cs); lo += addressChunk {
+		chunk := cs[lo:min(lo+addressChunk, len(cs))]
+		err := db.update(ctx, func(tx *bolt.Tx) error {
+			for _, a := range chunk {
+				var old bot.Company
+				if err := get(tx, bCompanies, a.ID, &old); err != nil {
+					return fmt.Errorf("company #%d: %w", a.ID, err)
+				}
+				if old.Street == a.Street && old.Postcode == a.Postcode && old.Town == a.Town {
+					continue
+				}
+				c := old
+				c.Street, c.Postcode, c.Town = a.Street, a.Postcode, a.Town
+				if err := db.putCompany(tx, &old, &c); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return done, fmt.Errorf("set addresses: %w", err)
+		}
+		done += len(chunk)
+	}
+	return done, nil
 }

@@ -139,7 +139,7 @@ func TestExportAllImportAllRoundTrip(t *testing.T) {
 	fillRich(t, db)
 	mustRun(t, "", nil, "export", "all", "--out", filepath.Join(dir, "ud"), "--db", db)
 	first := readFolder(t, filepath.Join(dir, "ud"))
-	contains(t, string(first[commands.FileCompanies]), "Bøgelund Træ;29403473;Hanne Jensen;30;normal;;2026-09-01;paused;", ";2026-12-10;2026-12-13;;1;")
+	contains(t, string(first[commands.FileCompanies]), "Bøgelund Træ;29403473;Hanne Jensen;30;normal;;2026-09-01;paused;", ";2026-12-10;2026-12-13;;;;;1;")
 	contains(t, string(first[commands.FileContacts]), "\"Mødte Claus; \"\"lærlinge\"\"\nRing i marts\"")
 
 	// The folder, into a file that does not exist yet.

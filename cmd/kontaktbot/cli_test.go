@@ -345,7 +345,7 @@ func parseExport(t *testing.T, out string) [][]string {
 	if !ok {
 		t.Fatalf("export does not start with a BOM: %q", out[:min(len(out), 20)])
 	}
-	if first, _, _ := strings.Cut(body, "\n"); first != "name;cvr;owner;cadence;tier;area;last_contact;status;snoozed_until;planned_next;aliases" {
+	if first, _, _ := strings.Cut(body, "\n"); first != "name;cvr;owner;cadence;tier;area;last_contact;status;snoozed_until;planned_next;aliases;street;postcode;town" {
 		t.Fatalf("export header %q", first)
 	}
 	r := csv.NewReader(strings.NewReader(body))
@@ -357,12 +357,13 @@ func parseExport(t *testing.T, out string) [][]string {
 	return recs
 }
 
-// exported is an old portfolio file, without the state columns, as the
-// export writes it back: active, not snoozed, nothing planned, no aliases.
+// exported is an old portfolio file, without the state and address
+// columns, as the export writes it back: active, not snoozed, nothing
+// planned, no aliases, no address.
 func exported(old [][]string) [][]string {
-	out := [][]string{append(slices.Clone(old[0]), "status", "snoozed_until", "planned_next", "aliases")}
+	out := [][]string{append(slices.Clone(old[0]), "status", "snoozed_until", "planned_next", "aliases", "street", "postcode", "town")}
 	for _, r := range old[1:] {
-		out = append(out, append(slices.Clone(r), "active", "", "", ""))
+		out = append(out, append(slices.Clone(r), "active", "", "", "", "", "", ""))
 	}
 	return out
 }
@@ -826,4 +827,33 @@ func TestFirstUserAfterImportIsAdmin(t *testing.T) {
 		}
 		t.Errorf("no admin among %+v", ps)
 	})
+}
+
+// TestImportAddresses fills in the addresses of a stored portfolio from a
+// CVR register extract, as an operator does.
+func TestImportAddresses(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "k.db")
+	mustRun(t, "mine\n", nil, "--db", db, "--as", "Søren Ærbø")
+	in := filepath.Join(dir, "in.csv")
+	writeCSV(t, in, ';', true, false, portfolio)
+	mustRun(t, "", nil, "import", "companies", in, "--db", db)
+	addr := filepath.Join(dir, "cvr.csv")
+	writeCSV(t, addr, ';', true, false, [][]string{
+		{"CVR-nummer", "Adresse", "Postnr", "By", "Branche"},
+		{"12345674", "Vestergade 12", "5970", "Ærøskøbing", "Maskinfabrik"},
+		{"29403473", "Nørregade 4", "6400", "Sønderborg", "Træ"},
+	})
+	if out := mustRun(t, "", nil, "import", "companies", addr, "--addresses", "--dry-run", "--db", db); out != "Prøvekørsel, intet gemt. Ville gemme adresser: 2 virksomheder.\nAndre kolonner blev sprunget over: Branche\n" {
+		t.Errorf("dry run: %q", out)
+	}
+	if out := mustRun(t, "", nil, "import", "companies", addr, "--addresses", "--db", db); !strings.HasPrefix(out, "Adresser gemt: 2 virksomheder.\n") {
+		t.Errorf("import: %q", out)
+	}
+	stdout := mustRun(t, "", nil, "export", "companies", "--db", db)
+	contains(t, stdout, ";Vestergade 12;5970;Ærøskøbing\n", ";Nørregade 4;6400;Sønderborg\n")
+	if _, _, err := runCmd(t, "", nil, "import", "companies", addr, "--addresses", "--create-people", "--db", db); err == nil {
+		t.Error("--addresses with --create-people was accepted")
+	}
 }

@@ -36,13 +36,15 @@ func (e *env) operatorRequests(db *storage.DB) storage.SocketHandler {
 					opt.DryRun = true
 				case "--create-people":
 					opt.CreatePeople = true
+				case "--addresses":
+					opt.Addresses = true
 				default:
 					err = fmt.Errorf("unknown import option %q", f)
 				}
 			}
 			if err == nil {
 				err = e.runImport(ctx, db, r, opt, &out)
-				e.log.Info("import through the socket", "dry_run", opt.DryRun, "create_people", opt.CreatePeople, "ok", err == nil)
+				e.log.Info("import through the socket", "dry_run", opt.DryRun, "create_people", opt.CreatePeople, "addresses", opt.Addresses, "ok", err == nil)
 			}
 		case len(words) >= 2 && words[0] == "import" && words[1] == "all":
 			err = e.importAllRequest(ctx, db, words[2:], r, &out)

@@ -22,19 +22,23 @@ func (e *env) importCompanies(ctx context.Context, args []string) (err error) {
 	dbPath := e.dbFlag(fs)
 	dry := fs.Bool("dry-run", false, "check the file and report, store nothing")
 	create := fs.Bool("create-people", false, "register owners the bot does not know yet")
+	addresses := fs.Bool("addresses", false, "fill in the addresses of companies already stored, found by CVR or name")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 2 || pos[0] != "companies" {
-		return errors.New("usage: kontaktbot import companies FILE.csv [--dry-run] [--create-people] [--db FILE]")
+		return errors.New("usage: kontaktbot import companies FILE.csv [--dry-run] [--create-people | --addresses] [--db FILE]")
 	}
 	f, err := os.Open(pos[1])
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	defer f.Close()
-	opt := commands.ImportOptions{DryRun: *dry, CreatePeople: *create, Lang: bot.Danish}
+	if *create && *addresses {
+		return errors.New("import: --addresses fills in companies already stored; it creates no people")
+	}
+	opt := commands.ImportOptions{DryRun: *dry, CreatePeople: *create, Addresses: *addresses, Lang: bot.Danish}
 	var db *storage.DB
 	if !running(*dbPath) {
 		// A batch job may trade some of the collector's work for memory:
@@ -75,6 +79,9 @@ func importLine(opt commands.ImportOptions) string {
 	if opt.CreatePeople {
 		line += " --create-people"
 	}
+	if opt.Addresses {
+		line += " --addresses"
+	}
 	return line
 }
 
@@ -93,6 +100,17 @@ func (e *env) runImport(ctx context.Context, db *storage.DB, r io.Reader, opt co
 	}
 	if err != nil {
 		return err
+	}
+	if opt.Addresses {
+		verb := "Adresser gemt"
+		if opt.DryRun {
+			verb = "Prøvekørsel, intet gemt. Ville gemme adresser"
+		}
+		fmt.Fprintf(out, "%s: %s.\n", verb, counted(res.Companies, "virksomhed", "virksomheder"))
+		if len(res.IgnoredColumns) > 0 {
+			fmt.Fprintf(out, "Andre kolonner blev sprunget over: %s\n", strings.Join(res.IgnoredColumns, ", "))
+		}
+		return nil
 	}
 	importReport(out, res, opt.DryRun)
 	return nil

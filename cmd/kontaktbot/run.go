@@ -32,6 +32,8 @@ Brug:
   kontaktbot check [--db FIL]                     kontrollér hver side i filen
   kontaktbot compact [--db FIL]                   skriv filen tæt igen (botten stoppet); den gamle fil gemmes ved siden af
   kontaktbot import companies FIL.csv [--dry-run] [--create-people] [--db FIL]
+  kontaktbot import companies FIL.csv --addresses [--dry-run] [--db FIL]
+                                                  adresser på kendte virksomheder, fundet efter CVR eller navn
   kontaktbot export companies [--out FIL] [--db FIL]
   kontaktbot export all --out MAPPE|FIL.zip [--jobcenter NAVN] [--db FIL]
                                                   alt (eller ét jobcenters): jobcentre, personer, virksomheder, kontakter, stillinger

@@ -6,6 +6,7 @@ package storagetest
 import (
 	"math/rand/v2"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -41,14 +42,18 @@ var (
 		"Køleteknik", "Anlæg", "Gartneri", "Catering", "Tekstil", "Metal", "Emballage", "Logistik", "Montage",
 		"Ventilation", "Isolering", "Kloak", "Låse", "Glarmester", "Blik", "Beton", "Kran", "Ejendomsservice",
 		"Plejecenter", "Hotel", "Kro", "Møbelsnedkeri"}
-	forms = []string{"A/S", "ApS", "I/S", "& Søn", "& Co", "Holding", "", "", "", ""}
+	forms   = []string{"A/S", "ApS", "I/S", "& Søn", "& Co", "Holding", "", "", "", ""}
+	streets = []string{"Vestergade", "Østergade", "Nørregade", "Søndergade", "Industrivej", "Håndværkervej", "Havnegade",
+		"Stationsvej", "Kirkevej", "Møllevej", "Skovvej", "Fabriksvej", "Ålykke", "Bøgevænget", "Erhvervsvej"}
 )
 
 // Portfolio returns n companies with distinct, realistic Danish names
 // (families, places, trades and company forms, with æ, ø and å), valid
 // unique CVR numbers, cadences of 14 to 90 days and last contacts spread
 // over the 120 days before now, owned round-robin by owners (none when
-// owners is empty). The same n and seed give the same portfolio.
+// owners is empty), each with an address: one of about 900 postcodes,
+// the town and area named after it. The same n and seed give the same
+// portfolio.
 func Portfolio(n int, seed uint64, now time.Time, owners []uint64) []bot.Company {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	seen := make(map[string]bool, n)
@@ -74,6 +79,14 @@ func Portfolio(n int, seed uint64, now time.Time, owners []uint64) []bot.Company
 		if len(owners) > 0 {
 			c.OwnerID = owners[len(cs)%len(owners)]
 		}
+		// Derived from the position, not drawn, so that names stay as
+		// they were before addresses were added.
+		i := len(cs)
+		pc := 1000 + (i*7919)%900*10
+		c.Street = streets[i%len(streets)] + " " + strconv.Itoa(1+i%97)
+		c.Postcode = strconv.Itoa(pc)
+		c.Town = places[pc/10%len(places)] + []string{"", " C", " N", " S", " V", " Ø", " NØ", " SØ", " NV", " SV"}[pc/100%10]
+		c.Area = c.Town
 		cs = append(cs, c)
 	}
 	return cs
