@@ -33,6 +33,9 @@ type Delivery struct {
 	// Coverage is the chart of the recipient's jobcenter in a lead's
 	// digest: the weekly figures, drawn when the message is rendered.
 	Coverage *CoverageChart `json:"coverage,omitempty"`
+	// Crossings are, in a nudge, the contacts consultants of other
+	// jobcenters logged with the recipient's companies since the last one.
+	Crossings []Crossing `json:"crossings,omitempty"`
 
 	Attempts  int       `json:"attempts,omitempty"`
 	NextTry   time.Time `json:"next_try,omitzero"` // no try before it
@@ -67,6 +70,20 @@ type NudgeItem struct {
 	DoneKind    ContactKind `json:"done_kind,omitempty"`
 	DoneBy      string      `json:"done_by,omitempty"`
 	DoneContact uint64      `json:"done_contact,omitempty"`
+}
+
+// Crossing is a contact that a consultant of another jobcenter logged with
+// a company: told to its dedicated consultant in the next nudge. It names
+// the contact, not its note: the note is on the company's card for those
+// who may read it.
+type Crossing struct {
+	CompanyID uint64      `json:"company"`
+	Name      string      `json:"name"`
+	At        time.Time   `json:"at"`
+	Kind      ContactKind `json:"kind,omitempty"`
+	By        string      `json:"by"`              // who logged it
+	Jobcenter string      `json:"jobcenter"`       // their jobcenter
+	Owner     string      `json:"owner,omitempty"` // the dedicated consultant, in a stand-in's nudge
 }
 
 // ErrUnreachable is wrapped by a Notifier's error when the person cannot

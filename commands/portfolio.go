@@ -53,6 +53,10 @@ func runCompanyShow(ctx context.Context, s *Service, c *call, args []string) (bo
 		if contacts, err = s.portfolio.Contacts(ctx, co.ID, cardContacts+1); err != nil {
 			return bot.Message{}, fmt.Errorf("company card: %w", err)
 		}
+	} else if !co.LastContact.IsZero() {
+		if contacts, err = s.ownContacts(ctx, c, co.ID); err != nil {
+			return bot.Message{}, fmt.Errorf("company card: %w", err)
+		}
 	}
 	positions, err := s.openPositionLines(ctx, c, co.ID)
 	if err != nil {
@@ -109,9 +113,10 @@ func (s *Service) card(ctx context.Context, c *call, co bot.Company, a cardAcces
 		blocks = append(blocks, bot.List{Title: c.tr("Ledige stillinger", "Open positions"), Items: positions})
 	}
 	if a.know {
+		by := s.byline(ctx, a.jobcenter)
 		items := make([]string, 0, cardContacts+1)
 		for _, ct := range contacts[:min(len(contacts), cardContacts)] {
-			items = append(items, bot.FormatDate(ct.At, c.lang)+" "+kindName(c.lang, ct.Kind)+" ("+names(ct.ConsultantID)+"): "+ct.Note)
+			items = append(items, bot.FormatDate(ct.At, c.lang)+" "+kindName(c.lang, ct.Kind)+" ("+by(ct.ConsultantID)+"): "+ct.Note)
 		}
 		if len(items) == 0 {
 			items = append(items, c.tr("Ingen kontakter endnu.", "No contacts yet."))
@@ -123,10 +128,70 @@ func (s *Service) card(ctx context.Context, c *call, co bot.Company, a cardAcces
 		blocks = append(blocks, bot.List{Title: c.tr("Seneste kontakter", "Latest contacts"), Items: items})
 	} else {
 		blocks = append(blocks, bot.Text{Text: keptFor(c, co, jobcenter, names)})
+		if len(contacts) > 0 {
+			items := make([]string, 0, len(contacts))
+			for _, ct := range contacts {
+				items = append(items, bot.FormatDate(ct.At, c.lang)+" "+kindName(c.lang, ct.Kind)+" ("+names(ct.ConsultantID)+"): "+ct.Note)
+			}
+			blocks = append(blocks, bot.List{Title: c.tr("Jeres egne kontakter", "Your jobcentre's own contacts"), Items: items})
+		}
 	}
 	blocks = append(blocks, bot.Buttons{Buttons: []bot.Button{{Label: c.tr("Noter kontakt", "Log contact"), Command: s.find("visit").In(c.lang) + " " + co.Name, Primary: true,
 		Form: &bot.FormRef{Kind: bot.FormVisit, Subject: co.Name}}}})
 	return bot.Message{Blocks: blocks}
+}
+
+// ownScan is how many of a company's latest contacts the card looks
+// through for the reader's own jobcenter's, when the rest are not theirs
+// to read.
+const ownScan = 50
+
+// ownContacts returns up to cardContacts of the company's latest contacts
+// that people of the reader's own jobcenter logged: a consultant of
+// another jobcenter who has visited a company with sites in several
+// municipalities may read back their own notes, if not its owner's.
+func (s *Service) ownContacts(ctx context.Context, c *call, company uint64) ([]bot.Contact, error) {
+	all, err := s.portfolio.Contacts(ctx, company, ownScan)
+	if err != nil {
+		return nil, err
+	}
+	jobcenterOf := map[uint64]uint64{}
+	var out []bot.Contact
+	for _, ct := range all {
+		j, ok := jobcenterOf[ct.ConsultantID]
+		if !ok {
+			if p, err := s.portfolio.Consultant(ctx, ct.ConsultantID); err == nil {
+				j = p.JobcenterID
+			}
+			jobcenterOf[ct.ConsultantID] = j
+		}
+		if j == c.actor.JobcenterID {
+			if out = append(out, ct); len(out) == cardContacts {
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// byline names the consultant of a contact line, and their jobcenter when
+// it is not jc, the company's: »Mette Ørsted, Jobcenter Svendborg«.
+func (s *Service) byline(ctx context.Context, jc uint64) func(uint64) string {
+	seen := map[uint64]string{}
+	return func(id uint64) string {
+		if n, ok := seen[id]; ok {
+			return n
+		}
+		n := "#" + itoa(int(id))
+		if p, err := s.portfolio.Consultant(ctx, id); err == nil {
+			n = p.Name
+			if jc != 0 && p.JobcenterID != 0 && p.JobcenterID != jc {
+				n += ", " + s.jobcenterName(ctx, p.JobcenterID)
+			}
+		}
+		seen[id] = n
+		return n
+	}
 }
 
 // lastContactText is the day of the last contact and how it was made.

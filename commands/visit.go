@@ -208,7 +208,7 @@ func (s *Service) logVisit(ctx context.Context, c *call, v visitArgs) (bot.Messa
 		co.LastContact = contact.At
 	}
 	s.markNudge(ctx, c, co, contact, false)
-	msg := visitReply(c, co, contact)
+	msg := visitReply(c, co, contact, s.ownerNote(ctx, c, co))
 	msg.Blocks = append(msg.Blocks, s.nearby(ctx, c, co, contact)...)
 	return msg, nil
 }
@@ -216,7 +216,7 @@ func (s *Service) logVisit(ctx context.Context, c *call, v visitArgs) (bot.Messa
 // visitReply confirms a saved contact naming every field that was stored:
 // how, with whom, the day with its weekday, the note and the follow-up, so
 // that a consultant sees at once what went where.
-func visitReply(c *call, co bot.Company, ct bot.Contact) bot.Message {
+func visitReply(c *call, co bot.Company, ct bot.Contact, owner string) bot.Message {
 	line := c.tr("✅ Gemt: ", "✅ Saved: ") + kindName(c.lang, ct.Kind) + c.tr(" hos ", " with ") + co.Name +
 		" " + bot.FormatDay(ct.At, c.lang) + ": »" + clipNote(ct.Note) + "«."
 	var more []string
@@ -227,11 +227,33 @@ func visitReply(c *call, co bot.Company, ct bot.Contact) bot.Message {
 		more = append(more, c.tr("Næste kontakt senest ", "Next contact due ")+bot.FormatDate(due, c.lang)+
 			c.tr(" (kadence "+itoa(co.CadenceDays)+" dage).", " (cadence "+itoa(co.CadenceDays)+" days)."))
 	}
-	if co.OwnerID != 0 && co.OwnerID != c.actor.ID {
-		more = append(more, c.tr("Virksomheden har en anden fast konsulent; kontakten tæller for den.", "The company has another dedicated consultant; the contact counts for it."))
+	if owner != "" {
+		more = append(more, owner)
 	}
 	more = append(more, c.tr("Skrev du forkert? »fortryd« inden for 10 minutter.", "A mistake? »undo« within 10 minutes."))
 	return bot.Message{Blocks: []bot.Block{bot.Text{Text: line + " " + strings.Join(more, " ")}}}
+}
+
+// ownerNote is what the reply to a contact with someone else's company
+// says of its dedicated consultant: who it is, and, across a jobcenter
+// border, which jobcenter and that they hear of it in the morning (the
+// nudge tells them, see reminders.Crossings). "" for one's own company or
+// one without a consultant.
+func (s *Service) ownerNote(ctx context.Context, c *call, co bot.Company) string {
+	if co.OwnerID == 0 || co.OwnerID == c.actor.ID {
+		return ""
+	}
+	o, err := s.people.Consultant(ctx, co.OwnerID)
+	if err != nil {
+		return c.tr("Virksomheden har en anden fast konsulent; kontakten tæller for den.", "The company has another dedicated consultant; the contact counts for it.")
+	}
+	if o.JobcenterID == c.actor.JobcenterID {
+		return c.tr(o.Name+" er fast konsulent for "+co.Name+"; kontakten tæller for virksomheden.",
+			o.Name+" is the dedicated consultant of "+co.Name+"; the contact counts for the company.")
+	}
+	j := s.jobcenterName(ctx, o.JobcenterID)
+	return c.tr(co.Name+" har fast konsulent "+o.Name+" i "+j+", som får besked om kontakten i sin næste morgenpåmindelse.",
+		co.Name+"'s dedicated consultant is "+o.Name+" of "+j+", who hears of the contact in their next morning nudge.")
 }
 
 // clipNote shortens a long note where a reply echoes it.

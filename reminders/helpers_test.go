@@ -384,5 +384,8 @@ func (f *fixture) reopen() {
 	f.t.Cleanup(func() { db.Close() })
 	f.db, f.n = db, newNotifier(f.clk)
 	f.cfg.Portfolio, f.cfg.People, f.cfg.Outbox, f.cfg.Notifier = db, db, db, f.n
+	if f.cfg.Crossings != nil {
+		f.cfg.Crossings = db
+	}
 	f.sw = reminders.NewSweeper(f.cfg)
 }

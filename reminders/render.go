@@ -45,6 +45,9 @@ func renderNudge(d bot.Delivery, lang bot.Lang, day time.Time) bot.Message {
 	}
 	var head string
 	switch {
+	case len(d.Items) == 0:
+		head = lang.Pick("God morgen! Andre jobcentre har haft kontakt med dine virksomheder",
+			"Good morning! Other jobcentres have been in touch with your companies")
 	case open == 0:
 		head = lang.Pick("Godt klaret: alle "+count(len(d.Items), "virksomhed", "virksomheder")+" i dagens påmindelse har fået kontakt",
 			"Well done: all "+count(len(d.Items), "company", "companies")+" in today's nudge have had contact")
@@ -64,6 +67,9 @@ func renderNudge(d bot.Delivery, lang bot.Lang, day time.Time) bot.Message {
 	}
 	if len(planned) > 0 {
 		blocks = append(blocks, rows(lang.Pick("Planlagt i dag", "Planned for today"), planned, lang, day, maxPlanned)...)
+	}
+	if len(d.Crossings) > 0 {
+		blocks = append(blocks, crossingRows(d.Crossings, lang))
 	}
 	blocks = append(blocks, bot.Text{Text: lang.Pick(
 		"Noter en kontakt med »besøg <virksomhed> <note>«, udsæt med »udsæt <virksomhed> 1u«, planlæg med »planlæg <virksomhed> <dato>«.",
@@ -90,6 +96,40 @@ func rows(title string, items []bot.NudgeItem, lang bot.Lang, day time.Time, lim
 		out = append(out, bot.Text{Text: more(n, lang, moreNudge)})
 	}
 	return out
+}
+
+// crossingRows tells of other jobcenters' contacts with the recipient's
+// companies, each with the way to the card (where the note is).
+func crossingRows(cs []bot.Crossing, lang bot.Lang) bot.Rows {
+	rs := bot.Rows{Title: lang.Pick("Andre jobcentre har haft kontakt", "Other jobcentres have been in touch")}
+	for i, c := range cs {
+		if i == maxLines {
+			rs.Rows = append(rs.Rows, bot.Row{Text: lang.Pick("… og "+strconv.Itoa(len(cs)-i)+" mere",
+				"… and "+strconv.Itoa(len(cs)-i)+" more")})
+			break
+		}
+		rs.Rows = append(rs.Rows, bot.Row{Text: crossingLine(c, lang),
+			Actions: []bot.Button{{Label: lang.Pick("Vis kort", "Show card"), Command: lang.Pick("virksomhed ", "company ") + c.Name}}})
+	}
+	return rs
+}
+
+// crossingLine is »Jobcenter Svendborg har haft kontakt: *L-tek* — besøg
+// tors. 3. dec. ved Mette Ørsted«.
+func crossingLine(c bot.Crossing, lang bot.Lang) string {
+	who := c.Jobcenter
+	if who == "" {
+		who = lang.Pick("Et andet jobcenter", "Another jobcentre")
+	}
+	s := who + lang.Pick(" har haft kontakt: *", " has been in touch: *") + c.Name + "* — "
+	if c.Kind != "" {
+		s += c.Kind.Label(lang) + " "
+	}
+	s += bot.FormatDay(c.At, lang) + lang.Pick(" ved ", " by ") + c.By
+	if c.Owner != "" {
+		s += "; for " + c.Owner
+	}
+	return s
 }
 
 // doneLine is a nudge line whose company has had contact since.

@@ -72,6 +72,19 @@ type Config struct {
 	// Coverage, when set, puts the coverage chart of the lead's jobcenter
 	// in the leads' weekly digest.
 	Coverage CoverageHistory
+	// Crossings, when set, tells dedicated consultants in their nudge of
+	// the contacts other jobcenters' consultants logged with their
+	// companies.
+	Crossings Crossings
+}
+
+// Crossings is what the nudge reads of contacts across jobcenter borders.
+// storage.DB meets it.
+type Crossings interface {
+	// CrossedContacts calls fn, oldest first, for every contact logged in
+	// [from, to) by a consultant of another jobcenter than the company's
+	// dedicated consultant's, with the company.
+	CrossedContacts(ctx context.Context, from, to time.Time, fn func(bot.Contact, bot.Company) error) error
 }
 
 // CoverageHistory is what the digest reads of the daily coverage
@@ -419,6 +432,9 @@ func (s *Sweeper) planNudges(ctx context.Context, w *world, day time.Time) ([]bo
 	})
 	if err != nil {
 		return nil, fmt.Errorf("plan nudges: planned contacts: %w", err)
+	}
+	if err := s.addCrossings(ctx, w, day, byTo); err != nil {
+		return nil, fmt.Errorf("plan nudges: %w", err)
 	}
 	return sorted(byTo), nil
 }

@@ -65,7 +65,9 @@ func putContact(tx *bolt.Tx, c bot.Contact, prev *companyState, undoable bool) (
 // company's LastContact forward if the contact is newer, ends its snooze
 // and snooze count, sets its planned next contact to the contact's
 // follow-up date (or clears a plan the contact has met), and updates every
-// index. The company must exist, else bot.ErrNotFound.
+// index; a contact across a jobcenter border is listed for the dedicated
+// consultant's next nudge (CrossedContacts). The company must exist, else
+// bot.ErrNotFound.
 func (db *DB) AddContact(ctx context.Context, c bot.Contact) (out bot.Contact, err error) {
 	if c.Logged.IsZero() {
 		c.Logged = db.clock.Now()
@@ -89,6 +91,11 @@ func (db *DB) AddContact(ctx context.Context, c bot.Contact) (out bot.Contact, e
 		}
 		if out, err = putContact(tx, c, prev, true); err != nil {
 			return err
+		}
+		if db.crosses(old.OwnerID, c.ConsultantID) {
+			if err := putCrossed(tx, out); err != nil {
+				return err
+			}
 		}
 		return db.putCompany(tx, &old, &co)
 	})

@@ -116,7 +116,13 @@ func (db *DB) PruneOutbox(ctx context.Context, kind bot.JobKind, before time.Tim
 			}
 			n++
 		}
-		return nil
+		if kind != bot.JobNudge {
+			return nil
+		}
+		// The nudge is what tells of crossings: kept as long as it is.
+		m, err := pruneCrossed(tx, before)
+		n += m
+		return err
 	})
 	return n, err
 }
@@ -125,8 +131,9 @@ func (db *DB) PruneOutbox(ctx context.Context, kind bot.JobKind, before time.Tim
 // are): a morning plan writes thousands of them with their items in one
 // transaction, and JSON encoding was most of its cost.
 // Version 2 added Heading and Lines, version 3 the items' Done marks and
-// Coverage (the figures of a lead's chart, not the picture).
-const deliveryVersion = 3
+// Coverage (the figures of a lead's chart, not the picture), version 4
+// the Crossings.
+const deliveryVersion = 4
 
 func encodeDelivery(d bot.Delivery) []byte {
 	b := make([]byte, 0, 64+len(d.Items)*64+len(d.LastError))
@@ -184,7 +191,18 @@ func encodeDelivery(d bot.Delivery) []byte {
 		b = appendString(b, it.DoneBy)
 		b = binary.AppendUvarint(b, it.DoneContact)
 	}
-	return appendCoverage(b, d.Coverage)
+	b = appendCoverage(b, d.Coverage)
+	b = binary.AppendUvarint(b, uint64(len(d.Crossings)))
+	for _, c := range d.Crossings {
+		b = binary.AppendUvarint(b, c.CompanyID)
+		b = appendString(b, c.Name)
+		b = appendTime(b, c.At)
+		b = appendString(b, string(c.Kind))
+		b = appendString(b, c.By)
+		b = appendString(b, c.Jobcenter)
+		b = appendString(b, c.Owner)
+	}
+	return b
 }
 
 // appendCoverage adds a chart's figures: a 0 without one; else 1, title,
@@ -311,6 +329,16 @@ func decodeDelivery(data []byte) (bot.Delivery, error) {
 			return d, err
 		}
 		d.Coverage = ch
+	}
+	if version >= 4 && r.err == nil {
+		n := r.uvarint()
+		if r.err == nil && n > uint64(len(r.b)) {
+			return d, errShortSummary
+		}
+		for i := uint64(0); i < n && r.err == nil; i++ {
+			d.Crossings = append(d.Crossings, bot.Crossing{CompanyID: r.uvarint(), Name: r.string(), At: r.time(),
+				Kind: bot.ContactKind(r.known(kinds)), By: r.string(), Jobcenter: r.string(), Owner: r.string()})
+		}
 	}
 	return d, r.err
 }

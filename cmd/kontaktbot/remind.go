@@ -35,7 +35,7 @@ func (e *env) sweeper(db *storage.DB, n bot.Notifier) (*reminders.Sweeper, error
 	if err != nil {
 		return nil, fmt.Errorf("KONTAKTBOT_CLOSED_DAYS: %w", err)
 	}
-	return reminders.NewSweeper(reminders.Config{Portfolio: db, People: db, Outbox: db, Pipeline: db, Coverage: db, Notifier: n,
+	return reminders.NewSweeper(reminders.Config{Portfolio: db, People: db, Outbox: db, Pipeline: db, Coverage: db, Crossings: db, Notifier: n,
 		Clock: e.clock, Log: e.log, ClosedDays: closed, Metrics: e.metrics}), nil
 }
 
