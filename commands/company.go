@@ -15,7 +15,7 @@ import (
 type companyRegister interface {
 	CreateCompany(ctx context.Context, c bot.Company) (bot.Company, error)
 	Company(ctx context.Context, id uint64) (bot.Company, error)
-	UpdateCompany(ctx context.Context, id uint64, fn func(*bot.Company) error) (bot.Company, error)
+	UpdateCompany(ctx context.Context, id uint64, fn func(*bot.Company) error, audit ...bot.AuditEntry) (bot.Company, error)
 }
 
 // Default cadences in days when a company is added without one.

@@ -27,7 +27,7 @@ type importStore interface {
 	ConsultantByName(ctx context.Context, name string) (bot.Consultant, error)
 	Consultants(ctx context.Context) ([]bot.Consultant, error)
 	CreateConsultant(ctx context.Context, c bot.Consultant) (bot.Consultant, error)
-	CreateJobcenter(ctx context.Context, j bot.Jobcenter) (bot.Jobcenter, error)
+	CreateJobcenter(ctx context.Context, j bot.Jobcenter, audit ...bot.AuditEntry) (bot.Jobcenter, error)
 	JobcenterByName(ctx context.Context, name string) (bot.Jobcenter, error)
 }
 

@@ -17,12 +17,12 @@ type directory interface {
 	EnsureConsultant(ctx context.Context, id bot.Identity, name, jobcenter string) (c bot.Consultant, created bool, err error)
 	Consultant(ctx context.Context, id uint64) (bot.Consultant, error)
 	Consultants(ctx context.Context) ([]bot.Consultant, error)
-	UpdateConsultant(ctx context.Context, id uint64, fn func(*bot.Consultant) error) (bot.Consultant, error)
-	LinkConsultants(ctx context.Context, a, b uint64) (bot.Consultant, error)
-	CreateJobcenter(ctx context.Context, j bot.Jobcenter) (bot.Jobcenter, error)
+	UpdateConsultant(ctx context.Context, id uint64, fn func(*bot.Consultant) error, audit ...bot.AuditEntry) (bot.Consultant, error)
+	LinkConsultants(ctx context.Context, a, b uint64, audit ...bot.AuditEntry) (bot.Consultant, error)
+	CreateJobcenter(ctx context.Context, j bot.Jobcenter, audit ...bot.AuditEntry) (bot.Jobcenter, error)
 	Jobcenter(ctx context.Context, id uint64) (bot.Jobcenter, error)
 	Jobcenters(ctx context.Context) ([]bot.Jobcenter, error)
-	UpdateJobcenter(ctx context.Context, id uint64, fn func(*bot.Jobcenter) error) (bot.Jobcenter, error)
+	UpdateJobcenter(ctx context.Context, id uint64, fn func(*bot.Jobcenter) error, audit ...bot.AuditEntry) (bot.Jobcenter, error)
 }
 
 // roles are the values »rolle« takes, in the order help lists them.

@@ -212,8 +212,8 @@ func (db *DB) createConsultant(tx *bolt.Tx, c bot.Consultant) (bot.Consultant, e
 // UpdateConsultant loads the consultant, lets fn change it and stores it,
 // in one transaction. A rename is checked for clashes; the id and the
 // identities cannot be changed through it.
-func (db *DB) UpdateConsultant(ctx context.Context, id uint64, fn func(*bot.Consultant) error) (c bot.Consultant, err error) {
-	err = db.update(ctx, func(tx *bolt.Tx) error {
+func (db *DB) UpdateConsultant(ctx context.Context, id uint64, fn func(*bot.Consultant) error, audit ...bot.AuditEntry) (c bot.Consultant, err error) {
+	err = db.update(ctx, db.audited(audit, func(tx *bolt.Tx) error {
 		var old bot.Consultant
 		if err := get(tx, bConsultants, id, &old); err != nil {
 			return err
@@ -228,7 +228,7 @@ func (db *DB) UpdateConsultant(ctx context.Context, id uint64, fn func(*bot.Cons
 			return err
 		}
 		return db.putConsultant(tx, c)
-	})
+	}))
 	return c, err
 }
 
@@ -252,14 +252,14 @@ func reindex(tx *bolt.Tx, bucket []byte, oldKey, newKey, name string, id uint64)
 
 // CreateJobcenter stores a new jobcenter; a clashing name gives a
 // *bot.ConflictError.
-func (db *DB) CreateJobcenter(ctx context.Context, j bot.Jobcenter) (out bot.Jobcenter, err error) {
+func (db *DB) CreateJobcenter(ctx context.Context, j bot.Jobcenter, audit ...bot.AuditEntry) (out bot.Jobcenter, err error) {
 	if j.Created.IsZero() {
 		j.Created = db.clock.Now()
 	}
-	err = db.update(ctx, func(tx *bolt.Tx) error {
+	err = db.update(ctx, db.audited(audit, func(tx *bolt.Tx) error {
 		out, err = createJobcenter(tx, j)
 		return err
-	})
+	}))
 	return out, err
 }
 
@@ -318,8 +318,8 @@ func (db *DB) Jobcenters(ctx context.Context) ([]bot.Jobcenter, error) {
 }
 
 // UpdateJobcenter is UpdateConsultant for jobcenters.
-func (db *DB) UpdateJobcenter(ctx context.Context, id uint64, fn func(*bot.Jobcenter) error) (j bot.Jobcenter, err error) {
-	err = db.update(ctx, func(tx *bolt.Tx) error {
+func (db *DB) UpdateJobcenter(ctx context.Context, id uint64, fn func(*bot.Jobcenter) error, audit ...bot.AuditEntry) (j bot.Jobcenter, err error) {
+	err = db.update(ctx, db.audited(audit, func(tx *bolt.Tx) error {
 		var old bot.Jobcenter
 		if err := get(tx, bJobcenters, id, &old); err != nil {
 			return err
@@ -334,7 +334,7 @@ func (db *DB) UpdateJobcenter(ctx context.Context, id uint64, fn func(*bot.Jobce
 			return err
 		}
 		return put(tx, bJobcenters, id, j)
-	})
+	}))
 	return j, err
 }
 

@@ -68,10 +68,11 @@ var (
 	bConvs       = []byte("conversations")     // platform's stable key -> its conversation reference, opaque bytes (conversations.go)
 	bSeen        = []byte("seen_events")       // platform's event key -> unix seconds first seen (events.go)
 	bCoverage    = []byte("coverage")          // jobcenter id + yyyymmdd -> that day's snapshot; "taken" + yyyymmdd -> mark (coverage.go)
+	bAudit       = []byte("audit")             // sequence -> audit entry, chained by hash (audit.go)
 
 	allBuckets = [][]byte{bMeta, bJobcenters, bJobNames, bConsultants, bPeopleNames, bIdentities,
 		bCompanies, bCompNames, bCompCVR, bCompOwner, bCompNudge, bCompPlan, bCompNear, bOutbox, bUndo,
-		bPositions, bPosCompany, bPosOpen, bPosDeadline, bIntroDays, bCandidates, bCandRef, bInternEnd, bConvs, bSeen, bCoverage}
+		bPositions, bPosCompany, bPosOpen, bPosDeadline, bIntroDays, bCandidates, bCandRef, bInternEnd, bConvs, bSeen, bCoverage, bAudit}
 
 	keySchema = []byte("schema")
 )
