@@ -50,7 +50,7 @@ func runCompanyDelete(ctx context.Context, s *Service, c *call, args []string) (
 	if !confirm || bot.NormalizeName(strings.Join(args, " ")) != bot.NormalizeName(co.Name) {
 		return s.deletePreview(ctx, c, co, again, confirm)
 	}
-	gone, n, ps, err := s.remover.DeleteCompany(ctx, co.ID)
+	gone, n, ps, err := s.remover.DeleteCompany(ctx, co.ID, c.entry(bot.AuditCompanyDelete, jc, 0, co.Name+" #"+itoa(int(co.ID)), "CVR "+co.CVR))
 	if err != nil {
 		return bot.Message{}, s.inUse(c, co, err)
 	}

@@ -174,7 +174,8 @@ func (s *Service) ImportCompanies(ctx context.Context, r io.Reader, opt ImportOp
 	for i, row := range rows {
 		cs[i] = row.company
 	}
-	if err := s.importer.ImportPortfolio(ctx, people, cs, newOwner); err != nil {
+	audit := c.entry(bot.AuditImport, c.actor.JobcenterID, 0, "CSV", itoa(len(cs))+" companies, "+itoa(len(people))+" new people")
+	if err := s.importer.ImportPortfolio(ctx, people, cs, newOwner, audit); err != nil {
 		return res, fmt.Errorf("import companies: %w", err)
 	}
 	return res, nil
