@@ -49,6 +49,9 @@ func (db *DB) EnsureConsultant(ctx context.Context, id bot.Identity, name, jobce
 			if len(known.Identities) == 0 && (known.Role != bot.RoleAdmin || id.Platform == bot.ConsolePlatform) {
 				if firstOperator(tx, id) {
 					known.Role = bot.RoleAdmin
+					if err := appendAudit(tx, now, bootstrapEntry(known)); err != nil {
+						return err
+					}
 				}
 				known.Identities = append(known.Identities, id)
 				c = known
@@ -71,6 +74,11 @@ func (db *DB) EnsureConsultant(ctx context.Context, id bot.Identity, name, jobce
 		if c, err = db.createConsultant(tx, c); err != nil {
 			return err
 		}
+		if role == bot.RoleAdmin {
+			if err := appendAudit(tx, now, bootstrapEntry(c)); err != nil {
+				return err
+			}
+		}
 		created = true
 		return tx.Bucket(bIdentities).Put([]byte(key), itob(c.ID))
 	})
@@ -78,6 +86,13 @@ func (db *DB) EnsureConsultant(ctx context.Context, id bot.Identity, name, jobce
 		return bot.Consultant{}, false, fmt.Errorf("ensure consultant: %w", err)
 	}
 	return c, created, nil
+}
+
+// bootstrapEntry records that c, the first console person on a fresh
+// file, was made admin.
+func bootstrapEntry(c bot.Consultant) bot.AuditEntry {
+	return bot.AuditEntry{ActorID: c.ID, Actor: "kontaktbot", JobcenterID: c.JobcenterID, PersonID: c.ID,
+		Action: bot.AuditAdminBootstrap, Subject: c.Name, Detail: "first console user of a fresh file"}
 }
 
 // firstOperator reports whether id, writing now, becomes admin: a console

@@ -13,7 +13,7 @@ import (
 
 // check runs the quick check of Open and then the full page walk on a
 // database file: »kontaktbot check --db FILE«. It changes nothing.
-func (e *env) check(_ context.Context, args []string) error {
+func (e *env) check(ctx context.Context, args []string) error {
 	fs := e.flagSet("check")
 	dbPath := e.dbFlag(fs)
 	if pos, err := parseFlags(fs, args); err != nil {
@@ -29,6 +29,15 @@ func (e *env) check(_ context.Context, args []string) error {
 		return err
 	}
 	cerr := db.Check()
+	var entries int
+	if cerr == nil {
+		// Each audit entry carries the hash of the one before: a changed
+		// or removed entry breaks the chain.
+		entries, cerr = db.VerifyAudit(ctx)
+		if errors.Is(cerr, storage.ErrAuditBroken) {
+			cerr = fmt.Errorf("revisionssporet i %s er ændret uden om kontaktbot: %w", *dbPath, cerr)
+		}
+	}
 	if err := errors.Join(cerr, db.Close()); err != nil {
 		return err
 	}
@@ -36,7 +45,8 @@ func (e *env) check(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "OK: %s (%d bytes): hver side er kontrolleret, og skemaet er version %d.\n", *dbPath, st.Size(), storage.SchemaVersion)
+	fmt.Fprintf(e.stdout, "OK: %s (%d bytes): hver side er kontrolleret, og skemaet er version %d. Revisionssporets kæde holder (%d poster).\n",
+		*dbPath, st.Size(), storage.SchemaVersion, entries)
 	return nil
 }
 

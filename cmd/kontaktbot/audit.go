@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"kontaktbot/bot"
+	"kontaktbot/storage"
+)
+
+// auditTrail runs »kontaktbot audit export --db FILE --out FILE.csv«: the
+// whole audit trail, oldest first, for the data protection officer. The
+// export is itself recorded, so the file is opened for writing: with the
+// bot running, stop it or export from a fresh backup.
+func (e *env) auditTrail(ctx context.Context, args []string) error {
+	fs := e.flagSet("audit")
+	dbPath := e.dbFlag(fs)
+	out := fs.String("out", "", "the CSV file to write")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || pos[0] != "export" || *out == "" {
+		return errors.New("usage: kontaktbot audit export --out FILE.csv [--db FILE]")
+	}
+	db, err := e.openToRecord(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.VerifyAudit(ctx); err != nil {
+		fmt.Fprintf(e.stderr, "Advarsel: %v. Eksporten tages alligevel.\n", err)
+	}
+	n := 0
+	err = writeFileAtomic(*out, func(w io.Writer) error {
+		cw, err := auditCSV(w)
+		if err != nil {
+			return err
+		}
+		err = db.EachAudit(ctx, bot.AuditFilter{}, func(a bot.AuditEntry) error {
+			n++
+			return writeAuditRow(cw, a)
+		})
+		cw.Flush()
+		return errors.Join(err, cw.Error())
+	})
+	if err != nil {
+		return fmt.Errorf("audit export: %w", err)
+	}
+	if err := db.Audit(ctx, bot.AuditEntry{At: e.clock.Now(), Actor: "kontaktbot audit export", Action: bot.AuditExport,
+		Subject: "audit", Detail: strconv.Itoa(n) + " entries to " + *out}); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Revisionssporet (%d poster) er skrevet til %s.\n", n, *out)
+	return nil
+}
+
+// openToRecord opens a file for an operator's act that must be recorded
+// in its audit trail: writable, and an existing file only.
+func (e *env) openToRecord(path string) (*storage.DB, error) {
+	ro, err := e.openReadOnly(path) // a mistyped --db is an error, not a new file
+	if err == nil {
+		err = ro.Close()
+	}
+	if err != nil {
+		if errors.Is(err, storage.ErrLocked) {
+			return nil, fmt.Errorf("%w: this is recorded in the file's audit trail, so it needs the file to itself; stop the bot for a moment", err)
+		}
+		return nil, err
+	}
+	return e.open(path)
+}
+
+// auditHeader are the columns of the audit CSV.
+var auditHeader = []string{"nr", "tidspunkt", "udført_af_id", "udført_af", "jobcenter_id", "person_id", "handling", "emne", "detaljer", "forrige_hash"}
+
+// auditCSV starts a CSV as the other exports write them: a BOM, so that
+// Excel reads UTF-8, and ';'.
+func auditCSV(w io.Writer) (*csv.Writer, error) {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return nil, err
+	}
+	cw := csv.NewWriter(w)
+	cw.Comma = ';'
+	return cw, cw.Write(auditHeader)
+}
+
+func writeAuditRow(cw *csv.Writer, a bot.AuditEntry) error {
+	return cw.Write([]string{strconv.FormatUint(a.Seq, 10), a.At.In(bot.Copenhagen).Format(time.RFC3339),
+		strconv.FormatUint(a.ActorID, 10), safeCell(a.Actor), strconv.FormatUint(a.JobcenterID, 10), strconv.FormatUint(a.PersonID, 10),
+		string(a.Action), safeCell(a.Subject), safeCell(a.Detail), a.Prev})
+}
+
+// safeCell keeps a spreadsheet from reading a cell as a formula.
+func safeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
