@@ -104,3 +104,45 @@ func safeCell(s string) string {
 	}
 	return s
 }
+
+// defaultAuditKeepYears is how long audit entries are kept unless
+// KONTAKTBOT_AUDIT_KEEP_YEARS says otherwise.
+const defaultAuditKeepYears = 5
+
+// auditKeepYears reads KONTAKTBOT_AUDIT_KEEP_YEARS: whole years, 1 to 50.
+func auditKeepYears(s string) (int, error) {
+	if s == "" {
+		return defaultAuditKeepYears, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 1 || n > 50 {
+		return 0, fmt.Errorf("KONTAKTBOT_AUDIT_KEEP_YEARS=%q: write a whole number of years from 1 to 50, e.g. 5", s)
+	}
+	return n, nil
+}
+
+// auditPrune is the scheduler task that removes the audit entries older
+// than KONTAKTBOT_AUDIT_KEEP_YEARS, once a day (the scheduler checks every
+// minute; PruneAudit is idempotent, so a restart repeats it harmlessly).
+func (e *env) auditPrune(db *storage.DB) (func(ctx context.Context, now time.Time) error, error) {
+	years, err := auditKeepYears(e.getenv("KONTAKTBOT_AUDIT_KEEP_YEARS"))
+	if err != nil {
+		return nil, err
+	}
+	var done time.Time
+	return func(ctx context.Context, now time.Time) error {
+		day := bot.Day(now)
+		if day.Equal(done) {
+			return nil
+		}
+		n, err := db.PruneAudit(ctx, now.AddDate(-years, 0, 0))
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			e.log.Info("pruned the audit trail", "entries", n, "keep_years", years)
+		}
+		done = day
+		return nil
+	}, nil
+}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // auditedFile is a file where Anne (the first console person, so admin)
@@ -140,5 +141,31 @@ func TestExportPerson(t *testing.T) {
 	}
 	if _, _, err := runCmd(t, "", nil, "export", "person", "Ingen Sådan", "--db", db, "--out", anne); err == nil || !strings.Contains(err.Error(), "ingen person") {
 		t.Errorf("export of an unknown person: %v", err)
+	}
+}
+
+func TestRemindPrunesTheAuditTrail(t *testing.T) {
+	t.Parallel()
+	dir, db := auditedFile(t)
+	at := time.Now().AddDate(5, 1, 0).Format(time.RFC3339)
+	if _, _, err := runCmd(t, "", map[string]string{"KONTAKTBOT_AUDIT_KEEP_YEARS": "fem"}, "remind", "--db", db, "--at", at); err == nil ||
+		!strings.Contains(err.Error(), "KONTAKTBOT_AUDIT_KEEP_YEARS") {
+		t.Fatalf("remind with an unreadable keep: %v", err)
+	}
+	// Kept 6 years: nothing goes.
+	mustRun(t, "", map[string]string{"KONTAKTBOT_AUDIT_KEEP_YEARS": "6"}, "remind", "--db", db, "--at", at)
+	if got := mustRun(t, "", nil, "check", "--db", db); !strings.Contains(got, "(2 poster)") {
+		t.Fatalf("after a remind that keeps 6 years, check said %s", got)
+	}
+	// The default 5 years: both go, a prune entry says so, the chain holds.
+	mustRun(t, "", nil, "remind", "--db", db, "--at", at)
+	if got := mustRun(t, "", nil, "check", "--db", db); !strings.Contains(got, "(1 poster)") {
+		t.Fatalf("after the prune, check said %s", got)
+	}
+	out := filepath.Join(dir, "a.csv")
+	mustRun(t, "", nil, "audit", "export", "--db", db, "--out", out)
+	data, _ := os.ReadFile(out)
+	if !strings.Contains(string(data), ";audit_prune;;2 entries from before") || strings.Contains(string(data), "consultant -> lead") {
+		t.Fatalf("the trail after pruning:\n%s", data)
 	}
 }

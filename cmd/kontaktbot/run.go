@@ -258,8 +258,13 @@ func (e *env) console(ctx context.Context, args []string) (err error) {
 		if err != nil {
 			return err
 		}
+		prune, err := e.auditPrune(db)
+		if err != nil {
+			return err
+		}
 		sched.Before("coverage snapshot", svc.SnapshotCoverage)
 		sched.Also("expire positions", expirePositions(svc))
+		sched.Also("prune audit", prune)
 		ctx, stop := context.WithCancel(ctx)
 		done := make(chan error, 1)
 		go func() { done <- sched.Run(ctx) }()
