@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"kontaktbot/bot"
 	"kontaktbot/storage"
 )
 
@@ -64,6 +65,15 @@ func (e *env) restore(ctx context.Context, args []string) error {
 	kept, err := storage.Restore(ctx, *from, *dbPath, time.Now())
 	if err != nil {
 		return err
+	}
+	// The restored file records that it was restored, and from what.
+	db, err := e.open(*dbPath)
+	if err == nil {
+		err = errors.Join(db.Audit(ctx, bot.AuditEntry{At: e.clock.Now(), Actor: "kontaktbot restore", Action: bot.AuditRestore,
+			Subject: *from, Detail: "replaced file kept as " + kept}), db.Close())
+	}
+	if err != nil {
+		return fmt.Errorf("restored %s, but could not record it in its audit trail: %w", *dbPath, err)
 	}
 	if kept != "" {
 		fmt.Fprintf(e.stdout, "Den tidligere fil er gemt som %s.\n", kept)
