@@ -23,13 +23,16 @@ import (
 // value is a bot.AuditEntry in JSON whose Prev is the hex SHA-256 of the
 // value before it; the first entry's Prev is the anchor kept in meta
 // (empty on a new file, the hash of the last pruned entry after a prune).
-// The hash of the newest value is kept in meta too, so that a change to
-// the last entry, or its removal, is found like any other. An entry is
-// appended in the write transaction of the change it records: one more
-// Put, not one more fsync, and never a change without its entry.
+// The hash of the newest value is kept too, so that a change to the last
+// entry, or its removal, is found like any other: in the audit bucket
+// itself, under a key that sorts after every entry, so that it shares the
+// newest entries' leaf page and an append dirties one page, not two (a
+// page more per commit cost the audited »rolle« 1.23x, measured). An
+// entry is appended in the write transaction of the change it records:
+// one more Put, not one more fsync, and never a change without its entry.
 var (
 	keyAuditAnchor = []byte("audit_anchor") // hex hash the first remaining entry's Prev must be
-	keyAuditHead   = []byte("audit_head")   // hex hash of the newest entry
+	keyAuditHead   = []byte("~head")        // in bAudit: hex hash of the newest entry; sorts after the 8-byte keys
 	keyAuditKey    = []byte("audit_key")    // 32 random bytes: the key of AuditHash
 )
 
@@ -61,9 +64,9 @@ func appendAudit(tx *bolt.Tx, now time.Time, es ...bot.AuditEntry) error {
 	if len(es) == 0 {
 		return nil
 	}
-	b, meta := tx.Bucket(bAudit), tx.Bucket(bMeta)
+	b := tx.Bucket(bAudit)
 	b.FillPercent = auditFill
-	prev := string(meta.Get(keyAuditHead))
+	prev := string(b.Get(keyAuditHead))
 	for _, e := range es {
 		if e.At.IsZero() {
 			e.At = now
@@ -82,7 +85,7 @@ func appendAudit(tx *bolt.Tx, now time.Time, es ...bot.AuditEntry) error {
 		}
 		prev = hashHex(v)
 	}
-	return meta.Put(keyAuditHead, []byte(prev))
+	return b.Put(keyAuditHead, []byte(prev))
 }
 
 func hashHex(v []byte) string {
@@ -101,6 +104,9 @@ func (db *DB) AuditPage(ctx context.Context, f bot.AuditFilter, skip, limit int)
 		}
 		cur := b.Cursor()
 		for k, v := cur.Last(); k != nil; k, v = cur.Prev() {
+			if len(k) != 8 {
+				continue // the head
+			}
 			var e bot.AuditEntry
 			if err := decode(v, &e, bAudit, k); err != nil {
 				return err
@@ -141,6 +147,9 @@ func (db *DB) EachAudit(ctx context.Context, f bot.AuditFilter, fn func(bot.Audi
 			return nil
 		}
 		return b.ForEach(func(k, v []byte) error {
+			if len(k) != 8 {
+				return nil // the head
+			}
 			var e bot.AuditEntry
 			if err := decode(v, &e, bAudit, k); err != nil {
 				return err
@@ -171,6 +180,9 @@ func (db *DB) VerifyAudit(ctx context.Context) (n int, err error) {
 		var last uint64
 		cur := b.Cursor()
 		for k, v := cur.First(); k != nil; k, v = cur.Next() {
+			if bytes.Equal(k, keyAuditHead) {
+				continue
+			}
 			seq := btoi(k)
 			var e bot.AuditEntry
 			if err := json.Unmarshal(v, &e); err != nil {
@@ -189,10 +201,10 @@ func (db *DB) VerifyAudit(ctx context.Context) (n int, err error) {
 			prev, last = hashHex(v), seq
 			n++
 		}
-		if last != b.Sequence() && !(last == 0 && n == 0 && meta.Get(keyAuditHead) == nil) {
+		if last != b.Sequence() && !(last == 0 && n == 0 && b.Get(keyAuditHead) == nil) {
 			return fmt.Errorf("%w: the newest entries after %d (up to %d) are missing", ErrAuditBroken, last, b.Sequence())
 		}
-		if head := string(meta.Get(keyAuditHead)); head != prev {
+		if head := string(b.Get(keyAuditHead)); head != prev {
 			return fmt.Errorf("%w: the newest entry (%d) was changed or removed", ErrAuditBroken, last)
 		}
 		return nil
