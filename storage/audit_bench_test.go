@@ -47,4 +47,3 @@ func BenchmarkAuditedUpdate(b *testing.B) {
 		}
 	}
 }
-
