@@ -132,10 +132,24 @@ func TestPruneAuditKeepsTheChain(t *testing.T) {
 	if n, err := db.VerifyAudit(ctx); err != nil || n != 4 {
 		t.Fatalf("VerifyAudit after prune = %d, %v", n, err)
 	}
+	// Everything older than now goes (the 3 role changes left), not the
+	// first prune's entry, made now: it is anchored to the last removed.
+	if n, err := db.PruneAudit(ctx, start.AddDate(5, 0, 10)); err != nil || n != 3 {
+		t.Fatalf("PruneAudit of all = %d, %v; want 3", n, err)
+	}
+	if n, err := db.VerifyAudit(ctx); err != nil || n != 2 {
+		t.Fatalf("VerifyAudit after pruning all = %d, %v", n, err)
+	}
+	if n, err := db.PruneAudit(ctx, start.AddDate(5, 0, 10)); err != nil || n != 0 {
+		t.Fatalf("PruneAudit after pruning all = %d, %v; want 0", n, err)
+	}
 	db.Close()
-	rawEdit(t, path, func(b *bolt.Bucket) error { return b.Delete(itob(4)) })
+	rawEdit(t, path, func(b *bolt.Bucket) error {
+		v := strings.Replace(string(b.Get(itob(7))), "entries", "Entries", 1)
+		return b.Put(itob(7), []byte(v))
+	})
 	if _, err := verifyFile(t, path); !errors.Is(err, ErrAuditBroken) {
-		t.Fatalf("VerifyAudit after removing the oldest kept = %v; want ErrAuditBroken", err)
+		t.Fatalf("VerifyAudit after changing the oldest kept = %v; want ErrAuditBroken", err)
 	}
 }
 

@@ -146,3 +146,27 @@ func (e *env) auditPrune(db *storage.DB) (func(ctx context.Context, now time.Tim
 		return nil
 	}, nil
 }
+
+// exportEntry is the audit entry of an export (»export all«, »export
+// companies«) written to out.
+func exportEntry(now time.Time, what, out string) bot.AuditEntry {
+	if out == "" {
+		out = "stdout"
+	}
+	return bot.AuditEntry{At: now, Actor: "kontaktbot " + what, Action: bot.AuditExport, Subject: what, Detail: "to " + out}
+}
+
+// recordExport records an export made from a file opened read-only, once
+// that is closed. A file that cannot be opened for writing (a copy on a
+// read-only disk, or the bot started meanwhile) keeps the export
+// unrecorded, and the operator is told so.
+func (e *env) recordExport(ctx context.Context, dbPath string, entry bot.AuditEntry) {
+	db, err := e.open(dbPath)
+	if err == nil {
+		err = errors.Join(db.Audit(ctx, entry), db.Close())
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "Advarsel: eksporten er ikke registreret i revisionssporet: %v\n", err)
+		e.log.Warn("export not recorded in the audit trail", "err", err)
+	}
+}

@@ -69,9 +69,18 @@ func TestAuditExport(t *testing.T) {
 			t.Errorf("audit CSV lacks %q:\n%s", want, text)
 		}
 	}
-	// The export itself is recorded, and the chain still holds.
-	if got := mustRun(t, "", nil, "check", "--db", db); !strings.Contains(got, "(3 poster)") {
-		t.Errorf("after the export, check said %s", got)
+	// The export itself is recorded, and so are the other exports; the
+	// chain still holds.
+	mustRun(t, "", nil, "export", "companies", "--db", db, "--out", filepath.Join(dir, "p.csv"))
+	if got := mustRun(t, "", nil, "check", "--db", db); !strings.Contains(got, "(4 poster)") {
+		t.Errorf("after the exports, check said %s", got)
+	}
+	mustRun(t, "", nil, "audit", "export", "--db", db, "--out", out)
+	data, _ = os.ReadFile(out)
+	for _, want := range []string{";export;audit;2 entries to", ";export;export companies;to "} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("audit CSV lacks %q:\n%s", want, data)
+		}
 	}
 	if _, _, err := runCmd(t, "", nil, "audit", "export", "--db", db); err == nil {
 		t.Error("audit export without --out was taken")
