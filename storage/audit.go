@@ -242,7 +242,7 @@ func (db *DB) PruneAudit(ctx context.Context, before time.Time) (int, error) {
 			b, meta := tx.Bucket(bAudit), tx.Bucket(bMeta)
 			cur := b.Cursor()
 			var anchor []byte
-			for k, v := cur.First(); k != nil && len(k) == 8; k, v = cur.First() {
+			for k, v := cur.First(); len(k) == 8; k, v = cur.First() { // the head key, or the end, stops it
 				var e bot.AuditEntry
 				if err := decode(v, &e, bAudit, k); err != nil {
 					return err
