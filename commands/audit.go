@@ -216,3 +216,13 @@ func (s *Service) jobcenterOf(ctx context.Context, co bot.Company) uint64 {
 	jc, _ := s.companyJobcenter(ctx, co)
 	return jc
 }
+
+// importEntry is the audit entry of an import's act: the operator's
+// (»kontaktbot import«, with no actor) or a chat user's.
+func importEntry(c *call, action bot.AuditAction, subject, detail string) bot.AuditEntry {
+	e := c.entry(action, c.actor.JobcenterID, 0, subject, detail)
+	if e.Actor == "" {
+		e.Actor = "kontaktbot import"
+	}
+	return e
+}

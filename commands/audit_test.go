@@ -12,6 +12,8 @@ func TestAuditRecordsChangesAndReads(t *testing.T) {
 	b := knowBot(t)
 	b.ok("Anne", "rolle Olga leder")
 	b.ok("Anne", "virksomhed tildel L-tek Olga")
+	b.ok("Anne", "virksomhed opret Fyns Rør ejer Olga")
+	b.ok("Olga", "virksomhed opret Egen Aps")
 	// Svendborg (a partner) reads Odense's notes: recorded. Odense itself
 	// reading its own is not; Aarhus is refused, so nothing was read.
 	b.ok("Sif", "virksomhed L-tek")
@@ -28,7 +30,10 @@ func TestAuditRecordsChangesAndReads(t *testing.T) {
 		"Anne · flyttet jobcenter · Sif: left for Jobcenter Svendborg",
 		"Anne · jobcenter · Jobcenter Aarhus: created",
 		"Sif · læst andet jobcenters noter · L-tek #1: card",
-		"Sif · læst andet jobcenters noter · L-tek #1: history")
+		"Sif · læst andet jobcenters noter · L-tek #1: history",
+		"Anne · tildelt · L-tek #1: -> Olga",
+		"Anne · tildelt · Fyns Rør: new company -> Olga")
+	lacks(t, got, "Egen Aps")
 	if strings.Count(got, "læst andet") != 2 {
 		t.Errorf("want two reads recorded (Sif's card and history), got:\n%s", got)
 	}

@@ -174,7 +174,7 @@ func (s *Service) ImportCompanies(ctx context.Context, r io.Reader, opt ImportOp
 	for i, row := range rows {
 		cs[i] = row.company
 	}
-	audit := c.entry(bot.AuditImport, c.actor.JobcenterID, 0, "CSV", itoa(len(cs))+" companies, "+itoa(len(people))+" new people")
+	audit := importEntry(c, bot.AuditImport, "CSV", itoa(len(cs))+" companies, "+itoa(len(people))+" new people")
 	if err := s.importer.ImportPortfolio(ctx, people, cs, newOwner, audit); err != nil {
 		return res, fmt.Errorf("import companies: %w", err)
 	}
@@ -618,7 +618,7 @@ func (s *Service) newPeople(ctx context.Context, c *call, rows []importRow, name
 		return nil, nil, fmt.Errorf("import: jobcenter: %w", err)
 	}
 	if isNotFound(err) {
-		if jc, err = s.importer.CreateJobcenter(ctx, bot.Jobcenter{Name: s.newcomers, Created: c.now}); err != nil {
+		if jc, err = s.importer.CreateJobcenter(ctx, bot.Jobcenter{Name: s.newcomers, Created: c.now}, importEntry(c, bot.AuditJobcenter, s.newcomers, "created for imported people")); err != nil {
 			return nil, nil, fmt.Errorf("import: create jobcenter: %w", err)
 		}
 	}

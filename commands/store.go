@@ -57,7 +57,7 @@ type Companies interface {
 	// CreateCompany stores a new company and its name, alias, CVR and owner
 	// index entries in one transaction. A name or alias whose normalized form
 	// is taken, or a CVR that is taken, gives a *bot.ConflictError.
-	CreateCompany(ctx context.Context, c bot.Company) (bot.Company, error)
+	CreateCompany(ctx context.Context, c bot.Company, audit ...bot.AuditEntry) (bot.Company, error)
 	// Company returns the company with the id, or bot.ErrNotFound.
 	Company(ctx context.Context, id uint64) (bot.Company, error)
 	// UpdateCompany loads the company, calls fn on it and stores the result

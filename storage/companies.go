@@ -237,12 +237,12 @@ func (db *DB) pendingIn() map[uint64][]string {
 
 // CreateCompany stores a new company with its indexes in one transaction.
 // A taken name, alias or CVR gives a *bot.ConflictError.
-func (db *DB) CreateCompany(ctx context.Context, c bot.Company) (out bot.Company, err error) {
+func (db *DB) CreateCompany(ctx context.Context, c bot.Company, audit ...bot.AuditEntry) (out bot.Company, err error) {
 	now := db.clock.Now()
-	err = db.update(ctx, func(tx *bolt.Tx) error {
+	err = db.update(ctx, db.audited(audit, func(tx *bolt.Tx) error {
 		out = c
 		return db.createCompany(tx, &out, now)
-	})
+	}))
 	if err != nil {
 		return bot.Company{}, err
 	}
