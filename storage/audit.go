@@ -225,8 +225,12 @@ func (db *DB) PruneAudit(ctx context.Context, before time.Time) (int, error) {
 	// Most days there is nothing to remove: find that out without a write.
 	due := false
 	err := db.view(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bAudit)
+		if b == nil {
+			return nil // an older file opened read-only: nothing to prune, nor could it be
+		}
 		var e bot.AuditEntry
-		if k, v := tx.Bucket(bAudit).Cursor().First(); k != nil && json.Unmarshal(v, &e) == nil {
+		if k, v := b.Cursor().First(); k != nil && json.Unmarshal(v, &e) == nil {
 			due = e.At.Before(before)
 		}
 		return nil
