@@ -767,7 +767,9 @@ func (s *Service) storeArchive(ctx context.Context, in *archiveIn) error {
 	for i := range cs {
 		cs[i].OwnerID = person(cs[i].OwnerID)
 	}
-	if err := s.archive.ImportPortfolio(ctx, nil, cs, nil); err != nil {
+	audit := bot.AuditEntry{At: s.clock.Now(), Actor: "kontaktbot import", Action: bot.AuditImport, Subject: "archive",
+		Detail: itoa(len(jcs)) + " jobcenters, " + itoa(len(people)) + " people, " + itoa(len(cs)) + " companies"}
+	if err := s.archive.ImportPortfolio(ctx, nil, cs, nil, audit); err != nil {
 		return fmt.Errorf("import companies: %w", err)
 	}
 	// The store was empty: its companies are these, in this order.

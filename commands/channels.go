@@ -68,7 +68,7 @@ func (s *Service) setChannel(ctx context.Context, c *call, args []string, purpos
 		}
 		x.Channels[purpose] = ch
 		return nil
-	})
+	}, c.entry(bot.AuditChannel, j.ID, 0, j.Name, purpose+": "+channelName(ch)))
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("set channel: %w", err)
 	}

@@ -47,7 +47,8 @@ func runJobcenterClosed(ctx context.Context, s *Service, c *call, args []string)
 	} else if _, perr := bot.ParseClosedDays(text); perr != nil {
 		return bot.Message{}, closedDaysError(c, j, text, perr)
 	}
-	j, err = s.people.UpdateJobcenter(ctx, j.ID, func(x *bot.Jobcenter) error { x.ClosedDays = text; return nil })
+	j, err = s.people.UpdateJobcenter(ctx, j.ID, func(x *bot.Jobcenter) error { x.ClosedDays = text; return nil },
+		c.entry(bot.AuditJobcenter, j.ID, 0, j.Name, "closed days: "+text))
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("set closed days: %w", err)
 	}

@@ -13,9 +13,9 @@ import (
 // companyRegister is what registering, showing and changing a company use
 // of the store (the contracts are in store.go).
 type companyRegister interface {
-	CreateCompany(ctx context.Context, c bot.Company) (bot.Company, error)
+	CreateCompany(ctx context.Context, c bot.Company, audit ...bot.AuditEntry) (bot.Company, error)
 	Company(ctx context.Context, id uint64) (bot.Company, error)
-	UpdateCompany(ctx context.Context, id uint64, fn func(*bot.Company) error) (bot.Company, error)
+	UpdateCompany(ctx context.Context, id uint64, fn func(*bot.Company) error, audit ...bot.AuditEntry) (bot.Company, error)
 }
 
 // Default cadences in days when a company is added without one.
@@ -168,10 +168,14 @@ func runCompanyAdd(ctx context.Context, s *Service, c *call, args []string) (bot
 			return bot.Message{}, err
 		}
 	}
+	var audit []bot.AuditEntry
+	if owner.ID != c.actor.ID {
+		audit = append(audit, c.entry(bot.AuditAssign, owner.JobcenterID, owner.ID, name, "new company -> "+owner.Name))
+	}
 	co, err := s.register.CreateCompany(ctx, bot.Company{
 		Name: name, CVR: a.cvr, Area: a.area, OwnerID: owner.ID, OwnerSince: c.now,
 		CadenceDays: a.cadence, Tier: a.tier, Status: bot.StatusActive, Created: c.now,
-	})
+	}, audit...)
 	if err != nil {
 		return bot.Message{}, s.conflictError(ctx, c, err)
 	}

@@ -13,8 +13,8 @@ import (
 // companyRemover is what deleting and merging companies use of the store
 // (the contracts are in store.go).
 type companyRemover interface {
-	DeleteCompany(ctx context.Context, id uint64) (co bot.Company, contacts int, positions []bot.Position, err error)
-	MergeCompanies(ctx context.Context, keepID, dropID uint64) (kept bot.Company, contacts, positions int, err error)
+	DeleteCompany(ctx context.Context, id uint64, audit ...bot.AuditEntry) (co bot.Company, contacts int, positions []bot.Position, err error)
+	MergeCompanies(ctx context.Context, keepID, dropID uint64, audit ...bot.AuditEntry) (kept bot.Company, contacts, positions int, err error)
 	ContactsPage(ctx context.Context, companyID uint64, skip, limit int) ([]bot.Contact, int, error)
 	PositionsOf(ctx context.Context, companyID uint64) ([]bot.Position, error)
 }
@@ -50,7 +50,7 @@ func runCompanyDelete(ctx context.Context, s *Service, c *call, args []string) (
 	if !confirm || bot.NormalizeName(strings.Join(args, " ")) != bot.NormalizeName(co.Name) {
 		return s.deletePreview(ctx, c, co, again, confirm)
 	}
-	gone, n, ps, err := s.remover.DeleteCompany(ctx, co.ID)
+	gone, n, ps, err := s.remover.DeleteCompany(ctx, co.ID, c.entry(bot.AuditCompanyDelete, jc, 0, co.Name+" #"+itoa(int(co.ID)), "CVR "+co.CVR))
 	if err != nil {
 		return bot.Message{}, s.inUse(c, co, err)
 	}

@@ -34,11 +34,11 @@ func (s *Service) mayEdit(ctx context.Context, c *call, co bot.Company) error {
 
 // editCompany resolves the company, checks the actor may edit it, applies
 // fn in one transaction and returns the stored result.
-func (s *Service) editCompany(ctx context.Context, c *call, co bot.Company, fn func(*bot.Company) error) (bot.Company, error) {
+func (s *Service) editCompany(ctx context.Context, c *call, co bot.Company, fn func(*bot.Company) error, audit ...bot.AuditEntry) (bot.Company, error) {
 	if err := s.mayEdit(ctx, c, co); err != nil {
 		return co, err
 	}
-	out, err := s.register.UpdateCompany(ctx, co.ID, fn)
+	out, err := s.register.UpdateCompany(ctx, co.ID, fn, audit...)
 	if err != nil {
 		var be *bot.Error
 		if ok := asBotError(err, &be); ok {
@@ -78,7 +78,7 @@ func runCompanyAssign(ctx context.Context, s *Service, c *call, args []string) (
 			x.OwnerID, x.OwnerSince = p.ID, c.now
 		}
 		return nil
-	})
+	}, c.entry(bot.AuditAssign, p.JobcenterID, p.ID, co.Name+" #"+itoa(int(co.ID)), "-> "+p.Name))
 	if err != nil {
 		return bot.Message{}, err
 	}

@@ -96,7 +96,8 @@ func runCompanyMerge(ctx context.Context, s *Service, c *call, args []string) (b
 	if !m.confirm || !m.exact {
 		return s.mergePreview(ctx, c, m, len(moving), again)
 	}
-	kept, nc, np, err := s.remover.MergeCompanies(ctx, m.keep.ID, m.drop.ID)
+	kept, nc, np, err := s.remover.MergeCompanies(ctx, m.keep.ID, m.drop.ID, c.entry(bot.AuditCompanyMerge, s.jobcenterOf(ctx, m.keep), 0,
+		m.keep.Name+" #"+itoa(int(m.keep.ID)), "+ "+m.drop.Name+" #"+itoa(int(m.drop.ID))))
 	if err != nil {
 		return bot.Message{}, s.mergeError(ctx, c, m, err)
 	}

@@ -195,7 +195,8 @@ func runCoverageGoal(ctx context.Context, s *Service, c *call, args []string) (b
 	if err := s.mayLead(ctx, c, j.ID); err != nil {
 		return bot.Message{}, err
 	}
-	j, err = s.people.UpdateJobcenter(ctx, j.ID, func(x *bot.Jobcenter) error { x.CoverageGoal = goal; return nil })
+	j, err = s.people.UpdateJobcenter(ctx, j.ID, func(x *bot.Jobcenter) error { x.CoverageGoal = goal; return nil },
+		c.entry(bot.AuditJobcenter, j.ID, 0, j.Name, "coverage goal: "+strconv.Itoa(goal)))
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("set coverage goal: %w", err)
 	}

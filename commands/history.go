@@ -170,5 +170,8 @@ func (s *Service) historyOf(ctx context.Context, c *call, co bot.Company) (func(
 	if !know {
 		return nil, bot.Errorf(bot.Forbidden, "%s", keptFor(c, co, s.jobcenterName(ctx, jc), names))
 	}
+	if err := s.auditRead(ctx, c, jc, co, "history"); err != nil {
+		return nil, err
+	}
 	return names, nil
 }

@@ -27,7 +27,7 @@ type importStore interface {
 	ConsultantByName(ctx context.Context, name string) (bot.Consultant, error)
 	Consultants(ctx context.Context) ([]bot.Consultant, error)
 	CreateConsultant(ctx context.Context, c bot.Consultant) (bot.Consultant, error)
-	CreateJobcenter(ctx context.Context, j bot.Jobcenter) (bot.Jobcenter, error)
+	CreateJobcenter(ctx context.Context, j bot.Jobcenter, audit ...bot.AuditEntry) (bot.Jobcenter, error)
 	JobcenterByName(ctx context.Context, name string) (bot.Jobcenter, error)
 }
 
@@ -174,7 +174,8 @@ func (s *Service) ImportCompanies(ctx context.Context, r io.Reader, opt ImportOp
 	for i, row := range rows {
 		cs[i] = row.company
 	}
-	if err := s.importer.ImportPortfolio(ctx, people, cs, newOwner); err != nil {
+	audit := importEntry(c, bot.AuditImport, "CSV", itoa(len(cs))+" companies, "+itoa(len(people))+" new people")
+	if err := s.importer.ImportPortfolio(ctx, people, cs, newOwner, audit); err != nil {
 		return res, fmt.Errorf("import companies: %w", err)
 	}
 	return res, nil
@@ -617,7 +618,7 @@ func (s *Service) newPeople(ctx context.Context, c *call, rows []importRow, name
 		return nil, nil, fmt.Errorf("import: jobcenter: %w", err)
 	}
 	if isNotFound(err) {
-		if jc, err = s.importer.CreateJobcenter(ctx, bot.Jobcenter{Name: s.newcomers, Created: c.now}); err != nil {
+		if jc, err = s.importer.CreateJobcenter(ctx, bot.Jobcenter{Name: s.newcomers, Created: c.now}, importEntry(c, bot.AuditJobcenter, s.newcomers, "created for imported people")); err != nil {
 			return nil, nil, fmt.Errorf("import: create jobcenter: %w", err)
 		}
 	}

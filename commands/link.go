@@ -101,7 +101,9 @@ func runLink(ctx context.Context, s *Service, c *call, args []string) (bot.Messa
 			"Den kode er givet her. Skriv den i den anden chat (Slack eller Teams), der skal forbindes med denne; skriv »forbind« for en ny.",
 			"That code was given here. Type it in the other chat (Slack or Teams) that should be linked with this one; type »link« for a new one."))
 	}
-	linked, err := s.people.LinkConsultants(ctx, owner, c.actor.ID)
+	// By the one record (ActorID) about the other (PersonID): whichever
+	// remains, its access request finds the entry.
+	linked, err := s.people.LinkConsultants(ctx, owner, c.actor.ID, c.entry(bot.AuditLink, c.actor.JobcenterID, owner, c.actor.Name, "records #"+itoa(int(owner))+" and #"+itoa(int(c.actor.ID))))
 	if errors.Is(err, bot.ErrConflict) {
 		return bot.Message{}, bot.Errorf(bot.Conflict, "%s", c.tr(
 			"Du har allerede virksomheder, kontakter eller stillinger begge steder, så jeg kan ikke bare lægge dem sammen. "+

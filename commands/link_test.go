@@ -56,6 +56,11 @@ func TestLinkSlackAndTeams(t *testing.T) {
 	}
 	// A code works once.
 	contains(t, b.as(hanneTeams, "Hanne Jensen", "forbind "+code).PlainText(), "kender jeg ikke")
+	// The link is in the audit trail, found by the person who remains.
+	es, n, err := b.db.AuditPage(context.Background(), bot.AuditFilter{PersonID: c.ID}, 0, 10)
+	if err != nil || n != 1 || es[0].Action != bot.AuditLink {
+		t.Fatalf("audit entries about Hanne: %+v (%d), %v; want the link", es, n, err)
+	}
 }
 
 func TestLinkRefusals(t *testing.T) {

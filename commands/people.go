@@ -17,12 +17,12 @@ type directory interface {
 	EnsureConsultant(ctx context.Context, id bot.Identity, name, jobcenter string) (c bot.Consultant, created bool, err error)
 	Consultant(ctx context.Context, id uint64) (bot.Consultant, error)
 	Consultants(ctx context.Context) ([]bot.Consultant, error)
-	UpdateConsultant(ctx context.Context, id uint64, fn func(*bot.Consultant) error) (bot.Consultant, error)
-	LinkConsultants(ctx context.Context, a, b uint64) (bot.Consultant, error)
-	CreateJobcenter(ctx context.Context, j bot.Jobcenter) (bot.Jobcenter, error)
+	UpdateConsultant(ctx context.Context, id uint64, fn func(*bot.Consultant) error, audit ...bot.AuditEntry) (bot.Consultant, error)
+	LinkConsultants(ctx context.Context, a, b uint64, audit ...bot.AuditEntry) (bot.Consultant, error)
+	CreateJobcenter(ctx context.Context, j bot.Jobcenter, audit ...bot.AuditEntry) (bot.Jobcenter, error)
 	Jobcenter(ctx context.Context, id uint64) (bot.Jobcenter, error)
 	Jobcenters(ctx context.Context) ([]bot.Jobcenter, error)
-	UpdateJobcenter(ctx context.Context, id uint64, fn func(*bot.Jobcenter) error) (bot.Jobcenter, error)
+	UpdateJobcenter(ctx context.Context, id uint64, fn func(*bot.Jobcenter) error, audit ...bot.AuditEntry) (bot.Jobcenter, error)
 }
 
 // roles are the values »rolle« takes, in the order help lists them.
@@ -78,7 +78,8 @@ func runRole(ctx context.Context, s *Service, c *call, args []string) (bot.Messa
 			return bot.Message{}, err
 		}
 	}
-	if _, err := s.people.UpdateConsultant(ctx, p.ID, func(x *bot.Consultant) error { x.Role = role; return nil }); err != nil {
+	audit := c.entry(bot.AuditRole, p.JobcenterID, p.ID, p.Name, string(p.Role)+" -> "+string(role))
+	if _, err := s.people.UpdateConsultant(ctx, p.ID, func(x *bot.Consultant) error { x.Role = role; return nil }, audit); err != nil {
 		return bot.Message{}, fmt.Errorf("set role: %w", err)
 	}
 	return bot.Reply(c.tr("✅ ", "✅ ") + p.Name + c.tr(" er nu ", " is now ") + roleName(c.lang, role) + "."), nil
@@ -106,7 +107,7 @@ func runJobcenterAdd(ctx context.Context, s *Service, c *call, args []string) (b
 	if bot.NormalizeName(name) == "" {
 		return bot.Message{}, usageError(s, c, "jobcenter add")
 	}
-	j, err := s.people.CreateJobcenter(ctx, bot.Jobcenter{Name: name, Created: c.now})
+	j, err := s.people.CreateJobcenter(ctx, bot.Jobcenter{Name: name, Created: c.now}, c.entry(bot.AuditJobcenter, 0, 0, name, "created"))
 	if err != nil {
 		if errors.Is(err, bot.ErrConflict) {
 			return bot.Message{}, bot.Errorf(bot.Conflict, "%s", c.tr("Jobcentret »"+clip(name)+"« findes allerede.", "The jobcenter »"+clip(name)+"« already exists."))
@@ -151,7 +152,7 @@ func runJobcenterPartner(ctx context.Context, s *Service, c *call, args []string
 				j.Partners = append(j.Partners, y.ID)
 			}
 			return nil
-		})
+		}, c.entry(bot.AuditPartner, x.ID, 0, x.Name, "partner: "+y.Name))
 		return err
 	}
 	// Two transactions; each is idempotent, so running the command again
@@ -179,7 +180,12 @@ func runJobcenterJoin(ctx context.Context, s *Service, c *call, args []string) (
 	} else if p, j, err = s.personAndJobcenter(ctx, c, args); err != nil {
 		return bot.Message{}, err
 	}
-	if _, err := s.people.UpdateConsultant(ctx, p.ID, func(x *bot.Consultant) error { x.JobcenterID = j.ID; return nil }); err != nil {
+	// Each jobcenter's lead sees the move in their own trail.
+	audit := []bot.AuditEntry{c.entry(bot.AuditJoin, j.ID, p.ID, p.Name, "joined "+j.Name)}
+	if p.JobcenterID != j.ID && p.JobcenterID != 0 {
+		audit = append(audit, c.entry(bot.AuditJoin, p.JobcenterID, p.ID, p.Name, "left for "+j.Name))
+	}
+	if _, err := s.people.UpdateConsultant(ctx, p.ID, func(x *bot.Consultant) error { x.JobcenterID = j.ID; return nil }, audit...); err != nil {
 		return bot.Message{}, fmt.Errorf("join jobcenter: %w", err)
 	}
 	return bot.Reply(c.tr("✅ "+p.Name+" hører nu til "+j.Name+".", "✅ "+p.Name+" now belongs to "+j.Name+".")), nil

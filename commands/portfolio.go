@@ -53,6 +53,11 @@ func runCompanyShow(ctx context.Context, s *Service, c *call, args []string) (bo
 		if contacts, err = s.portfolio.Contacts(ctx, co.ID, cardContacts+1); err != nil {
 			return bot.Message{}, fmt.Errorf("company card: %w", err)
 		}
+		if len(contacts) > 0 {
+			if err := s.auditRead(ctx, c, jc, co, "card"); err != nil {
+				return bot.Message{}, err
+			}
+		}
 	} else if !co.LastContact.IsZero() {
 		if contacts, err = s.ownContacts(ctx, c, co.ID); err != nil {
 			return bot.Message{}, fmt.Errorf("company card: %w", err)

@@ -34,6 +34,7 @@ type Service struct {
 	nudges    Nudges
 	archive   archiveStore
 	coverage  Coverage
+	audit     Auditor
 	clock     bot.Clock
 	log       *slog.Logger
 	newcomers string // the jobcenter new people join
@@ -87,7 +88,7 @@ func New(store Store, cfg Config) *Service {
 		cfg.Metrics = bot.NopMetrics{}
 	}
 	s := &Service{names: store, contacts: store, register: store, remover: store, portfolio: store, people: store, positions: store,
-		introDays: store, importer: store, nudges: store, archive: store, coverage: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter, notifier: cfg.Notifier, metrics: cfg.Metrics,
+		introDays: store, importer: store, nudges: store, archive: store, coverage: store, audit: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter, notifier: cfg.Notifier, metrics: cfg.Metrics,
 		admins: cfg.Admins, closed: cfg.ClosedDays}
 	s.table = commandTable()
 	s.byKey = keys(s.table)
@@ -153,7 +154,8 @@ func (s *Service) handle(ctx context.Context, req bot.Request, name *string) (bo
 		if actor, err = s.people.UpdateConsultant(ctx, actor.ID, func(c *bot.Consultant) error {
 			c.Role = bot.RoleAdmin
 			return nil
-		}); err != nil {
+		}, bot.AuditEntry{At: s.clock.Now(), ActorID: actor.ID, Actor: "KONTAKTBOT_ADMINS", JobcenterID: actor.JobcenterID, PersonID: actor.ID,
+			Action: bot.AuditAdminBootstrap, Subject: actor.Name, Detail: string(actor.Role) + " -> admin"}); err != nil {
 			return bot.Danish, bot.Message{}, err
 		}
 		s.log.Info("made admin, as KONTAKTBOT_ADMINS names them", "consultant", actor.ID, "platform", req.From.Platform)

@@ -26,7 +26,7 @@ type People interface {
 	Consultants(ctx context.Context) ([]bot.Consultant, error)
 	// UpdateConsultant loads the consultant, calls fn on it and stores the
 	// result in one transaction; fn's error aborts without writing.
-	UpdateConsultant(ctx context.Context, id uint64, fn func(*bot.Consultant) error) (bot.Consultant, error)
+	UpdateConsultant(ctx context.Context, id uint64, fn func(*bot.Consultant) error, audit ...bot.AuditEntry) (bot.Consultant, error)
 	// CreateConsultant stores a new consultant known only by name (a person
 	// named in a command before they have used the bot). A clashing
 	// normalized name gives a *bot.ConflictError.
@@ -35,11 +35,11 @@ type People interface {
 	// of the record with nothing stored about it move to the other, which
 	// it returns; the empty one is deleted. When neither is empty the
 	// error wraps bot.ErrConflict and nothing changes.
-	LinkConsultants(ctx context.Context, a, b uint64) (bot.Consultant, error)
+	LinkConsultants(ctx context.Context, a, b uint64, audit ...bot.AuditEntry) (bot.Consultant, error)
 
 	// CreateJobcenter stores a new jobcenter; a clashing normalized name
 	// gives a *bot.ConflictError.
-	CreateJobcenter(ctx context.Context, j bot.Jobcenter) (bot.Jobcenter, error)
+	CreateJobcenter(ctx context.Context, j bot.Jobcenter, audit ...bot.AuditEntry) (bot.Jobcenter, error)
 	// Jobcenter returns the jobcenter with the id, or bot.ErrNotFound.
 	Jobcenter(ctx context.Context, id uint64) (bot.Jobcenter, error)
 	// JobcenterByName returns the jobcenter whose normalized name equals
@@ -48,7 +48,7 @@ type People interface {
 	// Jobcenters returns every jobcenter ordered by id.
 	Jobcenters(ctx context.Context) ([]bot.Jobcenter, error)
 	// UpdateJobcenter is UpdateConsultant for jobcenters.
-	UpdateJobcenter(ctx context.Context, id uint64, fn func(*bot.Jobcenter) error) (bot.Jobcenter, error)
+	UpdateJobcenter(ctx context.Context, id uint64, fn func(*bot.Jobcenter) error, audit ...bot.AuditEntry) (bot.Jobcenter, error)
 }
 
 // Companies is what commands need of the company portfolio. storage.DB
@@ -57,7 +57,7 @@ type Companies interface {
 	// CreateCompany stores a new company and its name, alias, CVR and owner
 	// index entries in one transaction. A name or alias whose normalized form
 	// is taken, or a CVR that is taken, gives a *bot.ConflictError.
-	CreateCompany(ctx context.Context, c bot.Company) (bot.Company, error)
+	CreateCompany(ctx context.Context, c bot.Company, audit ...bot.AuditEntry) (bot.Company, error)
 	// Company returns the company with the id, or bot.ErrNotFound.
 	Company(ctx context.Context, id uint64) (bot.Company, error)
 	// UpdateCompany loads the company, calls fn on it and stores the result
@@ -67,7 +67,7 @@ type Companies interface {
 	// company's name or alias, or the whole-word start of one, gives a
 	// *bot.ConflictError with What "shadow" naming those companies; nothing
 	// is stored then.
-	UpdateCompany(ctx context.Context, id uint64, fn func(*bot.Company) error) (bot.Company, error)
+	UpdateCompany(ctx context.Context, id uint64, fn func(*bot.Company) error, audit ...bot.AuditEntry) (bot.Company, error)
 	// FindCompanies looks key (a bot.NormalizeName result) up among names
 	// and aliases: exact is the company whose name or alias is key (nil if
 	// none); partial are up to limit other companies, in id order, that
@@ -113,7 +113,7 @@ type Companies interface {
 	// they were (with their announcements' receipts). A company an intro
 	// day or a candidate refers to gives a *bot.ConflictError (What
 	// "introday" or "candidate") and nothing changes.
-	DeleteCompany(ctx context.Context, id uint64) (co bot.Company, contacts int, positions []bot.Position, err error)
+	DeleteCompany(ctx context.Context, id uint64, audit ...bot.AuditEntry) (co bot.Company, contacts int, positions []bot.Position, err error)
 	// MergeCompanies makes drop part of keep in one transaction: contacts,
 	// positions, intro-day places and candidate matches move; drop's name
 	// and aliases become keep's aliases; keep takes drop's CVR, area, owner
@@ -122,7 +122,7 @@ type Companies interface {
 	// position title both have, give a *bot.ConflictError (What "cvr" or
 	// "position") and nothing changes. It returns keep as stored and how
 	// many contacts and positions moved.
-	MergeCompanies(ctx context.Context, keepID, dropID uint64) (kept bot.Company, contacts, positions int, err error)
+	MergeCompanies(ctx context.Context, keepID, dropID uint64, audit ...bot.AuditEntry) (kept bot.Company, contacts, positions int, err error)
 }
 
 // Contacts is what commands need of the contact log. storage.DB implements it.
@@ -166,7 +166,7 @@ type Importer interface {
 	// across a crash. newOwner[i] > 0 makes people[newOwner[i]-1] the
 	// owner of cs[i]. Conflicts give a *bot.ConflictError naming the first
 	// clash.
-	ImportPortfolio(ctx context.Context, people []bot.Consultant, cs []bot.Company, newOwner []int) error
+	ImportPortfolio(ctx context.Context, people []bot.Consultant, cs []bot.Company, newOwner []int, audit ...bot.AuditEntry) error
 	// SetAddresses stores the address (Street, Postcode, Town) of each of
 	// cs, found by ID, leaving their other fields as stored, some thousands
 	// to a transaction, and returns how many it stored.
@@ -207,6 +207,7 @@ type Store interface {
 	Positions
 	Nudges
 	Coverage
+	Auditor
 }
 
 // Coverage keeps the daily coverage snapshots the chart is drawn from.

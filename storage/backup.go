@@ -9,11 +9,14 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"kontaktbot/bot"
 )
 
 // Backup writes a consistent copy of the whole file to w from one read
@@ -156,7 +159,12 @@ func (db *DB) ServeSocket(ctx context.Context, more SocketHandler) (stop func(),
 				line = strings.TrimSpace(line)
 				switch {
 				case line == RequestBackup:
-					db.Backup(ctx, conn) // a failed copy fails the reader's check
+					// A failed copy fails the reader's check; a copy sent is
+					// recorded (in this file, after the copy: not in it).
+					if n, err := db.Backup(ctx, conn); err == nil {
+						db.Audit(ctx, bot.AuditEntry{Actor: "kontaktbot backup", Action: bot.AuditBackup,
+							Subject: "socket", Detail: strconv.FormatInt(n, 10) + " bytes"})
+					}
 				case more != nil:
 					// What the line reader read ahead belongs to the body.
 					more(ctx, line, io.MultiReader(br, conn), conn)

@@ -98,7 +98,7 @@ func (db *DB) ImportCompanies(ctx context.Context, cs []bot.Company) error {
 // so no other write comes between them; a process that dies midway leaves
 // a mark the next Open rolls back (see keyImporting). Readers may see the
 // first chunks before the last is written.
-func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs []bot.Company, newOwner []int) error {
+func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs []bot.Company, newOwner []int, audit ...bot.AuditEntry) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs [
 			}
 		}
 		if len(cs) == 0 {
-			return nil // people only: this was the whole import
+			return appendAudit(tx, imp.now, audit...) // people only: this was the whole import
 		}
 		if err := tx.Bucket(bMeta).Put(keyImporting, imp.span.bytes()); err != nil {
 			return err
@@ -145,6 +145,9 @@ func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs [
 				}
 			})
 			if hi == len(cs) {
+				if err := appendAudit(tx, imp.now, audit...); err != nil {
+					return err
+				}
 				return tx.Bucket(bMeta).Delete(keyImporting)
 			}
 			return nil

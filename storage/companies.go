@@ -237,12 +237,12 @@ func (db *DB) pendingIn() map[uint64][]string {
 
 // CreateCompany stores a new company with its indexes in one transaction.
 // A taken name, alias or CVR gives a *bot.ConflictError.
-func (db *DB) CreateCompany(ctx context.Context, c bot.Company) (out bot.Company, err error) {
+func (db *DB) CreateCompany(ctx context.Context, c bot.Company, audit ...bot.AuditEntry) (out bot.Company, err error) {
 	now := db.clock.Now()
-	err = db.update(ctx, func(tx *bolt.Tx) error {
+	err = db.update(ctx, db.audited(audit, func(tx *bolt.Tx) error {
 		out = c
 		return db.createCompany(tx, &out, now)
-	})
+	}))
 	if err != nil {
 		return bot.Company{}, err
 	}
@@ -269,8 +269,8 @@ func (db *DB) Company(ctx context.Context, id uint64) (c bot.Company, err error)
 
 // UpdateCompany loads the company, lets fn change it, and stores it with
 // its indexes in one transaction; fn's error aborts without writing.
-func (db *DB) UpdateCompany(ctx context.Context, id uint64, fn func(*bot.Company) error) (c bot.Company, err error) {
-	err = db.update(ctx, func(tx *bolt.Tx) error {
+func (db *DB) UpdateCompany(ctx context.Context, id uint64, fn func(*bot.Company) error, audit ...bot.AuditEntry) (c bot.Company, err error) {
+	err = db.update(ctx, db.audited(audit, func(tx *bolt.Tx) error {
 		var old bot.Company
 		if err := get(tx, bCompanies, id, &old); err != nil {
 			return err
@@ -285,7 +285,7 @@ func (db *DB) UpdateCompany(ctx context.Context, id uint64, fn func(*bot.Company
 			return fmt.Errorf("owner #%d: %w", c.OwnerID, bot.ErrNotFound)
 		}
 		return db.putCompany(tx, &old, &c)
-	})
+	}))
 	if err != nil {
 		return bot.Company{}, err
 	}

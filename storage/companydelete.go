@@ -22,8 +22,8 @@ import (
 // the company as it was, how many contacts went with it, and its positions
 // as they were, with the receipts of their announcements, so that the
 // posts can be withdrawn.
-func (db *DB) DeleteCompany(ctx context.Context, id uint64) (co bot.Company, contacts int, positions []bot.Position, err error) {
-	err = db.update(ctx, func(tx *bolt.Tx) error {
+func (db *DB) DeleteCompany(ctx context.Context, id uint64, audit ...bot.AuditEntry) (co bot.Company, contacts int, positions []bot.Position, err error) {
+	err = db.update(ctx, db.audited(audit, func(tx *bolt.Tx) error {
 		co, contacts, positions = bot.Company{}, 0, nil
 		if err := get(tx, bCompanies, id, &co); err != nil {
 			return err
@@ -39,7 +39,7 @@ func (db *DB) DeleteCompany(ctx context.Context, id uint64) (co bot.Company, con
 			return err
 		}
 		return db.dropCompany(tx, &co)
-	})
+	}))
 	if err != nil {
 		return bot.Company{}, 0, nil, err
 	}

@@ -21,11 +21,11 @@ import (
 // changes then. bot.ErrNotFound when either is missing, bot.Invalid when
 // they are the same. It returns keep as stored and how many contacts and
 // positions moved.
-func (db *DB) MergeCompanies(ctx context.Context, keepID, dropID uint64) (kept bot.Company, contacts, positions int, err error) {
+func (db *DB) MergeCompanies(ctx context.Context, keepID, dropID uint64, audit ...bot.AuditEntry) (kept bot.Company, contacts, positions int, err error) {
 	if keepID == dropID {
 		return bot.Company{}, 0, 0, bot.Errorf(bot.Invalid, "a company cannot be merged with itself")
 	}
-	err = db.update(ctx, func(tx *bolt.Tx) error {
+	err = db.update(ctx, db.audited(audit, func(tx *bolt.Tx) error {
 		contacts, positions = 0, 0
 		var keep, drop bot.Company
 		if err := get(tx, bCompanies, keepID, &keep); err != nil {
@@ -56,7 +56,7 @@ func (db *DB) MergeCompanies(ctx context.Context, keepID, dropID uint64) (kept b
 		}
 		inherited := nameKeys(&drop)
 		return db.putCompanyInheriting(tx, &keep, &kept, inherited)
-	})
+	}))
 	if err != nil {
 		return bot.Company{}, 0, 0, err
 	}

@@ -20,8 +20,8 @@ import (
 // error wraps bot.ErrConflict and nothing changes: moving someone's
 // companies and contacts is a lead's decision, not a side effect. Unknown
 // ids give bot.ErrNotFound.
-func (db *DB) LinkConsultants(ctx context.Context, a, b uint64) (out bot.Consultant, err error) {
-	err = db.update(ctx, func(tx *bolt.Tx) error {
+func (db *DB) LinkConsultants(ctx context.Context, a, b uint64, audit ...bot.AuditEntry) (out bot.Consultant, err error) {
+	err = db.update(ctx, db.audited(audit, func(tx *bolt.Tx) error {
 		var ca, cb bot.Consultant
 		if err := get(tx, bConsultants, a, &ca); err != nil {
 			return err
@@ -60,7 +60,7 @@ func (db *DB) LinkConsultants(ctx context.Context, a, b uint64) (out bot.Consult
 		tx.OnCommit(func() { db.people.remove(drop.ID) })
 		out = keep
 		return db.putConsultant(tx, keep)
-	})
+	}))
 	if err != nil {
 		return bot.Consultant{}, fmt.Errorf("link consultants: %w", err)
 	}

@@ -49,6 +49,9 @@ func (db *DB) EnsureConsultant(ctx context.Context, id bot.Identity, name, jobce
 			if len(known.Identities) == 0 && (known.Role != bot.RoleAdmin || id.Platform == bot.ConsolePlatform) {
 				if firstOperator(tx, id) {
 					known.Role = bot.RoleAdmin
+					if err := appendAudit(tx, now, bootstrapEntry(known)); err != nil {
+						return err
+					}
 				}
 				known.Identities = append(known.Identities, id)
 				c = known
@@ -71,6 +74,11 @@ func (db *DB) EnsureConsultant(ctx context.Context, id bot.Identity, name, jobce
 		if c, err = db.createConsultant(tx, c); err != nil {
 			return err
 		}
+		if role == bot.RoleAdmin {
+			if err := appendAudit(tx, now, bootstrapEntry(c)); err != nil {
+				return err
+			}
+		}
 		created = true
 		return tx.Bucket(bIdentities).Put([]byte(key), itob(c.ID))
 	})
@@ -78,6 +86,13 @@ func (db *DB) EnsureConsultant(ctx context.Context, id bot.Identity, name, jobce
 		return bot.Consultant{}, false, fmt.Errorf("ensure consultant: %w", err)
 	}
 	return c, created, nil
+}
+
+// bootstrapEntry records that c, the first console person on a fresh
+// file, was made admin.
+func bootstrapEntry(c bot.Consultant) bot.AuditEntry {
+	return bot.AuditEntry{ActorID: c.ID, Actor: "kontaktbot", JobcenterID: c.JobcenterID, PersonID: c.ID,
+		Action: bot.AuditAdminBootstrap, Subject: c.Name, Detail: "first console user of a fresh file"}
 }
 
 // firstOperator reports whether id, writing now, becomes admin: a console
@@ -212,8 +227,8 @@ func (db *DB) createConsultant(tx *bolt.Tx, c bot.Consultant) (bot.Consultant, e
 // UpdateConsultant loads the consultant, lets fn change it and stores it,
 // in one transaction. A rename is checked for clashes; the id and the
 // identities cannot be changed through it.
-func (db *DB) UpdateConsultant(ctx context.Context, id uint64, fn func(*bot.Consultant) error) (c bot.Consultant, err error) {
-	err = db.update(ctx, func(tx *bolt.Tx) error {
+func (db *DB) UpdateConsultant(ctx context.Context, id uint64, fn func(*bot.Consultant) error, audit ...bot.AuditEntry) (c bot.Consultant, err error) {
+	err = db.update(ctx, db.audited(audit, func(tx *bolt.Tx) error {
 		var old bot.Consultant
 		if err := get(tx, bConsultants, id, &old); err != nil {
 			return err
@@ -228,7 +243,7 @@ func (db *DB) UpdateConsultant(ctx context.Context, id uint64, fn func(*bot.Cons
 			return err
 		}
 		return db.putConsultant(tx, c)
-	})
+	}))
 	return c, err
 }
 
@@ -252,14 +267,14 @@ func reindex(tx *bolt.Tx, bucket []byte, oldKey, newKey, name string, id uint64)
 
 // CreateJobcenter stores a new jobcenter; a clashing name gives a
 // *bot.ConflictError.
-func (db *DB) CreateJobcenter(ctx context.Context, j bot.Jobcenter) (out bot.Jobcenter, err error) {
+func (db *DB) CreateJobcenter(ctx context.Context, j bot.Jobcenter, audit ...bot.AuditEntry) (out bot.Jobcenter, err error) {
 	if j.Created.IsZero() {
 		j.Created = db.clock.Now()
 	}
-	err = db.update(ctx, func(tx *bolt.Tx) error {
+	err = db.update(ctx, db.audited(audit, func(tx *bolt.Tx) error {
 		out, err = createJobcenter(tx, j)
 		return err
-	})
+	}))
 	return out, err
 }
 
@@ -318,8 +333,8 @@ func (db *DB) Jobcenters(ctx context.Context) ([]bot.Jobcenter, error) {
 }
 
 // UpdateJobcenter is UpdateConsultant for jobcenters.
-func (db *DB) UpdateJobcenter(ctx context.Context, id uint64, fn func(*bot.Jobcenter) error) (j bot.Jobcenter, err error) {
-	err = db.update(ctx, func(tx *bolt.Tx) error {
+func (db *DB) UpdateJobcenter(ctx context.Context, id uint64, fn func(*bot.Jobcenter) error, audit ...bot.AuditEntry) (j bot.Jobcenter, err error) {
+	err = db.update(ctx, db.audited(audit, func(tx *bolt.Tx) error {
 		var old bot.Jobcenter
 		if err := get(tx, bJobcenters, id, &old); err != nil {
 			return err
@@ -334,7 +349,7 @@ func (db *DB) UpdateJobcenter(ctx context.Context, id uint64, fn func(*bot.Jobce
 			return err
 		}
 		return put(tx, bJobcenters, id, j)
-	})
+	}))
 	return j, err
 }
 

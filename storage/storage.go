@@ -69,10 +69,11 @@ var (
 	bSeen        = []byte("seen_events")       // platform's event key -> unix seconds first seen (events.go)
 	bCoverage    = []byte("coverage")          // jobcenter id + yyyymmdd -> that day's snapshot; "taken" + yyyymmdd -> mark (coverage.go)
 	bCrossed     = []byte("contact_crossed")   // logged + contact id -> undo key, contacts across a jobcenter border (crossed.go)
+	bAudit       = []byte("audit")             // sequence -> audit entry, chained by hash (audit.go)
 
 	allBuckets = [][]byte{bMeta, bJobcenters, bJobNames, bConsultants, bPeopleNames, bIdentities,
 		bCompanies, bCompNames, bCompCVR, bCompOwner, bCompNudge, bCompPlan, bCompNear, bOutbox, bUndo,
-		bPositions, bPosCompany, bPosOpen, bPosDeadline, bIntroDays, bCandidates, bCandRef, bInternEnd, bConvs, bSeen, bCoverage, bCrossed}
+		bPositions, bPosCompany, bPosOpen, bPosDeadline, bIntroDays, bCandidates, bCandRef, bInternEnd, bConvs, bSeen, bCoverage, bCrossed, bAudit}
 
 	keySchema = []byte("schema")
 )

@@ -58,7 +58,9 @@ func (e *env) admin(ctx context.Context, args []string) (err error) {
 		if err != nil {
 			return fmt.Errorf("admin add: %w", err)
 		}
-		if p, err = db.UpdateConsultant(ctx, p.ID, func(c *bot.Consultant) error { c.Role = bot.RoleAdmin; return nil }); err != nil {
+		audit := bot.AuditEntry{At: e.clock.Now(), Actor: "kontaktbot admin add", JobcenterID: p.JobcenterID, PersonID: p.ID,
+			Action: bot.AuditAdminBootstrap, Subject: p.Name, Detail: string(p.Role) + " -> admin"}
+		if p, err = db.UpdateConsultant(ctx, p.ID, func(c *bot.Consultant) error { c.Role = bot.RoleAdmin; return nil }, audit); err != nil {
 			return fmt.Errorf("admin add: %w", err)
 		}
 		fmt.Fprintf(e.stdout, "%s er nu administrator%s.\n", p.Name, identities(p))

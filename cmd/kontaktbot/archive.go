@@ -57,11 +57,11 @@ func (e *env) exportAll(ctx context.Context, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	defer func() { err = errors.Join(err, db.Close()) }()
 	svc := e.service(db)
-	if err := writeExport(*out, func(sink commands.FileSink) error { return svc.ExportAll(ctx, sink, opt) }); err != nil {
+	if err := errors.Join(writeExport(*out, func(sink commands.FileSink) error { return svc.ExportAll(ctx, sink, opt) }), db.Close()); err != nil {
 		return refusal(err)
 	}
+	e.recordExport(ctx, *dbPath, exportEntry(e.clock.Now(), exportAllLine(opt), *out))
 	return nil
 }
 

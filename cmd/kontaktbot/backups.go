@@ -166,6 +166,9 @@ func (j *backupJob) run(ctx context.Context) error {
 	j.mu.Lock()
 	j.last = now
 	j.mu.Unlock()
+	if err := j.db.Audit(ctx, bot.AuditEntry{At: now, Actor: "kontaktbot serve", Action: bot.AuditBackup, Subject: name}); err != nil {
+		j.log.Warn("scheduled backup taken, but not recorded in the audit trail", "err", err)
+	}
 	st, _ := os.Stat(path)
 	var size int64
 	if st != nil {

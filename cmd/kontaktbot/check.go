@@ -8,12 +8,13 @@ import (
 	"strings"
 	"time"
 
+	"kontaktbot/bot"
 	"kontaktbot/storage"
 )
 
 // check runs the quick check of Open and then the full page walk on a
 // database file: »kontaktbot check --db FILE«. It changes nothing.
-func (e *env) check(_ context.Context, args []string) error {
+func (e *env) check(ctx context.Context, args []string) error {
 	fs := e.flagSet("check")
 	dbPath := e.dbFlag(fs)
 	if pos, err := parseFlags(fs, args); err != nil {
@@ -29,6 +30,15 @@ func (e *env) check(_ context.Context, args []string) error {
 		return err
 	}
 	cerr := db.Check()
+	var entries int
+	if cerr == nil {
+		// Each audit entry carries the hash of the one before: a changed
+		// or removed entry breaks the chain.
+		entries, cerr = db.VerifyAudit(ctx)
+		if errors.Is(cerr, storage.ErrAuditBroken) {
+			cerr = fmt.Errorf("revisionssporet i %s er ændret uden om kontaktbot: %w", *dbPath, cerr)
+		}
+	}
 	if err := errors.Join(cerr, db.Close()); err != nil {
 		return err
 	}
@@ -36,7 +46,8 @@ func (e *env) check(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "OK: %s (%d bytes): hver side er kontrolleret, og skemaet er version %d.\n", *dbPath, st.Size(), storage.SchemaVersion)
+	fmt.Fprintf(e.stdout, "OK: %s (%d bytes): hver side er kontrolleret, og skemaet er version %d. Revisionssporets kæde holder (%d poster).\n",
+		*dbPath, st.Size(), storage.SchemaVersion, entries)
 	return nil
 }
 
@@ -54,6 +65,15 @@ func (e *env) restore(ctx context.Context, args []string) error {
 	kept, err := storage.Restore(ctx, *from, *dbPath, time.Now())
 	if err != nil {
 		return err
+	}
+	// The restored file records that it was restored, and from what.
+	db, err := e.open(*dbPath)
+	if err == nil {
+		err = errors.Join(db.Audit(ctx, bot.AuditEntry{At: e.clock.Now(), Actor: "kontaktbot restore", Action: bot.AuditRestore,
+			Subject: *from, Detail: "replaced file kept as " + kept}), db.Close())
+	}
+	if err != nil {
+		return fmt.Errorf("restored %s, but could not record it in its audit trail: %w", *dbPath, err)
 	}
 	if kept != "" {
 		fmt.Fprintf(e.stdout, "Den tidligere fil er gemt som %s.\n", kept)

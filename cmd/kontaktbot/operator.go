@@ -61,11 +61,16 @@ func (e *env) operatorRequests(db *storage.DB) storage.SocketHandler {
 				e.log.Info("whole export through the socket", "jobcenter", opt.Jobcenter, "ok", err == nil)
 				if err != nil {
 					out.Reset()
+				} else {
+					err = db.Audit(ctx, exportEntry(e.clock.Now(), line, "socket"))
 				}
 			}
 		case line == "export companies":
 			err = e.service(db).ExportCompanies(ctx, &out)
 			e.log.Info("export through the socket", "ok", err == nil)
+			if err == nil {
+				err = db.Audit(ctx, exportEntry(e.clock.Now(), line, "socket"))
+			}
 		default:
 			err = fmt.Errorf("unknown request %q", line)
 		}

@@ -169,9 +169,12 @@ func (e *env) exportCompanies(ctx context.Context, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	defer func() { err = errors.Join(err, db.Close()) }()
 	svc := e.service(db)
-	return write(func(w io.Writer) error { return svc.ExportCompanies(ctx, w) })
+	if err := errors.Join(write(func(w io.Writer) error { return svc.ExportCompanies(ctx, w) }), db.Close()); err != nil {
+		return err
+	}
+	e.recordExport(ctx, *dbPath, exportEntry(e.clock.Now(), "export companies", *out))
+	return nil
 }
 
 // writeFileAtomic writes a file through a temporary file in the same

@@ -118,6 +118,13 @@ func (e *env) remind(ctx context.Context, args []string) (err error) {
 	if err != nil {
 		return err
 	}
+	prune, err := e.auditPrune(db)
+	if err != nil {
+		return err
+	}
+	if err := prune(ctx, now); err != nil {
+		return err
+	}
 	return e.remindReport(rep, expired, now, why)
 }
 

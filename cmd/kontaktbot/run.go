@@ -37,6 +37,9 @@ Brug:
   kontaktbot export companies [--out FIL] [--db FIL]
   kontaktbot export all --out MAPPE|FIL.zip [--jobcenter NAVN] [--db FIL]
                                                   alt (eller ét jobcenters): jobcentre, personer, virksomheder, kontakter, stillinger
+  kontaktbot export person NAVN --out FIL.zip [--db FIL]
+                                                  indsigt: alt om én person (CSV og LÆS_MIG i en zip)
+  kontaktbot audit export --out FIL.csv [--db FIL]  hele revisionssporet, til databeskyttelsesrådgiveren
   kontaktbot import all MAPPE|FIL.zip [--dry-run] [--db FIL]  en hel eksport ind i en tom (eller ny) fil
   kontaktbot serve [--db FIL] [--addr :8080] [--metrics-addr 127.0.0.1:9090|off]
                                                   HTTP-server til Slack og Teams (og /healthz, /readyz); /metrics på sin egen adresse
@@ -104,10 +107,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		return e.importCompanies(ctx, rest)
 	case "export":
-		if kindOf(rest) == "all" {
+		switch kindOf(rest) {
+		case "all":
 			return e.exportAll(ctx, rest)
+		case "person":
+			return e.exportPerson(ctx, rest)
 		}
 		return e.exportCompanies(ctx, rest)
+	case "audit":
+		return e.auditTrail(ctx, rest)
 	case "remind":
 		return e.remind(ctx, rest)
 	case "serve":
@@ -250,8 +258,13 @@ func (e *env) console(ctx context.Context, args []string) (err error) {
 		if err != nil {
 			return err
 		}
+		prune, err := e.auditPrune(db)
+		if err != nil {
+			return err
+		}
 		sched.Before("coverage snapshot", svc.SnapshotCoverage)
 		sched.Also("expire positions", expirePositions(svc))
+		sched.Also("prune audit", prune)
 		ctx, stop := context.WithCancel(ctx)
 		done := make(chan error, 1)
 		go func() { done <- sched.Run(ctx) }()
