@@ -21,6 +21,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -171,6 +172,16 @@ type DB struct {
 	companies *companyCache
 	// damage is the first damaged page a transaction met (damage.go).
 	damage damage
+	// readers counts the read transactions open through view: a scrub
+	// batch runs only when there are none (scrub.go).
+	readers atomic.Int64
+	// scrubOwed is set when an erasing change was not followed by a
+	// finished scrub.
+	scrubOwed atomic.Bool
+	// batchTimer, when set (by benchmarks), is called as a batch of a
+	// long write (scrub, retention) takes the write lock, and what it
+	// returns as the batch lets go of it.
+	batchTimer func() func()
 }
 
 // Open opens (creating if needed) the database file at path, migrating it
@@ -408,7 +419,9 @@ func (db *DB) view(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	db.readers.Add(1)
 	err := guarded(db.path, func() error { return db.bolt.View(fn) })
+	db.readers.Add(-1)
 	db.damage.set(err)
 	return err
 }
