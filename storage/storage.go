@@ -144,6 +144,10 @@ type Options struct {
 	// which never suggests, and would hold it to the end (about 60 MB at
 	// 250,000 companies).
 	NoSuggest bool
+	// BatchTimer, for benchmarks, is called as each batch of a long
+	// write (a scrub, a retention run) takes the write lock; what it
+	// returns is called as the batch lets go of it.
+	BatchTimer func() func()
 }
 
 // DB is kontaktbot's store. It is safe for concurrent use.
@@ -178,9 +182,7 @@ type DB struct {
 	// scrubOwed is set when an erasing change was not followed by a
 	// finished scrub.
 	scrubOwed atomic.Bool
-	// batchTimer, when set (by benchmarks), is called as a batch of a
-	// long write (scrub, retention) takes the write lock, and what it
-	// returns as the batch lets go of it.
+	// batchTimer is Options.BatchTimer.
 	batchTimer func() func()
 }
 
@@ -226,7 +228,7 @@ func open(path string, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	defer closeOnPanic()
-	db := &DB{bolt: bdb, clock: opt.Clock, path: path, companies: newCompanyCache()}
+	db := &DB{bolt: bdb, clock: opt.Clock, path: path, companies: newCompanyCache(), batchTimer: opt.BatchTimer}
 	if opt.ReadOnly {
 		err = bdb.View(checkSchema)
 	} else {

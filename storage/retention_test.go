@@ -1,0 +1,131 @@
+package storage_test
+
+import (
+	"context"
+	"flag"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"kontaktbot/bot"
+	"kontaktbot/storage"
+	"kontaktbot/storage/storagetest"
+)
+
+func TestExpireNotesErasesOldNotesOnly(t *testing.T) {
+	t.Parallel()
+	db, path := newDB(t)
+	ctx := t.Context()
+	sorø := mustJobcenter(t, db, bot.Jobcenter{Name: "Jobcenter Sorø"})
+	anne, err := db.CreateConsultant(ctx, bot.Consultant{Name: "Anne", JobcenterID: sorø.ID, Role: bot.RoleConsultant})
+	if err != nil {
+		t.Fatal(err)
+	}
+	co := mustCompany(t, db, bot.Company{Name: "Kerteminde Kro", OwnerID: anne.ID, CadenceDays: 30})
+	now := days(0)
+	old := secretNote(t, db, path, co.ID, anne.ID, now.AddDate(0, -13, 0), "Gamle-Gerda")
+	young := mustContact(t, db, bot.Contact{CompanyID: co.ID, ConsultantID: anne.ID, At: now.AddDate(0, -11, 0), Kind: bot.KindPhone, Note: "Unge-Ulla"})
+	months := func(j uint64) int {
+		if j == sorø.ID {
+			return 12
+		}
+		return 36
+	}
+	got, err := db.ExpireNotes(ctx, now, months)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Notes != 1 {
+		t.Errorf("erased %d notes, want 1", got.Notes)
+	}
+	if inFile(t, path, "Gamle-Gerda") {
+		t.Error("the expired note is still in the file")
+	}
+	cs := mustContacts(t, db, co.ID)
+	if len(cs) != 2 || cs[0].Note != young.Note || cs[1].Note != "" || cs[1].NoteErasedMonths != 12 || !cs[1].At.Equal(old.At) || cs[1].Kind != old.Kind || cs[1].ConsultantID != anne.ID {
+		t.Errorf("contacts after retention: %+v", cs)
+	}
+	if c := mustGetCompany(t, db, co.ID); !c.LastContact.Equal(young.At) {
+		t.Errorf("last contact moved: %+v", c)
+	}
+	again, err := db.ExpireNotes(ctx, now, months)
+	if err != nil || again.Notes != 0 {
+		t.Errorf("a second run: %+v, %v", again, err)
+	}
+}
+
+var retention1M = flag.Bool("retention1m", false, "run BenchmarkExpireNotes over 1,000,000 contacts even with -short")
+
+// BenchmarkExpireNotes erases 10% of the notes of n contacts and reports
+// the longest write-lock hold of a batch (max-lock-ms) and the whole run
+// (run-s). 1,000,000 contacts without -short (or with -retention1m),
+// 20,000 with it (CI).
+func BenchmarkExpireNotes(b *testing.B) {
+	n := 1_000_000
+	if testing.Short() && !*retention1M {
+		n = 20_000
+	}
+	var longest time.Duration
+	timer := func() func() {
+		start := time.Now()
+		return func() { longest = max(longest, time.Since(start)) }
+	}
+	for b.Loop() {
+		b.StopTimer()
+		db, err := storage.Open(filepath.Join(b.TempDir(), "k.db"), storage.Options{Timeout: time.Second, BatchTimer: timer,
+			Clock: bot.ClockFunc(func() time.Time { return benchNow })})
+		if err != nil {
+			b.Fatal(err)
+		}
+		fillContacts(b, db, n)
+		longest = 0
+		b.StartTimer()
+		start := time.Now()
+		got, err := db.ExpireNotes(context.Background(), benchNow, func(uint64) int { return 36 })
+		run := time.Since(start)
+		b.StopTimer()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if got.Notes != n/10 {
+			b.Fatalf("erased %d notes, want %d", got.Notes, n/10)
+		}
+		b.ReportMetric(float64(longest.Microseconds())/1000, "max-lock-ms")
+		b.ReportMetric(run.Seconds(), "run-s")
+		b.ReportMetric(float64(got.Batches), "batches")
+		b.ReportMetric(float64(got.Scrub.Zeroed), "zeroed-pages")
+		db.Close()
+		b.StartTimer()
+	}
+}
+
+// fillContacts stores n contacts with notes, ten a company, every tenth
+// older than 36 months.
+func fillContacts(tb testing.TB, db *storage.DB, n int) {
+	ctx := context.Background()
+	owner, err := db.CreateConsultant(ctx, bot.Consultant{Name: "Konsulent", JobcenterID: 1, Role: bot.RoleConsultant})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cs := storagetest.Portfolio(n/10, 1, benchNow, []uint64{owner.ID})
+	if err := db.ImportCompanies(ctx, cs); err != nil {
+		tb.Fatal(err)
+	}
+	note := "Talte med værkføreren om " + strings.Repeat("lager ", 10)
+	const chunk = 100_000
+	var batch []bot.Contact
+	for i := range n {
+		at := benchNow.AddDate(0, 0, -1-(i%10)*30)
+		if i%10 == 9 {
+			at = benchNow.AddDate(-3, -1, 0)
+		}
+		batch = append(batch, bot.Contact{CompanyID: uint64(i/10 + 1), ConsultantID: owner.ID, At: at, Kind: bot.KindPhone, Note: note})
+		if len(batch) == chunk || i == n-1 {
+			if err := db.ImportContacts(ctx, batch); err != nil {
+				tb.Fatal(err)
+			}
+			batch = batch[:0]
+		}
+	}
+}
