@@ -19,7 +19,7 @@ import (
 // erases, and retainScan how many contacts one read transaction looks
 // at: each holds its lock a few milliseconds (see BenchmarkExpireNotes).
 const (
-	retainBatch = 500
+	retainBatch = 250
 	retainScan  = 20000
 )
 
@@ -31,15 +31,31 @@ type Expired struct {
 }
 
 // ExpireNotes erases the text of every note older than its retention
-// period on day now: months(jobcenter id) gives the period in months of
-// the jobcenter of the consultant who logged it (0 for a consultant no
-// longer known). An erased contact keeps an empty note and, in
+// period on day now: the NoteRetentionMonths of the jobcenter of the
+// consultant who logged it, or defaultMonths when that is 0 (or the
+// consultant is no longer known); a period under 1 month keeps the notes. An erased contact keeps an empty note and, in
 // NoteErasedMonths, the period it was erased after. It runs in batches,
 // each a short read to find the notes and a short write to erase them,
 // and ends with a Scrub, so that the texts are gone from the file too. It
 // is idempotent: a second run finds nothing to erase.
-func (db *DB) ExpireNotes(ctx context.Context, now time.Time, months func(jobcenterID uint64) int) (Expired, error) {
+func (db *DB) ExpireNotes(ctx context.Context, now time.Time, defaultMonths int) (Expired, error) {
 	var out Expired
+	js, err := db.Jobcenters(ctx)
+	if err != nil {
+		return out, err
+	}
+	period := map[uint64]int{}
+	for _, j := range js {
+		if j.NoteRetentionMonths > 0 {
+			period[j.ID] = j.NoteRetentionMonths
+		}
+	}
+	months := func(j uint64) int {
+		if m, ok := period[j]; ok {
+			return m
+		}
+		return defaultMonths
+	}
 	home := map[uint64]uint64{}
 	for _, c := range db.people.all() {
 		home[c.ID] = c.JobcenterID

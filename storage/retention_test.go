@@ -17,7 +17,7 @@ func TestExpireNotesErasesOldNotesOnly(t *testing.T) {
 	t.Parallel()
 	db, path := newDB(t)
 	ctx := t.Context()
-	sorø := mustJobcenter(t, db, bot.Jobcenter{Name: "Jobcenter Sorø"})
+	sorø := mustJobcenter(t, db, bot.Jobcenter{Name: "Jobcenter Sorø", NoteRetentionMonths: 12})
 	anne, err := db.CreateConsultant(ctx, bot.Consultant{Name: "Anne", JobcenterID: sorø.ID, Role: bot.RoleConsultant})
 	if err != nil {
 		t.Fatal(err)
@@ -26,13 +26,7 @@ func TestExpireNotesErasesOldNotesOnly(t *testing.T) {
 	now := days(0)
 	old := secretNote(t, db, path, co.ID, anne.ID, now.AddDate(0, -13, 0), "Gamle-Gerda")
 	young := mustContact(t, db, bot.Contact{CompanyID: co.ID, ConsultantID: anne.ID, At: now.AddDate(0, -11, 0), Kind: bot.KindPhone, Note: "Unge-Ulla"})
-	months := func(j uint64) int {
-		if j == sorø.ID {
-			return 12
-		}
-		return 36
-	}
-	got, err := db.ExpireNotes(ctx, now, months)
+	got, err := db.ExpireNotes(ctx, now, 36)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +43,7 @@ func TestExpireNotesErasesOldNotesOnly(t *testing.T) {
 	if c := mustGetCompany(t, db, co.ID); !c.LastContact.Equal(young.At) {
 		t.Errorf("last contact moved: %+v", c)
 	}
-	again, err := db.ExpireNotes(ctx, now, months)
+	again, err := db.ExpireNotes(ctx, now, 36)
 	if err != nil || again.Notes != 0 {
 		t.Errorf("a second run: %+v, %v", again, err)
 	}
@@ -82,7 +76,7 @@ func BenchmarkExpireNotes(b *testing.B) {
 		longest = 0
 		b.StartTimer()
 		start := time.Now()
-		got, err := db.ExpireNotes(context.Background(), benchNow, func(uint64) int { return 36 })
+		got, err := db.ExpireNotes(context.Background(), benchNow, 36)
 		run := time.Since(start)
 		b.StopTimer()
 		if err != nil {

@@ -48,11 +48,11 @@ type Scrubbed struct {
 }
 
 // Batches of a scrub: each reads at most scrubReadPages free pages and
-// writes at most scrubWritePages, about 8 MB read and 4 MB written, a few
+// writes at most scrubWritePages, about 4 MB read and 1 MB written, a few
 // milliseconds under the write lock (see BenchmarkScrub).
 const (
-	scrubReadPages  = 2048
-	scrubWritePages = 1024
+	scrubReadPages  = 1024
+	scrubWritePages = 256
 )
 
 // ErrScrubBusy is returned by Scrub when read transactions never let go
