@@ -118,6 +118,17 @@ func (e *env) remind(ctx context.Context, args []string) (err error) {
 	if err != nil {
 		return err
 	}
+	months, err := e.noteMonths()
+	if err != nil {
+		return err
+	}
+	erased, err := db.ExpireNotes(ctx, now, months)
+	if err != nil {
+		return fmt.Errorf("retention: %w", err)
+	}
+	if erased.Notes > 0 {
+		fmt.Fprintf(e.stdout, "Opbevaring: teksten af %d noter er slettet.\n", erased.Notes)
+	}
 	return e.remindReport(rep, expired, now, why)
 }
 

@@ -1,0 +1,51 @@
+package commands_test
+
+import (
+	"bytes"
+	"os"
+	"testing"
+	"time"
+)
+
+// fileHas reports whether the raw database file holds s.
+func (b *testBot) fileHas(s string) bool {
+	b.t.Helper()
+	data, err := os.ReadFile(b.path)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return bytes.Contains(data, []byte(s))
+}
+
+func TestJobcenterRetentionAndErasedNotes(t *testing.T) {
+	t.Parallel()
+	b := newBot(t)
+	b.ok("Anne", "hjælp") // Anne is first: admin
+	b.ok("Anne", "jobcenter opret Jobcenter Sorø")
+	b.ok("Hanne", "hjælp")
+	b.ok("Anne", "jobcenter flyt Hanne = Jobcenter Sorø")
+	contains(t, b.ok("Anne", "jobcenter opbevaring Jobcenter Sorø"), "Jobcenter Sorø opbevarer noter i 36 måneder (standarden)")
+	contains(t, b.refused("Anne", "jobcenter opbevaring Jobcenter Sorø = længe"), "ikke et antal måneder", "intet er gemt")
+	contains(t, b.ok("Anne", "jobcenter opbevaring Jobcenter Sorø = 24"), "Gemt", "24 måneder")
+	contains(t, b.ok("Anne", "jobcenter retention Jobcenter Sorø"), "i 24 måneder.")
+	contains(t, b.refused("Hanne", "jobcenter opbevaring Jobcenter Sorø = 1"), "admin")
+
+	b.ok("Hanne", "company add L-tek kadence 14")
+	b.clock.Add(-25 * 30 * 24 * time.Hour)
+	b.ok("Hanne", "besøg L-tek i dag talte med Gamle-Gudrun")
+	b.clock.Add(25 * 30 * 24 * time.Hour)
+	b.ok("Hanne", "besøg L-tek telefon talte med Nye-Nanna")
+	if !b.fileHas("Gamle-Gudrun") {
+		t.Fatal("the note is not in the file")
+	}
+	got, err := b.db.ExpireNotes(t.Context(), b.clock.Now(), 36)
+	if err != nil || got.Notes != 1 {
+		t.Fatalf("retention: %+v, %v", got, err)
+	}
+	if b.fileHas("Gamle-Gudrun") {
+		t.Error("the expired note is still in the file")
+	}
+	hist := b.ok("Hanne", "virksomhed historik L-tek")
+	contains(t, hist, "Nye-Nanna", "besøg (Hanne): (note slettet efter 24 mdr.)")
+	lacks(t, hist, "Gamle-Gudrun")
+}
