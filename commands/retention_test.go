@@ -49,3 +49,25 @@ func TestJobcenterRetentionAndErasedNotes(t *testing.T) {
 	contains(t, hist, "Nye-Nanna", "besøg (Hanne): (note slettet efter 24 mdr.)")
 	lacks(t, hist, "Gamle-Gudrun")
 }
+
+func TestForgetAsksThenErasesFromTheFile(t *testing.T) {
+	t.Parallel()
+	b := newBot(t)
+	b.ok("Anne", "hjælp") // Anne is first: admin
+	b.ok("Hanne", "company add L-tek kadence 14")
+	b.ok("Hanne", "besøg L-tek talte med Ærlige Åse om lager")
+	b.ok("Hanne", "besøg L-tek telefon ÆRLIGE ÅSE ringede tilbage")
+	contains(t, b.refused("Hanne", "glem Ærlige Åse"), "leder")
+	got := b.ok("Anne", "glem ærlige åse")
+	contains(t, got, "2 steder i 2 noter", "glem ærlige åse bekræft")
+	if !b.fileHas("Ærlige Åse") {
+		t.Fatal("nothing changed, yet the text is not in the file")
+	}
+	contains(t, b.ok("Anne", "glem ærlige åse bekræft"), "Glemt", "2 steder")
+	if b.fileHas("Ærlige Åse") || b.fileHas("ÆRLIGE ÅSE") {
+		t.Error("the forgotten text is still in the file")
+	}
+	hist := b.ok("Hanne", "virksomhed historik L-tek")
+	contains(t, hist, "talte med [slettet] om lager", "[slettet] ringede tilbage")
+	contains(t, b.ok("Anne", "forget ærlige åse"), "ingen steder")
+}

@@ -34,6 +34,7 @@ type Service struct {
 	nudges    Nudges
 	archive   archiveStore
 	coverage  Coverage
+	forgetter Forgetter
 	clock     bot.Clock
 	log       *slog.Logger
 	newcomers string // the jobcenter new people join
@@ -97,7 +98,7 @@ func New(store Store, cfg Config) *Service {
 		cfg.NoteRetentionMonths = DefaultNoteRetentionMonths
 	}
 	s := &Service{names: store, contacts: store, register: store, remover: store, portfolio: store, people: store, positions: store,
-		introDays: store, importer: store, nudges: store, archive: store, coverage: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter, notifier: cfg.Notifier, metrics: cfg.Metrics,
+		introDays: store, importer: store, nudges: store, archive: store, coverage: store, forgetter: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter, notifier: cfg.Notifier, metrics: cfg.Metrics,
 		admins: cfg.Admins, closed: cfg.ClosedDays, noteMonths: cfg.NoteRetentionMonths}
 	s.table = commandTable()
 	s.byKey = keys(s.table)

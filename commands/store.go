@@ -207,6 +207,7 @@ type Store interface {
 	Positions
 	Nudges
 	Coverage
+	Forgetter
 }
 
 // Coverage keeps the daily coverage snapshots the chart is drawn from.
