@@ -131,3 +131,41 @@ func fillContacts(tb testing.TB, db *storage.DB, n int) {
 		}
 	}
 }
+
+func TestExpireCandidatesKeepsTheCount(t *testing.T) {
+	t.Parallel()
+	db, path := newDB(t)
+	ctx := t.Context()
+	d, err := db.CreateIntroDay(ctx, bot.IntroDay{Date: days(-400), Place: "Sorø"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := bot.Candidate{Reference: "GAMMEL-77", IntroDayID: d.ID, Skills: "Truckcertifikat-Tove", Wishes: "lager", Course: "Svejsekursus-Svend",
+		Stage: bot.StageOutcome, Outcome: "job", History: []bot.Event{{At: days(-380), What: "outcome job"}}}
+	fresh := bot.Candidate{Reference: "NY-12", IntroDayID: d.ID, Skills: "kok", Stage: bot.StageOutcome, Outcome: "job",
+		History: []bot.Event{{At: days(-100), What: "outcome job"}}}
+	for _, c := range []bot.Candidate{old, fresh} {
+		if _, err := db.AddCandidate(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := db.ExpireCandidates(ctx, days(0), 12)
+	if err != nil || n != 1 {
+		t.Fatalf("erased %d, %v", n, err)
+	}
+	for _, s := range []string{"Truckcertifikat-Tove", "Svejsekursus-Svend", "GAMMEL-77", "gammel77"} {
+		if inFile(t, path, s) {
+			t.Errorf("%q is still in the file", s)
+		}
+	}
+	cs, err := db.Candidates(ctx, d.ID)
+	if err != nil || len(cs) != 2 {
+		t.Fatalf("candidates after: %+v, %v", cs, err)
+	}
+	if n, _ := db.ExpireCandidates(ctx, days(0), 12); n != 0 {
+		t.Errorf("a second run erased %d", n)
+	}
+	if got, err := db.CandidatesByRef(ctx, "GAMMEL-77"); err != nil || len(got) != 0 {
+		t.Errorf("found by the old reference: %+v, %v", got, err)
+	}
+}

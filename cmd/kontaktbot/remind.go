@@ -118,16 +118,16 @@ func (e *env) remind(ctx context.Context, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	months, err := e.noteMonths()
+	periods, err := e.periods()
 	if err != nil {
 		return err
 	}
-	erased, err := db.ExpireNotes(ctx, now, months)
+	erased, cands, err := runRetention(ctx, db, now, periods)
 	if err != nil {
-		return fmt.Errorf("retention: %w", err)
+		return err
 	}
-	if erased.Notes > 0 {
-		fmt.Fprintf(e.stdout, "Opbevaring: teksten af %d noter er slettet.\n", erased.Notes)
+	if erased.Notes > 0 || cands > 0 {
+		fmt.Fprintf(e.stdout, "Opbevaring: teksten af %d noter og %d kandidater er slettet.\n", erased.Notes, cands)
 	}
 	return e.remindReport(rep, expired, now, why)
 }

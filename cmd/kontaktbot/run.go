@@ -244,11 +244,11 @@ func (e *env) console(ctx context.Context, args []string) (err error) {
 	interactive := isTerminal(e.stdin)
 	c := console.New(e.stdout, *as, interactive)
 	svc := e.chat(db, c)
-	months, err := e.noteMonths()
+	periods, err := e.periods()
 	if err != nil {
 		return err
 	}
-	retain := e.retention(db, months)
+	retain := e.retention(db, periods)
 	if err := retain(ctx, e.clock.Now()); err != nil {
 		return err
 	}
