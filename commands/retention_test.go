@@ -71,3 +71,32 @@ func TestForgetAsksThenErasesFromTheFile(t *testing.T) {
 	contains(t, hist, "talte med [slettet] om lager", "[slettet] ringede tilbage")
 	contains(t, b.ok("Anne", "forget ærlige åse"), "ingen steder")
 }
+
+func TestErasingCommandsLeaveNoOldBytes(t *testing.T) {
+	t.Parallel()
+	b := newBot(t)
+	b.ok("Anne", "hjælp") // Anne is first: admin
+	b.ok("Anne", "company add L-tek kadence 14")
+	b.ok("Anne", "company add Hemmelig Hjørne ApS kadence 14")
+	step := func(secret, logLine, erase string) {
+		t.Helper()
+		b.ok("Anne", logLine)
+		if !b.fileHas(secret) {
+			t.Fatalf("%q is not in the file after %q", secret, logLine)
+		}
+		b.ok("Anne", erase)
+		if b.fileHas(secret) {
+			t.Errorf("%q is still in the file after %q", secret, erase)
+		}
+	}
+	step("Fortrudte-Frede", "besøg L-tek talte med Fortrudte-Frede", "fortryd")
+	b.clock.Add(time.Hour) // past the undo window
+	step("Rettede-Rasmus", "besøg L-tek talte med Rettede-Rasmus", "kontakt ret L-tek 1 talte med værkføreren")
+	step("Slettede-Sigurd", "besøg L-tek telefon talte med Slettede-Sigurd", "kontakt slet L-tek 1")
+	b.ok("Anne", "besøg Hemmelig Hjørne talte med Firma-Frida")
+	b.ok("Anne", "virksomhed slet Hemmelig Hjørne ApS")
+	step("Firma-Frida", "besøg Hemmelig Hjørne mail til Firma-Frida", "virksomhed slet Hemmelig Hjørne ApS bekræft")
+	if b.fileHas("Hemmelig Hjørne") {
+		t.Error("the deleted company's name is still in the file")
+	}
+}
