@@ -49,7 +49,7 @@ type Scrubbed struct {
 
 // Batches of a scrub: each reads at most scrubReadPages free pages and
 // writes at most scrubWritePages, about 4 MB read and 1 MB written, a few
-// milliseconds under the write lock (see BenchmarkScrub).
+// milliseconds under the write lock (BenchmarkExpireNotes times every batch).
 const (
 	scrubReadPages  = 1024
 	scrubWritePages = 256
