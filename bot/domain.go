@@ -67,6 +67,9 @@ type Jobcenter struct {
 	// whole percent, that its lead aims for (the coverage chart's goal
 	// line); 0 means none is set.
 	CoverageGoal int `json:"coverage_goal,omitempty"`
+	// NoteRetentionMonths is how long its contact notes are kept, in
+	// months; 0 means the default (KONTAKTBOT_NOTE_RETENTION_MONTHS).
+	NoteRetentionMonths int `json:"note_retention,omitempty"`
 	// Channels are where its announcements go, by purpose (ChannelPositions,
 	// ChannelIntroDays), as set with the channel command.
 	Channels map[string]Channel `json:"channels,omitempty"`
@@ -204,6 +207,9 @@ type Contact struct {
 	Note         string      `json:"note,omitempty"`
 	FollowUp     time.Time   `json:"follow_up,omitzero"`
 	Logged       time.Time   `json:"logged"`
+	// NoteErasedMonths is set when retention erased the note: the
+	// retention period, in months, it was erased after.
+	NoteErasedMonths int `json:"note_erased,omitempty"`
 }
 
 // PositionStatus is where an open position is in its life.

@@ -23,6 +23,9 @@ type Auditor interface {
 	// AuditPage returns the entries f selects, newest first, skip left
 	// out and at most limit given, and how many f selects in all.
 	AuditPage(ctx context.Context, f bot.AuditFilter, skip, limit int) ([]bot.AuditEntry, int, error)
+	// AuditHash is a keyed hash of text, for an entry that must name a
+	// text without keeping it (glem).
+	AuditHash(ctx context.Context, text string) (string, error)
 }
 
 // auditPageSize is how many entries one page of »revision« shows.

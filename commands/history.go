@@ -63,8 +63,8 @@ func runCompanyHistory(ctx context.Context, s *Service, c *call, args []string) 
 	items := make([]string, 0, len(contacts))
 	for i, ct := range contacts {
 		line := itoa((page-1)*historyPage+i+1) + ". " + bot.FormatDate(ct.At, c.lang) + " " + kindName(c.lang, ct.Kind) + " (" + names(ct.ConsultantID) + ")"
-		if ct.Note != "" {
-			line += ": " + ct.Note
+		if note := noteText(c, ct); note != "" {
+			line += ": " + note
 		}
 		if !ct.FollowUp.IsZero() {
 			line += c.tr(" · opfølgning ", " · follow-up ") + bot.FormatDate(ct.FollowUp, c.lang)
@@ -144,7 +144,7 @@ func runCompanyJournal(ctx context.Context, s *Service, c *call, args []string) 
 			c.tr("Kontaktform: ", "Kind: ") + kindName(c.lang, ct.Kind),
 			c.tr("Virksomhed: ", "Company: ") + company,
 			c.tr("Konsulent: ", "Consultant: ") + consultant,
-			"Note: " + ct.Note,
+			"Note: " + noteText(c, ct),
 		}
 		if !ct.FollowUp.IsZero() {
 			lines = append(lines, c.tr("Opfølgning: ", "Follow-up: ")+bot.FormatDate(ct.FollowUp, c.lang))

@@ -121,7 +121,7 @@ func (s *Service) card(ctx context.Context, c *call, co bot.Company, a cardAcces
 		by := s.byline(ctx, a.jobcenter)
 		items := make([]string, 0, cardContacts+1)
 		for _, ct := range contacts[:min(len(contacts), cardContacts)] {
-			items = append(items, bot.FormatDate(ct.At, c.lang)+" "+kindName(c.lang, ct.Kind)+" ("+by(ct.ConsultantID)+"): "+ct.Note)
+			items = append(items, bot.FormatDate(ct.At, c.lang)+" "+kindName(c.lang, ct.Kind)+" ("+by(ct.ConsultantID)+"): "+noteText(c, ct))
 		}
 		if len(items) == 0 {
 			items = append(items, c.tr("Ingen kontakter endnu.", "No contacts yet."))

@@ -35,6 +35,7 @@ type Service struct {
 	archive   archiveStore
 	coverage  Coverage
 	audit     Auditor
+	forgetter Forgetter
 	clock     bot.Clock
 	log       *slog.Logger
 	newcomers string // the jobcenter new people join
@@ -45,6 +46,9 @@ type Service struct {
 	links     *linkCodes
 	admins    []string        // KONTAKTBOT_ADMINS: platform user ids, identity keys or console names
 	closed    []bot.ClosedDay // KONTAKTBOT_CLOSED_DAYS: every jobcenter's extra closed days
+	// noteMonths is the default retention period of notes
+	// (KONTAKTBOT_NOTE_RETENTION_MONTHS).
+	noteMonths int
 	// snapped is the last day whose coverage snapshots are known to be
 	// stored, so that the scheduler's check every minute reads nothing.
 	snapMu  sync.Mutex
@@ -71,6 +75,10 @@ type Config struct {
 	// ClosedDays are the extra closed days of every jobcenter
 	// (KONTAKTBOT_CLOSED_DAYS); each jobcenter adds its own.
 	ClosedDays []bot.ClosedDay
+	// NoteRetentionMonths is how long notes are kept where a jobcenter has
+	// set no period (KONTAKTBOT_NOTE_RETENTION_MONTHS); 0 means
+	// DefaultNoteRetentionMonths.
+	NoteRetentionMonths int
 }
 
 // DefaultJobcenter is the jobcenter new people join when none is configured.
@@ -87,9 +95,12 @@ func New(store Store, cfg Config) *Service {
 	if cfg.Metrics == nil {
 		cfg.Metrics = bot.NopMetrics{}
 	}
+	if cfg.NoteRetentionMonths <= 0 {
+		cfg.NoteRetentionMonths = DefaultNoteRetentionMonths
+	}
 	s := &Service{names: store, contacts: store, register: store, remover: store, portfolio: store, people: store, positions: store,
-		introDays: store, importer: store, nudges: store, archive: store, coverage: store, audit: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter, notifier: cfg.Notifier, metrics: cfg.Metrics,
-		admins: cfg.Admins, closed: cfg.ClosedDays}
+		introDays: store, importer: store, nudges: store, archive: store, coverage: store, audit: store, forgetter: store, clock: cfg.Clock, log: cfg.Log, newcomers: cfg.Jobcenter, notifier: cfg.Notifier, metrics: cfg.Metrics,
+		admins: cfg.Admins, closed: cfg.ClosedDays, noteMonths: cfg.NoteRetentionMonths}
 	s.table = commandTable()
 	s.byKey = keys(s.table)
 	s.links = &linkCodes{codes: map[string]linkCode{}}

@@ -208,6 +208,7 @@ type Store interface {
 	Nudges
 	Coverage
 	Auditor
+	Forgetter
 }
 
 // Coverage keeps the daily coverage snapshots the chart is drawn from.

@@ -21,7 +21,7 @@ import (
 // nowhere. bot.ErrNotFound when there is no such company. It returns
 // the company as it was, how many contacts went with it, and its positions
 // as they were, with the receipts of their announcements, so that the
-// posts can be withdrawn.
+// posts can be withdrawn. The old bytes are scrubbed from the file (Scrub).
 func (db *DB) DeleteCompany(ctx context.Context, id uint64, audit ...bot.AuditEntry) (co bot.Company, contacts int, positions []bot.Position, err error) {
 	err = db.update(ctx, db.audited(audit, func(tx *bolt.Tx) error {
 		co, contacts, positions = bot.Company{}, 0, nil
@@ -43,6 +43,7 @@ func (db *DB) DeleteCompany(ctx context.Context, id uint64, audit ...bot.AuditEn
 	if err != nil {
 		return bot.Company{}, 0, nil, err
 	}
+	db.scrubAfter(ctx)
 	return co, contacts, positions, nil
 }
 

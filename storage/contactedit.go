@@ -63,6 +63,7 @@ func (db *DB) DeleteContact(ctx context.Context, c bot.Contact) (out bot.Contact
 	if err != nil {
 		return bot.Contact{}, err
 	}
+	db.scrubAfter(ctx)
 	return out, nil
 }
 
@@ -171,6 +172,9 @@ func (db *DB) EditContact(ctx context.Context, c bot.Contact, fn func(*bot.Conta
 	})
 	if err != nil {
 		return bot.Contact{}, bot.Contact{}, err
+	}
+	if before.Note != after.Note {
+		db.scrubAfter(ctx)
 	}
 	return before, after, nil
 }

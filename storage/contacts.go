@@ -248,6 +248,7 @@ func (db *DB) UndoContact(ctx context.Context, consultantID uint64, since time.T
 	if err != nil {
 		return bot.Contact{}, err
 	}
+	db.scrubAfter(ctx)
 	return out, nil
 }
 

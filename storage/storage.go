@@ -21,6 +21,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -145,6 +146,10 @@ type Options struct {
 	// which never suggests, and would hold it to the end (about 60 MB at
 	// 250,000 companies).
 	NoSuggest bool
+	// BatchTimer, for benchmarks, is called as each batch of a long
+	// write (a scrub, a retention run) takes the write lock; what it
+	// returns is called as the batch lets go of it.
+	BatchTimer func() func()
 }
 
 // DB is kontaktbot's store. It is safe for concurrent use.
@@ -173,6 +178,14 @@ type DB struct {
 	companies *companyCache
 	// damage is the first damaged page a transaction met (damage.go).
 	damage damage
+	// readers counts the read transactions open through view: a scrub
+	// batch runs only when there are none (scrub.go).
+	readers atomic.Int64
+	// scrubOwed is set when an erasing change was not followed by a
+	// finished scrub.
+	scrubOwed atomic.Bool
+	// batchTimer is Options.BatchTimer.
+	batchTimer func() func()
 }
 
 // Open opens (creating if needed) the database file at path, migrating it
@@ -217,7 +230,7 @@ func open(path string, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	defer closeOnPanic()
-	db := &DB{bolt: bdb, clock: opt.Clock, path: path, companies: newCompanyCache()}
+	db := &DB{bolt: bdb, clock: opt.Clock, path: path, companies: newCompanyCache(), batchTimer: opt.BatchTimer}
 	if opt.ReadOnly {
 		err = bdb.View(checkSchema)
 	} else {
@@ -410,7 +423,9 @@ func (db *DB) view(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	db.readers.Add(1)
 	err := guarded(db.path, func() error { return db.bolt.View(fn) })
+	db.readers.Add(-1)
 	db.damage.set(err)
 	return err
 }

@@ -125,6 +125,17 @@ func (e *env) remind(ctx context.Context, args []string) (err error) {
 	if err := prune(ctx, now); err != nil {
 		return err
 	}
+	periods, err := e.periods()
+	if err != nil {
+		return err
+	}
+	erased, cands, err := runRetention(ctx, db, now, periods)
+	if err != nil {
+		return err
+	}
+	if erased.Notes > 0 || cands > 0 {
+		fmt.Fprintf(e.stdout, "Opbevaring: teksten af %d noter og %d kandidater er slettet.\n", erased.Notes, cands)
+	}
 	return e.remindReport(rep, expired, now, why)
 }
 

@@ -216,8 +216,12 @@ func (e *env) chat(db *storage.DB, n bot.Notifier) *commands.Service {
 	if err != nil {
 		e.log.Warn("KONTAKTBOT_CLOSED_DAYS not read; commands count only weekends, holidays and jobcenters' own closed days", "err", err)
 	}
+	months, err := e.noteMonths()
+	if err != nil {
+		e.log.Warn("KONTAKTBOT_NOTE_RETENTION_MONTHS not read; the default applies", "err", err)
+	}
 	return commands.New(db, commands.Config{Clock: e.clock, Log: e.log, Jobcenter: e.getenv("KONTAKTBOT_JOBCENTER"), Notifier: n, Metrics: e.metrics,
-		Admins: splitList(e.getenv("KONTAKTBOT_ADMINS")), ClosedDays: closed})
+		Admins: splitList(e.getenv("KONTAKTBOT_ADMINS")), ClosedDays: closed, NoteRetentionMonths: months})
 }
 
 func (e *env) console(ctx context.Context, args []string) (err error) {
@@ -248,6 +252,14 @@ func (e *env) console(ctx context.Context, args []string) (err error) {
 	interactive := isTerminal(e.stdin)
 	c := console.New(e.stdout, *as, interactive)
 	svc := e.chat(db, c)
+	periods, err := e.periods()
+	if err != nil {
+		return err
+	}
+	retain := e.retention(db, periods)
+	if err := retain(ctx, e.clock.Now()); err != nil {
+		return err
+	}
 	if interactive {
 		// At the terminal, nudges are printed into the chat when the
 		// schedule says, but only those of people who have used only the
@@ -265,6 +277,7 @@ func (e *env) console(ctx context.Context, args []string) (err error) {
 		sched.Before("coverage snapshot", svc.SnapshotCoverage)
 		sched.Also("expire positions", expirePositions(svc))
 		sched.Also("prune audit", prune)
+		sched.Also("retention", retain)
 		ctx, stop := context.WithCancel(ctx)
 		done := make(chan error, 1)
 		go func() { done <- sched.Run(ctx) }()

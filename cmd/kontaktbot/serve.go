@@ -432,9 +432,14 @@ func (e *env) startScheduler(ctx context.Context, db *storage.DB, n bot.Notifier
 	if err != nil {
 		return nil, err
 	}
+	periods, err := e.periods()
+	if err != nil {
+		return nil, err
+	}
 	sched.Before("coverage snapshot", svc.SnapshotCoverage)
 	sched.Also("expire positions", expirePositions(svc))
 	sched.Also("prune audit", prune)
+	sched.Also("retention", e.retention(db, periods))
 	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan error, 1)
 	go func() { done <- sched.Run(ctx) }()
