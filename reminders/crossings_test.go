@@ -73,3 +73,24 @@ func TestCrossingsInTheNudge(t *testing.T) {
 		t.Errorf("Monday told Anne again: %d messages", len(got))
 	}
 }
+
+// Many crossings take a few lines, the rest counted; English reads as
+// English.
+func TestCrossingsRenderedFew(t *testing.T) {
+	t.Parallel()
+	d := bot.Delivery{Kind: bot.JobNudge, Day: wed, To: 1}
+	for i := range 7 {
+		d.Crossings = append(d.Crossings, bot.Crossing{CompanyID: uint64(i + 1), Name: "Firma " + string(rune('A'+i)),
+			At: before(wed, 1), Kind: bot.KindPhone, By: "Mette Ørsted", Jobcenter: "Jobcenter Svendborg"})
+	}
+	da := reminders.Render(d, bot.Danish, wed).PlainText()
+	if n := strings.Count(da, "har haft kontakt: *"); n != 5 || !strings.Contains(da, "… og 2 mere") {
+		t.Errorf("%d crossing lines, want 5 and the rest counted:\n%s", n, da)
+	}
+	en := reminders.Render(d, bot.English, wed).PlainText()
+	for _, want := range []string{"Other jobcentres have been in touch", "Jobcenter Svendborg has been in touch: *Firma A* — phone", "by Mette Ørsted", "… and 2 more"} {
+		if !strings.Contains(en, want) {
+			t.Errorf("English nudge lacks %q:\n%s", want, en)
+		}
+	}
+}

@@ -16,6 +16,10 @@ import (
 const (
 	maxLines   = 25
 	maxPlanned = 15
+	// maxCrossings keeps other jobcenters' contacts to a few lines, so
+	// that a full nudge stays within Slack's 50 blocks (the adapter cuts
+	// beyond, with a note).
+	maxCrossings = 5
 )
 
 // Render makes the message of a delivery in lang, as of day.
@@ -103,9 +107,9 @@ func rows(title string, items []bot.NudgeItem, lang bot.Lang, day time.Time, lim
 func crossingRows(cs []bot.Crossing, lang bot.Lang) bot.Rows {
 	rs := bot.Rows{Title: lang.Pick("Andre jobcentre har haft kontakt", "Other jobcentres have been in touch")}
 	for i, c := range cs {
-		if i == maxLines {
-			rs.Rows = append(rs.Rows, bot.Row{Text: lang.Pick("… og "+strconv.Itoa(len(cs)-i)+" mere",
-				"… and "+strconv.Itoa(len(cs)-i)+" more")})
+		if i == maxCrossings {
+			rs.Rows = append(rs.Rows, bot.Row{Text: lang.Pick("… og "+strconv.Itoa(len(cs)-i)+" mere; se virksomhedernes kort",
+				"… and "+strconv.Itoa(len(cs)-i)+" more; see the companies' cards")})
 			break
 		}
 		rs.Rows = append(rs.Rows, bot.Row{Text: crossingLine(c, lang),
