@@ -22,6 +22,7 @@ const (
 	AuditRestore        AuditAction = "restore"         // a backup restored
 	AuditChannel        AuditAction = "channel"         // a channel bound to or unbound from a jobcenter
 	AuditLink           AuditAction = "link"            // two records of one person linked (forbind)
+	AuditPersonDelete   AuditAction = "person_delete"   // a person who has left deleted (name and identities)
 	AuditReadNotes      AuditAction = "read_notes"      // another jobcenter's notes read (a partner or an admin)
 	AuditRetention      AuditAction = "retention"       // a retention run: Detail holds the counts
 	AuditForget         AuditAction = "forget"          // glem: Detail holds the count and a keyed hash of the text, never the text

@@ -74,6 +74,7 @@ var auditActions = map[bot.AuditAction][2]string{
 	bot.AuditChannel:        {"kanal", "channel"},
 	bot.AuditLink:           {"forbundet", "linked"},
 	bot.AuditReadNotes:      {"læst andet jobcenters noter", "read another jobcenter's notes"},
+	bot.AuditPersonDelete:   {"person slettet", "person deleted"},
 	bot.AuditRetention:      {"opbevaring", "retention"},
 	bot.AuditForget:         {"glemt", "forgotten"},
 	bot.AuditPrune:          {"revision ryddet", "audit pruned"},

@@ -19,6 +19,7 @@ type directory interface {
 	Consultants(ctx context.Context) ([]bot.Consultant, error)
 	UpdateConsultant(ctx context.Context, id uint64, fn func(*bot.Consultant) error, audit ...bot.AuditEntry) (bot.Consultant, error)
 	LinkConsultants(ctx context.Context, a, b uint64, audit ...bot.AuditEntry) (bot.Consultant, error)
+	DeleteConsultant(ctx context.Context, id uint64, audit ...bot.AuditEntry) (bot.Consultant, error)
 	CreateJobcenter(ctx context.Context, j bot.Jobcenter, audit ...bot.AuditEntry) (bot.Jobcenter, error)
 	Jobcenter(ctx context.Context, id uint64) (bot.Jobcenter, error)
 	Jobcenters(ctx context.Context) ([]bot.Jobcenter, error)

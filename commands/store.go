@@ -36,6 +36,10 @@ type People interface {
 	// it returns; the empty one is deleted. When neither is empty the
 	// error wraps bot.ErrConflict and nothing changes.
 	LinkConsultants(ctx context.Context, a, b uint64, audit ...bot.AuditEntry) (bot.Consultant, error)
+	// DeleteConsultant erases a person's record and identities; what they
+	// logged stays under their id. Someone still dedicated to companies
+	// gives a *bot.ConflictError (What "companies", ID their count).
+	DeleteConsultant(ctx context.Context, id uint64, audit ...bot.AuditEntry) (bot.Consultant, error)
 
 	// CreateJobcenter stores a new jobcenter; a clashing normalized name
 	// gives a *bot.ConflictError.
