@@ -1,8 +1,6 @@
 package commands
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -230,14 +228,7 @@ func readTable(c *call, fsys fs.FS, file string, cols map[string][]string, need 
 		return nil, fmt.Errorf("import %s: %w", file, err)
 	}
 	defer f.Close()
-	br := bufio.NewReader(f)
-	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
-		br.Discard(3)
-	}
-	head, _ := br.Peek(4096)
-	cr := csv.NewReader(br)
-	cr.Comma = sniffComma(head)
-	cr.FieldsPerRecord = -1
+	cr := spreadsheetCSV(f)
 	header, err := cr.Read()
 	if err != nil {
 		return nil, bot.Errorf(bot.Invalid, "%s", c.tr(file+" har ingen overskriftslinje.", file+" has no header row."))

@@ -20,18 +20,25 @@ func closedForms(c *call) string {
 		"grundlovsdag, juleaftensdag, nytårsaftensdag, fredag efter kristi himmelfart, a single date such as 2026-05-15, or a date every year such as 31/12; a date may be followed by a name, e.g. »2026-05-15 personaledag«")
 }
 
-func runJobcenterClosed(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
+// jobcenterSetting reads »<jobcenter> [= <værdi>]« of a jobcenter's
+// setting: the jobcenter named (the actor's own when none is), the value
+// after "=", and whether one was given. A value without a jobcenter is
+// refused with the command's usage.
+func (s *Service) jobcenterSetting(ctx context.Context, c *call, args []string, command string) (j bot.Jobcenter, value string, set bool, err error) {
 	left, right, set := strings.Cut(strings.Join(args, " "), "=")
-	var j bot.Jobcenter
-	var err error
 	if bot.NormalizeName(left) == "" {
 		if set {
-			return bot.Message{}, usageError(s, c, "jobcenter closed")
+			return j, "", false, usageError(s, c, command)
 		}
 		j, err = s.people.Jobcenter(ctx, c.actor.JobcenterID)
 	} else {
 		j, err = s.jobcenter(ctx, c, fields(left))
 	}
+	return j, right, set, err
+}
+
+func runJobcenterClosed(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
+	j, right, set, err := s.jobcenterSetting(ctx, c, args, "jobcenter closed")
 	if err != nil {
 		return bot.Message{}, err
 	}

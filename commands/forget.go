@@ -20,9 +20,8 @@ type Forgetter interface {
 
 // runForget is »glem <tekst> [bekræft]«: first it says how many places the
 // text would be taken out of, then, with »bekræft«, it does it. An admin
-// forgets everywhere, a lead within their own jobcenter. The audit trail
-// should record the confirmed run (who, the count, a keyed hash of the
-// text, never the text).
+// forgets everywhere, a lead within their own jobcenter. The confirmed run
+// is recorded in the audit trail (auditForget).
 func runForget(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
 	confirm := len(args) > 1 && confirmWord.Is(args[len(args)-1])
 	if confirm {

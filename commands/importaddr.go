@@ -1,8 +1,6 @@
 package commands
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -28,14 +26,7 @@ var addressColumns = map[string][]string{
 // not in the file keep their address.
 func (s *Service) importAddresses(ctx context.Context, c *call, r io.Reader, opt ImportOptions) (ImportResult, error) {
 	var res ImportResult
-	br := bufio.NewReader(r)
-	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
-		br.Discard(3)
-	}
-	head, _ := br.Peek(4096)
-	cr := csv.NewReader(br)
-	cr.Comma = sniffComma(head)
-	cr.FieldsPerRecord = -1
+	cr := spreadsheetCSV(r)
 	header, err := cr.Read()
 	if err != nil || checkRecord(c, header) != "" {
 		return res, bot.Errorf(bot.Invalid, "%s", c.tr(

@@ -183,14 +183,7 @@ func (s *Service) ImportCompanies(ctx context.Context, r io.Reader, opt ImportOp
 
 // readImport parses the CSV into rows, checking each field on its own.
 func readImport(c *call, r io.Reader, cols map[string][]string) ([]importRow, []string, []RowError, error) {
-	br := bufio.NewReader(r)
-	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
-		br.Discard(3)
-	}
-	head, _ := br.Peek(4096)
-	cr := csv.NewReader(br)
-	cr.Comma = sniffComma(head)
-	cr.FieldsPerRecord = -1
+	cr := spreadsheetCSV(r)
 	header, err := cr.Read()
 	if err != nil {
 		return nil, nil, nil, bot.Errorf(bot.Invalid, "%s", c.tr("Filen har ingen overskriftslinje (name;cvr;owner;cadence;tier;area;last_contact).", "The file has no header row (name;cvr;owner;cadence;tier;area;last_contact)."))
@@ -244,6 +237,21 @@ func readImport(c *call, r io.Reader, cols map[string][]string) ([]importRow, []
 		block = append(block, row)
 	}
 	return slices.Concat(append(blocks, block)...), ignored, bad, nil
+}
+
+// spreadsheetCSV reads CSV as spreadsheets write it: a UTF-8 byte order
+// mark skipped, the separator (';' or ',') sniffed from the first lines,
+// rows of any length (the caller checks them).
+func spreadsheetCSV(r io.Reader) *csv.Reader {
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
+		br.Discard(3)
+	}
+	head, _ := br.Peek(4096)
+	cr := csv.NewReader(br)
+	cr.Comma = sniffComma(head)
+	cr.FieldsPerRecord = -1
+	return cr
 }
 
 func sniffComma(head []byte) rune {
@@ -717,6 +725,10 @@ func cell(s string) string {
 	}
 	return s
 }
+
+// CSVCell is cell for the operator's own CSV exports outside this
+// package (the audit trail, an access request).
+func CSVCell(s string) string { return cell(s) }
 
 func uncell(s string) string {
 	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@", rune(s[1])) {

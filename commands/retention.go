@@ -24,20 +24,10 @@ func noteText(c *call, ct bot.Contact) string {
 }
 
 // runJobcenterRetention shows or sets how long a jobcenter's contact notes
-// are kept (»jobcenter opbevaring Jobcenter Sorø = 24«). The audit trail
-// should record a change here (who, which jobcenter, old and new period).
+// are kept (»jobcenter opbevaring Jobcenter Sorø = 24«); a change is
+// recorded in the audit trail with the old and new period.
 func runJobcenterRetention(ctx context.Context, s *Service, c *call, args []string) (bot.Message, error) {
-	left, right, set := strings.Cut(strings.Join(args, " "), "=")
-	var j bot.Jobcenter
-	var err error
-	if bot.NormalizeName(left) == "" {
-		if set {
-			return bot.Message{}, usageError(s, c, "jobcenter retention")
-		}
-		j, err = s.people.Jobcenter(ctx, c.actor.JobcenterID)
-	} else {
-		j, err = s.jobcenter(ctx, c, fields(left))
-	}
+	j, right, set, err := s.jobcenterSetting(ctx, c, args, "jobcenter retention")
 	if err != nil {
 		return bot.Message{}, err
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"kontaktbot/bot"
+	"kontaktbot/commands"
 	"kontaktbot/storage"
 )
 
@@ -93,16 +94,8 @@ func auditCSV(w io.Writer) (*csv.Writer, error) {
 
 func writeAuditRow(cw *csv.Writer, a bot.AuditEntry) error {
 	return cw.Write([]string{strconv.FormatUint(a.Seq, 10), a.At.In(bot.Copenhagen).Format(time.RFC3339),
-		strconv.FormatUint(a.ActorID, 10), safeCell(a.Actor), strconv.FormatUint(a.JobcenterID, 10), strconv.FormatUint(a.PersonID, 10),
-		string(a.Action), safeCell(a.Subject), safeCell(a.Detail), a.Prev})
-}
-
-// safeCell keeps a spreadsheet from reading a cell as a formula.
-func safeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+		strconv.FormatUint(a.ActorID, 10), commands.CSVCell(a.Actor), strconv.FormatUint(a.JobcenterID, 10), strconv.FormatUint(a.PersonID, 10),
+		string(a.Action), commands.CSVCell(a.Subject), commands.CSVCell(a.Detail), a.Prev})
 }
 
 // defaultAuditKeepYears is how long audit entries are kept unless

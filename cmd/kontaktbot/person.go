@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"kontaktbot/bot"
+	"kontaktbot/commands"
 )
 
 // exportPerson runs »kontaktbot export person <navn> --db FILE --out
@@ -160,7 +161,7 @@ func (f *personFiles) zip(w io.Writer, p bot.Consultant, now time.Time) error {
 		cw.Write(t.header)
 		for _, r := range t.rows {
 			for i := range r {
-				r[i] = safeCell(r[i])
+				r[i] = commands.CSVCell(r[i])
 			}
 			cw.Write(r)
 		}
