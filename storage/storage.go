@@ -603,6 +603,12 @@ func put(tx *bolt.Tx, bucket []byte, id uint64, v any) error {
 // encode is the one encoding of stored values: JSON, readable with any
 // bbolt tool and tolerant of added fields.
 func encode(v any) ([]byte, error) {
+	switch c := v.(type) {
+	case *bot.Company:
+		return encodeCompany(c)
+	case bot.Company:
+		return encodeCompany(&c)
+	}
 	data, err := json.Marshal(v)
 	if err != nil {
 		return nil, fmt.Errorf("encode: %w", err)
