@@ -180,3 +180,25 @@ func TestRemindPrunesTheAuditTrail(t *testing.T) {
 		t.Fatalf("the trail after pruning:\n%s", data)
 	}
 }
+
+// TestOfflineBackupIsAudited: »kontaktbot backup« of a file no bot holds
+// is recorded in the file's trail, as a backup through a running bot's
+// socket is, and not in the copy, which was taken before.
+func TestOfflineBackupIsAudited(t *testing.T) {
+	t.Parallel()
+	dir, db := auditedFile(t)
+	bak := filepath.Join(dir, "kopi.db")
+	mustRun(t, "", nil, "backup", "--db", db, "--to", bak)
+	if got := mustRun(t, "", nil, "check", "--db", db); !strings.Contains(got, "(3 poster)") {
+		t.Fatalf("after the backup, check of the file said %s; want the backup as a third entry", got)
+	}
+	if got := mustRun(t, "", nil, "check", "--db", bak); !strings.Contains(got, "(2 poster)") {
+		t.Errorf("check of the copy said %s; want the 2 entries from before it", got)
+	}
+	out := filepath.Join(dir, "a.csv")
+	mustRun(t, "", nil, "audit", "export", "--db", db, "--out", out)
+	data, _ := os.ReadFile(out)
+	if !strings.Contains(string(data), ";0;kontaktbot backup;0;0;backup;"+bak+";") {
+		t.Fatalf("the trail lacks the backup to %s:\n%s", bak, data)
+	}
+}
