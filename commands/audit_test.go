@@ -50,8 +50,9 @@ func TestAuditRecordsChangesAndReads(t *testing.T) {
 	// A lead sees their own jobcenter's only (Sif left it); another's is
 	// refused.
 	got = b.ok("Olga", "revision")
-	contains(t, got, "rolle · Olga", "læst andet jobcenters noter", "Sif: left for Jobcenter Svendborg")
-	lacks(t, got, "Sif: joined", "Jobcenter Svendborg: partner", "created")
+	contains(t, got, "rolle · Olga", "læst andet jobcenters noter", "Sif: left for Jobcenter Svendborg",
+		"Anne · jobcenter · Jobcenter Odense: created for a new person")
+	lacks(t, got, "Sif: joined", "Jobcenter Svendborg: partner", "Jobcenter Aarhus: created")
 	contains(t, b.refused("Olga", "revision Jobcenter Aarhus"), "Kun en leder i Jobcenter Aarhus")
 	contains(t, b.refused("Tove", "revision"), "rolle")
 
