@@ -185,8 +185,9 @@ type Archiver interface {
 	ReadRecords(ctx context.Context, fn func(bot.Records) error) error
 	// ImportDirectory creates jobcenters and people in one transaction;
 	// Partners, JobcenterID and StandInID are 1-based indexes into the
-	// slices. It returns them as stored.
-	ImportDirectory(ctx context.Context, jcs []bot.Jobcenter, people []bot.Consultant) ([]bot.Jobcenter, []bot.Consultant, error)
+	// slices. It returns them as stored. The audit entries are appended
+	// in the same transaction.
+	ImportDirectory(ctx context.Context, jcs []bot.Jobcenter, people []bot.Consultant, audit ...bot.AuditEntry) ([]bot.Jobcenter, []bot.Consultant, error)
 	// ImportContacts stores contacts of existing companies in one
 	// transaction, moving each company's last contact forward; it ends no
 	// snooze or plan.
