@@ -173,8 +173,9 @@ type Importer interface {
 	ImportPortfolio(ctx context.Context, people []bot.Consultant, cs []bot.Company, newOwner []int, audit ...bot.AuditEntry) error
 	// SetAddresses stores the address (Street, Postcode, Town) of each of
 	// cs, found by ID, leaving their other fields as stored, some thousands
-	// to a transaction, and returns how many it stored.
-	SetAddresses(ctx context.Context, cs []bot.Company) (int, error)
+	// to a transaction, and returns how many it stored. The audit entries
+	// are appended in the first transaction.
+	SetAddresses(ctx context.Context, cs []bot.Company, audit ...bot.AuditEntry) (int, error)
 }
 
 // Archiver is what a whole export and its import need besides the other
