@@ -160,6 +160,13 @@ func (s *Service) showPosition(ctx context.Context, c *call, id uint64) (bot.Mes
 		return bot.Message{}, s.positionHidden(ctx, c, p)
 	}
 	n := s.positionNames(ctx)
+	// Its contact and history, when another jobcenter's, are a read the
+	// trail records; its own contact consultant reads their own.
+	if p.ConsultantID != c.actor.ID {
+		if err := s.auditReadOf(ctx, c, p.JobcenterID, "position "+ref(p)+" "+p.Title+" ("+n.company(p.CompanyID)+")", "position"); err != nil {
+			return bot.Message{}, err
+		}
+	}
 	where := c.tr("ikke annonceret", "not announced")
 	if len(p.Announced) > 0 {
 		chs := make([]bot.Channel, len(p.Announced))
