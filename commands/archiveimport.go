@@ -484,7 +484,7 @@ func (s *Service) readArchiveCompanies(ctx context.Context, c *call, fsys fs.FS,
 		return nil, nil, nil, nil, fmt.Errorf("import %s: %w", FileCompanies, err)
 	}
 	defer f.Close()
-	rows, ignored, bad, err := readImport(c, f, companyAllCols)
+	rows, _, ignored, bad, err := readImport(c, f, companyAllCols)
 	if err != nil {
 		var be *bot.Error
 		if errors.As(err, &be) {
@@ -513,7 +513,7 @@ func (s *Service) readArchiveCompanies(ctx context.Context, c *call, fsys fs.FS,
 	})...)
 	index = newNameIndex1()
 	for _, row := range rows {
-		in.companies = append(in.companies, row.company)
+		in.companies = append(in.companies, *row.company)
 		index.add(row.company.Name, uint64(len(in.companies)), row.line)
 		lines = append(lines, row.line)
 	}

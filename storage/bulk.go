@@ -94,10 +94,11 @@ func (db *DB) ImportCompanies(ctx context.Context, cs []bot.Company) error {
 // as CreateConsultant does) and then the companies cs as ImportCompanies
 // does; newOwner[i], when above 0, makes people[newOwner[i]-1] the owner
 // of cs[i]. Every row is checked before anything is written, and the load
-// goes in transactions of importChunk companies, all under the write lock
-// so no other write comes between them; a process that dies midway leaves
-// a mark the next Open rolls back (see keyImporting). Readers may see the
-// first chunks before the last is written.
+// goes in transactions of importChunk companies, then of importChunk
+// entries of each index, all under the write lock so no other write comes
+// between them; a process that dies midway leaves a mark the next Open
+// rolls back (see keyImporting). Readers may see the first chunks before
+// the last is written, and companies before their index entries.
 func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs []bot.Company, newOwner []int, audit ...bot.AuditEntry) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -127,13 +128,14 @@ func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs [
 		written = true
 		return nil
 	})
+	var ix bulkIndexes
 	for lo := 0; err == nil && lo < len(cs); lo += importChunk {
 		hi := min(lo+importChunk, len(cs))
 		err = db.bulkUpdate(func(tx *bolt.Tx) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			keys, err := imp.write(tx, lo, hi)
+			keys, err := imp.write(tx, lo, hi, &ix)
 			if err != nil {
 				return err
 			}
@@ -144,13 +146,28 @@ func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs [
 					db.names.set(id, k)
 				}
 			})
-			if hi == len(cs) {
-				if err := appendAudit(tx, imp.now, audit...); err != nil {
+			return nil
+		})
+	}
+	for _, x := range ix.all() {
+		slices.SortFunc(x.keys, func(a, b bulkKey) int { return bytes.Compare(a.k, b.k) })
+		for lo := 0; err == nil && lo < len(x.keys); lo += importChunk {
+			keys := x.keys[lo:min(lo+importChunk, len(x.keys))]
+			err = db.bulkUpdate(func(tx *bolt.Tx) error {
+				if err := ctx.Err(); err != nil {
 					return err
 				}
-				return tx.Bucket(bMeta).Delete(keyImporting)
+				return imp.writeIndex(tx, x, keys)
+			})
+		}
+		x.keys = nil
+	}
+	if err == nil && written {
+		err = db.bulkUpdate(func(tx *bolt.Tx) error {
+			if err := appendAudit(tx, imp.now, audit...); err != nil {
+				return err
 			}
-			return nil
+			return tx.Bucket(bMeta).Delete(keyImporting)
 		})
 	}
 	if err != nil && written {
@@ -322,37 +339,74 @@ func companyDefaults(c *bot.Company, now time.Time) {
 	}
 }
 
-// write writes the checked companies cs[lo:hi], the imported contact
-// (logged now) of each with a last contact, and their index entries, each
-// bucket in key order. It returns each company's name keys.
-func (imp *bulkImport) write(tx *bolt.Tx, lo, hi int) ([][]string, error) {
-	companies, names, cvrs := bulkBucket{name: bCompanies}, bulkBucket{name: bCompNames}, bulkBucket{name: bCompCVR}
-	owners, nudges, plans := bulkBucket{name: bCompOwner}, bulkBucket{name: bCompNudge}, bulkBucket{name: bCompPlan}
-	near := bulkBucket{name: bCompNear}
+// bulkKey is an index entry awaiting its place: its key, and the row of
+// the import whose company makes its value.
+type bulkKey struct {
+	k   []byte
+	row int32
+}
+
+// bulkIndex gathers one index bucket's entries over a whole import.
+type bulkIndex struct {
+	name  []byte
+	keys  []bulkKey
+	value func(c *bot.Company) []byte // the entry's value, made as it is written
+}
+
+// bulkIndexes are the index buckets an import writes after the companies.
+// A company's keys in them sort by name, owner or day, not by id, so a
+// chunk of companies would touch nearly every page of each index, and
+// each chunk's commit would write each index out again: 13 times for a
+// national portfolio. Gathered over the import (keys only, the values
+// made as they are written) and written in key order, each index page is
+// written about once.
+type bulkIndexes struct {
+	names, cvrs, owners, nudges, plans, near bulkIndex
+}
+
+func (ix *bulkIndexes) all() []*bulkIndex {
+	if ix.names.name == nil {
+		id := func(c *bot.Company) []byte { return itob(c.ID) }
+		ix.names = bulkIndex{name: bCompNames, value: id}
+		ix.cvrs = bulkIndex{name: bCompCVR, value: id}
+		ix.owners = bulkIndex{name: bCompOwner, value: summarize}
+		ix.nudges = bulkIndex{name: bCompNudge, value: summarize}
+		ix.plans = bulkIndex{name: bCompPlan, value: func(*bot.Company) []byte { return nil }}
+		ix.near = bulkIndex{name: bCompNear, value: func(c *bot.Company) []byte { return itob(c.OwnerID) }}
+	}
+	return []*bulkIndex{&ix.names, &ix.cvrs, &ix.owners, &ix.nudges, &ix.plans, &ix.near}
+}
+
+// write writes the checked companies cs[lo:hi] and the imported contact
+// (logged now) of each with a last contact, in key order, and gathers
+// their index entries in ix. It returns each company's name keys.
+func (imp *bulkImport) write(tx *bolt.Tx, lo, hi int, ix *bulkIndexes) ([][]string, error) {
+	ix.all()
+	companies := bulkBucket{name: bCompanies, kvs: make([]bulkKV, 0, 2*(hi-lo))}
 	keys := make([][]string, 0, hi-lo)
 	for i := lo; i < hi; i++ {
 		co := imp.company(i)
 		c := &co
 		id := itob(c.ID)
+		row := int32(i)
 		keys = append(keys, nameKeys(c))
 		for _, k := range keys[len(keys)-1] {
-			names.add([]byte(k), id)
+			ix.names.keys = append(ix.names.keys, bulkKey{[]byte(k), row})
 		}
 		if c.CVR != "" {
-			cvrs.add([]byte(c.CVR), id)
+			ix.cvrs.keys = append(ix.cvrs.keys, bulkKey{[]byte(c.CVR), row})
 		}
-		sum := summarize(c)
 		if c.OwnerID != 0 {
-			owners.add(join(itob(c.OwnerID), id), sum)
+			ix.owners.keys = append(ix.owners.keys, bulkKey{join(itob(c.OwnerID), id), row})
 		}
 		if k := nudgeKey(c); k != nil {
-			nudges.add(k, sum)
+			ix.nudges.keys = append(ix.nudges.keys, bulkKey{k, row})
 		}
 		if k := planKey(c); k != nil {
-			plans.add(k, nil)
+			ix.plans.keys = append(ix.plans.keys, bulkKey{k, row})
 		}
 		for _, k := range nearKeys(c) {
-			near.add(k, itob(c.OwnerID))
+			ix.near.keys = append(ix.near.keys, bulkKey{k, row})
 		}
 		data, err := encode(c)
 		if err != nil {
@@ -371,12 +425,24 @@ func (imp *bulkImport) write(tx *bolt.Tx, lo, hi int) ([][]string, error) {
 	}
 	// Ids only grow, and a company's contacts sort right after it, so the
 	// companies bucket is appended to in order.
-	for _, b := range []*bulkBucket{&companies, &names, &cvrs, &owners, &nudges, &plans, &near} {
-		if err := b.flush(tx); err != nil {
-			return nil, err
-		}
+	if err := companies.flush(tx); err != nil {
+		return nil, err
 	}
 	return keys, nil
+}
+
+// writeIndex puts the entries keys, in key order, into x's bucket.
+func (imp *bulkImport) writeIndex(tx *bolt.Tx, x *bulkIndex, keys []bulkKey) error {
+	bk := tx.Bucket(x.name)
+	bk.FillPercent = bulkFill
+	c := new(bot.Company) // one for all the rows: a fresh one each was a tenth of this
+	for _, e := range keys {
+		*c = imp.company(int(e.row))
+		if err := bk.Put(e.k, x.value(c)); err != nil {
+			return fmt.Errorf("%s: %w", x.name, err)
+		}
+	}
+	return nil
 }
 
 // rollbackImport removes what an import marked by keyImporting wrote:

@@ -19,7 +19,7 @@ import (
 // erases, and retainScan how many contacts one read transaction looks
 // at: each holds its lock a few milliseconds (see BenchmarkExpireNotes).
 const (
-	retainBatch = 250
+	retainBatch = 100
 	retainScan  = 20000
 )
 
@@ -89,10 +89,12 @@ func (db *DB) ExpireNotes(ctx context.Context, now time.Time, defaultMonths int)
 	return out, err
 }
 
-// expiredNote is a note to erase: where it is and the period.
+// expiredNote is a note to erase: where it is, the period, the stored
+// contact as it was read and, made outside the write lock, the contact
+// without its note.
 type expiredNote struct {
-	key    []byte
-	months int
+	key, was, erased []byte
+	months           int
 }
 
 // expiredNotes reads up to retainScan contacts from the key from on (the
@@ -116,12 +118,30 @@ func (db *DB) expiredNotes(ctx context.Context, from []byte, now time.Time, mont
 			}
 			n++
 			if m, ok := noteExpired(v, now, months, home); ok {
-				found = append(found, expiredNote{bytes.Clone(k), m})
+				found = append(found, expiredNote{key: bytes.Clone(k), was: bytes.Clone(v), months: m})
 			}
 		}
 		return nil
 	})
-	return found, next, err
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range found {
+		if found[i].erased, err = eraseNote(found[i].was, found[i].key, found[i].months); err != nil {
+			return nil, nil, err
+		}
+	}
+	return found, next, nil
+}
+
+// eraseNote is the stored contact v without its note, erased after months.
+func eraseNote(v, key []byte, months int) ([]byte, error) {
+	var r contactRecord
+	if err := decode(v, &r, bCompanies, contactID(key)); err != nil {
+		return nil, err
+	}
+	r.Note, r.NoteErasedMonths = "", months
+	return encode(r)
 }
 
 // noteHead is the part of a stored contact retention reads.
@@ -148,8 +168,10 @@ func noteExpired(v []byte, now time.Time, months func(uint64) int, home map[uint
 	return m, true
 }
 
-// eraseNotes empties the notes at keys in one write transaction, those
-// still there with a note, and returns how many it erased.
+// eraseNotes empties the notes in one write transaction, those still
+// there with a note, and returns how many it erased. The new values were
+// made outside the lock: a contact still as it was read is only put; one
+// changed since (an edit in between) is decoded again.
 func (db *DB) eraseNotes(ctx context.Context, notes []expiredNote) (n int, err error) {
 	if db.batchTimer != nil {
 		defer db.batchTimer()()
@@ -162,17 +184,18 @@ func (db *DB) eraseNotes(ctx context.Context, notes []expiredNote) (n int, err e
 			if v == nil {
 				continue
 			}
-			var r contactRecord
-			if err := decode(v, &r, bCompanies, contactID(e.key)); err != nil {
-				return err
-			}
-			if r.Note == "" {
-				continue
-			}
-			r.Note, r.NoteErasedMonths = "", e.months
-			data, err := encode(r)
-			if err != nil {
-				return err
+			data := e.erased
+			if !bytes.Equal(v, e.was) {
+				var r contactRecord
+				if err := decode(v, &r, bCompanies, contactID(e.key)); err != nil {
+					return err
+				}
+				if r.Note == "" {
+					continue
+				}
+				if data, err = eraseNote(v, e.key, e.months); err != nil {
+					return err
+				}
 			}
 			if err := companies.Put(e.key, data); err != nil {
 				return fmt.Errorf("erase note: %w", err)

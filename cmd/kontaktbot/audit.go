@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -17,8 +19,8 @@ import (
 
 // auditTrail runs »kontaktbot audit export --db FILE --out FILE.csv«: the
 // whole audit trail, oldest first, for the data protection officer. The
-// export is itself recorded, so the file is opened for writing: with the
-// bot running, stop it or export from a fresh backup.
+// export is itself recorded in the trail; with the bot running, the bot
+// writes the CSV and records it, through its socket.
 func (e *env) auditTrail(ctx context.Context, args []string) error {
 	fs := e.flagSet("audit")
 	dbPath := e.dbFlag(fs)
@@ -30,36 +32,114 @@ func (e *env) auditTrail(ctx context.Context, args []string) error {
 	if len(pos) != 1 || pos[0] != "export" || *out == "" {
 		return errors.New("usage: kontaktbot audit export --out FILE.csv [--db FILE]")
 	}
-	db, err := e.openToRecord(*dbPath)
+	var n int
+	if running(*dbPath) {
+		n, err = e.auditTrailViaSocket(ctx, *dbPath, *out)
+	} else {
+		n, err = e.auditTrailHere(ctx, *dbPath, *out)
+	}
 	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if _, err := db.VerifyAudit(ctx); err != nil {
-		fmt.Fprintf(e.stderr, "Advarsel: %v. Eksporten tages alligevel.\n", err)
-	}
-	n := 0
-	err = writeFileAtomic(*out, func(w io.Writer) error {
-		cw, err := auditCSV(w)
-		if err != nil {
-			return err
-		}
-		err = db.EachAudit(ctx, bot.AuditFilter{}, func(a bot.AuditEntry) error {
-			n++
-			return writeAuditRow(cw, a)
-		})
-		cw.Flush()
-		return errors.Join(err, cw.Error())
-	})
-	if err != nil {
-		return fmt.Errorf("audit export: %w", err)
-	}
-	if err := db.Audit(ctx, bot.AuditEntry{At: e.clock.Now(), Actor: "kontaktbot audit export", Action: bot.AuditExport,
-		Subject: "audit", Detail: strconv.Itoa(n) + " entries to " + *out}); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Revisionssporet (%d poster) er skrevet til %s.\n", n, *out)
 	return nil
+}
+
+// auditTrailHere exports the trail of the file at dbPath, opened here.
+func (e *env) auditTrailHere(ctx context.Context, dbPath, out string) (int, error) {
+	db, err := e.openToRecord(dbPath)
+	if errors.Is(err, storage.ErrLocked) && running(dbPath) {
+		return e.auditTrailViaSocket(ctx, dbPath, out) // started meanwhile
+	}
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	var n int
+	var broken error
+	err = writeFileAtomic(out, func(w io.Writer) (err error) {
+		n, broken, err = writeAuditTrail(ctx, db, w)
+		return err
+	})
+	if broken != nil {
+		fmt.Fprintf(e.stderr, "Advarsel: %v. Eksporten er taget alligevel.\n", broken)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("audit export: %w", err)
+	}
+	return n, db.Audit(ctx, auditExportEntry(e.clock.Now(), n, out))
+}
+
+// auditTrailViaSocket has the running bot holding dbPath write the trail,
+// and record that it did; the CSV comes back over the socket.
+func (e *env) auditTrailViaSocket(ctx context.Context, dbPath, out string) (int, error) {
+	var n int
+	err := e.viaSocket(ctx, dbPath, "audit export", strings.NewReader(out), func(r io.Reader) error {
+		br := bufio.NewReader(r)
+		head, err := br.ReadString('\n')
+		if err != nil {
+			return fmt.Errorf("audit export: the running kontaktbot sent no count: %w", err)
+		}
+		count, warning, _ := strings.Cut(strings.TrimSuffix(head, "\n"), "\t")
+		if n, err = strconv.Atoi(count); err != nil {
+			return fmt.Errorf("audit export: the running kontaktbot sent no count: %w", err)
+		}
+		if warning != "" {
+			fmt.Fprintf(e.stderr, "Advarsel: %s. Eksporten er taget alligevel.\n", warning)
+		}
+		return writeFileAtomic(out, func(w io.Writer) error {
+			_, err := io.Copy(w, br)
+			return err
+		})
+	})
+	return n, err
+}
+
+// auditTrailRequest answers »audit export« on the socket: the body names
+// the file the operator writes; the answer is a line with the count of
+// entries and, after a tab, a broken chain's warning, then the CSV. The
+// export is recorded once it is sent.
+func (e *env) auditTrailRequest(ctx context.Context, db *storage.DB, r io.Reader, out *bytes.Buffer) error {
+	name, err := io.ReadAll(io.LimitReader(r, 4096))
+	if err != nil {
+		return fmt.Errorf("audit export: %w", err)
+	}
+	var csvData bytes.Buffer
+	n, broken, err := writeAuditTrail(ctx, db, &csvData)
+	if err != nil {
+		return fmt.Errorf("audit export: %w", err)
+	}
+	fmt.Fprintf(out, "%d", n)
+	if broken != nil {
+		fmt.Fprintf(out, "\t%s", strings.ReplaceAll(broken.Error(), "\n", " "))
+	}
+	out.WriteString("\n")
+	out.Write(csvData.Bytes())
+	e.log.Info("audit export through the socket", "entries", n)
+	return db.Audit(ctx, auditExportEntry(e.clock.Now(), n, strings.TrimSpace(string(name))))
+}
+
+// writeAuditTrail writes db's whole trail as CSV to w and returns how many
+// entries it wrote and, when the chain does not verify, why: the export is
+// made all the same, for the data protection officer to see.
+func writeAuditTrail(ctx context.Context, db *storage.DB, w io.Writer) (n int, broken, err error) {
+	_, broken = db.VerifyAudit(ctx)
+	cw, err := auditCSV(w)
+	if err != nil {
+		return 0, broken, err
+	}
+	err = db.EachAudit(ctx, bot.AuditFilter{}, func(a bot.AuditEntry) error {
+		n++
+		return writeAuditRow(cw, a)
+	})
+	cw.Flush()
+	return n, broken, errors.Join(err, cw.Error())
+}
+
+// auditExportEntry records an export of the trail of n entries to out.
+func auditExportEntry(now time.Time, n int, out string) bot.AuditEntry {
+	return bot.AuditEntry{At: now, Actor: "kontaktbot audit export", Action: bot.AuditExport,
+		Subject: "audit", Detail: strconv.Itoa(n) + " entries to " + out}
 }
 
 // openToRecord opens a file for an operator's act that must be recorded

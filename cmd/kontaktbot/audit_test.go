@@ -203,3 +203,57 @@ func TestOfflineBackupIsAudited(t *testing.T) {
 		t.Fatalf("the trail lacks the backup to %s:\n%s", bak, data)
 	}
 }
+
+// TestAuditAndPersonExportsWhileServing: the data protection officer's
+// exports work while the bot serves, through its socket, and are recorded
+// in the trail by the bot. Before, both were refused while serve held the
+// file.
+func TestAuditAndPersonExportsWhileServing(t *testing.T) {
+	t.Parallel()
+	dir, db := auditedFile(t)
+	srv := startServer(t, map[string]string{"KONTAKTBOT_JOBCENTER": "Jobcenter"}, "--db", db)
+	trail := filepath.Join(dir, "revision.csv")
+	said := mustRun(t, "", nil, "audit", "export", "--db", db, "--out", trail)
+	if !strings.Contains(said, "3 poster") {
+		t.Errorf("audit export while serving said %q", said)
+	}
+	data, err := os.ReadFile(trail)
+	if err != nil || !strings.HasPrefix(string(data), "\ufeffnr;tidspunkt;") || !strings.Contains(string(data), ";role;Hanne;consultant -> lead;") {
+		t.Errorf("the trail exported while serving: %q %v", data, err)
+	}
+	zipPath := filepath.Join(dir, "hanne.zip")
+	said = mustRun(t, "", nil, "export", "person", "Hanne", "--db", db, "--out", zipPath)
+	if !strings.Contains(said, "Alt om Hanne") || !strings.Contains(said, "1 virksomheder, 1 kontakter, 1 poster") {
+		t.Errorf("export person while serving said %q", said)
+	}
+	zr, err := zip.OpenReader(zipPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, f := range zr.File {
+		names[f.Name] = true
+	}
+	zr.Close()
+	if !names["kontakter.csv"] || !names["revisionsspor.csv"] || !names["LÆS_MIG.txt"] {
+		t.Errorf("the zip made while serving holds %v", names)
+	}
+	if _, _, err := runCmd(t, "", nil, "export", "person", "Ingen Sådan", "--db", db, "--out", zipPath); err == nil || !strings.Contains(err.Error(), "ingen person") {
+		t.Errorf("export of an unknown person while serving: %v", err)
+	}
+	// Both exports are in the trail, recorded by the bot, with the files
+	// the operator named; the chain holds.
+	if err := srv.stop(); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, "", nil, "audit", "export", "--db", db, "--out", trail)
+	data, _ = os.ReadFile(trail)
+	for _, want := range []string{";export;audit;3 entries to " + trail, ";export;Hanne;access request to " + zipPath} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("the trail lacks %q:\n%s", want, data)
+		}
+	}
+	if got := mustRun(t, "", nil, "check", "--db", db); !strings.Contains(got, "kæde holder") {
+		t.Errorf("check after the exports: %s", got)
+	}
+}

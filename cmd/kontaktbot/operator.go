@@ -21,7 +21,8 @@ import (
 // jobcenter's portfolio is added with no downtime. The answer's first line
 // is "ok" or "error"; the rest is the report, or the export itself.
 
-// operatorRequests answers import and export requests on db's socket.
+// operatorRequests answers import and export requests on db's socket,
+// and the exports of the audit trail and of a person's data.
 func (e *env) operatorRequests(db *storage.DB) storage.SocketHandler {
 	return func(ctx context.Context, line string, r io.Reader, w io.Writer) {
 		var out bytes.Buffer
@@ -65,6 +66,10 @@ func (e *env) operatorRequests(db *storage.DB) storage.SocketHandler {
 					err = db.Audit(ctx, exportEntry(e.clock.Now(), line, "socket"))
 				}
 			}
+		case line == "audit export":
+			err = e.auditTrailRequest(ctx, db, r, &out)
+		case line == "export person":
+			err = e.exportPersonRequest(ctx, db, r, &out)
 		case line == "export companies":
 			err = e.service(db).ExportCompanies(ctx, &out)
 			e.log.Info("export through the socket", "ok", err == nil)

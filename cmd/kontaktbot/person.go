@@ -2,6 +2,8 @@ package main
 
 import (
 	"archive/zip"
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -13,6 +15,7 @@ import (
 
 	"kontaktbot/bot"
 	"kontaktbot/commands"
+	"kontaktbot/storage"
 )
 
 // exportPerson runs »kontaktbot export person <navn> --db FILE --out
@@ -20,7 +23,8 @@ import (
 // request (GDPR art. 15): their record and identities, the companies they
 // are dedicated consultant of, the contacts they logged (with notes), and
 // the audit entries by or about them, as CSV files with a README in
-// Danish. The export is recorded in the audit trail.
+// Danish. The export is recorded in the audit trail; with the bot running,
+// the bot gathers it and records it, through its socket.
 func (e *env) exportPerson(ctx context.Context, args []string) error {
 	fs := e.flagSet("export person")
 	dbPath := e.dbFlag(fs)
@@ -33,19 +37,109 @@ func (e *env) exportPerson(ctx context.Context, args []string) error {
 		return errors.New("usage: kontaktbot export person NAVN --out FIL.zip [--db FIL]")
 	}
 	name := strings.Join(pos[1:], " ")
-	db, err := e.openToRecord(*dbPath)
+	var sum personSummary
+	if running(*dbPath) {
+		sum, err = e.exportPersonViaSocket(ctx, *dbPath, name, *out)
+	} else {
+		sum, err = e.exportPersonHere(ctx, *dbPath, name, *out)
+	}
 	if err != nil {
 		return err
+	}
+	fmt.Fprintf(e.stdout, "Alt om %s er skrevet til %s: %d virksomheder, %d kontakter, %d poster i revisionssporet.\n",
+		sum.name, *out, sum.owned, sum.contacts, sum.audit)
+	return nil
+}
+
+// personSummary is what the operator is told of an access request's export.
+type personSummary struct {
+	name                   string
+	owned, contacts, audit int
+}
+
+// exportPersonHere exports from the file at dbPath, opened here.
+func (e *env) exportPersonHere(ctx context.Context, dbPath, name, out string) (personSummary, error) {
+	db, err := e.openToRecord(dbPath)
+	if errors.Is(err, storage.ErrLocked) && running(dbPath) {
+		return e.exportPersonViaSocket(ctx, dbPath, name, out) // started meanwhile
+	}
+	if err != nil {
+		return personSummary{}, err
 	}
 	defer db.Close()
-	p, err := db.ConsultantByName(ctx, name)
-	if errors.Is(err, bot.ErrNotFound) {
-		return fmt.Errorf("ingen person hedder %q i %s (skriv navnet, som »personer« viser det)", name, *dbPath)
+	p, files, err := gatherPerson(ctx, db, name)
+	if err != nil {
+		return personSummary{}, err
 	}
+	now := e.clock.Now()
+	if err := writeFileAtomic(out, func(w io.Writer) error { return files.zip(w, p, now) }); err != nil {
+		return personSummary{}, fmt.Errorf("export person: %w", err)
+	}
+	return files.summary(p), db.Audit(ctx, personExportEntry(now, p, out))
+}
+
+// exportPersonViaSocket has the running bot holding dbPath gather the
+// export, and record that it did; the zip comes back over the socket.
+func (e *env) exportPersonViaSocket(ctx context.Context, dbPath, name, out string) (personSummary, error) {
+	var sum personSummary
+	err := e.viaSocket(ctx, dbPath, "export person", strings.NewReader(out+"\n"+name), func(r io.Reader) error {
+		br := bufio.NewReader(r)
+		head, err := br.ReadString('\n')
+		f := strings.Split(strings.TrimSuffix(head, "\n"), "\t")
+		if err != nil || len(f) != 4 {
+			return fmt.Errorf("export person: the running kontaktbot sent no summary")
+		}
+		sum.name = f[3]
+		for i, n := range []*int{&sum.owned, &sum.contacts, &sum.audit} {
+			if *n, err = strconv.Atoi(f[i]); err != nil {
+				return fmt.Errorf("export person: the running kontaktbot sent no summary: %w", err)
+			}
+		}
+		return writeFileAtomic(out, func(w io.Writer) error {
+			_, err := io.Copy(w, br)
+			return err
+		})
+	})
+	return sum, err
+}
+
+// exportPersonRequest answers »export person« on the socket: the body is
+// the file the operator writes and, on the next line, the person's name;
+// the answer is a line with the counts and the name, tab-separated, then
+// the zip. The export is recorded once it is made.
+func (e *env) exportPersonRequest(ctx context.Context, db *storage.DB, r io.Reader, out *bytes.Buffer) error {
+	body, err := io.ReadAll(io.LimitReader(r, 8192))
+	if err != nil {
+		return fmt.Errorf("export person: %w", err)
+	}
+	file, name, _ := strings.Cut(string(body), "\n")
+	p, files, err := gatherPerson(ctx, db, strings.TrimSpace(name))
 	if err != nil {
 		return err
 	}
+	now := e.clock.Now()
+	var zipData bytes.Buffer
+	if err := files.zip(&zipData, p, now); err != nil {
+		return fmt.Errorf("export person: %w", err)
+	}
+	sum := files.summary(p)
+	fmt.Fprintf(out, "%d\t%d\t%d\t%s\n", sum.owned, sum.contacts, sum.audit, strings.ReplaceAll(p.Name, "\t", " "))
+	out.Write(zipData.Bytes())
+	e.log.Info("person export through the socket", "person", p.ID)
+	return db.Audit(ctx, personExportEntry(now, p, strings.TrimSpace(file)))
+}
+
+// gatherPerson finds the consultant called name in db and gathers what the
+// file holds about them.
+func gatherPerson(ctx context.Context, db *storage.DB, name string) (bot.Consultant, personFiles, error) {
 	var files personFiles
+	p, err := db.ConsultantByName(ctx, name)
+	if errors.Is(err, bot.ErrNotFound) {
+		return p, files, fmt.Errorf("ingen person hedder %q (skriv navnet, som »personer« viser det)", name)
+	}
+	if err != nil {
+		return p, files, err
+	}
 	err = db.ReadRecords(ctx, func(r bot.Records) error { return files.read(r, p) })
 	if err == nil {
 		err = db.EachAudit(ctx, bot.AuditFilter{PersonID: p.ID}, func(a bot.AuditEntry) error {
@@ -54,19 +148,19 @@ func (e *env) exportPerson(ctx context.Context, args []string) error {
 		})
 	}
 	if err != nil {
-		return fmt.Errorf("export person: %w", err)
+		return p, files, fmt.Errorf("export person: %w", err)
 	}
-	now := e.clock.Now()
-	if err := writeFileAtomic(*out, func(w io.Writer) error { return files.zip(w, p, now) }); err != nil {
-		return fmt.Errorf("export person: %w", err)
-	}
-	if err := db.Audit(ctx, bot.AuditEntry{At: now, Actor: "kontaktbot export person", JobcenterID: p.JobcenterID, PersonID: p.ID,
-		Action: bot.AuditExport, Subject: p.Name, Detail: "access request to " + *out}); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "Alt om %s er skrevet til %s: %d virksomheder, %d kontakter, %d poster i revisionssporet.\n",
-		p.Name, *out, len(files.owned), len(files.contacts), len(files.audit))
-	return nil
+	return p, files, nil
+}
+
+// personExportEntry records an access request's export of p to out.
+func personExportEntry(now time.Time, p bot.Consultant, out string) bot.AuditEntry {
+	return bot.AuditEntry{At: now, Actor: "kontaktbot export person", JobcenterID: p.JobcenterID, PersonID: p.ID,
+		Action: bot.AuditExport, Subject: p.Name, Detail: "access request to " + out}
+}
+
+func (f *personFiles) summary(p bot.Consultant) personSummary {
+	return personSummary{name: p.Name, owned: len(f.owned), contacts: len(f.contacts), audit: len(f.audit)}
 }
 
 // personFiles is what an access request gathers about one consultant.
