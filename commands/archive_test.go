@@ -163,6 +163,13 @@ func TestExportAllImportsBackByteForByte(t *testing.T) {
 		t.Errorf("import all = %+v", res)
 	}
 	sameFiles(t, "export, import, export", first, exportAll(t, b2, commands.ExportOptions{}))
+	// The import is in the audit trail: the jobcenters and people, then
+	// the companies, each with the write that stored them.
+	es, n, err := b2.db.AuditPage(t0, bot.AuditFilter{}, 0, 10)
+	if err != nil || n != 2 || es[1].Detail != "3 jobcenters, 3 people" || es[0].Detail != "5 companies, 6 contacts, 4 positions" ||
+		es[0].Actor != "kontaktbot import" || es[1].Action != bot.AuditImport {
+		t.Errorf("the trail after import all: %+v (%d), %v", es, n, err)
+	}
 
 	// What the bot does with the imported file is what it did before.
 	formel := b2.company("=Formel ApS")

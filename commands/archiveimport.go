@@ -80,7 +80,7 @@ func (s *Service) ImportAll(ctx context.Context, fsys fs.FS, opt ImportOptions) 
 	if opt.DryRun {
 		return res, nil
 	}
-	return res, s.storeArchive(ctx, in)
+	return res, s.storeArchive(ctx, c, in)
 }
 
 // archiveEmpty refuses a store that holds anything an import would name.
@@ -743,8 +743,11 @@ func readArchivedPosition(c *call, t *table, r tableRow, companies, people, jobs
 // storeArchive writes a checked import: jobcenters and people in one
 // transaction, then the companies as an import of companies stores them,
 // then contacts and positions, each with the ids the ones before got.
-func (s *Service) storeArchive(ctx context.Context, in *archiveIn) error {
-	jcs, people, err := s.archive.ImportDirectory(ctx, in.jcs, in.people)
+// The jobcenters and people, and the companies, are each recorded in the
+// audit trail with the write that stores them.
+func (s *Service) storeArchive(ctx context.Context, c *call, in *archiveIn) error {
+	jcs, people, err := s.archive.ImportDirectory(ctx, in.jcs, in.people,
+		importEntry(c, bot.AuditImport, "archive", itoa(len(in.jcs))+" jobcenters, "+itoa(len(in.people))+" people"))
 	if err != nil {
 		return fmt.Errorf("import people: %w", err)
 	}
@@ -758,8 +761,8 @@ func (s *Service) storeArchive(ctx context.Context, in *archiveIn) error {
 	for i := range cs {
 		cs[i].OwnerID = person(cs[i].OwnerID)
 	}
-	audit := bot.AuditEntry{At: s.clock.Now(), Actor: "kontaktbot import", Action: bot.AuditImport, Subject: "archive",
-		Detail: itoa(len(jcs)) + " jobcenters, " + itoa(len(people)) + " people, " + itoa(len(cs)) + " companies"}
+	audit := importEntry(c, bot.AuditImport, "archive",
+		itoa(len(cs))+" companies, "+itoa(len(in.contacts))+" contacts, "+itoa(len(in.positions))+" positions")
 	if err := s.archive.ImportPortfolio(ctx, nil, cs, nil, audit); err != nil {
 		return fmt.Errorf("import companies: %w", err)
 	}

@@ -42,10 +42,16 @@ func (c *call) entry(action bot.AuditAction, jobcenter, person uint64, subject, 
 // a partner's or, for an admin, anyone's. A read the trail cannot record
 // is refused, so that no such read goes unrecorded.
 func (s *Service) auditRead(ctx context.Context, c *call, jobcenter uint64, co bot.Company, what string) error {
+	return s.auditReadOf(ctx, c, jobcenter, co.Name+" #"+itoa(int(co.ID)), what)
+}
+
+// auditReadOf is auditRead of something other than a company's notes (a
+// position's contact, an intro day's candidates), named by subject.
+func (s *Service) auditReadOf(ctx context.Context, c *call, jobcenter uint64, subject, what string) error {
 	if jobcenter == 0 || jobcenter == c.actor.JobcenterID {
 		return nil
 	}
-	if err := s.audit.Audit(ctx, c.entry(bot.AuditReadNotes, jobcenter, 0, co.Name+" #"+itoa(int(co.ID)), what)); err != nil {
+	if err := s.audit.Audit(ctx, c.entry(bot.AuditReadNotes, jobcenter, 0, subject, what)); err != nil {
 		return fmt.Errorf("record the read: %w", err)
 	}
 	return nil

@@ -50,8 +50,9 @@ func TestAuditRecordsChangesAndReads(t *testing.T) {
 	// A lead sees their own jobcenter's only (Sif left it); another's is
 	// refused.
 	got = b.ok("Olga", "revision")
-	contains(t, got, "rolle · Olga", "læst andet jobcenters noter", "Sif: left for Jobcenter Svendborg")
-	lacks(t, got, "Sif: joined", "Jobcenter Svendborg: partner", "created")
+	contains(t, got, "rolle · Olga", "læst andet jobcenters noter", "Sif: left for Jobcenter Svendborg",
+		"Anne · jobcenter · Jobcenter Odense: created for a new person")
+	lacks(t, got, "Sif: joined", "Jobcenter Svendborg: partner", "Jobcenter Aarhus: created")
 	contains(t, b.refused("Olga", "revision Jobcenter Aarhus"), "Kun en leder i Jobcenter Aarhus")
 	contains(t, b.refused("Tove", "revision"), "rolle")
 
@@ -88,4 +89,45 @@ func TestAuditPages(t *testing.T) {
 	}
 	contains(t, b.ok("Anne", next), "Side 2 af 2 (21–26 af 26)")
 	contains(t, b.refused("Anne", "revision Hanne side 3"), "ingen side 3")
+}
+
+// TestAuditRecordsReadsOfPositionsAndIntroDays: a partner's consultant
+// who opens a position of another jobcenter (its contact and history) or
+// an intro day's candidates that their jobcenter has no part in is
+// recorded, as a read of another jobcenter's notes is; the jobcenter's
+// own people, and the position's contact, are not.
+func TestAuditRecordsReadsOfPositionsAndIntroDays(t *testing.T) {
+	t.Parallel()
+	b, _ := region(t)
+	soro := b.jobcenterIDOf("Jobcenter Sorø")
+	b.ok("Hanne", "stilling L-tek Svejser antal 2")
+	b.ok("Anne", "intromøde ny 3/12 Sorø Bibliotek")
+	b.ok("Hanne", "intromøde kandidat 1 KS-14")
+	for _, who := range []string{"Hanne", "Per", "Anne"} { // the contact, a colleague, an admin of Sorø
+		contains(t, b.ok(who, "stilling 1"), "Svejser")
+		contains(t, b.ok(who, "intromøde status 1"), "Kandidater: 1")
+	}
+	contains(t, b.ok("Hanne", "kandidat KS-14"), "KS-14")
+	if got := b.audited(bot.AuditReadNotes); len(got) != 0 {
+		t.Fatalf("reads within Sorø were recorded: %+v", got)
+	}
+	// Sofie of Slagelse, Sorø's partner, reads all three.
+	contains(t, b.ok("Sofie", "stilling 1"), "Svejser", "Hanne")
+	contains(t, b.ok("Sofie", "intromøde status 1"), "Kandidater: 1")
+	contains(t, b.ok("Sofie", "kandidat KS-14"), "KS-14")
+	// Rita of Ringsted may not, and a refusal reads nothing.
+	b.refused("Rita", "stilling 1")
+	b.refused("Rita", "intromøde status 1")
+	got := b.audited(bot.AuditReadNotes)
+	want := []string{"position #1 Svejser (L-tek): position", "intro day #1: intro day status", "intro day #1: intro day candidate"}
+	if len(got) != len(want) {
+		t.Fatalf("recorded reads: %+v, want %d", got, len(want))
+	}
+	for i, e := range got {
+		if e.Subject+": "+e.Detail != want[i] || e.Actor != "Sofie" || e.JobcenterID != soro {
+			t.Errorf("read %d: %+v, want Sofie's %q in Sorø's trail", i, e, want[i])
+		}
+	}
+	// The lead of Sorø sees them in »revision«.
+	contains(t, b.ok("Lis", "revision"), "Sofie · læst andet jobcenters noter · position #1 Svejser (L-tek): position")
 }

@@ -355,7 +355,7 @@ func (s *Service) newCandidate(ctx context.Context, c *call, d bot.IntroDay, a c
 		// coordinator or an admin: otherwise anyone could put a list on
 		// a day their own jobcenter has no part in.
 		if j.ID != c.actor.JobcenterID && c.actor.Role != bot.RoleAdmin && d.Coordinator != c.actor.ID {
-			coord := s.nameCache(ctx)(d.Coordinator)
+			coord := s.nameCache(ctx, c.lang)(d.Coordinator)
 			return cand, bot.Errorf(bot.Forbidden, "%s", c.tr(
 				"Du henviser kandidater fra dit eget jobcenter. Kandidater fra "+j.Name+" skrives af deres egne konsulenter, af intromødets tovholder ("+coord+") eller af en administrator; intet er gemt.",
 				"You refer candidates of your own jobcenter. Candidates of "+j.Name+" are written by its own consultants, the intro day's coordinator ("+coord+") or an admin; nothing was saved."))

@@ -119,7 +119,7 @@ func (s *Service) ownContact(ctx context.Context, c *call, args []string, cmd st
 	}
 	ct = page[0]
 	if ct.ConsultantID != c.actor.ID {
-		who := s.nameCache(ctx)(ct.ConsultantID)
+		who := s.nameCache(ctx, c.lang)(ct.ConsultantID)
 		if who == "" {
 			who = c.tr("en anden", "someone else")
 		}

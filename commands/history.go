@@ -166,7 +166,7 @@ func (s *Service) historyOf(ctx context.Context, c *call, co bot.Company) (func(
 	if err != nil {
 		return nil, fmt.Errorf("company history: %w", err)
 	}
-	names := s.nameCache(ctx)
+	names := s.nameCache(ctx, c.lang)
 	if !know {
 		return nil, bot.Errorf(bot.Forbidden, "%s", keptFor(c, co, s.jobcenterName(ctx, jc), names))
 	}

@@ -104,7 +104,7 @@ func (s *Service) importAddresses(ctx context.Context, c *call, r io.Reader, opt
 	if opt.DryRun {
 		return res, nil
 	}
-	n, err := s.importer.SetAddresses(ctx, as)
+	n, err := s.importer.SetAddresses(ctx, as, importEntry(c, bot.AuditImport, "addresses", itoa(len(as))+" companies"))
 	res.Companies = n
 	if err != nil {
 		return res, fmt.Errorf("import addresses: %w", err)

@@ -63,7 +63,7 @@ func runIntroDayStatus(ctx context.Context, s *Service, c *call, args []string) 
 	if len(rest) > 0 {
 		return bot.Message{}, usageError(s, c, "introday status")
 	}
-	if err := s.seeIntroDay(ctx, c, d); err != nil {
+	if err := s.seeIntroDay(ctx, c, d, "intro day status"); err != nil {
 		return bot.Message{}, err
 	}
 	cands, err := s.introDays.Candidates(ctx, d.ID)

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"slices"
 
 	"kontaktbot/bot"
 )
@@ -91,8 +92,11 @@ func (s *Service) introDayHidden(ctx context.Context, c *call, d bot.IntroDay) e
 		"Intro day "+dayRef(d.ID)+" is for "+who+"; only those jobcenters, their partners, the day's coordinator and admins can see its list and numbers. Ask the day's coordinator if your jobcenter should take part."))
 }
 
-// seeIntroDay refuses d's lists unless the actor may see them.
-func (s *Service) seeIntroDay(ctx context.Context, c *call, d bot.IntroDay) error {
+// seeIntroDay refuses d's lists unless the actor may see them. A reader
+// whose jobcenter neither hosts nor takes part in d, and who does not
+// coordinate it (a partner's consultant, an admin), reads another
+// jobcenter's candidates: the trail records it, what saying what was read.
+func (s *Service) seeIntroDay(ctx context.Context, c *call, d bot.IntroDay, what string) error {
 	ok, err := s.mayKnowIntroDay(ctx, c, d, s.knower(ctx, c))
 	if err != nil {
 		return err
@@ -100,5 +104,8 @@ func (s *Service) seeIntroDay(ctx context.Context, c *call, d bot.IntroDay) erro
 	if !ok {
 		return s.introDayHidden(ctx, c, d)
 	}
-	return nil
+	if d.Coordinator == c.actor.ID || d.HostID == c.actor.JobcenterID || slices.Contains(d.Jobcenters, c.actor.JobcenterID) {
+		return nil
+	}
+	return s.auditReadOf(ctx, c, d.HostID, "intro day "+dayRef(d.ID), what)
 }

@@ -56,10 +56,11 @@ func TestLinkSlackAndTeams(t *testing.T) {
 	}
 	// A code works once.
 	contains(t, b.as(hanneTeams, "Hanne Jensen", "forbind "+code).PlainText(), "kender jeg ikke")
-	// The link is in the audit trail, found by the person who remains.
+	// The link is in the audit trail, found by the person who remains
+	// (after the jobcenter her first message created).
 	es, n, err := b.db.AuditPage(context.Background(), bot.AuditFilter{PersonID: c.ID}, 0, 10)
-	if err != nil || n != 1 || es[0].Action != bot.AuditLink {
-		t.Fatalf("audit entries about Hanne: %+v (%d), %v; want the link", es, n, err)
+	if err != nil || n != 2 || es[0].Action != bot.AuditLink || es[1].Action != bot.AuditJobcenter {
+		t.Fatalf("audit entries about Hanne: %+v (%d), %v; want the jobcenter and the link", es, n, err)
 	}
 }
 

@@ -397,7 +397,7 @@ func (s *Service) team(ctx context.Context, c *call, q listQuery, cmd string) (b
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("team list: %w", err)
 	}
-	names := s.nameCache(ctx)
+	names := s.nameCache(ctx, c.lang)
 	jc := s.jobcenterName(ctx, c.actor.JobcenterID)
 	return companyList{
 		title: c.tr("Virksomheder i "+jc+": "+itoa(all), "Companies in "+jc+": "+itoa(all)),

@@ -235,6 +235,17 @@ func TestImportAddressesOfStoredCompanies(t *testing.T) {
 	if res, err := imp(good, false); err != nil || res.Companies != 2 {
 		t.Fatalf("import: %+v, %v", res, err)
 	}
+	// The import, not the dry run nor the refused one, is in the audit trail.
+	es, _, err := b.db.AuditPage(ctx, bot.AuditFilter{}, 0, 10)
+	imports := 0
+	for _, e := range es {
+		if e.Action == bot.AuditImport {
+			imports++
+		}
+	}
+	if err != nil || imports != 1 || es[0].Action != bot.AuditImport || es[0].Subject != "addresses" || es[0].Detail != "2 companies" || es[0].Actor != "kontaktbot import" {
+		t.Errorf("the trail after the address import: %+v, %v", es, err)
+	}
 	if co := b.company("Ærø Maskinfabrik"); co.Street != "Vestergade 12" || co.Postcode != "5970" || co.Town != "Ærøskøbing" || co.CVR != "12345674" {
 		t.Errorf("Ærø Maskinfabrik: %+v", co)
 	}

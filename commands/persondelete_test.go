@@ -48,8 +48,8 @@ func TestPersonDelete(t *testing.T) {
 		}
 	}
 	hist := b.ok("Per", "virksomhed historik L-tek")
-	contains(t, hist, "mødte værkfører Lars om to svejsere")
-	lacks(t, hist, "Hanne")
+	contains(t, hist, "mødte værkfører Lars om to svejsere", "(slettet person)")
+	lacks(t, hist, "Hanne", "#2")
 
 	// The name is left only where the audit trail keeps who did what.
 	data, err := os.ReadFile(b.path)
@@ -72,4 +72,8 @@ func TestPersonDelete(t *testing.T) {
 		t.Errorf("audited deletions: %+v", dels)
 	}
 	contains(t, b.ok("Anne", "revision"), "person slettet")
+	b.ok("Per", "language en")
+	hist = b.ok("Per", "company history L-tek")
+	contains(t, hist, "(deleted person)")
+	lacks(t, hist, "slettet")
 }

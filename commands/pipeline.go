@@ -221,7 +221,7 @@ func (s *Service) seeCandidate(ctx context.Context, c *call, cand bot.Candidate)
 	if err != nil {
 		return fmt.Errorf("candidate's intro day: %w", err)
 	}
-	return s.seeIntroDay(ctx, c, d)
+	return s.seeIntroDay(ctx, c, d, "intro day candidate")
 }
 
 // candidateCard shows where a candidate is in the pipeline.

@@ -82,7 +82,7 @@ type cardAccess struct {
 // jobcenter and its last contact; notes, contact history, cadence and
 // planned contacts only a reader who may know them.
 func (s *Service) card(ctx context.Context, c *call, co bot.Company, a cardAccess, contacts []bot.Contact, positions []string) bot.Message {
-	names := s.nameCache(ctx)
+	names := s.nameCache(ctx, c.lang)
 	jobcenter := "–"
 	if a.jobcenter != 0 {
 		jobcenter = s.jobcenterName(ctx, a.jobcenter)
@@ -225,8 +225,9 @@ func keptFor(c *call, co bot.Company, jobcenter string, names func(uint64) strin
 }
 
 // nameCache returns a lookup from consultant id to name that loads each
-// person once per reply.
-func (s *Service) nameCache(ctx context.Context) func(uint64) string {
+// person once per reply. A person deleted (person slet) or never known is
+// »(slettet person)« in lang: what they did stays, their name does not.
+func (s *Service) nameCache(ctx context.Context, lang bot.Lang) func(uint64) string {
 	seen := map[uint64]string{}
 	return func(id uint64) string {
 		if id == 0 {
@@ -236,8 +237,12 @@ func (s *Service) nameCache(ctx context.Context) func(uint64) string {
 			return n
 		}
 		n := "#" + itoa(int(id))
-		if p, err := s.portfolio.Consultant(ctx, id); err == nil {
+		p, err := s.portfolio.Consultant(ctx, id)
+		switch {
+		case err == nil:
 			n = p.Name
+		case isNotFound(err):
+			n = lang.Pick("(slettet person)", "(deleted person)")
 		}
 		seen[id] = n
 		return n
@@ -454,7 +459,7 @@ func (s *Service) listAll(ctx context.Context, c *call, q listQuery, cmd string)
 	if err != nil {
 		return bot.Message{}, err
 	}
-	names := s.nameCache(ctx)
+	names := s.nameCache(ctx, c.lang)
 	jobcenters := cached(func(id uint64) string { return s.jobcenterName(ctx, id) })
 	jcOf := map[uint64]uint64{}
 	for _, co := range first[min((q.page-1)*maxListed, len(first)):] {

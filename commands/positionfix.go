@@ -146,7 +146,7 @@ func runPositionReopen(ctx context.Context, s *Service, c *call, args []string) 
 			"Stilling "+ref(cur)+" er "+positionStatusName(bot.Danish, cur.Status)+", ikke besat, så den genåbnes med de "+itoa(cur.Count-cur.Filled)+" pladser, den havde; skriv det uden antal. Intet er ændret.",
 			"Position "+ref(cur)+" is "+positionStatusName(bot.English, cur.Status)+", not filled, so it reopens with the "+itoa(cur.Count-cur.Filled)+" places it had; write it without a count. Nothing was changed."))
 	}
-	if err := s.mayChangePosition(ctx, c, cur, s.nameCache(ctx)(cur.ConsultantID)); err != nil {
+	if err := s.mayChangePosition(ctx, c, cur, s.nameCache(ctx, c.lang)(cur.ConsultantID)); err != nil {
 		return bot.Message{}, err
 	}
 	p, err := s.positions.UpdatePosition(ctx, id, func(x *bot.Position) error {

@@ -300,7 +300,7 @@ func (s *Service) changePosition(ctx context.Context, c *call, id uint64, fn fun
 		return cur, posted{}, s.positionError(c, id, err)
 	}
 	// Named before the transaction: fn must not read the store.
-	contact := s.nameCache(ctx)(cur.ConsultantID)
+	contact := s.nameCache(ctx, c.lang)(cur.ConsultantID)
 	// Who may is decided before, too; a position's consultant and
 	// jobcenter never change.
 	mayNot := s.mayChangePosition(ctx, c, cur, contact)

@@ -18,9 +18,10 @@ type positionNames struct {
 	person, company, jobcenter func(uint64) string
 }
 
-func (s *Service) positionNames(ctx context.Context) positionNames {
+// positionNames looks up names for a reply in lang.
+func (s *Service) positionNames(ctx context.Context, lang bot.Lang) positionNames {
 	return positionNames{
-		person:    s.nameCache(ctx),
+		person:    s.nameCache(ctx, lang),
 		company:   cached(func(id uint64) string { return s.companyName(ctx, id) }),
 		jobcenter: cached(func(id uint64) string { return s.jobcenterName(ctx, id) }),
 	}
@@ -141,7 +142,7 @@ func positionFields(lang bot.Lang, p bot.Position, n positionNames) []bot.Field 
 // announcement is the post about p in the positions channels: in Danish,
 // the language the channels share.
 func (s *Service) announcement(ctx context.Context, p bot.Position) bot.Message {
-	n := s.positionNames(ctx)
+	n := s.positionNames(ctx, bot.Danish)
 	head := "📢 Ledig stilling " + ref(p) + ": " + p.Title + " hos " + n.company(p.CompanyID)
 	if p.Status != bot.PositionOpen {
 		head = "Stilling " + ref(p) + " (" + positionStatusName(bot.Danish, p.Status) + "): " + p.Title + " hos " + n.company(p.CompanyID)
@@ -159,7 +160,14 @@ func (s *Service) showPosition(ctx context.Context, c *call, id uint64) (bot.Mes
 	} else if !ok {
 		return bot.Message{}, s.positionHidden(ctx, c, p)
 	}
-	n := s.positionNames(ctx)
+	n := s.positionNames(ctx, c.lang)
+	// Its contact and history, when another jobcenter's, are a read the
+	// trail records; its own contact consultant reads their own.
+	if p.ConsultantID != c.actor.ID {
+		if err := s.auditReadOf(ctx, c, p.JobcenterID, "position "+ref(p)+" "+p.Title+" ("+n.company(p.CompanyID)+")", "position"); err != nil {
+			return bot.Message{}, err
+		}
+	}
 	where := c.tr("ikke annonceret", "not announced")
 	if len(p.Announced) > 0 {
 		chs := make([]bot.Channel, len(p.Announced))
@@ -278,7 +286,7 @@ func runPositionList(ctx context.Context, s *Service, c *call, args []string) (b
 			co.Name+" has no positions yet. Register one with »position "+co.Name+" <title>«.")), nil
 	}
 	slices.Reverse(ps) // newest first, as the other lists
-	return positionList(c, c.tr("Stillinger hos ", "Positions at ")+co.Name+": "+itoa(len(ps)), ps, s.positionNames(ctx), false), nil
+	return positionList(c, c.tr("Stillinger hos ", "Positions at ")+co.Name+": "+itoa(len(ps)), ps, s.positionNames(ctx, c.lang), false), nil
 }
 
 func (s *Service) listOpenPositions(ctx context.Context, c *call) (bot.Message, error) {
@@ -319,7 +327,7 @@ func (s *Service) listPositions(ctx context.Context, c *call, keep func(bot.Posi
 	if len(ps) == 0 {
 		return bot.Reply(empty), nil
 	}
-	return positionList(c, title+": "+itoa(len(ps)), ps, s.positionNames(ctx), true), nil
+	return positionList(c, title+": "+itoa(len(ps)), ps, s.positionNames(ctx, c.lang), true), nil
 }
 
 // openPositionLines are the company card's lines about its open
@@ -332,7 +340,7 @@ func (s *Service) openPositionLines(ctx context.Context, c *call, companyID uint
 	if ps, err = s.knownPositions(ctx, c, ps); err != nil {
 		return nil, err
 	}
-	n := s.positionNames(ctx)
+	n := s.positionNames(ctx, c.lang)
 	var lines []string
 	for _, p := range ps {
 		if p.Status == bot.PositionOpen {

@@ -173,8 +173,9 @@ type Importer interface {
 	ImportPortfolio(ctx context.Context, people []bot.Consultant, cs []bot.Company, newOwner []int, audit ...bot.AuditEntry) error
 	// SetAddresses stores the address (Street, Postcode, Town) of each of
 	// cs, found by ID, leaving their other fields as stored, some thousands
-	// to a transaction, and returns how many it stored.
-	SetAddresses(ctx context.Context, cs []bot.Company) (int, error)
+	// to a transaction, and returns how many it stored. The audit entries
+	// are appended in the first transaction.
+	SetAddresses(ctx context.Context, cs []bot.Company, audit ...bot.AuditEntry) (int, error)
 }
 
 // Archiver is what a whole export and its import need besides the other
@@ -185,8 +186,9 @@ type Archiver interface {
 	ReadRecords(ctx context.Context, fn func(bot.Records) error) error
 	// ImportDirectory creates jobcenters and people in one transaction;
 	// Partners, JobcenterID and StandInID are 1-based indexes into the
-	// slices. It returns them as stored.
-	ImportDirectory(ctx context.Context, jcs []bot.Jobcenter, people []bot.Consultant) ([]bot.Jobcenter, []bot.Consultant, error)
+	// slices. It returns them as stored. The audit entries are appended
+	// in the same transaction.
+	ImportDirectory(ctx context.Context, jcs []bot.Jobcenter, people []bot.Consultant, audit ...bot.AuditEntry) ([]bot.Jobcenter, []bot.Consultant, error)
 	// ImportContacts stores contacts of existing companies in one
 	// transaction, moving each company's last contact forward; it ends no
 	// snooze or plan.

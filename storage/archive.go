@@ -86,10 +86,11 @@ func (r records) EachPosition(fn func(bot.Position) error) error {
 // people (StandInID); 0 means none. It returns them as stored, with
 // their new ids and references. A name (or a person's identity) that is
 // taken, in the file or in the slices, gives a *bot.ConflictError; an
-// index out of range is bot.Invalid.
-func (db *DB) ImportDirectory(ctx context.Context, jcs []bot.Jobcenter, people []bot.Consultant) (outJ []bot.Jobcenter, outP []bot.Consultant, err error) {
+// index out of range is bot.Invalid. The audit entries are appended in
+// the same transaction.
+func (db *DB) ImportDirectory(ctx context.Context, jcs []bot.Jobcenter, people []bot.Consultant, audit ...bot.AuditEntry) (outJ []bot.Jobcenter, outP []bot.Consultant, err error) {
 	now := db.clock.Now()
-	err = db.update(ctx, func(tx *bolt.Tx) error {
+	err = db.update(ctx, db.audited(audit, func(tx *bolt.Tx) error {
 		outJ, outP = slices.Clone(jcs), slices.Clone(people)
 		jobID := make([]uint64, len(jcs))
 		for i := range outJ {
@@ -163,7 +164,7 @@ func (db *DB) ImportDirectory(ctx context.Context, jcs []bot.Jobcenter, people [
 			}
 		}
 		return nil
-	})
+	}))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -75,3 +75,28 @@ func TestImportPositionsKeepsNumbers(t *testing.T) {
 		t.Errorf("a refused import stored #9: %v", err)
 	}
 }
+
+// TestImportDirectoryIsAudited: the jobcenters and people of a whole
+// import are recorded in the write that stores them, and an import that
+// stores nothing records nothing.
+func TestImportDirectoryIsAudited(t *testing.T) {
+	t.Parallel()
+	db, _ := newDB(t)
+	ctx := context.Background()
+	entry := func(detail string) bot.AuditEntry {
+		return bot.AuditEntry{Actor: "kontaktbot import", Action: bot.AuditImport, Subject: "archive", Detail: detail}
+	}
+	jcs := []bot.Jobcenter{{Name: "Jobcenter Sorø"}}
+	people := []bot.Consultant{{Name: "Hanne Jensen", JobcenterID: 1, Role: bot.RoleConsultant, Lang: bot.Danish}}
+	if _, _, err := db.ImportDirectory(ctx, jcs, people, entry("1 jobcenters, 1 people")); err != nil {
+		t.Fatal(err)
+	}
+	// The same names again conflict: nothing is stored, nor recorded.
+	if _, _, err := db.ImportDirectory(ctx, jcs, people, entry("again")); err == nil {
+		t.Fatal("a second import of the same jobcenter was taken")
+	}
+	page, total, err := db.AuditPage(ctx, bot.AuditFilter{}, 0, 10)
+	if err != nil || total != 1 || page[0].Action != bot.AuditImport || page[0].Detail != "1 jobcenters, 1 people" || page[0].At.IsZero() {
+		t.Fatalf("the trail: %+v (%d), %v; want the first import only", page, total, err)
+	}
+}

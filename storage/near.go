@@ -212,12 +212,18 @@ const addressChunk = 2000
 // found by its ID, their other fields left as stored, addressChunk
 // companies to a transaction, and returns how many it stored. A company that is gone
 // by then is bot.ErrNotFound and stops it there; the chunks before stay,
-// and running it again stores the same.
-func (db *DB) SetAddresses(ctx context.Context, cs []bot.Company) (int, error) {
+// and running it again stores the same. The audit entries are appended in
+// the first transaction, so that no address is stored unrecorded (a run
+// stopped midway is recorded as asked).
+func (db *DB) SetAddresses(ctx context.Context, cs []bot.Company, audit ...bot.AuditEntry) (int, error) {
 	done := 0
 	for lo := 0; lo < len(cs); lo += addressChunk {
 		chunk := cs[lo:min(lo+addressChunk, len(cs))]
-		err := db.update(ctx, func(tx *bolt.Tx) error {
+		var es []bot.AuditEntry
+		if lo == 0 {
+			es = audit
+		}
+		err := db.update(ctx, db.audited(es, func(tx *bolt.Tx) error {
 			for _, a := range chunk {
 				var old bot.Company
 				if err := get(tx, bCompanies, a.ID, &old); err != nil {
@@ -233,7 +239,7 @@ func (db *DB) SetAddresses(ctx context.Context, cs []bot.Company) (int, error) {
 				}
 			}
 			return nil
-		})
+		}))
 		if err != nil {
 			return done, fmt.Errorf("set addresses: %w", err)
 		}

@@ -62,7 +62,7 @@ func (db *DB) EnsureConsultant(ctx context.Context, id bot.Identity, name, jobce
 			}
 			name = freeName(tx, name)
 		}
-		jc, err := ensureJobcenter(tx, jobcenter, now)
+		jc, newJobcenter, err := ensureJobcenter(tx, jobcenter, now)
 		if err != nil {
 			return err
 		}
@@ -73,6 +73,14 @@ func (db *DB) EnsureConsultant(ctx context.Context, id bot.Identity, name, jobce
 		c = bot.Consultant{Name: name, JobcenterID: jc, Role: role, Lang: bot.Danish, Identities: []bot.Identity{id}, Created: now}
 		if c, err = db.createConsultant(tx, c); err != nil {
 			return err
+		}
+		if newJobcenter {
+			// Named by the new person's platform (KONTAKTBOT_JOBCENTER, the
+			// Slack workspace): they caused it.
+			if err := appendAudit(tx, now, bot.AuditEntry{ActorID: c.ID, Actor: c.Name, JobcenterID: jc, PersonID: c.ID,
+				Action: bot.AuditJobcenter, Subject: jobcenter, Detail: "created for a new person"}); err != nil {
+				return err
+			}
 		}
 		if role == bot.RoleAdmin {
 			if err := appendAudit(tx, now, bootstrapEntry(c)); err != nil {
@@ -136,13 +144,14 @@ func freeName(tx *bolt.Tx, name string) string {
 	}
 }
 
-// ensureJobcenter returns the id of the jobcenter named name, creating it.
-func ensureJobcenter(tx *bolt.Tx, name string, now time.Time) (uint64, error) {
+// ensureJobcenter returns the id of the jobcenter named name, creating it
+// (created then says so: the caller records it in the audit trail).
+func ensureJobcenter(tx *bolt.Tx, name string, now time.Time) (id uint64, created bool, err error) {
 	if id := lookup(tx, bJobNames, bot.NormalizeName(name)); id != 0 {
-		return id, nil
+		return id, false, nil
 	}
 	j, err := createJobcenter(tx, bot.Jobcenter{Name: name, Created: now})
-	return j.ID, err
+	return j.ID, err == nil, err
 }
 
 // Consultant returns the consultant with the id, or bot.ErrNotFound.

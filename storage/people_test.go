@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"kontaktbot/bot"
 	"kontaktbot/storage"
@@ -57,6 +58,31 @@ func TestEnsureConsultant(t *testing.T) {
 	assertSame(t, "known identity", again, first)
 	if _, err := db.JobcenterByName(ctx, "Another Jobcenter"); !errors.Is(err, bot.ErrNotFound) {
 		t.Errorf("a known identity created a jobcenter: %v", err)
+	}
+}
+
+// TestEnsureConsultantRecordsItsJobcenter: a jobcenter that comes into
+// being because a new person names it is in the audit trail, by that
+// person, in the same write; one that exists already is not recorded again.
+func TestEnsureConsultantRecordsItsJobcenter(t *testing.T) {
+	t.Parallel()
+	db, _ := newDB(t)
+	ctx := t.Context()
+	anne, _ := mustEnsure(t, db, bot.Identity{Platform: "slack", Team: "T01", User: "U01"}, "Anne Berg", "Jobcenter Sorø")
+	mustEnsure(t, db, bot.Identity{Platform: "slack", Team: "T01", User: "U02"}, "Bo Holm", "jobcenter soroe")
+	page, total, err := db.AuditPage(ctx, bot.AuditFilter{}, 0, 10)
+	if err != nil || total != 1 {
+		t.Fatalf("the trail holds %d entries (%v): %+v; want the jobcenter's creation only", total, err, page)
+	}
+	want := bot.AuditEntry{ActorID: anne.ID, Actor: "Anne Berg", JobcenterID: anne.JobcenterID, PersonID: anne.ID,
+		Action: bot.AuditJobcenter, Subject: "Jobcenter Sorø", Detail: "created for a new person"}
+	got := page[0]
+	got.Seq, got.At, got.Prev = 0, time.Time{}, ""
+	if got != want {
+		t.Errorf("entry = %+v, want %+v", got, want)
+	}
+	if n, err := db.VerifyAudit(ctx); err != nil || n != 1 {
+		t.Errorf("VerifyAudit = %d, %v", n, err)
 	}
 }
 

@@ -234,12 +234,19 @@ func exportEntry(now time.Time, what, out string) bot.AuditEntry {
 // read-only disk, or the bot started meanwhile) keeps the export
 // unrecorded, and the operator is told so.
 func (e *env) recordExport(ctx context.Context, dbPath string, entry bot.AuditEntry) {
+	e.record(ctx, dbPath, "eksporten", entry)
+}
+
+// record appends entry to the trail of the file at dbPath, for an act
+// (what, in Danish: »eksporten«, »backuppen«) done on the file opened
+// read-only, once that is closed; the operator is told when it cannot be.
+func (e *env) record(ctx context.Context, dbPath, what string, entry bot.AuditEntry) {
 	db, err := e.open(dbPath)
 	if err == nil {
 		err = errors.Join(db.Audit(ctx, entry), db.Close())
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "Advarsel: eksporten er ikke registreret i revisionssporet: %v\n", err)
-		e.log.Warn("export not recorded in the audit trail", "err", err)
+		fmt.Fprintf(e.stderr, "Advarsel: %s er ikke registreret i revisionssporet: %v\n", what, err)
+		e.log.Warn("not recorded in the audit trail", "action", entry.Action, "err", err)
 	}
 }

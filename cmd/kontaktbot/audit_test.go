@@ -11,8 +11,9 @@ import (
 	"time"
 )
 
-// auditedFile is a file where Anne (the first console person, so admin)
-// made Hanne a lead after Hanne logged a visit.
+// auditedFile is a file where Anne (the first console person, so admin,
+// whose first message created the jobcenter) made Hanne a lead after
+// Hanne logged a visit: 3 audit entries.
 func auditedFile(t *testing.T) (dir, db string) {
 	t.Helper()
 	dir = t.TempDir()
@@ -28,8 +29,8 @@ func TestCheckVerifiesTheAuditChain(t *testing.T) {
 	t.Parallel()
 	_, db := auditedFile(t)
 	out := mustRun(t, "", nil, "check", "--db", db)
-	if !strings.Contains(out, "Revisionssporets kæde holder (2 poster)") {
-		t.Fatalf("check said:\n%s\nwant the chain of 2 entries (Anne made admin, Hanne's role) to hold", out)
+	if !strings.Contains(out, "Revisionssporets kæde holder (3 poster)") {
+		t.Fatalf("check said:\n%s\nwant the chain of 3 entries (the jobcenter, Anne made admin, Hanne's role) to hold", out)
 	}
 	// Someone with the file and an editor changes the role in the audit
 	// entry, byte for byte, around kontaktbot.
@@ -56,7 +57,7 @@ func TestAuditExport(t *testing.T) {
 	dir, db := auditedFile(t)
 	out := filepath.Join(dir, "revision.csv")
 	contains := mustRun(t, "", nil, "audit", "export", "--db", db, "--out", out)
-	if !strings.Contains(contains, "2 poster") {
+	if !strings.Contains(contains, "3 poster") {
 		t.Errorf("audit export said %q", contains)
 	}
 	data, err := os.ReadFile(out)
@@ -72,12 +73,12 @@ func TestAuditExport(t *testing.T) {
 	// The export itself is recorded, and so are the other exports; the
 	// chain still holds.
 	mustRun(t, "", nil, "export", "companies", "--db", db, "--out", filepath.Join(dir, "p.csv"))
-	if got := mustRun(t, "", nil, "check", "--db", db); !strings.Contains(got, "(4 poster)") {
+	if got := mustRun(t, "", nil, "check", "--db", db); !strings.Contains(got, "(5 poster)") {
 		t.Errorf("after the exports, check said %s", got)
 	}
 	mustRun(t, "", nil, "audit", "export", "--db", db, "--out", out)
 	data, _ = os.ReadFile(out)
-	for _, want := range []string{";export;audit;2 entries to", ";export;export companies;to "} {
+	for _, want := range []string{";export;audit;3 entries to", ";export;export companies;to "} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("audit CSV lacks %q:\n%s", want, data)
 		}
@@ -165,10 +166,10 @@ func TestRemindPrunesTheAuditTrail(t *testing.T) {
 	notes := "600"
 	// Kept 6 years: nothing goes.
 	mustRun(t, "", map[string]string{"KONTAKTBOT_AUDIT_KEEP_YEARS": "6", "KONTAKTBOT_NOTE_RETENTION_MONTHS": notes}, "remind", "--db", db, "--at", at)
-	if got := mustRun(t, "", nil, "check", "--db", db); !strings.Contains(got, "(2 poster)") {
+	if got := mustRun(t, "", nil, "check", "--db", db); !strings.Contains(got, "(3 poster)") {
 		t.Fatalf("after a remind that keeps 6 years, check said %s", got)
 	}
-	// The default 5 years: both go, a prune entry says so, the chain holds.
+	// The default 5 years: all three go, a prune entry says so, the chain holds.
 	mustRun(t, "", map[string]string{"KONTAKTBOT_NOTE_RETENTION_MONTHS": notes}, "remind", "--db", db, "--at", at)
 	if got := mustRun(t, "", nil, "check", "--db", db); !strings.Contains(got, "(1 poster)") {
 		t.Fatalf("after the prune, check said %s", got)
@@ -176,8 +177,30 @@ func TestRemindPrunesTheAuditTrail(t *testing.T) {
 	out := filepath.Join(dir, "a.csv")
 	mustRun(t, "", nil, "audit", "export", "--db", db, "--out", out)
 	data, _ := os.ReadFile(out)
-	if !strings.Contains(string(data), ";audit_prune;;2 entries from before") || strings.Contains(string(data), "consultant -> lead") {
+	if !strings.Contains(string(data), ";audit_prune;;3 entries from before") || strings.Contains(string(data), "consultant -> lead") {
 		t.Fatalf("the trail after pruning:\n%s", data)
+	}
+}
+
+// TestOfflineBackupIsAudited: »kontaktbot backup« of a file no bot holds
+// is recorded in the file's trail, as a backup through a running bot's
+// socket is, and not in the copy, which was taken before.
+func TestOfflineBackupIsAudited(t *testing.T) {
+	t.Parallel()
+	dir, db := auditedFile(t)
+	bak := filepath.Join(dir, "kopi.db")
+	mustRun(t, "", nil, "backup", "--db", db, "--to", bak)
+	if got := mustRun(t, "", nil, "check", "--db", db); !strings.Contains(got, "(4 poster)") {
+		t.Fatalf("after the backup, check of the file said %s; want the backup as a fourth entry", got)
+	}
+	if got := mustRun(t, "", nil, "check", "--db", bak); !strings.Contains(got, "(3 poster)") {
+		t.Errorf("check of the copy said %s; want the 3 entries from before it", got)
+	}
+	out := filepath.Join(dir, "a.csv")
+	mustRun(t, "", nil, "audit", "export", "--db", db, "--out", out)
+	data, _ := os.ReadFile(out)
+	if !strings.Contains(string(data), ";0;kontaktbot backup;0;0;backup;"+bak+";") {
+		t.Fatalf("the trail lacks the backup to %s:\n%s", bak, data)
 	}
 }
 
@@ -191,7 +214,7 @@ func TestAuditAndPersonExportsWhileServing(t *testing.T) {
 	srv := startServer(t, map[string]string{"KONTAKTBOT_JOBCENTER": "Jobcenter"}, "--db", db)
 	trail := filepath.Join(dir, "revision.csv")
 	said := mustRun(t, "", nil, "audit", "export", "--db", db, "--out", trail)
-	if !strings.Contains(said, "2 poster") {
+	if !strings.Contains(said, "3 poster") {
 		t.Errorf("audit export while serving said %q", said)
 	}
 	data, err := os.ReadFile(trail)
@@ -225,7 +248,7 @@ func TestAuditAndPersonExportsWhileServing(t *testing.T) {
 	}
 	mustRun(t, "", nil, "audit", "export", "--db", db, "--out", trail)
 	data, _ = os.ReadFile(trail)
-	for _, want := range []string{";export;audit;2 entries to " + trail, ";export;Hanne;access request to " + zipPath} {
+	for _, want := range []string{";export;audit;3 entries to " + trail, ";export;Hanne;access request to " + zipPath} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("the trail lacks %q:\n%s", want, data)
 		}

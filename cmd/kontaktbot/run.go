@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -314,8 +315,20 @@ func (e *env) backup(ctx context.Context, args []string) (err error) {
 	if *to == "" {
 		return errors.New("backup needs --to FILE")
 	}
+	// A running bot sends the copy through its socket and records it; a
+	// copy of a free file is recorded here, in the file copied (after the
+	// copy: not in it).
+	offline := !running(*dbPath)
 	if err := storage.BackupPath(ctx, *dbPath, *to, 2*time.Second); err != nil {
 		return err
+	}
+	if offline {
+		detail := ""
+		if st, err := os.Stat(*to); err == nil {
+			detail = strconv.FormatInt(st.Size(), 10) + " bytes"
+		}
+		e.record(ctx, *dbPath, "backuppen", bot.AuditEntry{At: e.clock.Now(), Actor: "kontaktbot backup",
+			Action: bot.AuditBackup, Subject: *to, Detail: detail})
 	}
 	fmt.Fprintf(e.stdout, "Backup skrevet til %s\n", *to)
 	return nil
