@@ -537,16 +537,30 @@ func (s *Service) checkCompanies(ctx context.Context, c *call, rows []importRow,
 	names, cvrs := make(map[string]int, len(rows)), make(map[string]int, len(rows)/2)
 	inFile := make(map[string]string, len(rows)) // the key of each name in the file -> the name
 	keys := make([]string, len(rows))
+	lookups := make([]string, 0, len(rows))
+	var cvrList []string
 	for i, row := range rows {
 		keys[i] = bot.NormalizeName(row.company.Name)
 		inFile[keys[i]] = row.company.Name
+		lookups = append(lookups, keys[i])
+		for _, a := range row.company.Aliases {
+			lookups = append(lookups, bot.NormalizeName(a))
+		}
+		if row.company.CVR != "" {
+			cvrList = append(cvrList, row.company.CVR)
+		}
+	}
+	// Whether the file already holds them: one read transaction for all.
+	takenName, takenCVR, err := s.importer.TakenKeys(ctx, lookups, cvrList)
+	if err != nil {
+		return []RowError{{Reason: c.tr("kunne ikke slå navnene op: ", "could not look the names up: ") + err.Error()}}
 	}
 	for i := range rows {
 		row := &rows[i]
 		key := keys[i]
 		if first, ok := names[key]; ok {
 			bad = append(bad, RowError{Line: row.line, Reason: c.tr("samme navn som linje "+itoa(first), "same name as line "+itoa(first))})
-		} else if exact, _, err := s.importer.FindCompanies(ctx, key, 0); err == nil && exact != nil {
+		} else if _, ok := takenName[key]; ok {
 			bad = append(bad, RowError{Line: row.line, Reason: c.tr("»"+row.company.Name+"« findes allerede", "»"+row.company.Name+"« already exists")})
 		} else if reason := s.importImitation(ctx, c, row.company.Name, inFile); reason != "" {
 			bad = append(bad, RowError{Line: row.line, Reason: reason})
@@ -556,7 +570,7 @@ func (s *Service) checkCompanies(ctx context.Context, c *call, rows []importRow,
 			ak := bot.NormalizeName(a)
 			if first, ok := names[ak]; ok {
 				bad = append(bad, RowError{Line: row.line, Reason: c.tr("aliasset »"+a+"« er samme navn som linje "+itoa(first), "the alias »"+a+"« is the same name as line "+itoa(first))})
-			} else if exact, _, err := s.importer.FindCompanies(ctx, ak, 0); err == nil && exact != nil {
+			} else if _, ok := takenName[ak]; ok {
 				bad = append(bad, RowError{Line: row.line, Reason: c.tr("aliasset »"+a+"« findes allerede", "the alias »"+a+"« already exists")})
 			}
 			names[ak] = row.line
@@ -564,8 +578,8 @@ func (s *Service) checkCompanies(ctx context.Context, c *call, rows []importRow,
 		if cvr := row.company.CVR; cvr != "" {
 			if first, ok := cvrs[cvr]; ok {
 				bad = append(bad, RowError{Line: row.line, Reason: c.tr("samme CVR som linje "+itoa(first), "same CVR as line "+itoa(first))})
-			} else if other, err := s.importer.CompanyByCVR(ctx, cvr); err == nil {
-				bad = append(bad, RowError{Line: row.line, Reason: c.tr("CVR "+cvr+" hører allerede til "+other.Name, "CVR "+cvr+" already belongs to "+other.Name)})
+			} else if other, ok := takenCVR[cvr]; ok {
+				bad = append(bad, RowError{Line: row.line, Reason: c.tr("CVR "+cvr+" hører allerede til "+other, "CVR "+cvr+" already belongs to "+other)})
 			}
 			cvrs[cvr] = row.line
 		}

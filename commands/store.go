@@ -176,6 +176,10 @@ type Importer interface {
 	// to a transaction, and returns how many it stored. The audit entries
 	// are appended in the first transaction.
 	SetAddresses(ctx context.Context, cs []bot.Company, audit ...bot.AuditEntry) (int, error)
+	// TakenKeys returns, of the normalized names and the CVR numbers, those
+	// stored companies hold, each with the name of the company holding it,
+	// in one read.
+	TakenKeys(ctx context.Context, names, cvrs []string) (byName, byCVR map[string]string, err error)
 }
 
 // Archiver is what a whole export and its import need besides the other
