@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -130,6 +131,16 @@ func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs [
 	})
 	var ix bulkIndexes
 	ix.init(len(cs))
+	// The in-memory name indexes learn each committed chunk's names on a
+	// goroutine of their own, while the next chunk is written and synced;
+	// it is done before ImportPortfolio returns.
+	learn := make(chan func(), 4)
+	var learning sync.WaitGroup
+	learning.Go(func() {
+		for f := range learn {
+			f()
+		}
+	})
 	for lo := 0; err == nil && lo < len(cs); lo += importChunk {
 		hi := min(lo+importChunk, len(cs))
 		err = db.bulkUpdate(func(tx *bolt.Tx) error {
@@ -141,17 +152,33 @@ func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs [
 				return err
 			}
 			tx.OnCommit(func() {
-				for i, k := range keys {
-					id := imp.span.firstCompany + uint64(lo+i)
-					db.suggest.set(id, k)
-					db.names.set(id, k)
+				learn <- func() {
+					for i, k := range keys {
+						id := imp.span.firstCompany + uint64(lo+i)
+						db.suggest.set(id, k)
+						db.names.set(id, k)
+					}
 				}
 			})
 			return nil
 		})
 	}
-	for _, x := range ix.all() {
-		slices.SortFunc(x.keys, func(a, b bulkKey) int { return bytes.Compare(a.k, b.k) })
+	// Each index is sorted on that goroutine too, the next while one is
+	// written.
+	all := ix.all()
+	sorted := make([]chan struct{}, len(all))
+	for i := range sorted {
+		sorted[i] = make(chan struct{})
+	}
+	learn <- func() {
+		for i, x := range all {
+			slices.SortFunc(x.keys, func(a, b bulkKey) int { return bytes.Compare(a.k, b.k) })
+			close(sorted[i])
+		}
+	}
+	close(learn)
+	for i, x := range all {
+		<-sorted[i]
 		for lo := 0; err == nil && lo < len(x.keys); lo += importChunk {
 			keys := x.keys[lo:min(lo+importChunk, len(x.keys))]
 			err = db.bulkUpdate(func(tx *bolt.Tx) error {
@@ -163,6 +190,7 @@ func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs [
 		}
 		x.keys = nil
 	}
+	learning.Wait()
 	if err == nil && written {
 		err = db.bulkUpdate(func(tx *bolt.Tx) error {
 			if err := appendAudit(tx, imp.now, audit...); err != nil {
