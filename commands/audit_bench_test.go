@@ -2,6 +2,7 @@ package commands_test
 
 import (
 	"context"
+	"flag"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -47,6 +48,10 @@ func BenchmarkRole(b *testing.B) {
 		})
 	}
 }
+
+// roleNoSync runs BenchmarkRole and BenchmarkRoleRatio without fsync: the
+// CPU's share of what the audit entry costs.
+var roleNoSync = flag.Bool("role.nosync", false, "BenchmarkRole and BenchmarkRoleRatio without fsync")
 
 // BenchmarkRoleRatio runs the audited and the unaudited »rolle« in turns,
 // each on its own file, and reports the ratio of their medians: what
@@ -110,7 +115,7 @@ func atoi(tb testing.TB, s string) int {
 func roleBench(b *testing.B, people int, audited bool) func(text string) bot.Message {
 	path := filepath.Join(b.TempDir(), "k.db")
 	clk := &clock{now: sunday}
-	db, err := storage.Open(path, storage.Options{Timeout: time.Second, Clock: clk})
+	db, err := storage.Open(path, storage.Options{Timeout: time.Second, Clock: clk, NoSync: *roleNoSync})
 	if err != nil {
 		b.Fatal(err)
 	}
