@@ -37,14 +37,15 @@ type bulkBucket struct {
 
 func (b *bulkBucket) add(k, v []byte) { b.kvs = append(b.kvs, bulkKV{k, v}) }
 
-// flush puts the gathered entries in key order, filling the pages it
-// touches densely: a bulk load is most of what those pages will hold for a
-// long while, and a later write between its keys splits one page, once.
-func (b *bulkBucket) flush(tx *bolt.Tx) error {
-	if len(b.kvs) == 0 {
-		return nil
-	}
+// sort puts the gathered entries in key order.
+func (b *bulkBucket) sort() {
 	slices.SortFunc(b.kvs, func(x, y bulkKV) int { return bytes.Compare(x.k, y.k) })
+}
+
+// put puts the entries, sorted, filling the pages it touches densely: a
+// bulk load is most of what those pages will hold for a long while, and a
+// later write between its keys splits one page, once.
+func (b *bulkBucket) put(tx *bolt.Tx) error {
 	bk := tx.Bucket(b.name)
 	bk.FillPercent = bulkFill
 	for _, kv := range b.kvs {
@@ -52,7 +53,6 @@ func (b *bulkBucket) flush(tx *bolt.Tx) error {
 			return fmt.Errorf("%s: %w", b.name, err)
 		}
 	}
-	b.kvs = nil
 	return nil
 }
 
@@ -141,28 +141,55 @@ func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs [
 			f()
 		}
 	})
-	for lo := 0; err == nil && lo < len(cs); lo += importChunk {
-		hi := min(lo+importChunk, len(cs))
-		err = db.bulkUpdate(func(tx *bolt.Tx) error {
-			if err := ctx.Err(); err != nil {
-				return err
+	// A third goroutine makes each chunk ready (encodes it, gathers its
+	// keys) while the one before is written and synced.
+	chunks := make(chan bulkChunk, 1)
+	stop := make(chan struct{})
+	var making sync.WaitGroup
+	making.Go(func() {
+		defer close(chunks)
+		for lo := 0; lo < len(cs); lo += importChunk {
+			ch := imp.prepare(lo, min(lo+importChunk, len(cs)), &ix)
+			select {
+			case chunks <- ch:
+			case <-stop:
+				return
 			}
-			keys, err := imp.write(tx, lo, hi, &ix)
-			if err != nil {
-				return err
+			if ch.err != nil {
+				return
 			}
-			tx.OnCommit(func() {
-				learn <- func() {
-					for i, k := range keys {
-						id := imp.span.firstCompany + uint64(lo+i)
-						db.suggest.set(id, k)
-						db.names.set(id, k)
-					}
+		}
+	})
+	var stopOnce sync.Once
+	for ch := range chunks {
+		if err == nil {
+			err = ch.err
+		}
+		if err == nil {
+			err = db.bulkUpdate(func(tx *bolt.Tx) error {
+				if err := ctx.Err(); err != nil {
+					return err
 				}
+				if err := ch.companies.put(tx); err != nil {
+					return err
+				}
+				tx.OnCommit(func() {
+					learn <- func() {
+						for i, k := range ch.keys {
+							id := imp.span.firstCompany + uint64(ch.lo+i)
+							db.suggest.set(id, k)
+							db.names.set(id, k)
+						}
+					}
+				})
+				return nil
 			})
-			return nil
-		})
+		}
+		if err != nil {
+			stopOnce.Do(func() { close(stop) })
+		}
 	}
+	making.Wait()
 	// Each index is sorted on that goroutine too, the next while one is
 	// written.
 	all := ix.all()
@@ -411,19 +438,27 @@ func (ix *bulkIndexes) all() []*bulkIndex {
 	return []*bulkIndex{&ix.names, &ix.cvrs, &ix.owners, &ix.nudges, &ix.plans, &ix.near}
 }
 
-// write writes the checked companies cs[lo:hi] and the imported contact
-// (logged now) of each with a last contact, in key order, and gathers
-// their index entries in ix. It returns each company's name keys.
-func (imp *bulkImport) write(tx *bolt.Tx, lo, hi int, ix *bulkIndexes) ([][]string, error) {
-	companies := bulkBucket{name: bCompanies, kvs: make([]bulkKV, 0, 2*(hi-lo))}
-	keys := make([][]string, 0, hi-lo)
+// bulkChunk is a chunk of an import made ready to write: the companies
+// and contacts of cs[lo:] in key order, and each company's name keys.
+type bulkChunk struct {
+	lo        int
+	companies bulkBucket
+	keys      [][]string
+	err       error
+}
+
+// prepare makes the checked companies cs[lo:hi] and the imported contact
+// (logged now) of each with a last contact ready to write, and gathers
+// their index entries in ix. It touches no transaction.
+func (imp *bulkImport) prepare(lo, hi int, ix *bulkIndexes) bulkChunk {
+	out := bulkChunk{lo: lo, companies: bulkBucket{name: bCompanies, kvs: make([]bulkKV, 0, 2*(hi-lo))}, keys: make([][]string, 0, hi-lo)}
 	c := new(bot.Company) // one for all the rows: a fresh one each was a tenth of this
 	for i := lo; i < hi; i++ {
 		*c = imp.company(i)
 		id := itob(c.ID)
 		row := int32(i)
-		keys = append(keys, nameKeys(c))
-		for _, k := range keys[len(keys)-1] {
+		out.keys = append(out.keys, nameKeys(c))
+		for _, k := range out.keys[len(out.keys)-1] {
 			ix.names.keys = append(ix.names.keys, bulkKey{[]byte(k), row})
 		}
 		if c.CVR != "" {
@@ -443,25 +478,25 @@ func (imp *bulkImport) write(tx *bolt.Tx, lo, hi int, ix *bulkIndexes) ([][]stri
 		}
 		data, err := encode(c)
 		if err != nil {
-			return nil, fmt.Errorf("%s #%d: %w", bCompanies, c.ID, err)
+			out.err = fmt.Errorf("%s #%d: %w", bCompanies, c.ID, err)
+			return out
 		}
-		companies.add(id, data)
+		out.companies.add(id, data)
 		if c.LastContact.IsZero() {
 			continue
 		}
 		ct := bot.Contact{ID: imp.nextContact, CompanyID: c.ID, ConsultantID: c.OwnerID, At: c.LastContact, Kind: bot.KindImported, Logged: imp.now}
 		imp.nextContact++
 		if data, err = encode(contactRecord{Contact: ct}); err != nil {
-			return nil, err
+			out.err = err
+			return out
 		}
-		companies.add(contactKey(ct), data)
+		out.companies.add(contactKey(ct), data)
 	}
 	// Ids only grow, and a company's contacts sort right after it, so the
 	// companies bucket is appended to in order.
-	if err := companies.flush(tx); err != nil {
-		return nil, err
-	}
-	return keys, nil
+	out.companies.sort()
+	return out
 }
 
 // writeIndex puts the entries keys, in key order, into x's bucket.

@@ -292,6 +292,21 @@ func TestBulkImportIsWholeOrNothing(t *testing.T) {
 		check(t, db, before, cs, people)
 	})
 
+	t.Run("a later chunk cannot be stored", func(t *testing.T) {
+		db := bulkDB(t, "k.db")
+		anne := seedBulk(t, db)
+		before := dump(t, db, false)
+		people, cs, newOwner := bulkPortfolio(anne, 10)
+		// Row 8, in the third chunk, has a time JSON cannot hold: the
+		// chunks before it are written by then, and rolled back.
+		bad := slices.Clone(cs)
+		bad[7].Created = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+		if err := db.ImportPortfolio(t.Context(), people, bad, newOwner); err == nil || !strings.Contains(err.Error(), "Time.MarshalJSON") {
+			t.Fatalf("err = %v, want the encoding's", err)
+		}
+		check(t, db, before, cs, people)
+	})
+
 	t.Run("died between chunks", func(t *testing.T) {
 		db := bulkDB(t, "k.db")
 		anne := seedBulk(t, db)
