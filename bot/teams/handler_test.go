@@ -275,3 +275,30 @@ func TestHandlerLenientActivity(t *testing.T) {
 		}
 	}
 }
+
+// TestHandlerBodyTooLarge: a body over MaxBody is refused 413 before it
+// is read to its end, and the next activity is read whole, not mixed with
+// what came before.
+func TestHandlerBodyTooLarge(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	act := personal(t, "help")
+	act["serviceUrl"] = r.bf.URL
+	act["padding"] = strings.Repeat("x", teams.MaxBody)
+	big, err := json.Marshal(act)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := r.postRaw(r.good(), big); code != http.StatusRequestEntityTooLarge {
+		t.Errorf("body of %d bytes: status %d, want 413", len(big), code)
+	}
+	for _, text := range []string{"company add L-tek", "visit L-tek mødte Lars", "visit L-tek ringede til Bo"} {
+		if code := r.postText(t, r.good(), text); code != http.StatusOK {
+			t.Fatalf("%s: status %d", text, code)
+		}
+	}
+	cs, err := r.db.Contacts(context.Background(), 1, 5)
+	if err != nil || len(cs) != 2 || cs[0].Note+"|"+cs[1].Note != "ringede til Bo|mødte Lars" {
+		t.Fatalf("contacts = %+v, %v", cs, err)
+	}
+}
