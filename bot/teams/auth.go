@@ -78,8 +78,12 @@ type ValidatorConfig struct {
 
 // Validator checks the tokens the Bot Connector service puts on requests
 // to /api/messages, following Microsoft's "Authenticate requests from the
-// Bot Connector service". It caches the OpenID metadata and signing keys;
-// it is safe for concurrent use.
+// Bot Connector service". It caches the OpenID metadata and signing keys,
+// and remembers the tokens whose signature it has checked, so that a token
+// the Bot Framework sends again (it reuses one for about an hour) costs no
+// second RSA verification while the key set it was checked with is still
+// the current one; every other check runs on every request. It is safe
+// for concurrent use.
 type Validator struct {
 	appID, metadataURL string
 	client             *http.Client
