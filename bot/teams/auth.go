@@ -3,6 +3,7 @@ package teams
 import (
 	"context"
 	"crypto/rsa"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -77,8 +78,12 @@ type ValidatorConfig struct {
 
 // Validator checks the tokens the Bot Connector service puts on requests
 // to /api/messages, following Microsoft's "Authenticate requests from the
-// Bot Connector service". It caches the OpenID metadata and signing keys;
-// it is safe for concurrent use.
+// Bot Connector service". It caches the OpenID metadata and signing keys,
+// and remembers the tokens whose signature it has checked, so that a token
+// the Bot Framework sends again (it reuses one for about an hour) costs no
+// second RSA verification while the key set it was checked with is still
+// the current one; every other check runs on every request. It is safe
+// for concurrent use.
 type Validator struct {
 	appID, metadataURL string
 	client             *http.Client
@@ -91,7 +96,9 @@ type Validator struct {
 	triedAt time.Time // start of the last fetch, failed or not
 	flight  *flight   // the fetch under way, if any
 
-	metaFetches, keyFetches atomic.Int64
+	verified verifiedTokens
+
+	metaFetches, keyFetches, verifications atomic.Int64
 }
 
 var _ Authenticator = (*Validator)(nil)
@@ -189,6 +196,11 @@ var _ auth.TokenValidator = (*Validator)(nil)
 // AppID is the app id every accepted token names as its audience.
 func (v *Validator) AppID() string { return v.appID }
 
+// Verifications reports how many tokens the Validator has parsed and
+// checked the signature of; a token it has checked before, against the
+// key set it still holds, is not counted again.
+func (v *Validator) Verifications() int { return int(v.verifications.Load()) }
+
 // Fetches reports how many metadata and JWKS requests the Validator has
 // started, failed or not; once keys are cached it stays put.
 func (v *Validator) Fetches() (metadata, keys int) {
@@ -206,7 +218,9 @@ func recoverInto(err *error) {
 	}
 }
 
-// validate runs every check and returns the token's claims.
+// validate runs every check and returns the token's claims. A token
+// whose signature was checked before against the current key set is not
+// checked again (see verifiedTokens); every other check runs each time.
 func (v *Validator) validate(ctx context.Context, act schema.Activity, header string) (claims jwt.MapClaims, err error) {
 	defer recoverInto(&err)
 	raw, ok := strings.CutPrefix(header, "Bearer ")
@@ -216,9 +230,42 @@ func (v *Validator) validate(ctx context.Context, act schema.Activity, header st
 	case raw == "" || len(raw) > maxToken || strings.ContainsAny(raw, " \t\r\n"):
 		return nil, reject("malformed bearer token")
 	}
-	var key signingKey
-	claims = jwt.MapClaims{}
-	_, err = v.parser.ParseWithClaims(raw, claims, func(t *jwt.Token) (any, error) {
+	now := v.clock.Now()
+	sum := sha256.Sum256([]byte(raw))
+	set, fresh := v.current(now)
+	if !fresh {
+		set = nil // a stale set is refreshed by lookup, so go through it
+	}
+	tok, cached := v.verified.get(sum, set, now)
+	if !cached {
+		if tok, err = v.verify(ctx, raw); err != nil {
+			return nil, err
+		}
+	}
+	if err := v.checkClaims(tok.claims, act, now); err != nil {
+		return nil, err
+	}
+	// The JWKS endorses each key for the channels it may sign for. This
+	// bot serves Teams only: both the activity's channel and the key's
+	// endorsement must be msteams, whatever channel the activity names.
+	switch {
+	case act.ChannelID != MSTeamsChannel:
+		return nil, reject("activity channel %q is not %q", act.ChannelID, MSTeamsChannel)
+	case !slices.Contains(tok.key.endorsements, MSTeamsChannel):
+		return nil, reject("signing key is not endorsed for %q", MSTeamsChannel)
+	}
+	if !cached {
+		v.verified.put(sum, tok, now)
+	}
+	return tok.claims, nil
+}
+
+// verify parses raw and checks its algorithm and signature against the
+// key its kid names; the claims are left to checkClaims.
+func (v *Validator) verify(ctx context.Context, raw string) (verified, error) {
+	v.verifications.Add(1)
+	tok := verified{claims: jwt.MapClaims{}}
+	_, err := v.parser.ParseWithClaims(raw, tok.claims, func(t *jwt.Token) (any, error) {
 		kid, _ := t.Header["kid"].(string)
 		if kid == "" {
 			return nil, errors.New("token names no key id")
@@ -228,41 +275,30 @@ func (v *Validator) validate(ctx context.Context, act schema.Activity, header st
 		if _, isRSA := t.Method.(*jwt.SigningMethodRSA); !isRSA {
 			return nil, fmt.Errorf("algorithm %q is not RSA", t.Method.Alg())
 		}
-		k, err := v.lookup(ctx, kid)
+		k, set, err := v.lookup(ctx, kid)
 		if err != nil {
 			return nil, err
 		}
-		key = k
+		tok.key, tok.set = k, set
 		return k.pub, nil
 	})
 	if err != nil {
-		return nil, reject("token: %w", err)
+		return verified{}, reject("token: %w", err)
 	}
-	if err := v.checkClaims(claims, act); err != nil {
-		return nil, err
-	}
-	// The JWKS endorses each key for the channels it may sign for. This
-	// bot serves Teams only: both the activity's channel and the key's
-	// endorsement must be msteams, whatever channel the activity names.
-	switch {
-	case act.ChannelID != MSTeamsChannel:
-		return nil, reject("activity channel %q is not %q", act.ChannelID, MSTeamsChannel)
-	case !slices.Contains(key.endorsements, MSTeamsChannel):
-		return nil, reject("signing key is not endorsed for %q", MSTeamsChannel)
-	}
-	return claims, nil
+	tok.until, _ = expiry(tok.claims)
+	return tok, nil
 }
 
 // checkClaims checks issuer, audience, lifetime and service URL; a claim
 // of an unexpected JSON type counts as wrong.
-func (v *Validator) checkClaims(c jwt.MapClaims, act schema.Activity) error {
+func (v *Validator) checkClaims(c jwt.MapClaims, act schema.Activity, at time.Time) error {
 	if iss, _ := c["iss"].(string); iss != BotFrameworkIssuer {
 		return reject("issuer %q", iss)
 	}
 	if !hasAudience(c["aud"], v.appID) {
 		return reject("audience is not this bot's app id")
 	}
-	now := float64(v.clock.Now().Unix())
+	now := float64(at.Unix())
 	skew := ClockSkew.Seconds()
 	exp, ok := c["exp"].(float64)
 	switch {

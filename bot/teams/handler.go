@@ -1,15 +1,16 @@
 package teams
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
@@ -114,12 +115,13 @@ func (h *MessageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
-	if err != nil {
+	buf := getBody(r.ContentLength)
+	defer putBody(buf)
+	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, MaxBody)); err != nil {
 		http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
 		return
 	}
-	act, err := parseActivity(body)
+	act, err := parseActivity(buf.Bytes())
 	if err != nil {
 		// Authenticate even a malformed body first, so that an outsider
 		// learns nothing from the status.
@@ -151,6 +153,31 @@ func (h *MessageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 }
 
+// bodies are the buffers requests are read into: parseActivity copies
+// what it keeps, so a buffer serves request after request.
+var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBody is the largest buffer put back; a rare large activity's
+// buffer is left to the collector rather than kept.
+const maxPooledBody = 64 << 10
+
+// getBody returns an empty buffer with room for a body of n bytes (n < 0:
+// unknown) and the read that finds its end.
+func getBody(n int64) *bytes.Buffer {
+	buf := bodies.Get().(*bytes.Buffer)
+	buf.Reset()
+	if n > 0 && n <= MaxBody {
+		buf.Grow(int(n) + bytes.MinRead)
+	}
+	return buf
+}
+
+func putBody(buf *bytes.Buffer) {
+	if buf.Cap() <= maxPooledBody {
+		bodies.Put(buf)
+	}
+}
+
 // authenticate never panics, whatever the validator does.
 func (h *MessageHandler) authenticate(ctx context.Context, act schema.Activity, header string) (ok bool) {
 	defer func() {
@@ -165,27 +192,44 @@ func (h *MessageHandler) authenticate(ctx context.Context, act schema.Activity, 
 	return h.cfg.Validator.Authenticate(ctx, act, header) == nil
 }
 
-// parseActivity decodes an activity leniently: schema.Activity's value is
-// a JSON object, so a submit with any other value would fail the whole
-// activity; such a value is dropped instead.
+// inbound is the part of an incoming activity the handler reads; the
+// rest (timestamps, entities, locale, attachments) is skipped, not decoded.
+type inbound struct {
+	Type           schema.ActivityTypes       `json:"type"`
+	ID             string                     `json:"id"`
+	ChannelID      string                     `json:"channelId"`
+	ServiceURL     string                     `json:"serviceUrl"`
+	From           schema.ChannelAccount      `json:"from"`
+	Recipient      schema.ChannelAccount      `json:"recipient"`
+	Conversation   schema.ConversationAccount `json:"conversation"`
+	Text           string                     `json:"text"`
+	Action         string                     `json:"action"`
+	MembersAdded   []schema.ChannelAccount    `json:"membersAdded"`
+	MembersRemoved []schema.ChannelAccount    `json:"membersRemoved"`
+	ChannelData    map[string]any             `json:"channelData"`
+	Value          json.RawMessage            `json:"value"`
+}
+
+// parseActivity decodes the fields of an activity the handler reads, into
+// a schema.Activity. It is lenient where Teams' payloads vary: a value
+// that is not a JSON object (a submit may carry any) is dropped rather
+// than failing the activity, and the fields it does not read, timestamps
+// among them, are never decoded, so an odd one cannot fail it either.
 func parseActivity(body []byte) (schema.Activity, error) {
-	var act schema.Activity
-	err := json.Unmarshal(body, &act)
-	if err == nil {
-		return act, nil
+	var in inbound
+	if err := json.Unmarshal(body, &in); err != nil {
+		return schema.Activity{}, fmt.Errorf("parse activity: %w", err)
 	}
-	var raw map[string]json.RawMessage
-	if json.Unmarshal(body, &raw) != nil {
-		return act, fmt.Errorf("parse activity: %w", err)
+	act := schema.Activity{
+		Type: in.Type, ID: in.ID, ChannelID: in.ChannelID, ServiceURL: in.ServiceURL,
+		From: in.From, Recipient: in.Recipient, Conversation: in.Conversation,
+		Text: in.Text, Action: in.Action, MembersAdded: in.MembersAdded, MembersRemoved: in.MembersRemoved,
+		ChannelData: in.ChannelData,
 	}
-	delete(raw, "value")
-	for _, k := range []string{"timestamp", "localTimestamp", "expiration"} {
-		delete(raw, k)
-	}
-	fixed, _ := json.Marshal(raw)
-	act = schema.Activity{}
-	if err := json.Unmarshal(fixed, &act); err != nil {
-		return act, fmt.Errorf("parse activity: %w", err)
+	if v := bytes.TrimLeft(in.Value, " \t\r\n"); len(v) > 0 && v[0] == '{' {
+		if err := json.Unmarshal(v, &act.Value); err != nil {
+			return schema.Activity{}, fmt.Errorf("parse activity value: %w", err)
+		}
 	}
 	return act, nil
 }

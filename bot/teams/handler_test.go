@@ -218,3 +218,87 @@ func TestHandlerReplyLostAfterCommit(t *testing.T) {
 		t.Errorf("no log of the lost reply:\n%s", r.logs.String())
 	}
 }
+
+// TestHandlerLenientActivity: what the handler does not read cannot fail
+// an activity (a submit's value that is not an object, an odd timestamp,
+// entities of another shape), while a field it reads of the wrong type
+// still does.
+func TestHandlerLenientActivity(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	for name, change := range map[string]func(map[string]any){
+		"value a string":      func(a map[string]any) { a["value"] = "x" },
+		"value an array":      func(a map[string]any) { a["value"] = []any{1, 2} },
+		"value null":          func(a map[string]any) { a["value"] = nil },
+		"timestamp not ISO":   func(a map[string]any) { a["timestamp"] = "i går" },
+		"entities an object":  func(a map[string]any) { a["entities"] = map[string]any{"type": "clientInfo"} },
+		"expiration a number": func(a map[string]any) { a["expiration"] = 7 },
+	} {
+		before := len(r.sent())
+		act := personal(t, "help")
+		change(act)
+		if code := r.post(t, r.good(), act); code != http.StatusOK {
+			t.Errorf("%s: status %d, want 200", name, code)
+			continue
+		}
+		if n := len(r.sent()); n != before+1 {
+			t.Errorf("%s: %d replies, want 1", name, n-before)
+		}
+	}
+	for name, change := range map[string]func(map[string]any){
+		"text a number":         func(a map[string]any) { a["text"] = 7 },
+		"conversation a string": func(a map[string]any) { a["conversation"] = "a:1" },
+		"value a broken object": nil,
+	} {
+		before := len(r.sent())
+		act := personal(t, "help")
+		act["serviceUrl"] = r.bf.URL
+		b, err := json.Marshal(act)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if change != nil {
+			change(act)
+			if b, err = json.Marshal(act); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			b = bytes.Replace(b, []byte(`"text":`), []byte(`"value":{"kontaktbot":},"text":`), 1)
+		}
+		// An activity that cannot be read names no service URL for the
+		// token's to match: refused as unauthenticated.
+		if code := r.postRaw(r.good(), b); code != http.StatusUnauthorized {
+			t.Errorf("%s: status %d, want 401", name, code)
+		}
+		if n := len(r.sent()); n != before {
+			t.Errorf("%s: %d replies, want none", name, n-before)
+		}
+	}
+}
+
+// TestHandlerBodyTooLarge: a body over MaxBody is refused 413 before it
+// is read to its end, and the next activity is read whole, not mixed with
+// what came before.
+func TestHandlerBodyTooLarge(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	act := personal(t, "help")
+	act["serviceUrl"] = r.bf.URL
+	act["padding"] = strings.Repeat("x", teams.MaxBody)
+	big, err := json.Marshal(act)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := r.postRaw(r.good(), big); code != http.StatusRequestEntityTooLarge {
+		t.Errorf("body of %d bytes: status %d, want 413", len(big), code)
+	}
+	for _, text := range []string{"company add L-tek", "visit L-tek mødte Lars", "visit L-tek ringede til Bo"} {
+		if code := r.postText(t, r.good(), text); code != http.StatusOK {
+			t.Fatalf("%s: status %d", text, code)
+		}
+	}
+	cs, err := r.db.Contacts(context.Background(), 1, 5)
+	if err != nil || len(cs) != 2 || cs[0].Note+"|"+cs[1].Note != "ringede til Bo|mødte Lars" {
+		t.Fatalf("contacts = %+v, %v", cs, err)
+	}
+}

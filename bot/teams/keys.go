@@ -18,11 +18,11 @@ import (
 	"time"
 )
 
-// lookup returns the key named kid.
+// lookup returns the key named kid and the set it came from.
 // Cached keys answer at once; a stale set is refreshed in the background
 // while it keeps serving; an unknown kid waits for a fetch, at most one
 // per KeyRetryInterval, shared by everyone waiting.
-func (v *Validator) lookup(ctx context.Context, kid string) (signingKey, error) {
+func (v *Validator) lookup(ctx context.Context, kid string) (signingKey, *keySet, error) {
 	now := v.clock.Now()
 	v.mu.Lock()
 	set := v.set
@@ -33,12 +33,12 @@ func (v *Validator) lookup(ctx context.Context, kid string) (signingKey, error) 
 			v.startLocked(ctx, now)
 		}
 		v.mu.Unlock()
-		return k, nil
+		return k, set, nil
 	}
 	f := v.flight
 	if f == nil && !canFetch {
 		v.mu.Unlock()
-		return signingKey{}, fmt.Errorf("unknown key id %q", kid)
+		return signingKey{}, nil, fmt.Errorf("unknown key id %q", kid)
 	}
 	if f == nil {
 		f = v.startLocked(ctx, now)
@@ -47,18 +47,27 @@ func (v *Validator) lookup(ctx context.Context, kid string) (signingKey, error) 
 	select {
 	case <-f.done:
 	case <-ctx.Done():
-		return signingKey{}, fmt.Errorf("wait for signing keys: %w", ctx.Err())
+		return signingKey{}, nil, fmt.Errorf("wait for signing keys: %w", ctx.Err())
 	}
 	v.mu.Lock()
 	set = v.set
 	v.mu.Unlock()
 	if k, ok := set.get(kid); ok {
-		return k, nil
+		return k, set, nil
 	}
 	if f.err != nil {
-		return signingKey{}, fmt.Errorf("fetch signing keys: %w", f.err)
+		return signingKey{}, nil, fmt.Errorf("fetch signing keys: %w", f.err)
 	}
-	return signingKey{}, fmt.Errorf("unknown key id %q", kid)
+	return signingKey{}, nil, fmt.Errorf("unknown key id %q", kid)
+}
+
+// current is the cached key set (nil before the first fetch) and whether
+// it is fresh: younger than KeyRefreshInterval at now.
+func (v *Validator) current(now time.Time) (*keySet, bool) {
+	v.mu.Lock()
+	set := v.set
+	v.mu.Unlock()
+	return set, set != nil && now.Sub(set.fetchedAt) < KeyRefreshInterval
 }
 
 func (s *keySet) get(kid string) (signingKey, bool) {

@@ -15,28 +15,33 @@ import (
 // _italic_); everything else is escaped as escape does. The marks are
 // the bot's own formatting; a name inside them is escaped all the same.
 func markdown(s string) string {
+	if !utf8.ValidString(s) {
+		s = string([]rune(s)) // each invalid byte becomes U+FFFD, as always
+	}
 	var w mdWriter
-	rs := []rune(s)
+	w.b.Grow(len(s) + 16)
 	start := 0 // of the text not written yet
-	for i := 0; i < len(rs); i++ {
-		if rs[i] != '*' && rs[i] != '_' {
+	// The marks are ASCII, which no byte of a longer UTF-8 sequence is,
+	// so the text is walked by bytes.
+	for i := 0; i < len(s); i++ {
+		if s[i] != '*' && s[i] != '_' {
 			continue
 		}
-		j := closing(rs, i, rs[i])
+		j := closing(s, i, s[i])
 		if j < 0 {
 			continue
 		}
-		w.text(string(rs[start:i]))
+		w.text(s[start:i])
 		mark := "_"
-		if rs[i] == '*' {
+		if s[i] == '*' {
 			mark = "**"
 		}
 		w.raw(mark)
-		w.text(string(rs[i+1 : j]))
+		w.text(s[i+1 : j])
 		w.raw(mark)
 		i, start = j, j+1
 	}
-	w.text(string(rs[start:]))
+	w.text(s[start:])
 	return w.b.String()
 }
 
@@ -49,22 +54,23 @@ func markdown(s string) string {
 // itself.
 func escape(s string) string {
 	var w mdWriter
+	w.b.Grow(len(s) + 16)
 	w.text(s)
 	return w.b.String()
 }
 
 // closing finds the mark that closes the one at i on the same line, with
 // text between that neither starts nor ends with a space.
-func closing(rs []rune, i int, mark rune) int {
-	if i+1 >= len(rs) || rs[i+1] == ' ' || rs[i+1] == mark {
+func closing(s string, i int, mark byte) int {
+	if i+1 >= len(s) || s[i+1] == ' ' || s[i+1] == mark {
 		return -1
 	}
-	for j := i + 1; j < len(rs); j++ {
+	for j := i + 1; j < len(s); j++ {
 		switch {
-		case rs[j] == '\n':
+		case s[j] == '\n':
 			return -1
-		case rs[j] == mark:
-			if rs[j-1] == ' ' {
+		case s[j] == mark:
+			if s[j-1] == ' ' {
 				return -1
 			}
 			return j
@@ -97,9 +103,28 @@ func (w *mdWriter) raw(s string) {
 // any indentation.
 func (w *mdWriter) lineStart() bool { return !w.started }
 
+// plain are the bytes text writes as they are wherever they stand: all
+// but the ASCII that may start markup and the digits, which may start an
+// ordered list. Bytes of longer UTF-8 sequences are plain.
+var plain = func() (p [256]bool) {
+	for i := range p {
+		p[i] = !strings.ContainsRune("\\*_`~[]()<&#>+-=|0123456789", rune(i))
+	}
+	return p
+}()
+
 // text writes s escaped.
 func (w *mdWriter) text(s string) {
 	for i := 0; i < len(s); {
+		if plain[s[i]] {
+			j := i + 1
+			for j < len(s) && plain[s[j]] {
+				j++
+			}
+			w.raw(s[i:j])
+			i = j
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case strings.ContainsRune("\\*_`~[]()", r):

@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -121,6 +122,15 @@ func (a *Auth) Rotate() *Key {
 	defer a.mu.Unlock()
 	a.signer = k
 	return k
+}
+
+// Retire takes k off the JWKS, as the Bot Framework does with a key it no
+// longer signs with; tokens signed with it must be refused once a
+// validator has fetched the keys again.
+func (a *Auth) Retire(k *Key) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.served = slices.DeleteFunc(a.served, func(s *Key) bool { return s == k })
 }
 
 // AddKey publishes a new key endorsed for the given channels without
