@@ -8,9 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -216,10 +218,10 @@ func readImport(c *call, r io.Reader, cols map[string][]string) ([]importRow, []
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	// No more records than lines (a quoted field may span several).
-	lines := bytes.Count(data, []byte{'\n'}) + 1
-	rows := make([]importRow, 0, lines)
-	cs := make([]bot.Company, 0, lines)
+	// The records are read first, then parsed by a worker a core: the
+	// checks of a row (its name's letters, a CPR number in any field, its
+	// dates) were most of the reading.
+	var recs []record
 	var bad []RowError
 	for {
 		rec, err := cr.Read()
@@ -238,21 +240,66 @@ func readImport(c *call, r io.Reader, cols map[string][]string) ([]importRow, []
 			continue
 		}
 		line, _ := cr.FieldPos(0) // only for a record read whole: csv panics otherwise
-		row, reason := parseImportRow(c, rec, idx)
-		if reason != "" {
-			bad = append(bad, RowError{Line: line, Reason: reason})
+		if recs == nil {
+			// No more records than lines (a quoted field may span several).
+			recs = make([]record, 0, bytes.Count(data, []byte{'\n'})+1)
+		}
+		recs = append(recs, record{fields: rec, line: line})
+	}
+	// Each row's company is parsed into its place in cs, the rows that
+	// fail are left out and the rest moved up, so that the companies are
+	// held once and handed to the store as they are.
+	cs := make([]bot.Company, len(recs))
+	more := make([]parsedRow, len(recs)) // owner and jobcenter
+	reasons := make([]string, len(recs))
+	eachPart(len(recs), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			var row parsedRow
+			row, reasons[i] = parseImportRow(c, recs[i].fields, idx)
+			cs[i], more[i] = row.company, parsedRow{owner: row.owner, jobcenter: row.jobcenter}
+			recs[i].fields = nil
+		}
+	})
+	rows := make([]importRow, 0, len(recs))
+	n := 0
+	for i := range recs {
+		if reasons[i] != "" {
+			bad = append(bad, RowError{Line: recs[i].line, Reason: reasons[i]})
 			continue
 		}
-		if len(cs) == cap(cs) { // not while records are no more than lines; kept safe
-			cs = slices.Grow(cs, len(cs)+1)
-			for i := range rows {
-				rows[i].company = &cs[i]
-			}
-		}
-		cs = append(cs, row.company)
-		rows = append(rows, importRow{line: line, company: &cs[len(cs)-1], owner: row.owner, jobcenter: row.jobcenter})
+		cs[n] = cs[i]
+		rows = append(rows, importRow{line: recs[i].line, owner: more[i].owner, jobcenter: more[i].jobcenter})
+		n++
 	}
+	clear(cs[n:])
+	cs = cs[:n]
+	for i := range rows {
+		rows[i].company = &cs[i]
+	}
+	slices.SortStableFunc(bad, func(a, b RowError) int { return a.Line - b.Line })
 	return rows, cs, ignored, bad, nil
+}
+
+// record is a CSV record and the line it starts on.
+type record struct {
+	fields []string
+	line   int
+}
+
+// eachPart calls fn on n items split into one part a core, at once, and
+// returns when every part is done. fn must only touch its own part.
+func eachPart(n int, fn func(lo, hi int)) {
+	parts := min(runtime.GOMAXPROCS(0), 8)
+	size := (n + parts - 1) / max(parts, 1)
+	if n < 2 || parts < 2 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for lo := 0; lo < n; lo += size {
+		wg.Go(func() { fn(lo, min(lo+size, n)) })
+	}
+	wg.Wait()
 }
 
 // spreadsheetCSV reads CSV as spreadsheets write it: a UTF-8 byte order
@@ -536,11 +583,15 @@ func (s *Service) checkCompanies(ctx context.Context, c *call, rows []importRow,
 	// fifth of a national import's checks.
 	names, cvrs := make(map[string]int, len(rows)), make(map[string]int, len(rows)/2)
 	inFile := make(map[string]string, len(rows)) // the key of each name in the file -> the name
-	keys := make([]string, len(rows))
+	keys, skels := make([]string, len(rows)), make([]string, len(rows))
+	eachPart(len(rows), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			keys[i], skels[i] = bot.NormalizeName(rows[i].company.Name), skeleton(rows[i].company.Name)
+		}
+	})
 	lookups := make([]string, 0, len(rows))
 	var cvrList []string
 	for i, row := range rows {
-		keys[i] = bot.NormalizeName(row.company.Name)
 		inFile[keys[i]] = row.company.Name
 		lookups = append(lookups, keys[i])
 		for _, a := range row.company.Aliases {
@@ -562,7 +613,7 @@ func (s *Service) checkCompanies(ctx context.Context, c *call, rows []importRow,
 			bad = append(bad, RowError{Line: row.line, Reason: c.tr("samme navn som linje "+itoa(first), "same name as line "+itoa(first))})
 		} else if _, ok := takenName[key]; ok {
 			bad = append(bad, RowError{Line: row.line, Reason: c.tr("»"+row.company.Name+"« findes allerede", "»"+row.company.Name+"« already exists")})
-		} else if reason := s.importImitation(ctx, c, row.company.Name, inFile); reason != "" {
+		} else if reason := s.importImitation(ctx, c, row.company.Name, key, skels[i], inFile); reason != "" {
 			bad = append(bad, RowError{Line: row.line, Reason: reason})
 		}
 		names[key] = row.line
@@ -590,13 +641,13 @@ func (s *Service) checkCompanies(ctx context.Context, c *call, rows []importRow,
 	return bad
 }
 
-// importImitation is why name may not be imported when, read as the
-// Latin letters its look-alikes resemble, it spells a stored company's
+// importImitation is why name (normalized: key; as skeleton reads it:
+// skel) may not be imported when, read as the Latin letters its
+// look-alikes resemble, it spells a stored company's
 // name (or whole words of it) or another name in the file (inFile, by
 // key); "" when it may.
-func (s *Service) importImitation(ctx context.Context, c *call, name string, inFile map[string]string) string {
-	skel := skeleton(name)
-	if skel == bot.NormalizeName(name) || skel == "" {
+func (s *Service) importImitation(ctx context.Context, c *call, name, key, skel string, inFile map[string]string) string {
+	if skel == key || skel == "" {
 		return ""
 	}
 	other, ok := inFile[skel]
