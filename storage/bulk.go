@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -107,9 +108,11 @@ func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs [
 	if len(people) == 0 && len(cs) == 0 {
 		return nil
 	}
+	imp := bulkImport{people: slices.Clone(people), cs: cs, newOwner: newOwner}
+	imp.nameKeysOf() // before the lock: it reads only cs
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
-	imp := bulkImport{people: slices.Clone(people), cs: cs, newOwner: newOwner, now: db.clock.Now()}
+	imp.now = db.clock.Now()
 	written := false
 	err := db.bulkUpdate(func(tx *bolt.Tx) error {
 		if err := imp.check(tx); err != nil {
@@ -274,6 +277,27 @@ type bulkImport struct {
 	span     importSpan
 	// nextContact is the id of the next imported contact.
 	nextContact uint64
+	// keys are each company's name keys (nameKeys), nil for a name that
+	// normalizes to nothing; made before the check, a core at a time.
+	keys [][]string
+}
+
+// nameKeysOf fills in imp.keys, the companies split over the cores.
+func (imp *bulkImport) nameKeysOf() {
+	imp.keys = make([][]string, len(imp.cs))
+	parts := min(runtime.GOMAXPROCS(0), 8)
+	size := max((len(imp.cs)+parts-1)/parts, 1)
+	var wg sync.WaitGroup
+	for lo := 0; lo < len(imp.cs); lo += size {
+		wg.Go(func() {
+			for i := lo; i < min(lo+size, len(imp.cs)); i++ {
+				if c := &imp.cs[i]; bot.NormalizeName(c.Name) != "" {
+					imp.keys[i] = nameKeys(c)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // company is cs[i] as it is stored: numbered, owned, with its defaults.
@@ -337,10 +361,13 @@ func (imp *bulkImport) check(tx *bolt.Tx) error {
 	}
 	for i := range imp.cs {
 		c := imp.company(i)
-		if err := newCompany(tx, &c, imp.now, onFile); err != nil {
+		if imp.keys[i] == nil {
+			return fmt.Errorf("company %q: %w", c.Name, bot.Errorf(bot.Invalid, "a company needs a name"))
+		}
+		if err := checkOwner(tx, &c, onFile); err != nil {
 			return fmt.Errorf("company %q: %w", c.Name, err)
 		}
-		for k, key := range nameKeys(&c) {
+		for k, key := range imp.keys[i] {
 			if other := take(bCompNames, key, c.ID); other != 0 {
 				ce := &bot.ConflictError{What: "alias", Key: aliasText(&c, key), ID: other}
 				if k == 0 {
@@ -368,6 +395,12 @@ func newCompany(tx *bolt.Tx, c *bot.Company, now time.Time, onFile map[uint64]bo
 		return bot.Errorf(bot.Invalid, "a company needs a name")
 	}
 	companyDefaults(c, now)
+	return checkOwner(tx, c, onFile)
+}
+
+// checkOwner checks that c's owner, if any, is on file; onFile, when not
+// nil, remembers owners already checked.
+func checkOwner(tx *bolt.Tx, c *bot.Company, onFile map[uint64]bool) error {
 	if c.OwnerID != 0 && !onFile[c.OwnerID] {
 		if tx.Bucket(bConsultants).Get(itob(c.OwnerID)) == nil {
 			return fmt.Errorf("owner #%d: %w", c.OwnerID, bot.ErrNotFound)
@@ -457,7 +490,7 @@ func (imp *bulkImport) prepare(lo, hi int, ix *bulkIndexes) bulkChunk {
 		*c = imp.company(i)
 		id := itob(c.ID)
 		row := int32(i)
-		out.keys = append(out.keys, nameKeys(c))
+		out.keys = append(out.keys, imp.keys[i])
 		for _, k := range out.keys[len(out.keys)-1] {
 			ix.names.keys = append(ix.names.keys, bulkKey{[]byte(k), row})
 		}
