@@ -156,8 +156,14 @@ func ensureJobcenter(tx *bolt.Tx, name string, now time.Time) (id uint64, create
 
 // Consultant returns the consultant with the id, or bot.ErrNotFound.
 func (db *DB) Consultant(ctx context.Context, id uint64) (c bot.Consultant, err error) {
-	err = db.view(ctx, func(tx *bolt.Tx) error { return get(tx, bConsultants, id, &c) })
-	return c, err
+	if err := ctx.Err(); err != nil {
+		return c, err
+	}
+	// From memory: the cache follows every committed write.
+	if c, ok := db.people.get(id); ok {
+		return c, nil
+	}
+	return c, bot.ErrNotFound
 }
 
 // ConsultantByIdentity returns the consultant a platform identity belongs
@@ -417,6 +423,15 @@ func (pc *peopleCache) remove(id uint64) {
 	}
 	delete(pc.byID, id)
 	pc.mu.Unlock()
+}
+
+// get returns the consultant with the id.
+func (pc *peopleCache) get(id uint64) (bot.Consultant, bool) {
+	pc.mu.RLock()
+	defer pc.mu.RUnlock()
+	c, ok := pc.byID[id]
+	c.Identities = slices.Clone(c.Identities)
+	return c, ok
 }
 
 // byIdentity returns the consultant an identity key belongs to.
