@@ -296,10 +296,22 @@ func eachPart(n int, fn func(lo, hi int)) {
 		return
 	}
 	var wg sync.WaitGroup
+	var once sync.Once
+	var panicked any
 	for lo := 0; lo < n; lo += size {
-		wg.Go(func() { fn(lo, min(lo+size, n)) })
+		wg.Go(func() {
+			defer func() {
+				if p := recover(); p != nil {
+					once.Do(func() { panicked = p })
+				}
+			}()
+			fn(lo, min(lo+size, n))
+		})
 	}
 	wg.Wait()
+	if panicked != nil {
+		panic(panicked) // on the caller's goroutine, as if fn had run there
+	}
 }
 
 // spreadsheetCSV reads CSV as spreadsheets write it: a UTF-8 byte order

@@ -139,9 +139,12 @@ func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs [
 	// it is done before ImportPortfolio returns.
 	learn := make(chan func(), 4)
 	var learning sync.WaitGroup
+	var learnErr error // the first panic of the goroutine, as an error
 	learning.Go(func() {
 		for f := range learn {
-			f()
+			if err := unpanicked(f); err != nil && learnErr == nil {
+				learnErr = err
+			}
 		}
 	})
 	// A third goroutine makes each chunk ready (encodes it, gathers its
@@ -152,7 +155,10 @@ func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs [
 	making.Go(func() {
 		defer close(chunks)
 		for lo := 0; lo < len(cs); lo += importChunk {
-			ch := imp.prepare(lo, min(lo+importChunk, len(cs)), &ix)
+			var ch bulkChunk
+			if err := unpanicked(func() { ch = imp.prepare(lo, min(lo+importChunk, len(cs)), &ix) }); err != nil {
+				ch.err = err
+			}
 			select {
 			case chunks <- ch:
 			case <-stop:
@@ -221,6 +227,9 @@ func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs [
 		x.keys = nil
 	}
 	learning.Wait()
+	if err == nil {
+		err = learnErr
+	}
 	if err == nil && written {
 		err = db.bulkUpdate(func(tx *bolt.Tx) error {
 			if err := appendAudit(tx, imp.now, audit...); err != nil {
@@ -469,6 +478,18 @@ func (ix *bulkIndexes) init(n int) {
 
 func (ix *bulkIndexes) all() []*bulkIndex {
 	return []*bulkIndex{&ix.names, &ix.cvrs, &ix.owners, &ix.nudges, &ix.plans, &ix.near}
+}
+
+// unpanicked calls fn on a goroutine of an import, turning a panic into
+// an error that rolls the import back, as runWrite does for a write.
+func unpanicked(fn func()) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("storage: import panicked: %v", p)
+		}
+	}()
+	fn()
+	return nil
 }
 
 // bulkChunk is a chunk of an import made ready to write: the companies

@@ -404,3 +404,14 @@ func TestBulkImportPeopleOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A panic on one of an import's goroutines is an error, not a crash.
+func TestUnpanicked(t *testing.T) {
+	t.Parallel()
+	if err := unpanicked(func() {}); err != nil {
+		t.Errorf("no panic: %v", err)
+	}
+	if err := unpanicked(func() { panic("boom") }); err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Errorf("a panic: %v", err)
+	}
+}
