@@ -132,11 +132,13 @@ func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs [
 		written = true
 		return nil
 	})
-	var ix bulkIndexes
-	ix.init(len(cs))
+	if err != nil || !written {
+		return err // refused, with nothing written; or people only, done
+	}
 	// The in-memory name indexes learn each committed chunk's names on a
-	// goroutine of their own, while the next chunk is written and synced;
-	// it is done before ImportPortfolio returns.
+	// goroutine of their own, while the next chunk is written and synced,
+	// and sort the index keys there too; it is done before
+	// ImportPortfolio returns.
 	learn := make(chan func(), 4)
 	var learning sync.WaitGroup
 	var learnErr error // the first panic of the goroutine, as an error
@@ -147,8 +149,45 @@ func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs [
 			}
 		}
 	})
-	// A third goroutine makes each chunk ready (encodes it, gathers its
-	// keys) while the one before is written and synced.
+	var ix bulkIndexes
+	ix.init(len(cs))
+	err = db.importChunks(ctx, &imp, &ix, learn)
+	if ierr := db.importIndexes(ctx, &imp, &ix, learn, err != nil); err == nil {
+		err = ierr
+	}
+	learning.Wait()
+	if err == nil {
+		err = learnErr
+	}
+	if err == nil {
+		err = db.bulkUpdate(func(tx *bolt.Tx) error {
+			if err := appendAudit(tx, imp.now, audit...); err != nil {
+				return err
+			}
+			return tx.Bucket(bMeta).Delete(keyImporting)
+		})
+	}
+	if err != nil {
+		var span importSpan
+		rerr := db.bulkUpdate(func(tx *bolt.Tx) (err error) {
+			span, err = rollbackImport(tx)
+			return err
+		})
+		if rerr != nil {
+			return fmt.Errorf("%w; rolling the import back failed too, it is rolled back when the file is next opened: %w", err, rerr)
+		}
+		db.forgetSpan(span)
+	}
+	return err
+}
+
+// importChunks writes the companies and contacts of imp, importChunk
+// companies a transaction, gathering their index keys in ix and sending
+// each committed chunk's names to learn. A goroutine of its own (joined
+// before it returns, stopped at the first error) makes each chunk ready,
+// encoded and in key order, while the one before is written and synced.
+func (db *DB) importChunks(ctx context.Context, imp *bulkImport, ix *bulkIndexes, learn chan<- func()) error {
+	cs := imp.cs
 	chunks := make(chan bulkChunk, 1)
 	stop := make(chan struct{})
 	var making sync.WaitGroup
@@ -156,7 +195,7 @@ func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs [
 		defer close(chunks)
 		for lo := 0; lo < len(cs); lo += importChunk {
 			var ch bulkChunk
-			if err := unpanicked(func() { ch = imp.prepare(lo, min(lo+importChunk, len(cs)), &ix) }); err != nil {
+			if err := unpanicked(func() { ch = imp.prepare(lo, min(lo+importChunk, len(cs)), ix) }); err != nil {
 				ch.err = err
 			}
 			select {
@@ -169,7 +208,8 @@ func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs [
 			}
 		}
 	})
-	var stopOnce sync.Once
+	var err error
+	stopped := false
 	for ch := range chunks {
 		if err == nil {
 			err = ch.err
@@ -182,25 +222,38 @@ func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs [
 				if err := ch.companies.put(tx); err != nil {
 					return err
 				}
-				tx.OnCommit(func() {
-					learn <- func() {
-						for i, k := range ch.keys {
-							id := imp.span.firstCompany + uint64(ch.lo+i)
-							db.suggest.set(id, k)
-							db.names.set(id, k)
-						}
-					}
-				})
+				tx.OnCommit(func() { learn <- func() { db.learnNames(imp, ch) } })
 				return nil
 			})
 		}
-		if err != nil {
-			stopOnce.Do(func() { close(stop) })
+		if err != nil && !stopped {
+			close(stop)
+			stopped = true
 		}
 	}
 	making.Wait()
-	// Each index is sorted on that goroutine too, the next while one is
-	// written.
+	return err
+}
+
+// learnNames tells the in-memory name indexes the names of a committed
+// chunk.
+func (db *DB) learnNames(imp *bulkImport, ch bulkChunk) {
+	for i, k := range ch.keys {
+		id := imp.span.firstCompany + uint64(ch.lo+i)
+		db.suggest.set(id, k)
+		db.names.set(id, k)
+	}
+}
+
+// importIndexes writes the index entries gathered in ix, each index in
+// key order, importChunk entries a transaction; the indexes are sorted on
+// the learn goroutine, the next while one is written, and learn is closed.
+// With failed set (an earlier part failed) it only closes learn.
+func (db *DB) importIndexes(ctx context.Context, imp *bulkImport, ix *bulkIndexes, learn chan<- func(), failed bool) error {
+	if failed {
+		close(learn)
+		return nil
+	}
 	all := ix.all()
 	sorted := make([]chan struct{}, len(all))
 	for i := range sorted {
@@ -213,6 +266,7 @@ func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs [
 		}
 	}
 	close(learn)
+	var err error
 	for i, x := range all {
 		<-sorted[i]
 		for lo := 0; err == nil && lo < len(x.keys); lo += importChunk {
@@ -225,29 +279,6 @@ func (db *DB) ImportPortfolio(ctx context.Context, people []bot.Consultant, cs [
 			})
 		}
 		x.keys = nil
-	}
-	learning.Wait()
-	if err == nil {
-		err = learnErr
-	}
-	if err == nil && written {
-		err = db.bulkUpdate(func(tx *bolt.Tx) error {
-			if err := appendAudit(tx, imp.now, audit...); err != nil {
-				return err
-			}
-			return tx.Bucket(bMeta).Delete(keyImporting)
-		})
-	}
-	if err != nil && written {
-		var span importSpan
-		rerr := db.bulkUpdate(func(tx *bolt.Tx) (err error) {
-			span, err = rollbackImport(tx)
-			return err
-		})
-		if rerr != nil {
-			return fmt.Errorf("%w; rolling the import back failed too, it is rolled back when the file is next opened: %w", err, rerr)
-		}
-		db.forgetSpan(span)
 	}
 	return err
 }
