@@ -18,21 +18,28 @@ import (
 	"kontaktbot/bot"
 )
 
-// The audit trail is one append-only bucket keyed by the bucket's own
-// sequence (8 bytes, big-endian), so keys sort in the order written. Each
-// value is a bot.AuditEntry in JSON whose Prev is the hex SHA-256 of the
-// value before it; the first entry's Prev is the anchor kept in meta
-// (empty on a new file, the hash of the last pruned entry after a prune).
-// The hash of the newest value is kept too, so that a change to the last
-// entry, or its removal, is found like any other: in the audit bucket
-// itself, under a key that sorts after every entry, so that it shares the
-// newest entries' leaf page and an append dirties one page, not two (a
-// page more per commit cost the audited »rolle« 1.23x, measured). An
-// entry is appended in the write transaction of the change it records:
-// one more Put, not one more fsync, and never a change without its entry.
+// The audit trail is append-only, keyed by the audit bucket's sequence (8
+// bytes, big-endian), so keys sort in the order written. Each value is a
+// bot.AuditEntry in JSON whose Prev is the hex SHA-256 of the value before
+// it; the first entry's Prev is the anchor kept in meta (empty on a new
+// file, the hash of the last pruned entry after a prune). The hash of the
+// newest value is kept too, so that a change to the last entry, or its
+// removal, is found like any other.
+//
+// An entry is appended in the write transaction of the change it records:
+// never a change without its entry, and no fsync of its own. What it
+// costs is pages: appended to the audit bucket, an entry rewrote its last
+// leaf and the two branch pages above it, which made an audited »rolle«
+// 1.19-1.23x the unaudited. So the newest entries, and the head, go to a
+// second bucket, audit_recent, small enough (auditRecentBytes) that bbolt
+// keeps it inline in the root page, which every write changes anyway; as
+// it grows past that its entries move to the audit bucket, in the same
+// transaction. The trail is the audit bucket's entries, then
+// audit_recent's. A file from before audit_recent keeps its head in the
+// audit bucket until its next entry.
 var (
 	keyAuditAnchor = []byte("audit_anchor") // hex hash the first remaining entry's Prev must be
-	keyAuditHead   = []byte("~head")        // in bAudit: hex hash of the newest entry; sorts after the 8-byte keys
+	keyAuditHead   = []byte("~head")        // in bAuditRecent: hex hash of the newest entry; sorts after the 8-byte keys
 	keyAuditKey    = []byte("audit_key")    // 32 random bytes: the key of AuditHash
 )
 
@@ -64,9 +71,9 @@ func appendAudit(tx *bolt.Tx, now time.Time, es ...bot.AuditEntry) error {
 	if len(es) == 0 {
 		return nil
 	}
-	b := tx.Bucket(bAudit)
-	b.FillPercent = auditFill
-	prev := string(b.Get(keyAuditHead))
+	b, recent := tx.Bucket(bAudit), tx.Bucket(bAuditRecent)
+	prev := auditHead(b, recent)
+	size := 0
 	for _, e := range es {
 		if e.At.IsZero() {
 			e.At = now
@@ -80,12 +87,69 @@ func appendAudit(tx *bolt.Tx, now time.Time, es ...bot.AuditEntry) error {
 		if err != nil {
 			return fmt.Errorf("audit: %w", err)
 		}
-		if err := b.Put(itob(seq), v); err != nil {
+		if err := recent.Put(itob(seq), v); err != nil {
 			return fmt.Errorf("audit: %w", err)
 		}
 		prev = hashHex(v)
 	}
-	return b.Put(keyAuditHead, []byte(prev))
+	if err := recent.Put(keyAuditHead, []byte(prev)); err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	if b.Get(keyAuditHead) != nil { // a file from before audit_recent
+		if err := b.Delete(keyAuditHead); err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
+	}
+	if err := recent.ForEach(func(k, v []byte) error { size += len(k) + len(v); return nil }); err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	if size > auditRecentBytes {
+		return settleAudit(b, recent)
+	}
+	return nil
+}
+
+// auditRecentBytes is how much audit_recent holds before its entries move
+// to the audit bucket. Under a quarter page bbolt keeps a bucket inline in
+// its parent's page: the root page, which every write changes anyway, so
+// an entry appended there costs no page of its own.
+const auditRecentBytes = 600
+
+// auditHead is the hash of the newest entry: kept in audit_recent, or, in
+// a file from before it, in the audit bucket.
+func auditHead(b, recent *bolt.Bucket) string {
+	if recent != nil {
+		if h := recent.Get(keyAuditHead); h != nil {
+			return string(h)
+		}
+	}
+	return string(b.Get(keyAuditHead))
+}
+
+// settleAudit moves the entries of audit_recent to the audit bucket, in
+// order; the head stays.
+func settleAudit(b, recent *bolt.Bucket) error {
+	if recent == nil {
+		return nil
+	}
+	b.FillPercent = auditFill
+	var keys [][]byte
+	err := recent.ForEach(func(k, v []byte) error {
+		if len(k) != 8 {
+			return nil
+		}
+		keys = append(keys, bytes.Clone(k))
+		return b.Put(bytes.Clone(k), bytes.Clone(v))
+	})
+	for _, k := range keys {
+		if err == nil {
+			err = recent.Delete(k)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	return nil
 }
 
 func hashHex(v []byte) string {
@@ -98,36 +162,92 @@ func hashHex(v []byte) string {
 func (db *DB) AuditPage(ctx context.Context, f bot.AuditFilter, skip, limit int) (page []bot.AuditEntry, total int, err error) {
 	err = db.view(ctx, func(tx *bolt.Tx) error {
 		page, total = nil, 0
-		b := tx.Bucket(bAudit)
-		if b == nil {
-			return nil // an older file opened read-only
-		}
-		cur := b.Cursor()
-		for k, v := cur.Last(); k != nil; k, v = cur.Prev() {
-			if len(k) != 8 {
-				continue // the head
-			}
+		return eachAuditBack(tx, func(k, v []byte) (bool, error) {
 			var e bot.AuditEntry
 			if err := decode(v, &e, bAudit, k); err != nil {
-				return err
+				return false, err
 			}
 			if !f.To.IsZero() && !e.At.Before(f.To) {
-				continue
+				return true, nil
 			}
 			if !f.From.IsZero() && e.At.Before(f.From) {
-				break // entries are in time order
+				return false, nil // entries are in time order
 			}
 			if !auditMatch(f, e) {
-				continue
+				return true, nil
 			}
 			if total >= skip && len(page) < limit {
 				page = append(page, e)
 			}
 			total++
-		}
-		return nil
+			return true, nil
+		})
 	})
 	return page, total, err
+}
+
+// auditBuckets are the buckets the entries lie in, oldest first: the
+// audit bucket, then audit_recent; those an older file lacks are left out.
+func auditBuckets(tx *bolt.Tx) []*bolt.Bucket {
+	var bs []*bolt.Bucket
+	for _, name := range [][]byte{bAudit, bAuditRecent} {
+		if b := tx.Bucket(name); b != nil {
+			bs = append(bs, b)
+		}
+	}
+	return bs
+}
+
+// eachAudit calls fn with every entry's key and value, oldest first,
+// until fn returns an error.
+func eachAudit(tx *bolt.Tx, fn func(k, v []byte) error) error {
+	for _, b := range auditBuckets(tx) {
+		cur := b.Cursor()
+		for k, v := cur.First(); k != nil; k, v = cur.Next() {
+			if len(k) != 8 {
+				continue // the head
+			}
+			if err := fn(k, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// eachAuditKeys is eachAudit over every key but the head, odd ones too,
+// for VerifyAudit to judge.
+func eachAuditKeys(tx *bolt.Tx, fn func(k, v []byte) error) error {
+	for _, b := range auditBuckets(tx) {
+		cur := b.Cursor()
+		for k, v := cur.First(); k != nil; k, v = cur.Next() {
+			if bytes.Equal(k, keyAuditHead) {
+				continue
+			}
+			if err := fn(k, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// eachAuditBack calls fn with every entry's key and value, newest first,
+// while fn returns true and no error.
+func eachAuditBack(tx *bolt.Tx, fn func(k, v []byte) (bool, error)) error {
+	bs := auditBuckets(tx)
+	for i := len(bs) - 1; i >= 0; i-- {
+		cur := bs[i].Cursor()
+		for k, v := cur.Last(); k != nil; k, v = cur.Prev() {
+			if len(k) != 8 {
+				continue // the head
+			}
+			if more, err := fn(k, v); err != nil || !more {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func auditMatch(f bot.AuditFilter, e bot.AuditEntry) bool {
@@ -142,14 +262,7 @@ func auditMatch(f bot.AuditFilter, e bot.AuditEntry) bool {
 // call the store.
 func (db *DB) EachAudit(ctx context.Context, f bot.AuditFilter, fn func(bot.AuditEntry) error) error {
 	return db.view(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bAudit)
-		if b == nil {
-			return nil
-		}
-		return b.ForEach(func(k, v []byte) error {
-			if len(k) != 8 {
-				return nil // the head
-			}
+		return eachAudit(tx, func(k, v []byte) error {
 			var e bot.AuditEntry
 			if err := decode(v, &e, bAudit, k); err != nil {
 				return err
@@ -178,11 +291,7 @@ func (db *DB) VerifyAudit(ctx context.Context) (n int, err error) {
 		meta := tx.Bucket(bMeta)
 		prev := string(meta.Get(keyAuditAnchor))
 		var last uint64
-		cur := b.Cursor()
-		for k, v := cur.First(); k != nil; k, v = cur.Next() {
-			if bytes.Equal(k, keyAuditHead) {
-				continue
-			}
+		err := eachAuditKeys(tx, func(k, v []byte) error {
 			seq := btoi(k)
 			var e bot.AuditEntry
 			if err := json.Unmarshal(v, &e); err != nil {
@@ -200,11 +309,16 @@ func (db *DB) VerifyAudit(ctx context.Context) (n int, err error) {
 			}
 			prev, last = hashHex(v), seq
 			n++
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		if last != b.Sequence() && !(last == 0 && n == 0 && b.Get(keyAuditHead) == nil) {
+		head := auditHead(b, tx.Bucket(bAuditRecent))
+		if last != b.Sequence() && !(last == 0 && n == 0 && head == "") {
 			return fmt.Errorf("%w: the newest entries after %d (up to %d) are missing", ErrAuditBroken, last, b.Sequence())
 		}
-		if head := string(b.Get(keyAuditHead)); head != prev {
+		if head != prev {
 			return fmt.Errorf("%w: the newest entry (%d) was changed or removed", ErrAuditBroken, last)
 		}
 		return nil
@@ -225,16 +339,20 @@ func (db *DB) PruneAudit(ctx context.Context, before time.Time) (int, error) {
 	// Most days there is nothing to remove: find that out without a write.
 	due := false
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bAudit)
-		if b == nil {
+		if tx.Bucket(bAudit) == nil {
 			return nil // an older file opened read-only: nothing to prune, nor could it be
 		}
-		var e bot.AuditEntry
-		if k, v := b.Cursor().First(); k != nil && json.Unmarshal(v, &e) == nil {
-			due = e.At.Before(before)
-		}
-		return nil
+		return eachAudit(tx, func(k, v []byte) error {
+			var e bot.AuditEntry
+			if json.Unmarshal(v, &e) == nil {
+				due = e.At.Before(before)
+			}
+			return errStop // the oldest is enough
+		})
 	})
+	if errors.Is(err, errStop) {
+		err = nil
+	}
 	if err != nil || !due {
 		return 0, err
 	}
@@ -244,6 +362,11 @@ func (db *DB) PruneAudit(ctx context.Context, before time.Time) (int, error) {
 		err := db.update(ctx, func(tx *bolt.Tx) error {
 			n, more = 0, false
 			b, meta := tx.Bucket(bAudit), tx.Bucket(bMeta)
+			// The newest entries may still be in audit_recent: all go to
+			// the audit bucket first, so the oldest are at its front.
+			if err := settleAudit(b, tx.Bucket(bAuditRecent)); err != nil {
+				return err
+			}
 			cur := b.Cursor()
 			var anchor []byte
 			for k, v := cur.First(); len(k) == 8; k, v = cur.First() { // the head key, or the end, stops it

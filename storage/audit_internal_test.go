@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"path/filepath"
@@ -45,13 +46,22 @@ func auditFile(t *testing.T, n int) (path string, start time.Time) {
 
 // rawEdit changes the file as someone with bbolt and write access to it
 // could, around kontaktbot.
-func rawEdit(t *testing.T, path string, fn func(b *bolt.Bucket) error) {
+// fn gets the bucket that holds entry seq (audit, or audit_recent for
+// the newest), or the audit bucket when none does.
+func rawEdit(t *testing.T, path string, fn func(at func(seq uint64) *bolt.Bucket) error) {
 	t.Helper()
 	raw, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := raw.Update(func(tx *bolt.Tx) error { return fn(tx.Bucket(bAudit)) }); err != nil {
+	if err := raw.Update(func(tx *bolt.Tx) error {
+		return fn(func(seq uint64) *bolt.Bucket {
+			if r := tx.Bucket(bAuditRecent); r.Get(itob(seq)) != nil {
+				return r
+			}
+			return tx.Bucket(bAudit)
+		})
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if err := raw.Close(); err != nil {
@@ -82,25 +92,29 @@ func TestAuditChainCatchesTampering(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name string
-		edit func(b *bolt.Bucket) error
+		edit func(at func(uint64) *bolt.Bucket) error
 		want string
 	}{
-		{"changed in the middle", func(b *bolt.Bucket) error {
-			v := strings.Replace(string(b.Get(itob(3))), "Admin", "Someone", 1)
-			return b.Put(itob(3), []byte(v))
+		{"changed in the middle", func(at func(uint64) *bolt.Bucket) error {
+			v := strings.Replace(string(at(3).Get(itob(3))), "Admin", "Someone", 1)
+			return at(3).Put(itob(3), []byte(v))
 		}, "entry 4 or the one before it was changed"},
-		{"removed in the middle", func(b *bolt.Bucket) error { return b.Delete(itob(3)) }, "entries 3 to 3 are missing"},
-		{"changed last", func(b *bolt.Bucket) error {
-			v := strings.Replace(string(b.Get(itob(6))), "Admin", "Someone", 1)
-			return b.Put(itob(6), []byte(v))
-		}, "newest entry (6) was changed"},
-		{"removed last", func(b *bolt.Bucket) error { return b.Delete(itob(6)) }, "newest entries after 5"},
-		{"removed first", func(b *bolt.Bucket) error { return b.Delete(itob(1)) }, "entry 2, the oldest"},
+		{"removed in the middle", func(at func(uint64) *bolt.Bucket) error { return at(3).Delete(itob(3)) }, "entries 3 to 3 are missing"},
+		{"changed last", func(at func(uint64) *bolt.Bucket) error {
+			v := strings.Replace(string(at(7).Get(itob(7))), "Admin", "Someone", 1)
+			return at(7).Put(itob(7), []byte(v))
+		}, "newest entry (7) was changed"},
+		{"removed last", func(at func(uint64) *bolt.Bucket) error { return at(7).Delete(itob(7)) }, "newest entries after 6"},
+		{"changed, still among the newest", func(at func(uint64) *bolt.Bucket) error {
+			v := strings.Replace(string(at(6).Get(itob(6))), "Admin", "Someone", 1)
+			return at(6).Put(itob(6), []byte(v))
+		}, "entry 7 or the one before it was changed"},
+		{"removed first", func(at func(uint64) *bolt.Bucket) error { return at(1).Delete(itob(1)) }, "entry 2, the oldest"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			path, _ := auditFile(t, 6)
+			path, _ := auditFile(t, 7)
 			rawEdit(t, path, tc.edit)
 			_, err := verifyFile(t, path)
 			if !errors.Is(err, ErrAuditBroken) || !strings.Contains(err.Error(), tc.want) {
@@ -144,9 +158,9 @@ func TestPruneAuditKeepsTheChain(t *testing.T) {
 		t.Fatalf("PruneAudit after pruning all = %d, %v; want 0", n, err)
 	}
 	db.Close()
-	rawEdit(t, path, func(b *bolt.Bucket) error {
-		v := strings.Replace(string(b.Get(itob(7))), "entries", "Entries", 1)
-		return b.Put(itob(7), []byte(v))
+	rawEdit(t, path, func(at func(uint64) *bolt.Bucket) error {
+		v := strings.Replace(string(at(7).Get(itob(7))), "entries", "Entries", 1)
+		return at(7).Put(itob(7), []byte(v))
 	})
 	if _, err := verifyFile(t, path); !errors.Is(err, ErrAuditBroken) {
 		t.Fatalf("VerifyAudit after changing the oldest kept = %v; want ErrAuditBroken", err)
@@ -233,4 +247,102 @@ func TestAuditPageFilters(t *testing.T) {
 	if _, total, _ := db.AuditPage(ctx, bot.AuditFilter{JobcenterID: 2}, 0, 5); total != 1 {
 		t.Fatalf("jobcenter 2: %d; want 1", total)
 	}
+}
+
+// A file written before audit_recent (every entry and the head in the
+// audit bucket) goes on: the next entry chains to its head, the head moves,
+// and the whole trail verifies, oldest first and newest first.
+func TestAuditContinuesAnOlderFile(t *testing.T) {
+	t.Parallel()
+	path, _ := auditFile(t, 5)
+	raw, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = raw.Update(func(tx *bolt.Tx) error {
+		b, r := tx.Bucket(bAudit), tx.Bucket(bAuditRecent)
+		if err := settleAudit(b, r); err != nil {
+			return err
+		}
+		if err := b.Put(keyAuditHead, bytes.Clone(r.Get(keyAuditHead))); err != nil {
+			return err
+		}
+		return tx.DeleteBucket(bAuditRecent)
+	})
+	if err := errors.Join(err, raw.Close()); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := verifyFile(t, path); err != nil || n != 5 {
+		t.Fatalf("the older file: VerifyAudit = %d, %v", n, err)
+	}
+	db, err := Open(path, Options{Timeout: time.Second, Clock: bot.ClockFunc(time.Now)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for range 4 {
+		if err := db.Audit(ctx, bot.AuditEntry{Actor: "Admin", Action: bot.AuditExport, Subject: "audit"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := db.VerifyAudit(ctx); err != nil || n != 9 {
+		t.Fatalf("after 4 more: VerifyAudit = %d, %v", n, err)
+	}
+	var seqs []uint64
+	if err := db.EachAudit(ctx, bot.AuditFilter{}, func(e bot.AuditEntry) error { seqs = append(seqs, e.Seq); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	page, total, err := db.AuditPage(ctx, bot.AuditFilter{}, 0, 20)
+	if err != nil || total != 9 || len(seqs) != 9 || page[0].Seq != 9 || page[8].Seq != 1 || seqs[0] != 1 || seqs[8] != 9 {
+		t.Fatalf("EachAudit %v; AuditPage %d entries, first %d, %v", seqs, total, page[0].Seq, err)
+	}
+	inAudit, inRecent := 0, 0
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bAudit).Get(keyAuditHead) != nil {
+			t.Error("the head is still in the audit bucket")
+		}
+		eachAudit(tx, func(k, _ []byte) error {
+			if tx.Bucket(bAuditRecent).Get(k) != nil {
+				inRecent++
+			} else {
+				inAudit++
+			}
+			return nil
+		})
+		return nil
+	})
+	if err != nil || inAudit == 0 || inAudit+inRecent != 9 {
+		t.Errorf("%d entries in audit, %d in audit_recent, %v", inAudit, inRecent, err)
+	}
+	db.Close()
+}
+
+// Most appends stay in audit_recent, small enough for bbolt to keep it
+// inline in the root page; it is emptied into the audit bucket as it
+// grows.
+func TestAuditRecentStaysSmall(t *testing.T) {
+	t.Parallel()
+	path, _ := auditFile(t, 40)
+	raw, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	raw.View(func(tx *bolt.Tx) error {
+		size, n := 0, 0
+		tx.Bucket(bAuditRecent).ForEach(func(k, v []byte) error {
+			size += len(k) + len(v)
+			if len(k) == 8 {
+				n++
+			}
+			return nil
+		})
+		if size > auditRecentBytes || n > 3 {
+			t.Errorf("audit_recent holds %d entries, %d bytes", n, size)
+		}
+		if tx.Bucket(bAudit).Stats().KeyN < 40-n {
+			t.Errorf("the audit bucket holds %d entries", tx.Bucket(bAudit).Stats().KeyN)
+		}
+		return nil
+	})
 }

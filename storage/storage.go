@@ -71,10 +71,11 @@ var (
 	bCoverage    = []byte("coverage")          // jobcenter id + yyyymmdd -> that day's snapshot; "taken" + yyyymmdd -> mark (coverage.go)
 	bCrossed     = []byte("contact_crossed")   // logged + contact id -> undo key, contacts across a jobcenter border (crossed.go)
 	bAudit       = []byte("audit")             // sequence -> audit entry, chained by hash (audit.go)
+	bAuditRecent = []byte("audit_recent")      // the newest audit entries and the head, before they move to bAudit (audit.go)
 
 	allBuckets = [][]byte{bMeta, bJobcenters, bJobNames, bConsultants, bPeopleNames, bIdentities,
 		bCompanies, bCompNames, bCompCVR, bCompOwner, bCompNudge, bCompPlan, bCompNear, bOutbox, bUndo,
-		bPositions, bPosCompany, bPosOpen, bPosDeadline, bIntroDays, bCandidates, bCandRef, bInternEnd, bConvs, bSeen, bCoverage, bCrossed, bAudit}
+		bPositions, bPosCompany, bPosOpen, bPosDeadline, bIntroDays, bCandidates, bCandRef, bInternEnd, bConvs, bSeen, bCoverage, bCrossed, bAudit, bAuditRecent}
 
 	keySchema = []byte("schema")
 )
