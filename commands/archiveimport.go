@@ -492,7 +492,7 @@ func (s *Service) readArchiveCompanies(ctx context.Context, c *call, fsys fs.FS,
 		}
 		return nil, nil, nil, nil, err
 	}
-	bad = append(bad, s.checkCompanies(ctx, c, rows, func(row *importRow) string {
+	checked, err := s.checkCompanies(ctx, c, rows, func(row *importRow) string {
 		if row.owner == "" {
 			if row.jobcenter != "" {
 				return c.tr("en virksomhed uden fast konsulent hører ikke til et jobcenter; tøm jobcenter eller angiv en konsulent", "a company without a dedicated consultant belongs to no jobcenter; empty jobcenter or name a consultant")
@@ -510,7 +510,11 @@ func (s *Service) readArchiveCompanies(ctx context.Context, c *call, fsys fs.FS,
 		}
 		row.company.OwnerID = id
 		return ""
-	})...)
+	})
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	bad = append(bad, checked...)
 	index = newNameIndex1()
 	for _, row := range rows {
 		in.companies = append(in.companies, *row.company)

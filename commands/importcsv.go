@@ -171,7 +171,11 @@ func (s *Service) ImportCompanies(ctx context.Context, r io.Reader, opt ImportOp
 		return res, err
 	}
 	res.IgnoredColumns = ignored
-	bad = append(bad, s.checkImport(ctx, c, rows, opt, &res)...)
+	more, err := s.checkImport(ctx, c, rows, opt, &res)
+	if err != nil {
+		return res, fmt.Errorf("import companies: %w", err)
+	}
+	bad = append(bad, more...)
 	if len(bad) > 0 {
 		return res, &ImportError{Rows: bad}
 	}
@@ -250,32 +254,28 @@ func readImport(c *call, r io.Reader, cols map[string][]string) ([]importRow, []
 	// fail are left out and the rest moved up, so that the companies are
 	// held once and handed to the store as they are.
 	cs := make([]bot.Company, len(recs))
-	more := make([]parsedRow, len(recs)) // owner and jobcenter
+	rows := make([]importRow, len(recs))
 	reasons := make([]string, len(recs))
 	eachPart(len(recs), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			var row parsedRow
 			row, reasons[i] = parseImportRow(c, recs[i].fields, idx)
-			cs[i], more[i] = row.company, parsedRow{owner: row.owner, jobcenter: row.jobcenter}
+			cs[i], rows[i] = row.company, importRow{line: recs[i].line, owner: row.owner, jobcenter: row.jobcenter}
 			recs[i].fields = nil
 		}
 	})
-	rows := make([]importRow, 0, len(recs))
 	n := 0
-	for i := range recs {
+	for i := range rows {
 		if reasons[i] != "" {
-			bad = append(bad, RowError{Line: recs[i].line, Reason: reasons[i]})
+			bad = append(bad, RowError{Line: rows[i].line, Reason: reasons[i]})
 			continue
 		}
-		cs[n] = cs[i]
-		rows = append(rows, importRow{line: recs[i].line, owner: more[i].owner, jobcenter: more[i].jobcenter})
+		cs[n], rows[n] = cs[i], rows[i]
+		rows[n].company = &cs[n]
 		n++
 	}
 	clear(cs[n:])
-	cs = cs[:n]
-	for i := range rows {
-		rows[i].company = &cs[i]
-	}
+	cs, rows = cs[:n], rows[:n]
 	slices.SortStableFunc(bad, func(a, b RowError) int { return a.Line - b.Line })
 	return rows, cs, ignored, bad, nil
 }
@@ -576,20 +576,21 @@ func parseImportDate(s string) (time.Time, bool) {
 
 // checkImport checks the rows against each other and the store: unique
 // names and CVR numbers, known owners. It fills in owner ids and counts.
-func (s *Service) checkImport(ctx context.Context, c *call, rows []importRow, opt ImportOptions, res *ImportResult) []RowError {
+func (s *Service) checkImport(ctx context.Context, c *call, rows []importRow, opt ImportOptions, res *ImportResult) ([]RowError, error) {
 	newPeople := map[string]bool{}
 	known := map[string]uint64{} // owner as written -> consultant id, 0 when unknown
-	bad := s.checkCompanies(ctx, c, rows, func(row *importRow) string {
+	bad, err := s.checkCompanies(ctx, c, rows, func(row *importRow) string {
 		return s.resolveOwner(ctx, c, row, opt, known, newPeople, res)
 	})
 	res.Companies = len(rows)
-	return bad
+	return bad, err
 }
 
 // checkCompanies checks the rows against each other and the store:
 // unique names, aliases and CVR numbers, no look-alikes; owner checks
-// each row's owner (filling in its id), "" when it is right.
-func (s *Service) checkCompanies(ctx context.Context, c *call, rows []importRow, owner func(*importRow) string) []RowError {
+// each row's owner (filling in its id), "" when it is right. The error
+// is the store's, when it cannot be asked.
+func (s *Service) checkCompanies(ctx context.Context, c *call, rows []importRow, owner func(*importRow) string) ([]RowError, error) {
 	var bad []RowError
 	// Sized for the file at once: grown by doubling, these maps were a
 	// fifth of a national import's checks.
@@ -616,7 +617,7 @@ func (s *Service) checkCompanies(ctx context.Context, c *call, rows []importRow,
 	// Whether the file already holds them: one read transaction for all.
 	takenName, takenCVR, err := s.importer.TakenKeys(ctx, lookups, cvrList)
 	if err != nil {
-		return []RowError{{Reason: c.tr("kunne ikke slå navnene op: ", "could not look the names up: ") + err.Error()}}
+		return nil, fmt.Errorf("look up the names: %w", err)
 	}
 	for i := range rows {
 		row := &rows[i]
@@ -650,7 +651,7 @@ func (s *Service) checkCompanies(ctx context.Context, c *call, rows []importRow,
 			bad = append(bad, RowError{Line: row.line, Reason: reason})
 		}
 	}
-	return bad
+	return bad, nil
 }
 
 // importImitation is why name (normalized: key; as skeleton reads it:

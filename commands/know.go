@@ -95,7 +95,7 @@ func (s *Service) introDayHidden(ctx context.Context, c *call, d bot.IntroDay) e
 // seeIntroDay refuses d's lists unless the actor may see them. A reader
 // whose jobcenter neither hosts nor takes part in d, and who does not
 // coordinate it (a partner's consultant, an admin), reads another
-// jobcenter's candidates: the trail records it, what saying what was read.
+// jobcenter's candidates, and the trail records it with what was read.
 func (s *Service) seeIntroDay(ctx context.Context, c *call, d bot.IntroDay, what string) error {
 	ok, err := s.mayKnowIntroDay(ctx, c, d, s.knower(ctx, c))
 	if err != nil {

@@ -238,7 +238,7 @@ func (db *DB) importChunks(ctx context.Context, imp *bulkImport, ix *bulkIndexes
 // learnNames tells the in-memory name indexes the names of a committed
 // chunk.
 func (db *DB) learnNames(imp *bulkImport, ch bulkChunk) {
-	for i, k := range ch.keys {
+	for i, k := range imp.keys[ch.lo:ch.hi] {
 		id := imp.span.firstCompany + uint64(ch.lo+i)
 		db.suggest.set(id, k)
 		db.names.set(id, k)
@@ -524,11 +524,10 @@ func unpanicked(fn func()) (err error) {
 }
 
 // bulkChunk is a chunk of an import made ready to write: the companies
-// and contacts of cs[lo:] in key order, and each company's name keys.
+// and contacts of cs[lo:hi] in key order.
 type bulkChunk struct {
-	lo        int
+	lo, hi    int
 	companies bulkBucket
-	keys      [][]string
 	err       error
 }
 
@@ -536,14 +535,13 @@ type bulkChunk struct {
 // (logged now) of each with a last contact ready to write, and gathers
 // their index entries in ix. It touches no transaction.
 func (imp *bulkImport) prepare(lo, hi int, ix *bulkIndexes) bulkChunk {
-	out := bulkChunk{lo: lo, companies: bulkBucket{name: bCompanies, kvs: make([]bulkKV, 0, 2*(hi-lo))}, keys: make([][]string, 0, hi-lo)}
+	out := bulkChunk{lo: lo, hi: hi, companies: bulkBucket{name: bCompanies, kvs: make([]bulkKV, 0, 2*(hi-lo))}}
 	c := new(bot.Company) // one for all the rows: a fresh one each was a tenth of this
 	for i := lo; i < hi; i++ {
 		*c = imp.company(i)
 		id := itob(c.ID)
 		row := int32(i)
-		out.keys = append(out.keys, imp.keys[i])
-		for _, k := range out.keys[len(out.keys)-1] {
+		for _, k := range imp.keys[i] {
 			ix.names.keys = append(ix.names.keys, bulkKey{[]byte(k), row})
 		}
 		if c.CVR != "" {
