@@ -439,10 +439,14 @@ func (db *DB) view(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 // sees the writes before it in its batch, exactly as if run one by one;
 // a fn that fails (or panics) is rolled back alone: the batch is redone
 // without it, so fn must be safe to run again (assign results, do not
-// append to outside state), as with bbolt's own Batch.
+// append to outside state), as with bbolt's own Batch. The first write
+// through a ctx from WithRecord also records the key it carries.
 func (db *DB) update(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if r := takeRecord(ctx); r != nil {
+		return db.updateRecording(r, fn)
 	}
 	return db.commits.do(fn, db.commitBatch)
 }

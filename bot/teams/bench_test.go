@@ -10,12 +10,15 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/infracloudio/msbotbuilder-go/schema"
 
 	"kontaktbot/bot"
 	"kontaktbot/bot/teams"
@@ -40,8 +43,16 @@ var benchFrom = bot.Identity{Platform: teams.Platform, Team: "tenant-1", User: "
 // of the two p50s is the adapter's overhead. After the run it fails unless
 // every visit was stored and answered, and the OpenID metadata, the JWKS
 // and the connector token were each fetched once, not per request.
+//
+// "teams-noreply" shows where the rest goes: the same handler, but its
+// reply, rendered and encoded as the Client would send it, is dropped
+// instead of going over HTTP to the fake connector. It is a measurement,
+// not the goal: the round trip to the connector is part of every reply.
+// The goroutines of each side carry a pprof label (side=bot, connector
+// or hammer), so that `go tool pprof -tags` on a -cpuprofile splits the
+// CPU between the bot, the fake connector and the clients.
 func BenchmarkTeamsActivity(b *testing.B) {
-	for _, kind := range []string{"teams", "bare"} {
+	for _, kind := range []string{"teams", "teams-noreply", "bare"} {
 		b.Run(kind, func(b *testing.B) {
 			db, err := storage.Open(filepath.Join(b.TempDir(), "k.db"), storage.Options{Timeout: time.Second, Clock: bot.ClockFunc(time.Now)})
 			if err != nil {
@@ -52,8 +63,8 @@ func BenchmarkTeamsActivity(b *testing.B) {
 			if msg := svc.Handle(context.Background(), bot.Request{From: benchFrom, Name: "Mette Jensen", Jobcenter: "Jobcenter", Text: "company add Ærø Maskinfabrik cvr 10403782"}); msg.Error {
 				b.Fatal(msg.PlainText())
 			}
-			if kind == "teams" {
-				benchTeams(b, db, svc)
+			if kind != "bare" {
+				benchTeams(b, db, svc, kind == "teams")
 			} else {
 				benchBare(b, db)
 			}
@@ -61,8 +72,9 @@ func BenchmarkTeamsActivity(b *testing.B) {
 	}
 }
 
-// benchTeams runs the real handler against the fake Bot Framework.
-func benchTeams(b *testing.B, db *storage.DB, svc *commands.Service) {
+// benchTeams runs the real handler against the fake Bot Framework; with
+// reply false its replies are encoded and dropped (teams-noreply).
+func benchTeams(b *testing.B, db *storage.DB, svc *commands.Service, reply bool) {
 	conn := teamstest.NewConnector(b, teamstest.ConnectorConfig{})
 	// The token's serviceurl must be the activity's, which is the fake
 	// connector, so that the reply goes there.
@@ -81,14 +93,20 @@ func benchTeams(b *testing.B, db *storage.DB, svc *commands.Service) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	var connector teams.Connector = client
+	dropped := &droppedReplies{}
+	if !reply {
+		connector = dropped
+	}
 	h, err := teams.NewHandler(teams.HandlerConfig{
-		AppID: auth.AppID, Validator: v, Connector: client, Commands: svc, Store: db, Seen: db, Clock: bot.ClockFunc(time.Now),
+		AppID: auth.AppID, Validator: v, Connector: connector, Commands: svc, Store: db, Seen: db, Clock: bot.ClockFunc(time.Now),
 		ServiceURLs: allowed(b, conn.URL), Jobcenters: map[string]string{"tenant-1": "Jobcenter"},
 	})
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
+	srv := httptest.NewUnstartedServer(h)
+	pprof.Do(context.Background(), pprof.Labels("side", "bot"), func(context.Context) { srv.Start() })
 	defer srv.Close()
 	// The Bot Framework reuses its token for an hour, so one token serves
 	// every request; minting one per request would time RSA signing.
@@ -100,7 +118,7 @@ func benchTeams(b *testing.B, db *storage.DB, svc *commands.Service) {
 	if code := post(b, http.DefaultClient, srv.URL, header, activityBody(b, act, "help", 0)); code != http.StatusOK {
 		b.Fatalf("warm-up: status %d", code)
 	}
-	warm := len(conn.Calls())
+	warm := len(conn.Calls()) + int(dropped.n.Load())
 
 	lat, cpu := hammer(b, srv.URL, header, act)
 	b.StopTimer()
@@ -117,11 +135,33 @@ func benchTeams(b *testing.B, db *storage.DB, svc *commands.Service) {
 	if meta != 1 || keys != 1 || fakeMeta != 1 || fakeKeys != 1 {
 		b.Errorf("metadata and keys fetched %d and %d times (fake saw %d and %d), want 1 each", meta, keys, fakeMeta, fakeKeys)
 	}
-	if n := conn.TokenFetches(); n != 1 {
+	if n := conn.TokenFetches(); reply && n != 1 {
 		b.Errorf("connector token fetched %d times, want 1", n)
 	}
-	checkReplies(b, conn.Calls()[warm:])
+	if reply {
+		checkReplies(b, conn.Calls()[warm:])
+	} else if n := int(dropped.n.Load()) - warm; n != b.N {
+		b.Errorf("%d replies encoded, want %d", n, b.N)
+	}
 	checkStored(b, db)
+}
+
+// droppedReplies is teams-noreply's Connector: it encodes each reply as
+// the Client does, checks it is a stored visit, and drops it.
+type droppedReplies struct {
+	teams.Connector // only Send is called
+	n               atomic.Int64
+}
+
+func (d *droppedReplies) Send(_ context.Context, _, conversationID string, act schema.Activity) (string, error) {
+	body, err := json.Marshal(act)
+	if err != nil {
+		return "", err
+	}
+	if d.n.Add(1) > 1 && (conversationID != "a:1personalCONV" || !bytes.Contains(body, []byte("Ærø Maskinfabrik"))) {
+		return "", fmt.Errorf("reply is not a stored visit: %.400s", body)
+	}
+	return "1:dropped", nil
 }
 
 // benchActivity is testdata/message-personal.json with its serviceUrl set
@@ -186,7 +226,7 @@ func benchBare(b *testing.B, db *storage.DB) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var act struct{ Text string }
 		if err := json.NewDecoder(io.LimitReader(r.Body, teams.MaxBody)).Decode(&act); err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
@@ -200,6 +240,7 @@ func benchBare(b *testing.B, db *storage.DB) {
 		}
 		w.WriteHeader(http.StatusOK)
 	}))
+	pprof.Do(context.Background(), pprof.Labels("side", "bot"), func(context.Context) { srv.Start() })
 	defer srv.Close()
 	lat, cpu := hammer(b, srv.URL, "", benchActivity(b, "http://127.0.0.1:1"))
 	b.StopTimer()
@@ -219,7 +260,7 @@ func hammer(b *testing.B, url, header string, act map[string]any) ([]time.Durati
 	b.ResetTimer()
 	for range benchClients {
 		wg.Add(1)
-		go func() {
+		go pprof.Do(context.Background(), pprof.Labels("side", "hammer"), func(context.Context) {
 			defer wg.Done()
 			for {
 				i := next.Add(1) - 1
@@ -235,7 +276,7 @@ func hammer(b *testing.B, url, header string, act map[string]any) ([]time.Durati
 					return
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	cpu1, _ := processCPU()

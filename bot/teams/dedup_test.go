@@ -90,6 +90,72 @@ func TestHandlerRepliesAfterTheRecord(t *testing.T) {
 	}
 }
 
+// TestHandlerRecordsWithTheCommandsWrite: a command that writes records
+// its activity in the same transaction as its first write, so the change
+// and the record commit together (a crash between the two cannot leave a
+// change that Teams' redelivery would make again) and no separate record
+// is written; a command that writes nothing, or is refused, is recorded
+// on its own. Either way the redelivery is dropped.
+func TestHandlerRecordsWithTheCommandsWrite(t *testing.T) {
+	t.Parallel()
+	var log *countingLog
+	r := newRigOpts(t, rigOptions{seen: func(l teams.ActivityLog) teams.ActivityLog {
+		log = &countingLog{ActivityLog: l}
+		return log
+	}})
+	for _, c := range []struct {
+		line      string
+		firstSeen int32 // records written on their own
+	}{
+		{"company add L-tek", 0},
+		{"visit L-tek mødte Lars", 0},
+		{"help", 1},
+		{"visit Ukendt ApS mødte Lars", 1},
+	} {
+		log.firstSeen.Store(0)
+		act := personal(t, c.line)
+		if code := r.post(t, r.good(), clone(act)); code != http.StatusOK {
+			t.Fatalf("%s: status %d", c.line, code)
+		}
+		if n := log.firstSeen.Load(); n != c.firstSeen {
+			t.Errorf("%s: recorded on its own %d times, want %d", c.line, n, c.firstSeen)
+		}
+		key := "teams/activity/" + conversationOf(t, act) + "/" + act["id"].(string)
+		if rec, err := r.db.Recorded(context.Background(), key); err != nil || !rec {
+			t.Fatalf("%s: not recorded (%v)", c.line, err)
+		}
+		sent := len(r.sent())
+		if code := r.post(t, r.good(), clone(act)); code != http.StatusOK || len(r.sent()) != sent {
+			t.Fatalf("%s: redelivery answered %d and sent %d replies, want 200 and none", c.line, code, len(r.sent())-sent)
+		}
+	}
+	if cs, err := r.db.Contacts(context.Background(), 1, 10); err != nil || len(cs) != 1 {
+		t.Fatalf("contacts = %+v, %v; want one", cs, err)
+	}
+}
+
+// countingLog counts FirstSeen calls.
+type countingLog struct {
+	teams.ActivityLog
+	firstSeen atomic.Int32
+}
+
+func (l *countingLog) FirstSeen(ctx context.Context, key string) (bool, error) {
+	l.firstSeen.Add(1)
+	return l.ActivityLog.FirstSeen(ctx, key)
+}
+
+// conversationOf is the conversation id of act.
+func conversationOf(t *testing.T, act map[string]any) string {
+	t.Helper()
+	conv, _ := act["conversation"].(map[string]any)
+	id, _ := conv["id"].(string)
+	if id == "" {
+		t.Fatal("activity without a conversation id")
+	}
+	return id
+}
+
 // checkSend calls check before each Send.
 type checkSend struct {
 	teams.Connector

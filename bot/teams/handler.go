@@ -241,7 +241,7 @@ func (h *MessageHandler) handle(ctx context.Context, act schema.Activity) error 
 		if err := h.saveRefs(ctx, act); err != nil {
 			return err
 		}
-		m, finish, ok := h.claim(ctx, act)
+		ctx, m, finish, ok := h.claim(ctx, act)
 		if !ok {
 			return nil
 		}
@@ -361,8 +361,9 @@ func welcome() bot.Message {
 }
 
 // message runs a typed command or a card submit and replies once m, the
-// activity's de-duplication record, is committed: a reply seen is never
-// followed by the command run again on a redelivery.
+// activity's de-duplication record, is committed (with the command's
+// first write, or on its own): a reply seen is never followed by the
+// command run again on a redelivery.
 func (h *MessageHandler) message(ctx context.Context, act schema.Activity, m *mark) error {
 	req := bot.Request{
 		From:      bot.Identity{Platform: Platform, Team: tenantOf(act), User: userOf(act.From)},
@@ -378,7 +379,7 @@ func (h *MessageHandler) message(ctx context.Context, act schema.Activity, m *ma
 		}
 		card = h.reply(ctx, req)
 	}
-	m.wait()
+	m.record(ctx)
 	if _, err := h.sendCard(ctx, refFrom(act), card); err != nil {
 		// The command has run and what it wrote is committed. A 500
 		// would have Teams deliver the message again for nothing (the

@@ -77,6 +77,9 @@ type rigOptions struct {
 	authn teams.Authenticator // checks tokens instead of the Validator
 	// commands wraps the real commands, e.g. to make them panic.
 	commands func(teams.Handler) teams.Handler
+	// seen wraps the file as the handler's ActivityLog, e.g. to count
+	// its calls.
+	seen func(teams.ActivityLog) teams.ActivityLog
 }
 
 func newRigOpts(t testing.TB, o rigOptions) *rig {
@@ -104,10 +107,14 @@ func newRigOpts(t testing.TB, o rigOptions) *rig {
 	if o.commands != nil {
 		cmds = o.commands(cmds)
 	}
+	var seen teams.ActivityLog = r.db
+	if o.seen != nil {
+		seen = o.seen(seen)
+	}
 	r.newHandler = func(tb testing.TB, conn teams.Connector) http.Handler {
 		h, err := teams.NewHandler(teams.HandlerConfig{
 			AppID: "app-id-1", Validator: a, Connector: conn, Commands: cmds,
-			Store: r.db, Seen: r.db, Clock: r.clock, Jobcenters: map[string]string{"tenant-1": "Jobcenter Sorø"},
+			Store: r.db, Seen: seen, Clock: r.clock, Jobcenters: map[string]string{"tenant-1": "Jobcenter Sorø"},
 			ServiceURLs: allowed(tb, r.bf.URL), Logger: log,
 		})
 		if err != nil {

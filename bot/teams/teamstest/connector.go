@@ -1,12 +1,14 @@
 package teamstest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
 	"net/http/httptest"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"testing"
@@ -112,7 +114,10 @@ func NewConnector(tb testing.TB, cfg ConnectorConfig) *Connector {
 	mux.HandleFunc("POST /v3/conversations/{id}/activities/{activityId}", c.route(RouteSend))
 	mux.HandleFunc("PUT /v3/conversations/{id}/activities/{activityId}", c.route(RouteUpdate))
 	mux.HandleFunc("DELETE /v3/conversations/{id}/activities/{activityId}", c.route(RouteDelete))
-	c.srv = httptest.NewServer(mux)
+	c.srv = httptest.NewUnstartedServer(mux)
+	// Its goroutines carry the label side=connector, so that a CPU
+	// profile tells the fake's share from the bot's (pprof -tags).
+	pprof.Do(context.Background(), pprof.Labels("side", "connector"), func(context.Context) { c.srv.Start() })
 	c.URL, c.TokenURL = c.srv.URL, c.srv.URL+"/token"
 	tb.Cleanup(func() {
 		close(c.stop) // releases hanging token requests, or Close would wait for them
