@@ -32,6 +32,7 @@ func (db *DB) EnsureConsultant(ctx context.Context, id bot.Identity, name, jobce
 	if err := ctx.Err(); err != nil {
 		return c, false, err
 	}
+	operator := operatorOf(ctx)
 	if known, ok := db.people.byIdentity(key); ok {
 		return known, false, nil
 	}
@@ -49,7 +50,7 @@ func (db *DB) EnsureConsultant(ctx context.Context, id bot.Identity, name, jobce
 			if len(known.Identities) == 0 && (known.Role != bot.RoleAdmin || id.Platform == bot.ConsolePlatform) {
 				if firstOperator(tx, id) {
 					known.Role = bot.RoleAdmin
-					if err := appendAudit(tx, now, bootstrapEntry(known)); err != nil {
+					if err := appendAudit(tx, now, bootstrapEntry(known, operator)); err != nil {
 						return err
 					}
 				}
@@ -76,14 +77,19 @@ func (db *DB) EnsureConsultant(ctx context.Context, id bot.Identity, name, jobce
 		}
 		if newJobcenter {
 			// Named by the new person's platform (KONTAKTBOT_JOBCENTER, the
-			// Slack workspace): they caused it.
-			if err := appendAudit(tx, now, bot.AuditEntry{ActorID: c.ID, Actor: c.Name, JobcenterID: jc, PersonID: c.ID,
-				Action: bot.AuditJobcenter, Subject: jobcenter, Detail: "created for a new person"}); err != nil {
+			// Slack workspace): they caused it, unless an operator's
+			// command registered them.
+			entry := bot.AuditEntry{ActorID: c.ID, Actor: c.Name, JobcenterID: jc, PersonID: c.ID,
+				Action: bot.AuditJobcenter, Subject: jobcenter, Detail: "created for a new person"}
+			if operator != "" {
+				entry.ActorID, entry.Actor = 0, operator
+			}
+			if err := appendAudit(tx, now, entry); err != nil {
 				return err
 			}
 		}
 		if role == bot.RoleAdmin {
-			if err := appendAudit(tx, now, bootstrapEntry(c)); err != nil {
+			if err := appendAudit(tx, now, bootstrapEntry(c, operator)); err != nil {
 				return err
 			}
 		}
@@ -97,10 +103,31 @@ func (db *DB) EnsureConsultant(ctx context.Context, id bot.Identity, name, jobce
 }
 
 // bootstrapEntry records that c, the first console person on a fresh
-// file, was made admin.
-func bootstrapEntry(c bot.Consultant) bot.AuditEntry {
+// file, was made admin: by kontaktbot when they wrote first, by the
+// operator's command when one named them.
+func bootstrapEntry(c bot.Consultant, operator string) bot.AuditEntry {
+	if operator != "" {
+		return bot.AuditEntry{Actor: operator, JobcenterID: c.JobcenterID, PersonID: c.ID,
+			Action: bot.AuditAdminBootstrap, Subject: c.Name, Detail: "named admin of a fresh file"}
+	}
 	return bot.AuditEntry{ActorID: c.ID, Actor: "kontaktbot", JobcenterID: c.JobcenterID, PersonID: c.ID,
 		Action: bot.AuditAdminBootstrap, Subject: c.Name, Detail: "first console user of a fresh file"}
+}
+
+// operatorCtx is the context key of WithOperator.
+type operatorCtx struct{}
+
+// WithOperator returns ctx naming an operator's command (such as
+// "kontaktbot admin add") as the one acting: the audit entries that
+// EnsureConsultant writes of its own accord (a jobcenter it creates, a
+// first admin) name that command, not the person it registers.
+func WithOperator(ctx context.Context, command string) context.Context {
+	return context.WithValue(ctx, operatorCtx{}, command)
+}
+
+func operatorOf(ctx context.Context) string {
+	s, _ := ctx.Value(operatorCtx{}).(string)
+	return s
 }
 
 // firstOperator reports whether id, writing now, becomes admin: a console

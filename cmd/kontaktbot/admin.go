@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"kontaktbot/bot"
+	"kontaktbot/storage"
 )
 
 // admin names the first admins of a file, or more: "kontaktbot admin add
@@ -47,18 +48,26 @@ func (e *env) admin(ctx context.Context, args []string) (err error) {
 		}
 		return nil
 	case pos[0] == "add" && len(pos) >= 2:
+		const actor = "kontaktbot admin add"
 		name := strings.Join(strings.Fields(strings.Join(pos[1:], " ")), " ")
 		p, err := db.ConsultantByName(ctx, name)
 		if errors.Is(err, bot.ErrNotFound) || (err == nil && len(p.Identities) == 0) {
 			// Nobody of that name has written: the admin is a console
-			// person, who can take the record with --as.
+			// person, who can take the record with --as. On a fresh file
+			// that makes them admin already, recorded as done by this
+			// command.
 			jc := jobcenterOr(e.getenv("KONTAKTBOT_JOBCENTER"))
-			p, _, err = db.EnsureConsultant(ctx, bot.Identity{Platform: bot.ConsolePlatform, User: bot.NormalizeName(name)}, name, jc)
+			p, _, err = db.EnsureConsultant(storage.WithOperator(ctx, actor),
+				bot.Identity{Platform: bot.ConsolePlatform, User: bot.NormalizeName(name)}, name, jc)
 		}
 		if err != nil {
 			return fmt.Errorf("admin add: %w", err)
 		}
-		audit := bot.AuditEntry{At: e.clock.Now(), Actor: "kontaktbot admin add", JobcenterID: p.JobcenterID, PersonID: p.ID,
+		if p.Role == bot.RoleAdmin {
+			fmt.Fprintf(e.stdout, "%s er nu administrator%s.\n", p.Name, identities(p))
+			return nil
+		}
+		audit := bot.AuditEntry{At: e.clock.Now(), Actor: actor, JobcenterID: p.JobcenterID, PersonID: p.ID,
 			Action: bot.AuditAdminBootstrap, Subject: p.Name, Detail: string(p.Role) + " -> admin"}
 		if p, err = db.UpdateConsultant(ctx, p.ID, func(c *bot.Consultant) error { c.Role = bot.RoleAdmin; return nil }, audit); err != nil {
 			return fmt.Errorf("admin add: %w", err)

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -60,5 +62,42 @@ func TestAdminAdd(t *testing.T) {
 	}
 	if _, _, err := runCmd(t, "", nil, "admin", "--db", db); err == nil {
 		t.Error("admin without add or list: no usage error")
+	}
+}
+
+// TestAdminAddOnAFreshFileIsTheOperators: on a fresh file »admin add«
+// registers the person, their jobcenter and their admin role, and the
+// audit trail names the command as actor of each, once; naming them again
+// writes nothing more.
+func TestAdminAddOnAFreshFileIsTheOperators(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "k.db")
+	for range 2 {
+		if out, _, err := runCmd(t, "", map[string]string{"KONTAKTBOT_JOBCENTER": "Jobcenter Sorø"}, "admin", "add", "Ny Person", "--db", db); err != nil || !strings.Contains(out, "Ny Person er nu administrator") {
+			t.Fatalf("admin add: %q %v", out, err)
+		}
+	}
+	s, err := storage.Open(db, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var got []string
+	if err := s.EachAudit(context.Background(), bot.AuditFilter{}, func(e bot.AuditEntry) error {
+		got = append(got, fmt.Sprintf("%s|%d|%s|%s|%s", e.Actor, e.ActorID, e.Action, e.Subject, e.Detail))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		fmt.Sprintf("kontaktbot admin add|0|%s|Jobcenter Sorø|created for a new person", bot.AuditJobcenter),
+		fmt.Sprintf("kontaktbot admin add|0|%s|Ny Person|named admin of a fresh file", bot.AuditAdminBootstrap),
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("audit trail:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	p, err := s.ConsultantByIdentity(context.Background(), bot.Identity{Platform: bot.ConsolePlatform, User: bot.NormalizeName("Ny Person")})
+	if err != nil || p.Role != bot.RoleAdmin {
+		t.Errorf("Ny Person: %+v %v, want a console admin", p, err)
 	}
 }
