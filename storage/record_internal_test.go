@@ -10,6 +10,17 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
+// openTemp opens a fresh file in a temp dir, closed when t ends.
+func openTemp(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(filepath.Join(t.TempDir(), "k.db"), Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // txID is the id of the file's last committed transaction.
 func txID(t *testing.T, db *DB) int {
 	t.Helper()
@@ -26,11 +37,7 @@ func txID(t *testing.T, db *DB) int {
 // FirstSeen then hears the key is not new.
 func TestRecordRidesWithTheFirstWrite(t *testing.T) {
 	t.Parallel()
-	db, err := Open(filepath.Join(t.TempDir(), "k.db"), Options{Timeout: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTemp(t)
 	bucket := []byte("record-test")
 	put := func(ctx context.Context, k string) error {
 		return db.update(ctx, func(tx *bolt.Tx) error {
@@ -76,11 +83,7 @@ func TestRecordRidesWithTheFirstWrite(t *testing.T) {
 // once.
 func TestRecordStaysFreeWhenItsWriteFails(t *testing.T) {
 	t.Parallel()
-	db, err := Open(filepath.Join(t.TempDir(), "k.db"), Options{Timeout: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTemp(t)
 	refused := errors.New("refused")
 	hold, holding := make(chan struct{}), make(chan struct{})
 	go db.update(context.Background(), func(*bolt.Tx) error { close(holding); <-hold; return nil })
