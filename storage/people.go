@@ -32,10 +32,10 @@ func (db *DB) EnsureConsultant(ctx context.Context, id bot.Identity, name, jobce
 	if err := ctx.Err(); err != nil {
 		return c, false, err
 	}
-	operator := operatorOf(ctx)
 	if known, ok := db.people.byIdentity(key); ok {
 		return known, false, nil
 	}
+	operator := operatorOf(ctx)
 	err = db.update(ctx, func(tx *bolt.Tx) error {
 		c, created = bot.Consultant{}, false
 		if cid := lookup(tx, bIdentities, key); cid != 0 { // raced with ourselves
